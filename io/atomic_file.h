@@ -1,0 +1,51 @@
+// AtomicFile: write a file so that readers see either the old file or the
+// complete new one, never a half-written one.
+//
+// Bytes go to a temporary file beside the target ("<target>.tmp-<pid>-<n>");
+// commit() flushes, fsyncs, closes and renames it over the target, then
+// fsyncs the directory. If commit() is never reached (an exception, a failed
+// import), the destructor deletes the temporary file: nothing is left behind.
+//
+// Errors: every failing system call throws nudge::Error(Io) naming the path
+// and strerror(errno).
+// Thread-safety: one AtomicFile per thread; distinct targets are independent.
+#pragma once
+
+#include <cstddef>
+#include <cstdio>
+#include <filesystem>
+#include <string_view>
+
+namespace nudge {
+
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::filesystem::path target);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  void write(const void* data, std::size_t bytes);
+  void write(std::string_view s) { write(s.data(), s.size()); }
+  // Pads with zero bytes up to the next multiple of `alignment`; returns the new offset.
+  std::size_t pad_to(std::size_t alignment);
+  std::size_t offset() const noexcept { return offset_; }
+  // Buffered stdio handle for formatted output (fprintf); counts are not tracked through it.
+  std::FILE* stream() noexcept { return file_; }
+
+  void commit();
+
+  const std::filesystem::path& target() const noexcept { return target_; }
+  const std::filesystem::path& temp_path() const noexcept { return temp_; }
+
+ private:
+  std::filesystem::path target_, temp_;
+  std::FILE* file_ = nullptr;
+  std::size_t offset_ = 0;
+  bool committed_ = false;
+};
+
+// Whole file into a string. Throws Error(Io) naming the path.
+std::string read_file(const std::filesystem::path& path);
+
+}  // namespace nudge

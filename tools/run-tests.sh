@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds nudge from nothing and runs the whole test suite twice:
+#   1. Release build (the shipped configuration), default batch size;
+#   2. AddressSanitizer + UndefinedBehaviorSanitizer build with a tiny batch
+#      (64 rows) so batch-boundary bugs surface.
+# Installs the Debian packages it needs first (tools/setup-debian.sh).
+# Usage: tools/run-tests.sh [--quick]   (--quick: the Release build only)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/setup-debian.sh
+JOBS=${JOBS:-$(nproc)}
+
+run_build() {  # name, cmake args...
+  local dir=build/$1; shift
+  cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
+  cmake --build "$dir" -j "$JOBS"
+  (cd "$dir" && ctest --output-on-failure -j "$JOBS")
+}
+
+run_build release -DCMAKE_BUILD_TYPE=Release
+if [[ "${1:-}" != "--quick" ]]; then
+  run_build asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNUDGE_SANITIZE=ON -DNUDGE_BATCH_ROWS=64 -DNUDGE_BUILD_BENCH=OFF
+fi
+echo "all test builds passed"

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package nudge needs to build, test and benchmark.
+# Idempotent: when all packages are present it returns in well under a second.
+set -euo pipefail
+PACKAGES=(
+  build-essential cmake ninja-build git unzip
+  libtbb-dev libxsimd-dev xtl-dev
+  libflatbuffers-dev flatbuffers-compiler
+  libmimalloc-dev libbenchmark-dev libgtest-dev libgmock-dev
+  libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfast-float-dev libfmt-dev
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
