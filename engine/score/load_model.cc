@@ -8,6 +8,7 @@
 #include "engine/error.h"
 #include "engine/score/linear_model.h"
 #include "engine/score/model.h"
+#include "engine/score/xgboost_model.h"
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -29,6 +30,7 @@ std::unique_ptr<Model> load_model(const std::filesystem::path& path) {
   std::string ext = path.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
   if (ext == ".toml") return make_linear_model(parse_linear_model(read_model_file(path), path.string()));
+  if (ext == ".json") return make_xgboost_model(read_model_file(path), path.string());
   throw_invalid_input("model file " + path.string() +
                       ": unknown kind (expected *.toml for a linear model or *.json for an XGBoost model)");
 }
