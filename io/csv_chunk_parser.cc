@@ -112,12 +112,12 @@ class RegionParser {
       case DataType::UInt64: q = scan_into<uint64_t>(p, end, slot); break;
       case DataType::Float32: {
         float v;
-        if ((q = scan_float32(p, end, v))) std::memcpy(slot, &v, 4);
+        if ((q = scan_decimal(p, end, v)) || (q = scan_float32(p, end, v))) std::memcpy(slot, &v, 4);
         break;
       }
       case DataType::Float64: {
         double v;
-        if ((q = scan_float64(p, end, v))) std::memcpy(slot, &v, 8);
+        if ((q = scan_decimal(p, end, v)) || (q = scan_float64(p, end, v))) std::memcpy(slot, &v, 8);
         break;
       }
       default: return false;
