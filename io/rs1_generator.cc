@@ -54,17 +54,22 @@ class Rng {
   bool bernoulli(double p) noexcept { return uniform() < p; }
   // Integer uniform in [0, n).
   int32_t below(int32_t n) noexcept { return static_cast<int32_t>(uniform() * n); }
-  // Standard normal (Box-Muller; both values used).
+  // Standard normal (Marsaglia's polar method; both values used).
   double normal() noexcept {
     if (has_spare_) {
       has_spare_ = false;
       return spare_;
     }
-    const double r = std::sqrt(-2.0 * std::log(uniform_pos()));
-    const double a = 2.0 * M_PI * uniform();
-    spare_ = r * std::sin(a);
+    double u, v, q;
+    do {
+      u = 2.0 * uniform() - 1.0;
+      v = 2.0 * uniform() - 1.0;
+      q = u * u + v * v;
+    } while (q >= 1.0 || q == 0.0);
+    const double f = std::sqrt(-2.0 * std::log(q) / q);
+    spare_ = v * f;
     has_spare_ = true;
-    return r * std::cos(a);
+    return u * f;
   }
   double lognormal(double median, double sigma) noexcept { return median * std::exp(sigma * normal()); }
   double exponential(double mean) noexcept { return -mean * std::log(uniform_pos()); }
