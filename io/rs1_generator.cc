@@ -143,6 +143,7 @@ constexpr double kEnrollMin[3] = {1200, 500, 30};          // days
 constexpr double kEnrollMean[3] = {2600, 1800, 1100};      // days above the minimum (exponential)
 constexpr double kRateMedian[3] = {5.0, 2.6, 1.1};         // flights per 3 months
 constexpr double kRateSigma = 0.75;                        // lognormal sigma of the flight rate
+constexpr double kRateMax = 45;                            // cap: about one flight every two days
 constexpr double kCountSigma = 0.48;                       // quarter-to-quarter variation at rate 0
 constexpr double kDefectionShare = 0.03;                   // members in the defection wave
 constexpr double kDefectionKeep = 0.30;                    // defectors fly U(0, 0.3) of their rate
@@ -198,7 +199,7 @@ Member draw_member(Rng& rng) noexcept {
   m.enroll_days = static_cast<int32_t>(std::min(15000.0, kEnrollMin[m.tier] + rng.exponential(kEnrollMean[m.tier])));
 
   // Activity: a member's usual rate drives three correlated quarters.
-  const double rate = rng.lognormal(kRateMedian[m.tier], kRateSigma);
+  const double rate = std::min(kRateMax, rng.lognormal(kRateMedian[m.tier], kRateSigma));
   const bool defector = rng.bernoulli(kDefectionShare);
   const bool lapsed = !defector && rng.bernoulli(kLapsedShare / (1.0 - kDefectionShare));
   const double recent = lapsed ? rate * kLapsedRecent : rate;

@@ -110,35 +110,30 @@ std::string check_content(const Column& c) {
     if (valid != rows - c.null_count())
       return col + ": validity bitmap marks " + std::to_string(rows - valid) + " NULLs, the manifest says " +
              std::to_string(c.null_count());
-    for (std::size_t i = 0; i < padded / 64; ++i) {
-      for (uint64_t missing = ~w[i]; missing != 0; missing &= missing - 1) {
-        const std::size_t r = i * 64 + static_cast<std::size_t>(__builtin_ctzll(missing));
-        if (r >= rows) break;
-        for (std::size_t b = 0; b < width; ++b)
-          if (bytes[r * width + b] != std::byte{0}) return col + " row " + std::to_string(r) + ": NULL row holds a value";
-      }
-    }
   }
   if (c.type() == DataType::Bool) {
-    const uint8_t* v = c.values<uint8_t>();
+    const uint8_t* v = c.values<uint8_t>();  // every slot, NULL rows included, is 0 or 1
     uint8_t max = 0;
-    for (std::size_t i = 0; i < rows; ++i) max = std::max(max, v[i]);  // vectorised reduction
+    for (std::size_t i = 0; i < rows; ++i) max = std::max(max, v[i]);  // vectorised reduction (SSE2 pmaxub)
     if (max > 1)
       for (std::size_t i = 0; i < rows; ++i)
         if (v[i] > 1) return col + " row " + std::to_string(i) + ": bool holds " + std::to_string(v[i]);
   }
   if (c.type() == DataType::Category) {
-    // NULL rows hold 0 (checked above), so one unsigned max covers every row.
-    const auto* v = c.values<uint32_t>();
+    // Every slot, NULL rows included (the writer stores 0 there), must be a
+    // code of the dictionary, so no lookup can go out of bounds.
+    const int32_t* v = c.values<int32_t>();
     const std::size_t n = c.dictionary().size();
     if (n == 0 && c.null_count() != rows) return col + ": values but an empty dictionary";
-    uint32_t max = 0;
-    for (std::size_t i = 0; i < rows; ++i) max = std::max(max, v[i]);
-    if (rows > 0 && max >= std::max<std::size_t>(n, 1))
+    if (n > static_cast<std::size_t>(INT32_MAX)) return col + ": dictionary too large";
+    const int32_t last = static_cast<int32_t>(std::max<std::size_t>(n, 1) - 1);
+    uint32_t bad = 0;
+    for (std::size_t i = 0; i < rows; ++i) bad |= static_cast<uint32_t>(v[i] > last) | static_cast<uint32_t>(v[i] < 0);
+    if (bad)  // vectorised test above (SSE2 pcmpgtd); find the row only on failure
       for (std::size_t i = 0; i < rows; ++i)
-        if (v[i] >= n && c.is_valid(i))
-          return col + " row " + std::to_string(i) + ": code " + std::to_string(static_cast<int32_t>(v[i])) +
-                 " outside its dictionary of " + std::to_string(n);
+        if (v[i] > last || v[i] < 0)
+          return col + " row " + std::to_string(i) + ": code " + std::to_string(v[i]) + " outside its dictionary of " +
+                 std::to_string(n);
   }
   return {};
 }
