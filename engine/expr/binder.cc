@@ -251,6 +251,9 @@ BoundPtr Binder::bind_compare(Op op, BoundPtr a, BoundPtr b, const ParsedExpr& p
     a = coerce_null(a, Type::Int);
     b = coerce_null(b, Type::Int);
   }
+  // category <cmp> NULL: NULL on every row (kept as a node; the simplifier folds it).
+  if ((a->type == Type::Category && b->type == Type::Null) || (a->type == Type::Null && b->type == Type::Category))
+    return make(op, Type::Bool, {coerce_null(a, Type::Category), coerce_null(b, Type::Category)}, at);
   if (a->type == Type::Null) a = coerce_null(a, b->type);
   if (b->type == Type::Null) b = coerce_null(b, a->type);
   Type ta = a->type, tb = b->type;
@@ -349,7 +352,7 @@ Type Binder::unify(const std::vector<const ParsedExpr*>& parsed, std::vector<Bou
                                    " but " + describe_operand(*parsed[k], *bound[k]));
     }
   }
-  if (t == Type::Null) t = allow_bool ? Type::Bool : Type::Int;
+  if (t == Type::Null) return t;  // only NULLs: the caller returns an untyped NULL
   for (auto& b : bound) b = t == Type::Double ? to_double(b) : coerce_null(b, t);
   return t;
 }
@@ -375,6 +378,7 @@ BoundPtr Binder::bind_case(const ParsedExpr& e) {
     value_src.push_back(e.args.back().get());
   }
   Type t = unify(value_src, values, true, "CASE results");
+  if (t == Type::Null) return null_of(Type::Null, e);  // every result is NULL
   std::vector<BoundPtr> kids;
   for (std::size_t i = 0; i < conds.size(); ++i) {
     kids.push_back(conds[i]);

@@ -54,6 +54,7 @@ class Binder {
   static BoundPtr coerce_null(BoundPtr e, Type t);
   // The common type of CASE branches / coalesce / least / greatest operands,
   // with integers widened to double when mixed; fails naming the first misfit.
+  // Returns Type::Null (operands untouched) when every operand is a NULL literal.
   Type unify(const std::vector<const ParsedExpr*>& parsed, std::vector<BoundPtr>& bound, bool allow_bool,
              const std::string& what);
   // a op b for a comparison op, with all typing rules (category codes, float32 rule).

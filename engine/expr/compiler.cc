@@ -58,14 +58,12 @@ class Compiler {
   void run(const std::vector<BoundPtr>& preds, const std::vector<BoundPtr>& nums) {
     for (const auto& r : preds) count_uses(r);
     for (const auto& r : nums) count_uses(r);
-    for (const auto& r : preds) {
-      ++uses_[r.get()];  // outputs stay live to the end
-      p_.predicate_regs.push_back(emit(r));
-    }
-    for (const auto& r : nums) {
-      ++uses_[r.get()];
-      p_.number_regs.push_back(emit(r));
-    }
+    // Outputs stay live to the end: count them before emitting anything, since
+    // an output may also be an operand of an earlier output.
+    for (const auto& r : preds) ++uses_[r.get()];
+    for (const auto& r : nums) ++uses_[r.get()];
+    for (const auto& r : preds) p_.predicate_regs.push_back(emit(r));
+    for (const auto& r : nums) p_.number_regs.push_back(emit(r));
     p_.columns_read.assign(columns_.begin(), columns_.end());
   }
 

@@ -37,6 +37,7 @@ BoundPtr bind_variadic(Binder& b, const ParsedExpr& call) {
     args.push_back(b.bind(*a));
   }
   Type t = b.unify(src, args, kOp == Op::Coalesce, "arguments of " + call.text);
+  if (t == Type::Null) return Binder::null_of(Type::Null, call);  // only NULL arguments
   BoundPtr acc = args.back();
   if (kOp == Op::Coalesce) {  // coalesce(a, coalesce(b, c)): the first non-NULL
     for (std::size_t k = args.size() - 1; k-- > 0;) acc = Binder::make(kOp, t, {args[k], acc}, call);

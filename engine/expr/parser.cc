@@ -103,7 +103,23 @@ class Parser {
     return k == Tok::Eq || k == Tok::Ne || k == Tok::Lt || k == Tok::Le || k == Tok::Gt || k == Tok::Ge;
   }
 
+  // IS [NOT] NULL binds more loosely than comparisons, IN and BETWEEN (as in
+  // PostgreSQL): `a = b IS NULL` is `(a = b) IS NULL`.
   ParsedPtr parse_predicate() {
+    auto p = parse_comparison();
+    while (peek().kind == Tok::Is) {
+      const Token& op = next();
+      auto n = node(PKind::IsNull, p->begin, 0);
+      n->op_pos = op.begin;
+      n->flag = accept(Tok::Not);
+      n->end = expect(Tok::Null, "NULL after IS (IS NULL or IS NOT NULL)").end;
+      n->args.push_back(std::move(p));
+      p = std::move(n);
+    }
+    return p;
+  }
+
+  ParsedPtr parse_comparison() {
     auto a = parse_sum();
     const Token& t = peek();
     if (is_cmp(t.kind)) {
@@ -141,15 +157,6 @@ class Parser {
       expect(Tok::And, "AND in BETWEEN ... AND ...");
       p->args.push_back(parse_sum());
       p->end = p->args.back()->end;
-      return p;
-    }
-    if (peek().kind == Tok::Is) {
-      const Token& op = next();
-      auto p = node(PKind::IsNull, a->begin, 0);
-      p->op_pos = op.begin;
-      p->flag = accept(Tok::Not);
-      p->end = expect(Tok::Null, "NULL after IS (IS NULL or IS NOT NULL)").end;
-      p->args.push_back(std::move(a));
       return p;
     }
     return a;

@@ -5,8 +5,8 @@
 //   or         := and { OR and }
 //   and        := not { AND not }
 //   not        := NOT not | predicate
-//   predicate  := sum [ cmp sum | [NOT] IN '(' expr {',' expr} ')'
-//                     | [NOT] BETWEEN sum AND sum | IS [NOT] NULL ]
+//   predicate  := comparison { IS [NOT] NULL }
+//   comparison := sum [ cmp sum | [NOT] IN '(' expr {',' expr} ')' | [NOT] BETWEEN sum AND sum ]
 //   sum        := product { ('+'|'-') product }
 //   product    := unary { ('*'|'/'|'%') unary }
 //   unary      := ('-'|'+') unary | primary
