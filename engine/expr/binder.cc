@@ -66,6 +66,10 @@ std::string Binder::describe_operand(const ParsedExpr& e, const BoundExpr& b) co
   return operand_text(e) + " is " + std::string(type_label(b.type));
 }
 
+std::string Binder::typed_operand(const ParsedExpr& e, const BoundExpr& b) const {
+  return operand_text(e) + " (" + std::string(type_label(b.type)) + ")";
+}
+
 BoundPtr Binder::make(Op op, Type type, std::vector<BoundPtr> children, const ParsedExpr& at) {
   auto n = std::make_shared<BoundExpr>();
   n->op = op;
@@ -238,8 +242,8 @@ BoundPtr Binder::bind_arith(const ParsedExpr& e) {
     std::string sym(token_spelling(e.op).substr(1, 1));
     fail(e.op_pos, "operator '" + sym + "' needs numbers" +
                        std::string(op == Op::Add || op == Op::Sub ? " (or a date and an integer)" : "") +
-                       ": left operand " + describe_operand(*e.args[0], *a) + ", right operand " +
-                       describe_operand(*e.args[1], *b));
+                       ", but the left operand is " + typed_operand(*e.args[0], *a) + " and the right operand " +
+                       typed_operand(*e.args[1], *b));
   }
   if (op != Op::Div && ta == Type::Int && tb == Type::Int) return make(op, Type::Int, {a, b}, e);
   return make(op, Type::Double, {to_double(a), to_double(b)}, e);
@@ -258,11 +262,11 @@ BoundPtr Binder::bind_compare(Op op, BoundPtr a, BoundPtr b, const ParsedExpr& p
   if (b->type == Type::Null) b = coerce_null(b, a->type);
   Type ta = a->type, tb = b->type;
   auto mismatch = [&](const std::string& why) {
-    fail(at.op_pos, "cannot compare " + describe_operand(pa, *a) + " with " + describe_operand(pb, *b) + why);
+    fail(at.op_pos, "cannot compare " + typed_operand(pa, *a) + " with " + typed_operand(pb, *b) + why);
   };
   // Category against a string: compare dictionary codes; the column goes left.
   if ((ta == Type::Category && tb == Type::String) || (ta == Type::String && tb == Type::Category)) {
-    if (op != Op::Eq && op != Op::Ne) mismatch(" by order: categories only support =, <>, IN");
+    if (op != Op::Eq && op != Op::Ne) mismatch(": categories only support =, <> and IN");
     const BoundExpr& col = ta == Type::Category ? *a : *b;
     const BoundExpr& str = ta == Type::Category ? *b : *a;
     const ParsedExpr& pstr = ta == Type::Category ? pb : pa;
@@ -286,18 +290,18 @@ BoundPtr Binder::bind_compare(Op op, BoundPtr a, BoundPtr b, const ParsedExpr& p
     return make(op, Type::Bool, {colp, code}, at);
   }
   if (ta == Type::Category && tb == Type::Category) mismatch(": comparing two category columns is not supported");
-  if (ta == Type::Category || tb == Type::Category) mismatch(" (a category compares only with 'string' values)");
+  if (ta == Type::Category || tb == Type::Category) mismatch(": a category compares only with 'string' values");
   if (ta == Type::String || tb == Type::String) {
     bool date = ta == Type::Date || tb == Type::Date;
-    mismatch(date ? " (write a date as DATE 'YYYY-MM-DD')" : " (strings compare only with category columns)");
+    mismatch(date ? ": write a date as DATE 'YYYY-MM-DD'" : ": strings compare only with category columns");
   }
   if (ta == Type::Bool || tb == Type::Bool) {
-    if (ta != tb) mismatch(" (a bool compares only with a bool, e.g. email_opt_in = TRUE)");
-    if (op != Op::Eq && op != Op::Ne) mismatch(" by order: bools only support = and <>");
+    if (ta != tb) mismatch(": a bool compares only with a bool (TRUE, FALSE)");
+    if (op != Op::Eq && op != Op::Ne) mismatch(": bools only support = and <>");
     return make(op, Type::Bool, {a, b}, at);
   }
   if (ta == Type::Date || tb == Type::Date) {
-    if (ta != tb) mismatch(" (a date compares only with a date, e.g. DATE '2026-11-01')");
+    if (ta != tb) mismatch(": a date compares only with a date, e.g. DATE '2026-11-01'");
     return make(op, Type::Bool, {a, b}, at);
   }
   if (ta == Type::Int && tb == Type::Int) return make(op, Type::Bool, {a, b}, at);
@@ -348,8 +352,8 @@ Type Binder::unify(const std::vector<const ParsedExpr*>& parsed, std::vector<Bou
     } else if (t != u) {
       if (numeric(t) && numeric(u)) t = Type::Double;
       else
-        fail(parsed[k]->begin, what + " must share one type: " + describe_operand(*parsed[first], *bound[first]) +
-                                   " but " + describe_operand(*parsed[k], *bound[k]));
+        fail(parsed[k]->begin, what + " must share one type, but " + typed_operand(*parsed[first], *bound[first]) +
+                                   " differs from " + typed_operand(*parsed[k], *bound[k]));
     }
   }
   if (t == Type::Null) return t;  // only NULLs: the caller returns an untyped NULL

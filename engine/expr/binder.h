@@ -45,6 +45,8 @@ class Binder {
   std::string operand_text(const ParsedExpr& e) const;
   // "email_opt_in is bool" for type errors.
   std::string describe_operand(const ParsedExpr& e, const BoundExpr& b) const;
+  // "email_opt_in (bool)".
+  std::string typed_operand(const ParsedExpr& e, const BoundExpr& b) const;
 
   static BoundPtr make(Op op, Type type, std::vector<BoundPtr> children, const ParsedExpr& at);
   static BoundPtr null_of(Type type, const ParsedExpr& at);
