@@ -111,7 +111,7 @@ TEST(ExprErrors, TypeErrorsNameEachOperandsType) {
             "flights_3m + 1\n"
             "^");
   EXPECT_EQ(error_of("flights_3m > 2 AND clv"),
-            "--expr:1:20: AND needs bool operands: the right operand clv is not bool, but clv is double\n"
+            "--expr:1:20: AND needs bool operands, but the right operand clv is double\n"
             "flights_3m > 2 AND clv\n"
             "                   ^");
   EXPECT_EQ(error_of("flights_3m > 2", "p", true),
@@ -126,6 +126,17 @@ TEST(ExprErrors, TypeErrorsNameEachOperandsType) {
             "--expr:1:12: days_since needs a date (a date column or DATE 'YYYY-MM-DD'), but flights_3m is integer\n"
             "days_since(flights_3m) > 3\n"
             "           ^");
+}
+
+TEST(ExprErrors, NotAndWhenNeedBools) {
+  EXPECT_EQ(error_of("NOT flights_3m"),
+            "--expr:1:5: NOT needs bool operands, but its operand flights_3m is integer\n"
+            "NOT flights_3m\n"
+            "    ^");
+  EXPECT_EQ(error_of("CASE WHEN clv THEN TRUE END"),
+            "--expr:1:11: a WHEN condition must be bool, but clv is double\n"
+            "CASE WHEN clv THEN TRUE END\n"
+            "          ^");
 }
 
 TEST(ExprErrors, FunctionsAndLiterals) {

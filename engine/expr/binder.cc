@@ -106,7 +106,7 @@ BoundPtr Binder::to_double(BoundPtr e) {
 }
 
 BoundPtr Binder::bind_predicate(const ParsedExpr& e) {
-  return expect_bool(bind(e), e, "a trigger condition must be bool");
+  return expect_bool(bind(e), e, "a trigger condition must be bool, but");
 }
 
 BoundPtr Binder::bind_number(const ParsedExpr& e) {
@@ -119,7 +119,7 @@ BoundPtr Binder::bind_number(const ParsedExpr& e) {
 
 BoundPtr Binder::expect_bool(BoundPtr b, const ParsedExpr& e, const std::string& context) {
   if (b->type == Type::Null) return coerce_null(b, Type::Bool);
-  if (b->type != Type::Bool) fail(e.begin, context + ", but " + describe_operand(e, *b));
+  if (b->type != Type::Bool) fail(e.begin, context + " " + describe_operand(e, *b));
   return b;
 }
 
@@ -329,8 +329,7 @@ BoundPtr Binder::bind_logic(const ParsedExpr& e) {
   std::vector<BoundPtr> kids;
   for (std::size_t k = 0; k < e.args.size(); ++k) {
     std::string side = e.args.size() == 1 ? "its operand" : k == 0 ? "the left operand" : "the right operand";
-    kids.push_back(expect_bool(bind(*e.args[k]), *e.args[k], name + " needs bool operands: " + side + " " +
-                                                                  operand_text(*e.args[k]) + " is not bool"));
+    kids.push_back(expect_bool(bind(*e.args[k]), *e.args[k], name + " needs bool operands, but " + side));
   }
   Op op = e.kind == PKind::Not ? Op::Not : e.kind == PKind::And ? Op::And : Op::Or;
   return make(op, Type::Bool, std::move(kids), e);
@@ -372,7 +371,7 @@ BoundPtr Binder::bind_case(const ParsedExpr& e) {
     const ParsedExpr& pc = *e.args[k];
     BoundPtr c = bind(pc);
     if (operand) c = bind_compare(Op::Eq, operand, c, *e.args[0], pc, pc);
-    else c = expect_bool(c, pc, "a WHEN condition must be bool");
+    else c = expect_bool(c, pc, "a WHEN condition must be bool, but");
     conds.push_back(c);
     values.push_back(bind(*e.args[k + 1]));
     value_src.push_back(e.args[k + 1].get());
