@@ -17,6 +17,8 @@
 // share a 64-row word).
 #include "io/csv_import.h"
 
+#include <sys/mman.h>
+
 #include <tbb/info.h>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
@@ -34,6 +36,16 @@
 namespace nudge {
 namespace {
 
+// Large fresh column buffers are filled once, front to back: 2 MiB pages
+// (where transparent huge pages are in madvise mode) take 512x fewer page
+// faults. Only a hint; nothing changes when the kernel declines.
+void prefer_huge_pages(Buffer& b) {
+  constexpr std::size_t kHuge = std::size_t{2} << 20;
+  const auto begin = reinterpret_cast<std::uintptr_t>(b.data());
+  const std::uintptr_t lo = (begin + kHuge - 1) / kHuge * kHuge, hi = (begin + b.size()) / kHuge * kHuge;
+  if (hi > lo) ::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_HUGEPAGE);
+}
+
 // Output columns being filled, and the file-order bookkeeping of the merge stage.
 struct Assembly {
   const csv::CsvPlan& plan;
@@ -49,8 +61,10 @@ struct Assembly {
   Assembly(const csv::CsvPlan& p, std::size_t cap, std::size_t max_err)
       : plan(p), capacity(cap), values(p.columns.size()), validity(p.columns.size()),
         null_counts(p.columns.size(), 0), dictionaries(p.columns.size()), max_errors(max_err) {
-    for (std::size_t c = 0; c < p.columns.size(); ++c)
+    for (std::size_t c = 0; c < p.columns.size(); ++c) {
       values[c] = Buffer::allocate(padded_rows(cap) * p.columns[c].width);
+      prefer_huge_pages(values[c]);
+    }
   }
 };
 
