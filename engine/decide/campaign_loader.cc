@@ -26,6 +26,7 @@
 #include <regex>
 #include <set>
 
+#include "engine/decide/arbitration.h"
 #include "engine/error.h"
 #include "engine/population.h"
 
@@ -301,9 +302,9 @@ void read_suppressions(const Reader& r, const toml::table& root, Campaign& c) {
     const toml::table& t = *e.as_table();
     SuppressionRule s;
     std::string w = fmt::format("suppression rule #{}", c.suppressions.size() + 1);
-    r.check_keys(t, {"name", "when", "message_types", "channels"}, w);
     s.name = r.nonempty_string(*r.require(t, "name", w), "name", w);
     w = fmt::format("suppression rule '{}'", s.name);
+    r.check_keys(t, {"name", "when", "message_types", "channels"}, w);
     s.when = r.expression(*r.require(t, "when", w), "when", w);
     if (auto* v = t.get("message_types")) s.message_types = r.names(*v, "message_types", w, types, "message type");
     if (auto* v = t.get("channels")) s.channels = r.names(*v, "channels", w, chans, "channel");
@@ -319,12 +320,14 @@ void read_caps(const Reader& r, const toml::table& root, Campaign& c) {
     const toml::table& t = *e.as_table();
     FrequencyCap f;
     std::string w = fmt::format("frequency cap #{}", c.frequency_caps.size() + 1);
-    r.check_keys(t, {"name", "count_column", "max", "channels"}, w);
     f.name = r.nonempty_string(*r.require(t, "name", w), "name", w);
     w = fmt::format("frequency cap '{}'", f.name);
+    r.check_keys(t, {"name", "count_column", "max", "channels"}, w);
     f.count_column = r.column(*r.require(t, "count_column", w), "count_column", w);
     f.max = r.integer(*r.require(t, "max", w), "max", w, 0);
     if (auto* v = t.get("channels")) f.channels = r.names(*v, "channels", w, chans, "channel");
+    if (c.frequency_caps.size() == kMaxFrequencyCaps)
+      r.fail(t, fmt::format("at most {} frequency caps per campaign", kMaxFrequencyCaps));
     c.frequency_caps.push_back(std::move(f));
   }
 }
@@ -364,13 +367,13 @@ void read_actions(const Reader& r, const toml::table& root, Campaign& c) {
     const toml::table& t = *e.as_table();
     Action a;
     std::string w = fmt::format("action #{}", c.actions.size() + 1);
-    r.check_keys(t, {"name", "trigger", "message_type", "channel", "value", "weight", "brand", "priority"}, w);
     const toml::node& name = *r.require(t, "name", w);
     a.name = r.nonempty_string(name, "name", w);
     if (auto it = seen.find(a.name); it != seen.end())
       r.fail(name, fmt::format("action name '{}' is already used at {}", a.name, it->second));
     seen[a.name] = r.pos(name);
     w = fmt::format("action '{}'", a.name);
+    r.check_keys(t, {"name", "trigger", "message_type", "channel", "value", "weight", "brand", "priority"}, w);
     a.trigger = r.expression(*r.require(t, "trigger", w), "trigger", w);
     const toml::node& mt = *r.require(t, "message_type", w);
     a.message_type = r.resolve(mt, r.string(mt, "message_type", w), types, "message type");
