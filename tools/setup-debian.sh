@@ -7,7 +7,7 @@ PACKAGES=(
   libtbb-dev libxsimd-dev xtl-dev
   libflatbuffers-dev flatbuffers-compiler
   libmimalloc-dev libbenchmark-dev libgtest-dev libgmock-dev
-  libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfast-float-dev libfmt-dev
+  libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfast-float-dev libfmt-dev libxxhash-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,0 +1,68 @@
+// Typed value parsers for CSV fields: integers with overflow checks, floats
+// through fast_float, booleans and dates in a declared format.
+//
+// Every parser takes the field text as it stands after unquoting, tolerates
+// ASCII spaces and tabs around the value (" 42 " is 42) and requires the
+// whole remaining text to be the value ("42x" is invalid). None of them
+// treats the empty string as a value: the caller maps empty fields to NULL
+// before calling.
+//
+//   int32/int64  [+-]digits, in range of the type
+//   uint64       [+]digits, 0 .. 2^64-1
+//   float32      decimal or scientific, nan, inf; parsed straight to float
+//                (one rounding, not double-then-float) by fast_float
+//                (https://github.com/fastfloat/fast_float, Lemire 2021);
+//                a finite literal beyond the type's range is OutOfRange
+//   float64      as float32, to double
+//   bool         0, 1, true, false (case-insensitive)
+//   date         per DateFormat: %Y (4 digits), %m and %d (2 digits), %%,
+//                any other character literally; the day must exist in the
+//                proleptic Gregorian calendar. Result: days since 1970-01-01.
+//
+// Thread-safety: all functions are pure; a DateFormat is immutable once made.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace nudge::csv {
+
+enum class ParseStatus : uint8_t {
+  Ok,
+  Invalid,     // not a value of the type at all
+  OutOfRange,  // a well-formed number the type cannot hold
+};
+
+// Strips ASCII spaces and tabs at both ends.
+constexpr std::string_view trim_spaces(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+ParseStatus parse_int32(std::string_view s, int32_t& out) noexcept;
+ParseStatus parse_int64(std::string_view s, int64_t& out) noexcept;
+ParseStatus parse_uint64(std::string_view s, uint64_t& out) noexcept;
+ParseStatus parse_float32(std::string_view s, float& out) noexcept;
+ParseStatus parse_float64(std::string_view s, double& out) noexcept;
+ParseStatus parse_bool(std::string_view s, uint8_t& out) noexcept;
+
+// A compiled strptime-like date pattern (the subset documented above).
+class DateFormat {
+ public:
+  // ISO 8601 calendar date, "%Y-%m-%d".
+  DateFormat() : DateFormat(*compile("%Y-%m-%d")) {}
+  // nullopt when the pattern uses a directive other than %Y %m %d %%, or
+  // lacks one of %Y, %m, %d, or repeats one.
+  static std::optional<DateFormat> compile(std::string_view pattern);
+  const std::string& pattern() const noexcept { return pattern_; }
+  ParseStatus parse(std::string_view s, int32_t& days) const noexcept;
+
+ private:
+  explicit DateFormat(std::string p) : pattern_(std::move(p)) {}
+  std::string pattern_;
+};
+
+}  // namespace nudge::csv
