@@ -276,7 +276,7 @@ std::string trace_detail(const BoundCampaign& b, std::size_t row, std::size_t a,
     case Gate::Budget: {
       double rem = budget;
       for (const auto& e : earlier)
-        if (e.gate == Gate::Kept) rem = e.budget_left;
+        if (e.gate == Gate::Kept || e.gate == Gate::ChannelCapacity) rem = e.budget_left;  // kept by the walk
       return fmt::format("cost {} > remaining budget {}", b.actions()[a].cost, rem);
     }
     case Gate::MemberMax: return fmt::format("already {} decisions", c.max_decisions_per_member);
