@@ -95,6 +95,21 @@ Decision dec(double p, uint64_t id, uint16_t action, uint32_t row = 0) {
   return Decision{p, id, 1.0, 0.5, row, action, 0};
 }
 
+// Feeds each part to its own DecisionBuffer (as sweep workers do) and ranks.
+RankingResult rank(const std::vector<std::vector<Decision>>& parts, const RankingInput& in) {
+  std::vector<DecisionBuffer> buffers;
+  for (std::size_t i = 0; i < parts.size(); ++i) buffers.emplace_back(in);
+  std::vector<uint64_t> walk_kept(in.action_channel.size(), 0);
+  for (std::size_t i = 0; i < parts.size(); ++i)
+    for (const Decision& d : parts[i]) {
+      buffers[i].add(d);
+      ++walk_kept[d.action];
+    }
+  std::vector<DecisionBuffer*> ptrs;
+  for (auto& b : buffers) ptrs.push_back(&b);
+  return rank_decisions(ptrs, in, walk_kept);
+}
+
 std::vector<std::pair<uint64_t, uint16_t>> keys(const std::vector<Decision>& d) {
   std::vector<std::pair<uint64_t, uint16_t>> k;
   for (auto& x : d) k.emplace_back(x.customer_id, x.action);
@@ -106,7 +121,7 @@ std::vector<std::pair<uint64_t, uint16_t>> keys(const std::vector<Decision>& d) 
 TEST(Ranking, OrdersByPriorityThenCustomerIdThenAction) {
   std::vector<std::vector<Decision>> parts = {{dec(5, 30, 1), dec(7, 40, 0)}, {dec(5, 20, 2), dec(5, 20, 1)}, {}};
   RankingInput in{{std::nullopt}, {0, 0, 0}, std::nullopt};
-  RankingResult r = rank_decisions(parts, in);
+  RankingResult r = rank(parts, in);
   EXPECT_EQ(keys(r.ranked), (std::vector<std::pair<uint64_t, uint16_t>>{{40, 0}, {20, 1}, {20, 2}, {30, 1}}));
   EXPECT_EQ(r.decisions, 4u);
 }
@@ -118,7 +133,7 @@ TEST(Ranking, ChannelCapacityKeepsHighestPriorityTiesByCustomerIdThenAction) {
       {dec(8, 60, 2), dec(8, 60, 1), dec(2, 5, 2), dec(4, 1, 0)},
   };
   RankingInput in{{std::nullopt, 3}, {0, 1, 1}, std::nullopt};
-  RankingResult r = rank_decisions(parts, in);
+  RankingResult r = rank(parts, in);
   // Channel 1 in rank order: (9,50,1) (8,60,1) (8,60,2) | (8,70,1) (2,5,2) dropped.
   EXPECT_EQ(keys(r.ranked),
             (std::vector<std::pair<uint64_t, uint16_t>>{{50, 1}, {60, 1}, {60, 2}, {1, 0}, {10, 0}}));
@@ -132,16 +147,17 @@ TEST(Ranking, ChannelCapacityKeepsHighestPriorityTiesByCustomerIdThenAction) {
 
 TEST(Ranking, ZeroCapacityDropsTheWholeChannel) {
   std::vector<std::vector<Decision>> parts = {{dec(9, 1, 0), dec(1, 2, 1)}};
-  RankingResult r = rank_decisions(parts, {{0, std::nullopt}, {0, 1}, std::nullopt});
+  RankingResult r = rank(parts, {{0, std::nullopt}, {0, 1}, std::nullopt});
   EXPECT_EQ(keys(r.ranked), (std::vector<std::pair<uint64_t, uint16_t>>{{2, 1}}));
   EXPECT_EQ(r.dropped_by_capacity, (std::vector<uint64_t>{1, 0}));
 }
 
-TEST(Ranking, TopKEqualsFullSortPrefixForAnySplit) {
+TEST(Ranking, BufferedTopKEqualsFullSortPrefixForAnySplit) {
   std::mt19937_64 rng(7);
   std::vector<Decision> all;
-  for (uint32_t i = 0; i < 5000; ++i)  // few distinct priorities: many ties
-    all.push_back(dec(static_cast<double>(rng() % 17), rng() % 900, static_cast<uint16_t>(rng() % 4), i));
+  // Enough decisions that the buffers cut their lanes several times; few distinct priorities: many ties.
+  for (uint32_t i = 0; i < 60000; ++i)
+    all.push_back(dec(static_cast<double>(rng() % 17), rng() % 40000, static_cast<uint16_t>(rng() % 4), i));
   // Unique (customer, action) as in a sweep.
   std::sort(all.begin(), all.end(), [](auto& a, auto& b) { return std::pair(a.customer_id, a.action) < std::pair(b.customer_id, b.action); });
   all.erase(std::unique(all.begin(), all.end(), [](auto& a, auto& b) { return a.customer_id == b.customer_id && a.action == b.action; }), all.end());
@@ -156,7 +172,7 @@ TEST(Ranking, TopKEqualsFullSortPrefixForAnySplit) {
   for (std::size_t nparts : {1u, 2u, 3u, 8u}) {
     std::vector<std::vector<Decision>> parts(nparts);
     for (std::size_t i = 0; i < all.size(); ++i) parts[(i * 7) % nparts].push_back(all[i]);
-    RankingResult r = rank_decisions(parts, {{std::nullopt, 100}, {0, 0, 1, 1}, 250});
+    RankingResult r = rank(parts, {{std::nullopt, 100}, {0, 0, 1, 1}, 250});
     EXPECT_EQ(keys(r.ranked), keys(kept)) << nparts;
     EXPECT_EQ(r.decisions, all.size() - (on1 - 100));
   }

@@ -1,7 +1,6 @@
 // Channel capacity and top-K over the decisions of a sweep (ranking.h).
 #include "engine/decide/ranking.h"
 
-#include <tbb/parallel_for.h>
 #include <tbb/parallel_sort.h>
 
 #include <algorithm>
@@ -13,66 +12,98 @@ namespace {
 
 struct Before {
   bool operator()(const Decision& a, const Decision& b) const noexcept { return ranks_before(a, b); }
-  bool operator()(const Decision* a, const Decision* b) const noexcept { return ranks_before(*a, *b); }
 };
+
+// Cuts v to its first `limit` decisions in rank order (unsorted).
+void keep_first(std::vector<Decision>& v, std::size_t limit) {
+  if (v.size() <= limit) return;
+  if (limit == 0) return v.clear();
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(limit - 1), v.end(), Before{});
+  v.resize(limit);
+}
 
 }  // namespace
 
-RankingResult rank_decisions(std::vector<std::vector<Decision>>& parts, const RankingInput& in) {
+struct RankingAccess {
+  static std::vector<DecisionBuffer::Lane>& lanes(DecisionBuffer& b) { return b.lanes_; }
+  static const std::vector<std::size_t>& lane_channel(const DecisionBuffer& b) { return b.lane_channel_; }
+};
+
+DecisionBuffer::DecisionBuffer(const RankingInput& in) {
+  const std::size_t k = in.top_k.value_or(SIZE_MAX);
+  lanes_.emplace_back();
+  lanes_[0].limit = k;
+  std::vector<uint16_t> lane_of_channel(in.channel_capacity.size(), 0);
+  for (std::size_t ch = 0; ch < in.channel_capacity.size(); ++ch) {
+    if (!in.channel_capacity[ch]) continue;
+    lane_of_channel[ch] = static_cast<uint16_t>(lanes_.size());
+    lane_channel_.push_back(ch);
+    Lane l;
+    l.limit = static_cast<std::size_t>(*in.channel_capacity[ch]);
+    lanes_.push_back(std::move(l));
+  }
+  for (Lane& l : lanes_) {
+    l.refuse_all = l.limit == 0;
+    // Cut at twice the limit (at least limit + 4096), so each cut is paid for by `limit` new decisions.
+    if (l.limit != SIZE_MAX) l.prune_at = l.limit + std::max<std::size_t>(l.limit, 4096);
+  }
+  for (uint16_t ch : in.action_channel) lane_of_action_.push_back(lane_of_channel.at(ch));
+}
+
+void DecisionBuffer::prune(Lane& l) {
+  keep_first(l.items, l.limit);
+  // After keep_first the element at limit-1 is the limit-th in rank order: the worst kept.
+  l.threshold = l.items[l.limit - 1];
+  l.has_threshold = true;
+}
+
+RankingResult rank_decisions(std::vector<DecisionBuffer*>& buffers, const RankingInput& in,
+                             const std::vector<uint64_t>& walk_kept) {
   const std::size_t n_actions = in.action_channel.size();
-  const std::size_t n_channels = in.channel_capacity.size();
   RankingResult r;
   r.dropped_by_capacity.assign(n_actions, 0);
   r.in_top_k.assign(n_actions, 0);
-  r.capacity_cutoff.assign(n_channels, std::nullopt);
+  r.capacity_cutoff.assign(in.channel_capacity.size(), std::nullopt);
+  if (walk_kept.size() != n_actions) throw_internal("rank_decisions: one walk counter per action expected");
 
-  // 1. Channel capacity, one channel at a time.
-  for (std::size_t ch = 0; ch < n_channels; ++ch) {
-    if (!in.channel_capacity[ch]) continue;
-    const uint64_t cap = *in.channel_capacity[ch];
-    std::vector<Decision*> on;
-    for (auto& p : parts)
-      for (auto& d : p)
-        if (in.action_channel.at(d.action) == ch) on.push_back(&d);
-    if (on.size() <= cap) continue;
-    // Everything ranked after the cap-th decision of the channel is dropped.
-    std::nth_element(on.begin(), on.begin() + static_cast<std::ptrdiff_t>(cap), on.end(), Before{});
-    for (std::size_t i = cap; i < on.size(); ++i) {
-      on[i]->dropped = 1;
-      ++r.dropped_by_capacity[on[i]->action];
+  std::vector<Decision> all;
+  if (!buffers.empty()) {
+    const auto& lane_channel = RankingAccess::lane_channel(*buffers[0]);
+    // 1. Channel capacity: the first C of each capacity channel over all workers.
+    for (std::size_t k = 0; k < lane_channel.size(); ++k) {
+      const std::size_t ch = lane_channel[k];
+      const std::size_t cap = static_cast<std::size_t>(*in.channel_capacity[ch]);
+      std::vector<Decision> on;
+      for (DecisionBuffer* b : buffers) {
+        auto& items = RankingAccess::lanes(*b)[1 + k].items;
+        on.insert(on.end(), items.begin(), items.end());
+        std::vector<Decision>().swap(items);
+      }
+      keep_first(on, cap);
+      uint64_t walked = 0;
+      std::vector<uint64_t> survivors(n_actions, 0);
+      for (const Decision& d : on) ++survivors[d.action];
+      for (std::size_t a = 0; a < n_actions; ++a)
+        if (in.action_channel[a] == ch) {
+          walked += walk_kept[a];
+          r.dropped_by_capacity[a] = walk_kept[a] - survivors[a];
+        }
+      if (walked > cap && !on.empty()) r.capacity_cutoff[ch] = *std::max_element(on.begin(), on.end(), Before{});
+      all.insert(all.end(), on.begin(), on.end());
     }
-    if (cap > 0)
-      r.capacity_cutoff[ch] = **std::max_element(on.begin(), on.begin() + static_cast<std::ptrdiff_t>(cap), Before{});
-  }
-
-  // 2. Per part (in parallel): remove the dropped ones, keep the part's first K.
-  const std::size_t k = in.top_k.value_or(SIZE_MAX);
-  std::vector<std::size_t> survivors(parts.size());
-  tbb::parallel_for(std::size_t{0}, parts.size(), [&](std::size_t i) {
-    auto& p = parts[i];
-    p.erase(std::remove_if(p.begin(), p.end(), [](const Decision& d) { return d.dropped != 0; }), p.end());
-    survivors[i] = p.size();
-    if (p.size() > k) {
-      std::nth_element(p.begin(), p.begin() + static_cast<std::ptrdiff_t>(k), p.end(), Before{});
-      p.resize(k);
+    // 2. Everything else, each lane already cut to at most 2K.
+    for (DecisionBuffer* b : buffers) {
+      auto& items = RankingAccess::lanes(*b)[0].items;
+      all.insert(all.end(), items.begin(), items.end());
+      std::vector<Decision>().swap(items);
     }
-  });
-  for (std::size_t s : survivors) r.decisions += s;
-
-  // 3. Merge the parts' first K, cut to K, sort.
-  std::size_t total = 0;
-  for (auto& p : parts) total += p.size();
-  r.ranked.reserve(total);
-  for (auto& p : parts) {
-    r.ranked.insert(r.ranked.end(), p.begin(), p.end());
-    std::vector<Decision>().swap(p);
   }
-  if (r.ranked.size() > k) {
-    std::nth_element(r.ranked.begin(), r.ranked.begin() + static_cast<std::ptrdiff_t>(k), r.ranked.end(), Before{});
-    r.ranked.resize(k);
-  }
-  tbb::parallel_sort(r.ranked.begin(), r.ranked.end(), Before{});
-  for (const auto& d : r.ranked) ++r.in_top_k[d.action];
+  for (std::size_t a = 0; a < n_actions; ++a) r.decisions += walk_kept[a] - r.dropped_by_capacity[a];
+  // 3. The first K, sorted.
+  keep_first(all, in.top_k.value_or(SIZE_MAX));
+  tbb::parallel_sort(all.begin(), all.end(), Before{});
+  for (const auto& d : all) ++r.in_top_k[d.action];
+  r.ranked = std::move(all);
   return r;
 }
 

@@ -59,7 +59,7 @@ struct Worker {
   std::vector<Gate> gates;
   std::vector<double> left;
   std::vector<int64_t> allowance;
-  std::vector<Decision> decisions;
+  std::optional<DecisionBuffer> decisions;
   std::vector<ActionFunnel> funnel;
   std::size_t with_candidates = 0;
   double t_eval = 0, t_gates = 0, t_score = 0, t_walk = 0;
@@ -76,9 +76,17 @@ struct TraceScratch {
 
 class Sweeper {
  public:
-  Sweeper(const BoundCampaign& b, std::optional<std::size_t> trace_row) : b_(b), c_(b.campaign()), trace_row_(trace_row) {
+  Sweeper(const BoundCampaign& b, const RankingInput& ranking, std::optional<std::size_t> trace_row)
+      : b_(b), c_(b.campaign()), ranking_(ranking), trace_row_(trace_row) {
     A_ = c_.actions.size();
     W_ = expr::kBatchRows / 64;
+    for (std::size_t a = 0; a < A_; ++a) {
+      const Action& act = c_.actions[a];
+      const BoundAction& ba = b.actions()[a];
+      // weight * value * churn is evaluated left to right, so (weight * value) may be computed once.
+      plan_.push_back({act.weight * act.value, ba.cost, ba.cap_mask, act.priority_kind,
+                       ba.priority_number ? static_cast<int>(*ba.priority_number) : -1, act.priority_times_churn});
+    }
   }
 
   void init(Worker& w) const {
@@ -93,6 +101,7 @@ class Sweeper {
     w.left.resize(A_);
     w.allowance.resize(b_.cap_counts().size());
     w.funnel.assign(A_, {});
+    w.decisions.emplace(ranking_);
   }
 
   void batch(std::size_t begin, std::size_t count, Worker& w, TraceScratch* trace) const {
@@ -197,20 +206,25 @@ class Sweeper {
       std::size_t n = 0;
       for (std::size_t a = 0; a < A_; ++a) {
         if (!(w.cand[a * W_ + wi] >> bit & 1)) continue;
-        const BoundAction& ba = b_.actions()[a];
-        std::optional<double> num;
-        if (ba.priority_number) {
-          std::size_t e = *ba.priority_number;
-          if (ws.number_validity(e)[wi] >> bit & 1) num = ws.number_values(e)[off];
+        const Plan& pl = plan_[a];
+        double p;  // BoundCampaign::priority, inlined
+        if (pl.kind == PriorityKind::WeightValueChurn) {
+          p = pl.wv * churn;
+        } else if (pl.kind == PriorityKind::WeightValue) {
+          p = pl.wv;
+        } else {
+          const std::size_t e = static_cast<std::size_t>(pl.number);
+          p = !(ws.number_validity(e)[wi] >> bit & 1) ? kNaN
+              : pl.times_churn                         ? ws.number_values(e)[off] * churn
+                                                       : ws.number_values(e)[off];
         }
-        const double p = b_.priority(a, num, churn);
         if (tracing) trace->priority[a] = p;
         if (!std::isfinite(p)) {
           ++w.funnel[a].priority;
           if (tracing) trace->gate[a] = Gate::Priority;
           continue;
         }
-        w.cands[n++] = {p, ba.cost, static_cast<uint32_t>(a), ba.cap_mask};
+        w.cands[n++] = {p, pl.cost, static_cast<uint32_t>(a), pl.cap_mask};
       }
       if (tracing) trace->churn = churn, trace->scored = true;
       if (n == 0) continue;
@@ -226,8 +240,8 @@ class Sweeper {
         switch (w.gates[k]) {
           case Gate::Kept:
             ++f.kept;
-            w.decisions.push_back({w.cands[k].priority, ids[row], w.left[k], churn, static_cast<uint32_t>(row),
-                                   static_cast<uint16_t>(a), 0});
+            w.decisions->add({w.cands[k].priority, ids[row], w.left[k], churn, static_cast<uint32_t>(row),
+                              static_cast<uint16_t>(a), 0});
             break;
           case Gate::FrequencyCap: ++f.frequency_cap; break;
           case Gate::Budget: ++f.budget; break;
@@ -238,9 +252,19 @@ class Sweeper {
     }
   }
 
+  struct Plan {
+    double wv;           // weight * value
+    double cost;         // points
+    uint64_t cap_mask;   // frequency caps covering the channel
+    PriorityKind kind;
+    int number;          // number expression index, or -1
+    bool times_churn;
+  };
   const BoundCampaign& b_;
   const Campaign& c_;
+  const RankingInput& ranking_;
   std::optional<std::size_t> trace_row_;
+  std::vector<Plan> plan_;
   std::size_t A_ = 0, W_ = 0;
 };
 
@@ -342,7 +366,11 @@ SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
   const Campaign& c = b.campaign();
   const std::size_t rows = b.population().rows();
   if (opt.trace_row && *opt.trace_row >= rows) throw_usage(fmt::format("row {} is not in the population", *opt.trace_row));
-  Sweeper sweeper(b, opt.trace_row);
+  RankingInput in;
+  for (const auto& ch : c.channels) in.channel_capacity.push_back(ch.capacity);
+  for (const auto& a : c.actions) in.action_channel.push_back(static_cast<uint16_t>(a.channel));
+  in.top_k = opt.top_k ? opt.top_k : c.top_k;
+  Sweeper sweeper(b, in, opt.trace_row);
   tbb::enumerable_thread_specific<Worker> workers([&] {
     Worker w;
     sweeper.init(w);
@@ -372,7 +400,7 @@ SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
   SweepResult res;
   res.members = rows;
   res.funnel.assign(c.actions.size(), {});
-  std::vector<std::vector<Decision>> parts;
+  std::vector<DecisionBuffer*> parts;
   for (Worker& w : workers) {
     for (std::size_t a = 0; a < c.actions.size(); ++a) {
       ActionFunnel& f = res.funnel[a];
@@ -383,13 +411,11 @@ SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
     res.members_with_candidates += w.with_candidates;
     res.times.evaluate_cpu += w.t_eval, res.times.gates_cpu += w.t_gates;
     res.times.score_cpu += w.t_score, res.times.walk_cpu += w.t_walk;
-    parts.push_back(std::move(w.decisions));
+    parts.push_back(&*w.decisions);
   }
-  RankingInput in;
-  for (const auto& ch : c.channels) in.channel_capacity.push_back(ch.capacity);
-  for (const auto& a : c.actions) in.action_channel.push_back(static_cast<uint16_t>(a.channel));
-  in.top_k = opt.top_k ? opt.top_k : c.top_k;
-  RankingResult rk = rank_decisions(parts, in);
+  std::vector<uint64_t> walk_kept;
+  for (const auto& f : res.funnel) walk_kept.push_back(f.kept);
+  RankingResult rk = rank_decisions(parts, in, walk_kept);
   auto t2 = Clock::now();
   for (std::size_t a = 0; a < c.actions.size(); ++a) {
     res.funnel[a].capacity = rk.dropped_by_capacity[a];
