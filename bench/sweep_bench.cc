@@ -8,7 +8,9 @@
 // generator is checked against the plain reference (tests/decide_reference.h),
 // and the 10M run against itself on 1 thread; a mismatch aborts the benchmark.
 // Counters: members/s (items), column bytes/s, the pass phases (thread
-// seconds per sweep), and ratio_to_stream = sweep time / stream time.
+// seconds per sweep, wall-clock per thread), cpu_s = CPU seconds of all
+// threads per sweep (what the sweep costs when no other process competes for
+// the cores), and ratio_to_stream = sweep time / stream time.
 #include <benchmark/benchmark.h>
 #include <tbb/task_arena.h>
 
@@ -16,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <ctime>
 #include <span>
 
 #include "engine/decide/bound_campaign.h"
@@ -99,6 +102,14 @@ Fixture& fixture() {
   return f;
 }
 
+// CPU seconds used by every thread of this process so far. On a shared, busy
+// machine wall time includes waiting for a core; this does not.
+double process_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
 double stream_seconds(const Fixture& f, int threads) {
   tbb::task_arena arena(threads);
   double best = 1e9;
@@ -118,10 +129,12 @@ void BM_Rs1Sweep(benchmark::State& state) {
   arena.execute([&] { r = run_sweep(*f.bound, {}); });
   if (!same(r, f.expected)) die("the sweep on " + std::to_string(threads) + " threads differs from 1 thread");
   const double stream = stream_seconds(f, threads);
-  double total = 0, eval = 0, gates = 0, score = 0, walk = 0, rank = 0;
+  double total = 0, cpu = 0, eval = 0, gates = 0, score = 0, walk = 0, rank = 0;
   for (auto _ : state) {
     auto t0 = std::chrono::steady_clock::now();
+    const double c0 = process_cpu_seconds();
     arena.execute([&] { r = run_sweep(*f.bound, {}); });
+    cpu += process_cpu_seconds() - c0;
     total += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     eval += r.times.evaluate_cpu, gates += r.times.gates_cpu, score += r.times.score_cpu, walk += r.times.walk_cpu;
     rank += r.times.rank_wall;
@@ -136,6 +149,7 @@ void BM_Rs1Sweep(benchmark::State& state) {
   state.counters["walk_s"] = walk / it;
   state.counters["rank_s"] = rank / it;
   state.counters["stream_s"] = stream;
+  state.counters["cpu_s"] = cpu / it;  // all threads' CPU seconds per sweep
   state.counters["ratio_to_stream"] = total / it / stream;
   state.counters["decisions"] = static_cast<double>(r.decisions);
 }

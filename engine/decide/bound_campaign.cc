@@ -37,18 +37,6 @@ std::size_t index_of(const Population& pop, const Column* c) {
 
 }  // namespace
 
-std::optional<double> NumericColumn::at(std::size_t row) const noexcept {
-  if (column->is_null(row)) return std::nullopt;
-  switch (column->type()) {
-    case DataType::Int32: return column->values<int32_t>()[row];
-    case DataType::Int64: return static_cast<double>(column->values<int64_t>()[row]);
-    case DataType::UInt64: return static_cast<double>(column->values<uint64_t>()[row]);
-    case DataType::Float32: return column->values<float>()[row];
-    case DataType::Float64: return column->values<double>()[row];
-    default: return std::nullopt;
-  }
-}
-
 BoundCampaign BoundCampaign::bind(const Campaign& c, const Population& pop, std::shared_ptr<const score::Model> model) {
   if (pop.rows() >= (std::size_t{1} << 32))
     throw_usage(fmt::format("the sweep handles up to 4294967295 members per population, not {}", pop.rows()));

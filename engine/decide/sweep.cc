@@ -33,6 +33,19 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+// Bits set in x. The library targets baseline x86-64 (no POPCNT instruction),
+// where std::popcount becomes a libgcc call; this SWAR count stays inline.
+inline uint64_t bits_set(uint64_t x) noexcept {
+#if defined(__POPCNT__)
+  return static_cast<uint64_t>(__builtin_popcountll(x));
+#else
+  x = x - ((x >> 1) & 0x5555555555555555ULL);
+  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+  return (x * 0x0101010101010101ULL) >> 56;
+#endif
+}
+
 double seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
 
 // Bit r of the result = byte r of b[0..64), bytes being 0 or 1 (bool column
@@ -161,10 +174,10 @@ class Sweeper {
         uint64_t capm = 0;
         for (uint64_t m = ba.cap_mask; m; m &= m - 1) capm |= w.capped[static_cast<std::size_t>(std::countr_zero(m)) * W_ + wi];
         const uint64_t k = s & ~capm;
-        f.fired += static_cast<uint64_t>(std::popcount(fired));
-        f.consent += static_cast<uint64_t>(std::popcount(fired ^ c));
-        f.suppression += static_cast<uint64_t>(std::popcount(c ^ s));
-        f.frequency_cap += static_cast<uint64_t>(std::popcount(s ^ k));
+        f.fired += bits_set(fired);
+        f.consent += bits_set(fired ^ c);
+        f.suppression += bits_set(c ^ s);
+        f.frequency_cap += bits_set(s ^ k);
         w.cand[a * W_ + wi] = k;
         if (ba.exclusive) exclusive |= k;
         if (tracing) {
@@ -180,7 +193,7 @@ class Sweeper {
       for (std::size_t a = 0; a < A_; ++a) {
         uint64_t& k = w.cand[a * W_ + wi];
         if (exclusive && !b_.actions()[a].exclusive) {
-          w.funnel[a].suppression += static_cast<uint64_t>(std::popcount(k & exclusive));
+          w.funnel[a].suppression += bits_set(k & exclusive);
           if (tracing && (k & exclusive) >> tbit & 1) trace->gate[a] = Gate::Suppression;
           k &= ~exclusive;
         }
@@ -197,15 +210,20 @@ class Sweeper {
     const double points = c_.basket.points_per_period;
     const auto& caps = b_.cap_counts();
     const uint64_t* ids = b_.customer_ids();
+    const std::size_t A = A_, W = W_;
     for (std::size_t i = 0; i < w.rows.size(); ++i) {
       const std::size_t row = w.rows[i];
       const std::size_t off = row - begin, wi = off >> 6;
       const unsigned bit = static_cast<unsigned>(off & 63);
       const double churn = w.churn[i];
       const bool tracing = trace && row == *trace_row_;
+      // The member's candidate actions as one mask, gathered without branches.
+      uint64_t mask = 0;
+      const uint64_t* cw = w.cand.data() + wi;
+      for (std::size_t a = 0; a < A; ++a) mask |= ((cw[a * W] >> bit) & 1) << a;
       std::size_t n = 0;
-      for (std::size_t a = 0; a < A_; ++a) {
-        if (!(w.cand[a * W_ + wi] >> bit & 1)) continue;
+      for (; mask; mask &= mask - 1) {
+        const std::size_t a = static_cast<std::size_t>(std::countr_zero(mask));
         const Plan& pl = plan_[a];
         double p;  // BoundCampaign::priority, inlined
         if (pl.kind == PriorityKind::WeightValueChurn) {
