@@ -67,12 +67,13 @@ class RegionParser {
         why = "expected " + std::to_string(plan_.fields) + " fields, found " + std::to_string(fi);
         return false;
       }
+      const int c = plan_.field_to_column[fi];
+      if (c >= 0 && try_fast(plan_.columns[c], res_.columns[c], row, e)) continue;
       e = reader_.read_field(f);
       if (e == FieldEnd::Malformed) {
         why = column_prefix(fi) + malformed_message(reader_.malformed()) + ", found " + quote_for_message(f.text);
         return false;
       }
-      const int c = plan_.field_to_column[fi];
       if (c >= 0 && !store(plan_.columns[c], res_.columns[c], row, f, why)) {
         why = column_prefix(fi) + why;
         return false;
@@ -89,6 +90,49 @@ class RegionParser {
       return false;
     }
     return true;
+  }
+
+  // The fast path: a plain number or 0/1 read straight from the text, then
+  // its terminator. False (nothing consumed) when the field needs the
+  // general path: NULL, spaces, quotes, '+', long or malformed values.
+  bool try_fast(const PlanColumn& c, ChunkColumn& cc, std::size_t row, FieldEnd& e) {
+    const char* p = reader_.cursor();
+    const char* end = reader_.data_end();
+    unsigned char* slot = cc.data.get() + row * c.width;
+    const char* q = nullptr;
+    switch (c.type) {
+      case DataType::Bool:
+        if (p < end && (*p == '0' || *p == '1')) {
+          *slot = static_cast<unsigned char>(*p - '0');
+          q = p + 1;
+        }
+        break;
+      case DataType::Int32: q = scan_into<int32_t>(p, end, slot); break;
+      case DataType::Int64: q = scan_into<int64_t>(p, end, slot); break;
+      case DataType::UInt64: q = scan_into<uint64_t>(p, end, slot); break;
+      case DataType::Float32: {
+        float v;
+        if ((q = scan_float32(p, end, v))) std::memcpy(slot, &v, 4);
+        break;
+      }
+      case DataType::Float64: {
+        double v;
+        if ((q = scan_float64(p, end, v))) std::memcpy(slot, &v, 8);
+        break;
+      }
+      default: return false;
+    }
+    if (q == nullptr) return false;
+    e = reader_.finish_value(q);
+    return e != FieldEnd::Malformed;
+  }
+
+  template <class T>
+  static const char* scan_into(const char* p, const char* end, unsigned char* slot) {
+    T v;
+    const char* q = scan_integer(p, end, v);
+    if (q) std::memcpy(slot, &v, sizeof v);
+    return q;
   }
 
   static bool fail(const PlanColumn& c, std::string_view text, ParseStatus st, std::string& why) {

@@ -22,7 +22,9 @@
 // Thread-safety: all functions are pure; a DateFormat is immutable once made.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,6 +50,43 @@ ParseStatus parse_uint64(std::string_view s, uint64_t& out) noexcept;
 ParseStatus parse_float32(std::string_view s, float& out) noexcept;
 ParseStatus parse_float64(std::string_view s, double& out) noexcept;
 ParseStatus parse_bool(std::string_view s, uint8_t& out) noexcept;
+
+// Prefix scanners for the import's fast path: read a plain value starting
+// at `p` (integers: an optional '-' then digits; floats: what fast_float
+// reads), never past `end`, and return where it ends; nullptr when no such
+// value starts at `p` or it is out of range. They accept a subset of what
+// the parsers above accept and give the same value; the caller checks that
+// a field terminator follows and otherwise falls back to the full parsers.
+template <class T>
+inline const char* scan_integer(const char* p, const char* end, T& out) noexcept {
+  static_assert(sizeof(T) == 4 || sizeof(T) == 8);
+  // Digits that can never overflow uint64 arithmetic: 9 for 32-bit, 18 for 64-bit.
+  constexpr std::ptrdiff_t kSafeDigits = sizeof(T) == 4 ? 9 : 18;
+  bool neg = false;
+  if constexpr (static_cast<T>(-1) < T{0}) {
+    if (p < end && *p == '-') {
+      neg = true;
+      ++p;
+    }
+  }
+  const char* s = p;
+  uint64_t v = 0;
+  while (p < end && p - s < kSafeDigits) {
+    const unsigned d = static_cast<unsigned char>(*p) - unsigned{'0'};
+    if (d > 9) break;
+    v = v * 10 + d;
+    ++p;
+  }
+  if (p == s) return nullptr;
+  if (p < end && static_cast<unsigned>(static_cast<unsigned char>(*p) - unsigned{'0'}) <= 9) return nullptr;  // long: full parser
+  if constexpr (sizeof(T) == 4) {
+    if (v > static_cast<uint64_t>(std::numeric_limits<T>::max()) + (neg ? 1 : 0)) return nullptr;
+  }
+  out = neg ? static_cast<T>(0 - v) : static_cast<T>(v);
+  return p;
+}
+const char* scan_float32(const char* p, const char* end, float& out) noexcept;
+const char* scan_float64(const char* p, const char* end, double& out) noexcept;
 
 // A compiled strptime-like date pattern (the subset documented above).
 class DateFormat {

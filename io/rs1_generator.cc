@@ -54,17 +54,22 @@ class Rng {
   bool bernoulli(double p) noexcept { return uniform() < p; }
   // Integer uniform in [0, n).
   int32_t below(int32_t n) noexcept { return static_cast<int32_t>(uniform() * n); }
-  // Standard normal (Box-Muller; both values used).
+  // Standard normal (Marsaglia's polar method; both values used).
   double normal() noexcept {
     if (has_spare_) {
       has_spare_ = false;
       return spare_;
     }
-    const double r = std::sqrt(-2.0 * std::log(uniform_pos()));
-    const double a = 2.0 * M_PI * uniform();
-    spare_ = r * std::sin(a);
+    double u, v, q;
+    do {
+      u = 2.0 * uniform() - 1.0;
+      v = 2.0 * uniform() - 1.0;
+      q = u * u + v * v;
+    } while (q >= 1.0 || q == 0.0);
+    const double f = std::sqrt(-2.0 * std::log(q) / q);
+    spare_ = v * f;
     has_spare_ = true;
-    return r * std::cos(a);
+    return u * f;
   }
   double lognormal(double median, double sigma) noexcept { return median * std::exp(sigma * normal()); }
   double exponential(double mean) noexcept { return -mean * std::log(uniform_pos()); }
@@ -138,6 +143,7 @@ constexpr double kEnrollMin[3] = {1200, 500, 30};          // days
 constexpr double kEnrollMean[3] = {2600, 1800, 1100};      // days above the minimum (exponential)
 constexpr double kRateMedian[3] = {5.0, 2.6, 1.1};         // flights per 3 months
 constexpr double kRateSigma = 0.75;                        // lognormal sigma of the flight rate
+constexpr double kRateMax = 45;                            // cap: about one flight every two days
 constexpr double kCountSigma = 0.48;                       // quarter-to-quarter variation at rate 0
 constexpr double kDefectionShare = 0.03;                   // members in the defection wave
 constexpr double kDefectionKeep = 0.30;                    // defectors fly U(0, 0.3) of their rate
@@ -193,7 +199,7 @@ Member draw_member(Rng& rng) noexcept {
   m.enroll_days = static_cast<int32_t>(std::min(15000.0, kEnrollMin[m.tier] + rng.exponential(kEnrollMean[m.tier])));
 
   // Activity: a member's usual rate drives three correlated quarters.
-  const double rate = rng.lognormal(kRateMedian[m.tier], kRateSigma);
+  const double rate = std::min(kRateMax, rng.lognormal(kRateMedian[m.tier], kRateSigma));
   const bool defector = rng.bernoulli(kDefectionShare);
   const bool lapsed = !defector && rng.bernoulli(kLapsedShare / (1.0 - kDefectionShare));
   const double recent = lapsed ? rate * kLapsedRecent : rate;
