@@ -1,6 +1,7 @@
 #include "io/whitespace_table.h"
 
 #include "engine/error.h"
+#include "io/atomic_file.h"
 
 namespace nudge {
 
@@ -46,6 +47,10 @@ std::string whitespace_table_to_csv(std::string_view text, std::string_view file
     out.push_back('\n');
   }
   return out;
+}
+
+std::string whitespace_table_to_csv_file(const std::string& path) {
+  return whitespace_table_to_csv(read_file(path), path);
 }
 
 }  // namespace nudge

@@ -15,9 +15,12 @@
 
 #include <string>
 #include <string_view>
+#include <filesystem>
 
 namespace nudge {
 
 std::string whitespace_table_to_csv(std::string_view text, std::string_view file_name);
+// Reads the file and converts it. Throws Error(Io) when it cannot be read.
+std::string whitespace_table_to_csv_file(const std::string& path);
 
 }  // namespace nudge
