@@ -91,6 +91,18 @@ ParseStatus parse_uint64(std::string_view s, uint64_t& out) noexcept {
   return ParseStatus::Ok;
 }
 
+template <class T>
+const char* scan_floating(const char* p, const char* end, T& out) noexcept {
+  T v;
+  auto r = fast_float::from_chars(p, end, v);
+  if (r.ec != std::errc() || std::isinf(v)) return nullptr;  // infinities: the full parser decides
+  out = v;
+  return r.ptr;
+}
+
+const char* scan_float32(const char* p, const char* end, float& out) noexcept { return scan_floating(p, end, out); }
+const char* scan_float64(const char* p, const char* end, double& out) noexcept { return scan_floating(p, end, out); }
+
 ParseStatus parse_float32(std::string_view s, float& out) noexcept { return parse_floating(s, out); }
 ParseStatus parse_float64(std::string_view s, double& out) noexcept { return parse_floating(s, out); }
 

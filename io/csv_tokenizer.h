@@ -151,6 +151,32 @@ class RecordReader {
     }
   }
 
+  // Fast path for callers that parse a value straight from the text: given
+  // where the value they read from cursor() ends, consumes the field
+  // terminator that must follow (',', LF, CRLF or the end of the data) and
+  // returns Comma or Record; returns Malformed, consuming nothing, when
+  // something else follows (the caller then uses read_field, which starts
+  // the field afresh).
+  const char* cursor() const noexcept { return p_; }
+  const char* data_end() const noexcept { return data_end_; }
+  FieldEnd finish_value(const char* value_end) noexcept {
+    if (value_end == data_end_) {
+      p_ = value_end;
+      return FieldEnd::Record;
+    }
+    const char c = *value_end;
+    if (c == ',') {
+      p_ = value_end + 1;
+      return FieldEnd::Comma;
+    }
+    if (c == '\n' || (c == '\r' && value_end + 1 < data_end_ && value_end[1] == '\n')) {
+      p_ = value_end + (c == '\n' ? 1 : 2);
+      ++line_;
+      return FieldEnd::Record;
+    }
+    return FieldEnd::Malformed;
+  }
+
   // Moves past the current record from its start: to just after the first
   // LF at even quote parity (the record boundary split_regions also uses).
   void skip_record() noexcept;

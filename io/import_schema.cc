@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <cstdio>
 #include <set>
 #include <sstream>
 
@@ -82,11 +83,28 @@ ColumnSpec parse_column(std::string_view source, const toml::table& t, std::size
   return c;
 }
 
-// TOML basic string with escapes for quotes, backslashes and control bytes.
+// TOML basic string: quotes, backslashes and control bytes escaped.
 std::string quoted(std::string_view s) {
-  std::ostringstream o;
-  o << toml::value<std::string>(std::string(s));
-  return o.str();
+  std::string o = "\"";
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (ch) {
+      case '"': o += "\\\""; break;
+      case '\\': o += "\\\\"; break;
+      case '\n': o += "\\n"; break;
+      case '\t': o += "\\t"; break;
+      case '\r': o += "\\r"; break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          o += buf;
+        } else {
+          o += ch;
+        }
+    }
+  }
+  return o + "\"";
 }
 
 }  // namespace

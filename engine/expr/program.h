@@ -21,11 +21,20 @@
 //
 // Thread-safety: a CompiledSet is immutable after compile() and may be shared
 // by all threads; each thread needs its own Workspace.
+//
+// Errors: compile() throws as described there; evaluate() throws
+// nudge::Error(Usage) when the rows are not a batch of `pop` or a column read
+// has another type than at compile time. Workspace results are valid until the
+// next evaluate() with that Workspace.
+//
+// Changes to the contract since it was fixed in main: none to the API;
+// added `#include <optional>` (reference_number uses it) and the notes above.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 

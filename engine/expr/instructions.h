@@ -1,0 +1,97 @@
+// The compiled form of a CompiledSet: a flat list of typed vector
+// instructions over batch registers (engine/expr/compiler.h builds it, the
+// per-instruction-set executors in engine/expr/kernels_*.cc run it).
+//
+// Registers hold one batch (kBatchRows rows) and come in three pools:
+//   int    int64_t values[kBatchRows] + validity words[kBatchRows / 64]
+//   double double  values[kBatchRows] + validity words
+//   bool   value words + validity words (a value bit is set only where valid)
+// A validity bit is 1 when the row's value is not NULL. Instructions compute
+// whole 64-row words: rows64 = the batch's row count rounded up to 64 (column
+// padding makes those reads safe); bits beyond the batch are cleared when the
+// results are copied out.
+//
+// Plain data only (no std containers), because the per-ISA translation units
+// include it (engine/simd.h, "Rule for per-ISA translation units").
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace nudge::expr {
+
+enum class Code : uint8_t {
+  // -> bool register
+  BLoadCol,    // bool column `col`
+  BConst,      // ival: 1 TRUE, 0 FALSE, -1 NULL
+  BCmpColI32,  // int32-stored column `col` (int32, date, category) `cmp` ival (in int32 range)
+  BCmpColI64,  // int64 column `col` `cmp` ival
+  BCmpColF32,  // float32 column `col` `cmp` fval (the float32 rule)
+  BCmpColF64,  // float64 column `col` `cmp` dval
+  BCmpCols,    // dval * double(column `col`) `cmp` dval2 * double(column `col2`), in double; st/st2 their
+               // layouts (I32, F32, F64). The defection shape `flights_3m < 0.5 * flights_prev_3m`.
+  BCmpI,       // int a `cmp` int b
+  BCmpD,       // double a `cmp` double b (IEEE)
+  BCmpB,       // bool a `cmp` bool b (= or <> only)
+  BAnd, BOr, BNot,
+  BIsNullB, BIsNullI, BIsNullD,  // a from the pool named by the suffix
+  BSelect,     // where bool c is TRUE: a, else b
+  BCoalesce,   // a where valid, else b
+  // -> int register (int64, overflow gives NULL); IConst/DConst: ival/dval, or NULL when c = 1
+  ILoadCol, IConst, INeg, IAdd, ISub, IMul, IMod, IAbs, ILeast, IGreatest, ISelect, ICoalesce, IDaysSince,
+  // -> double register
+  DLoadCol, DConst, DFromI, DNeg, DAdd, DSub, DMul, DDiv, DMod, DAbs, DLn, DExp, DSqrt, DLeast, DGreatest,
+  DSelect, DCoalesce,
+};
+
+// Physical layout of a loaded column (engine/types.h): bool; int32 (int32, date,
+// category); int64; uint64 (beyond INT64_MAX reads as NULL); float32; float64.
+enum class Storage : uint8_t { U8, I32, I64, U64, F32, F64 };
+
+// Comparison operator of the BCmp* codes.
+enum class Cmp : uint8_t { Eq, Ne, Lt, Le, Gt, Ge };
+
+struct Instr {
+  Code code = Code::BConst;
+  Cmp cmp = Cmp::Eq;
+  Storage st = Storage::I32;  // layout of `col` for loads
+  uint32_t dst = 0, a = 0, b = 0, c = 0;
+  uint32_t col = 0;
+  int64_t ival = 0;
+  double dval = 0;
+  float fval = 0;
+  uint32_t col2 = 0;
+  Storage st2 = Storage::I32;
+  double dval2 = 1;
+};
+
+// A column's memory as the executors see it.
+struct ColumnRef {
+  const void* values = nullptr;       // row 0
+  const uint64_t* validity = nullptr;  // nullptr: no NULLs
+};
+
+// Everything one executor call needs (all pointers are 64-byte aligned).
+struct ExecFrame {
+  const Instr* code;
+  std::size_t n_code;
+  const ColumnRef* cols;  // indexed by population column index
+  std::size_t begin;      // first row of the batch, a multiple of 64
+  std::size_t rows64;     // rows in the batch rounded up to 64, <= kBatchRows
+  int64_t as_of;          // population's as_of (days since 1970-01-01)
+  std::size_t batch;      // kBatchRows: register stride in values
+  int64_t* ireg;          // int register r: ireg + r * batch
+  uint64_t* ivalid;       // its validity: ivalid + r * batch / 64
+  double* dreg;
+  uint64_t* dvalid;
+  uint64_t* bval;  // bool register r: bval + r * batch / 64
+  uint64_t* bvalid;
+};
+
+// One executor per instruction set (engine/expr/kernels_*.cc); identical results.
+void execute_scalar(const ExecFrame& f);
+void execute_sse42(const ExecFrame& f);
+void execute_avx2(const ExecFrame& f);
+void execute_avx512(const ExecFrame& f);
+
+}  // namespace nudge::expr
