@@ -69,6 +69,7 @@ struct Instr {
 struct ColumnRef {
   const void* values = nullptr;       // row 0
   const uint64_t* validity = nullptr;  // nullptr: no NULLs
+  std::size_t padded_rows = 0;         // rows the buffer holds (for prefetch bounds)
 };
 
 // Everything one executor call needs (all pointers are 64-byte aligned).

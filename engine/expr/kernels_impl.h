@@ -73,7 +73,7 @@ inline auto apply_cmp(const X& x, const Y& y) {
 
 // out[w] = bits of (x[r] op y[r]) for 64-row words; y is a constant when kConst.
 template <Cmp kOp, bool kConst, class T>
-inline void cmp_words(const T* x, const T* y, T c, std::size_t words, uint64_t* out) {
+inline void cmp_words(const T* x, const T* y, T c, std::size_t words, uint64_t* out, const char* pf) {
   // Computed as the negation of another comparison: <> always (NOT =, so NaN
   // gives TRUE), and for integers <= / >= (NOT >, NOT <: one instruction
   // instead of two on x86).
@@ -82,6 +82,11 @@ inline void cmp_words(const T* x, const T* y, T c, std::size_t words, uint64_t* 
   constexpr Cmp op = kOp == Cmp::Ne ? Cmp::Eq : !kInt ? kOp : kOp == Cmp::Le ? Cmp::Gt : kOp == Cmp::Ge ? Cmp::Lt : kOp;
   for (std::size_t w = 0; w < words; ++w) {
     const T* xs = x + w * 64;
+    // Ask for the same rows of the next batch now, spread over this batch's
+    // work: a batch jumps between many columns, and the hardware prefetcher
+    // restarts at every jump (and every 4 KiB page).
+    if (pf)
+      for (std::size_t b = 0; b < 64 * sizeof(T); b += 64) __builtin_prefetch(pf + w * 64 * sizeof(T) + b, 0, 3);
     uint64_t bits = 0;
 #if NUDGE_EXPR_SIMD
     using B = xsimd::batch<T, Arch>;
@@ -103,14 +108,15 @@ inline void cmp_words(const T* x, const T* y, T c, std::size_t words, uint64_t* 
 }
 
 template <bool kConst, class T>
-inline void cmp_dispatch(Cmp op, const T* x, const T* y, T c, std::size_t words, uint64_t* out) {
+inline void cmp_dispatch(Cmp op, const T* x, const T* y, T c, std::size_t words, uint64_t* out,
+                         const char* pf = nullptr) {
   switch (op) {
-    case Cmp::Eq: return cmp_words<Cmp::Eq, kConst>(x, y, c, words, out);
-    case Cmp::Ne: return cmp_words<Cmp::Ne, kConst>(x, y, c, words, out);
-    case Cmp::Lt: return cmp_words<Cmp::Lt, kConst>(x, y, c, words, out);
-    case Cmp::Le: return cmp_words<Cmp::Le, kConst>(x, y, c, words, out);
-    case Cmp::Gt: return cmp_words<Cmp::Gt, kConst>(x, y, c, words, out);
-    case Cmp::Ge: return cmp_words<Cmp::Ge, kConst>(x, y, c, words, out);
+    case Cmp::Eq: return cmp_words<Cmp::Eq, kConst>(x, y, c, words, out, pf);
+    case Cmp::Ne: return cmp_words<Cmp::Ne, kConst>(x, y, c, words, out, pf);
+    case Cmp::Lt: return cmp_words<Cmp::Lt, kConst>(x, y, c, words, out, pf);
+    case Cmp::Le: return cmp_words<Cmp::Le, kConst>(x, y, c, words, out, pf);
+    case Cmp::Gt: return cmp_words<Cmp::Gt, kConst>(x, y, c, words, out, pf);
+    case Cmp::Ge: return cmp_words<Cmp::Ge, kConst>(x, y, c, words, out, pf);
   }
 }
 
@@ -135,6 +141,12 @@ class Executor {
 
   template <class T>
   const T* col(const Instr& in) const { return static_cast<const T*>(f_.cols[in.col].values) + f_.begin; }
+  // The column's rows of the next batch (for prefetching), or nullptr past its end.
+  template <class T>
+  const char* next_batch(uint32_t c) const {
+    if (f_.begin + f_.batch + f_.rows64 > f_.cols[c].padded_rows) return nullptr;
+    return reinterpret_cast<const char*>(static_cast<const T*>(f_.cols[c].values) + f_.begin + f_.batch);
+  }
   // Validity words of the column for this batch (all ones when it has no NULLs).
   void col_valid(const Instr& in, uint64_t* out) const {
     const uint64_t* v = f_.cols[in.col].validity;
@@ -223,6 +235,10 @@ class Executor {
   // out[j] = k * double(column value) for the 64 rows of word w.
   void load_scaled(uint32_t c, Storage st, double k, std::size_t w, double* out) const {
     const std::size_t r0 = f_.begin + w * 64;
+    const char* pf = st == Storage::F64 ? next_batch<double>(c) : next_batch<int32_t>(c);
+    const std::size_t width = st == Storage::F64 ? 8 : 4;
+    if (pf)
+      for (std::size_t b = 0; b < 64 * width; b += 64) __builtin_prefetch(pf + w * 64 * width + b, 0, 3);
     if (st == Storage::I32) {
       const int32_t* p = static_cast<const int32_t*>(f_.cols[c].values) + r0;
       for (std::size_t j = 0; j < 64; ++j) out[j] = k * static_cast<double>(p[j]);

@@ -111,7 +111,7 @@ void CompiledSet::evaluate(const Population& pop, std::size_t begin, std::size_t
     if (c.type() != p.column_types[k])
       throw_usage("CompiledSet::evaluate: column '" + c.name() + "' is " + std::string(type_name(c.type())) +
                   ", the expressions were compiled for " + std::string(type_name(p.column_types[k])));
-    w.cols[p.columns_read[k]] = ColumnRef{c.values_buffer().data(), c.validity()};
+    w.cols[p.columns_read[k]] = ColumnRef{c.values_buffer().data(), c.validity(), padded_rows(c.rows())};
   }
 
   const std::size_t rows64 = (count + 63) / 64 * 64, words = rows64 / 64;

@@ -1,0 +1,79 @@
+// Binder::bind_compare: the typing rules of comparisons (engine/expr/README.md,
+// "Operators" and "float32 columns"): numbers in int64 or double, dates,
+// bools, category against string by dictionary code (with a warning for a
+// string not in the dictionary), and the float32 rule for a bare float32
+// column against a constant expression. IN, BETWEEN and simple CASE reuse it.
+#include "engine/expr/binder.h"
+
+namespace nudge::expr {
+
+BoundPtr Binder::bind_compare(Op op, BoundPtr a, BoundPtr b, const ParsedExpr& pa, const ParsedExpr& pb,
+                              const ParsedExpr& at) {
+  if (a->type == Type::Null && b->type == Type::Null) {
+    a = coerce_null(a, Type::Int);
+    b = coerce_null(b, Type::Int);
+  }
+  // category <cmp> NULL: NULL on every row (kept as a node; the simplifier folds it).
+  if ((a->type == Type::Category && b->type == Type::Null) || (a->type == Type::Null && b->type == Type::Category))
+    return make(op, Type::Bool, {coerce_null(a, Type::Category), coerce_null(b, Type::Category)}, at);
+  if (a->type == Type::Null) a = coerce_null(a, b->type);
+  if (b->type == Type::Null) b = coerce_null(b, a->type);
+  Type ta = a->type, tb = b->type;
+  auto mismatch = [&](const std::string& why) {
+    fail(at.op_pos, "cannot compare " + typed_operand(pa, *a) + " with " + typed_operand(pb, *b) + why);
+  };
+  // Category against a string: compare dictionary codes; the column goes left.
+  if ((ta == Type::Category && tb == Type::String) || (ta == Type::String && tb == Type::Category)) {
+    if (op != Op::Eq && op != Op::Ne) mismatch(": categories only support =, <> and IN");
+    const BoundExpr& col = ta == Type::Category ? *a : *b;
+    const BoundExpr& str = ta == Type::Category ? *b : *a;
+    const ParsedExpr& pstr = ta == Type::Category ? pb : pa;
+    auto code = std::make_shared<BoundExpr>(str);
+    code->type = Type::Category;
+    if (!str.null) {
+      const Column& c = pop_.column(col.column);
+      const std::string& value = pstr.text;
+      auto k = c.find_code(value);
+      code->i = k ? *k : -1;
+      if (!k) {
+        std::string dict;
+        for (std::size_t i = 0; i < c.dictionary().size() && i < 8; ++i)
+          dict += (i ? ", " : "") + c.dictionary()[i];
+        if (c.dictionary().size() > 8) dict += ", ...";
+        warn(pstr.begin, "'" + value + "' is not a value of category column " + c.name() + " (" + dict +
+                             "); it never matches");
+      }
+    }
+    BoundPtr colp = ta == Type::Category ? a : b;
+    return make(op, Type::Bool, {colp, code}, at);
+  }
+  if (ta == Type::Category && tb == Type::Category) mismatch(": comparing two category columns is not supported");
+  if (ta == Type::Category || tb == Type::Category) mismatch(": a category compares only with 'string' values");
+  if (ta == Type::String || tb == Type::String) {
+    bool date = ta == Type::Date || tb == Type::Date;
+    mismatch(date ? ": write a date as DATE 'YYYY-MM-DD'" : ": strings compare only with category columns");
+  }
+  if (ta == Type::Bool || tb == Type::Bool) {
+    if (ta != tb) mismatch(": a bool compares only with a bool (TRUE, FALSE)");
+    if (op != Op::Eq && op != Op::Ne) mismatch(": bools only support = and <>");
+    return make(op, Type::Bool, {a, b}, at);
+  }
+  if (ta == Type::Date || tb == Type::Date) {
+    if (ta != tb) mismatch(": a date compares only with a date, e.g. DATE '2026-11-01'");
+    return make(op, Type::Bool, {a, b}, at);
+  }
+  if (ta == Type::Int && tb == Type::Int) return make(op, Type::Bool, {a, b}, at);
+  // Numbers in double; a bare float32 column against a constant uses the float32 rule.
+  bool a_f32 = a->op == Op::Column && a->ctype == DataType::Float32;
+  bool b_f32 = b->op == Op::Column && b->ctype == DataType::Float32;
+  if (!a_f32 && b_f32 && is_constant_expression(*a)) {
+    std::swap(a, b);
+    op = flip_comparison(op);
+    a_f32 = true;
+  }
+  auto n = make(op, Type::Bool, {to_double(a), to_double(b)}, at);
+  if (a_f32 && is_constant_expression(*b)) const_cast<BoundExpr&>(*n).f32 = true;
+  return n;
+}
+
+}  // namespace nudge::expr
