@@ -9,6 +9,12 @@
 // codes are remapped to the global dictionary when chunks are merged in file
 // order, which makes the result independent of the thread count).
 //
+// Hot path: a numeric or bool field is read straight from the text by the
+// scanners of io/csv_number.h (one pass: value and terminator); anything
+// they decline (NULL, spaces, quotes, long or malformed values, category
+// and date columns) goes through RecordReader::read_field and the full
+// parsers, which also produce the error messages.
+//
 // Bad rows: in fail mode parsing stops at the region's first bad row and
 // records its message in ChunkResult::error; in skip mode bad rows are
 // counted, the first `max_reasons` messages kept, and everything the row had
@@ -61,8 +67,14 @@ struct CsvPlan {
   std::size_t max_reasons = 5;
 };
 
+// Chunk buffers come from mimalloc, which recycles them from chunk to chunk
+// (the system allocator would map and fault in fresh pages for each).
+struct MiFree {
+  void operator()(unsigned char* p) const noexcept;
+};
+
 struct ChunkColumn {
-  std::unique_ptr<unsigned char[]> data;  // rows * width bytes
+  std::unique_ptr<unsigned char[], MiFree> data;  // rows * width bytes, uninitialised
   std::vector<uint32_t> nulls;            // local rows that are NULL, ascending
   CsvDictionary dictionary;               // first-seen Category: chunk-local strings
   std::vector<std::size_t> dict_first_row;  // row that added each entry (for undo)
