@@ -17,6 +17,7 @@ namespace nudge::score {
 namespace {
 
 static_assert(std::has_single_bit(kScoreBlockRows) && kScoreBlockRows % kLanePadding == 0);
+constexpr int kBlockShift = std::countr_zero(kScoreBlockRows);
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
 struct Feature {
@@ -48,31 +49,27 @@ class BoundXgb final : public BoundModel {
   const std::vector<std::size_t>& columns_read() const override { return cols_; }
 
  private:
-  // Scores rows row(0..n) block by block; one scratch matrix per call, sized
-  // for min(n, kScoreBlockRows) rows (a power of two, at least kLanePadding),
-  // so a one-row call (the sweep's explain path) stays cheap.
+  // Scores rows row(0..n) block by block; one scratch matrix per call.
   template <class RowAt>
   void score(RowAt row, std::size_t n, double* out) const {
     if (n == 0) return;
-    const std::size_t stride = std::bit_ceil(std::max(std::min(n, kScoreBlockRows), kLanePadding));
-    const int shift = std::countr_zero(stride);
-    std::vector<float> m(features_.size() * stride + kLanePadding, 0.0f);
+    std::vector<float> m(features_.size() * kScoreBlockRows + kLanePadding, 0.0f);
     alignas(64) float acc[kScoreBlockRows];
-    for (std::size_t b = 0; b < n; b += stride) {
-      const std::size_t len = std::min(stride, n - b);
-      gather([&](std::size_t i) { return row(b + i); }, len, m.data(), shift);
+    for (std::size_t b = 0; b < n; b += kScoreBlockRows) {
+      const std::size_t len = std::min(kScoreBlockRows, n - b);
+      gather([&](std::size_t i) { return row(b + i); }, len, m.data());
       const std::size_t lanes = (len + kLanePadding - 1) / kLanePadding * kLanePadding;
       std::fill(acc, acc + lanes, obj_.base_margin);
-      margins(m.data(), shift, len, acc);
+      margins(m.data(), len, acc);
       for (std::size_t i = 0; i < len; ++i) out[b + i] = apply_transform(obj_.transform, acc[i]);
     }
   }
 
   // Step 1: features of the block's rows into m (feature-major). Lanes past len keep stale finite values.
   template <class RowAt>
-  void gather(RowAt row, std::size_t len, float* m, int shift) const {
+  void gather(RowAt row, std::size_t len, float* m) const {
     for (std::size_t f = 0; f < features_.size(); ++f) {
-      float* dst = m + (f << shift);
+      float* dst = m + (f << kBlockShift);
       const uint64_t* valid = features_[f].validity;
       visit_values(*features_[f].column, [&](auto* v) {
         for (std::size_t i = 0; i < len; ++i) dst[i] = static_cast<float>(v[row(i)]);
@@ -84,17 +81,17 @@ class BoundXgb final : public BoundModel {
   }
 
   // Step 2: acc += every tree's leaf, trees in order.
-  void margins(const float* m, int shift, std::size_t len, float* acc) const {
+  void margins(const float* m, std::size_t len, float* acc) const {
     const std::size_t trees = e_->trees();
     std::size_t t = 0;
     while (t < trees) {
       std::size_t u = t;
       while (u < trees && e_->complete[u].depth != kWalkTree) ++u;
-      if (u > t) score_forest_block(view_, t, u, m, shift, len, acc);
+      if (u > t) score_forest_block(view_, t, u, m, kBlockShift, len, acc);
       if (u < trees) {  // a tree too deep for the complete layout: walk it row by row
         std::vector<float> x(features_.size());
         for (std::size_t i = 0; i < len; ++i) {
-          for (std::size_t f = 0; f < x.size(); ++f) x[f] = m[(f << shift) + i];
+          for (std::size_t f = 0; f < x.size(); ++f) x[f] = m[(f << kBlockShift) + i];
           acc[i] += e_->reference_leaf(u, x.data());
         }
         ++u;
