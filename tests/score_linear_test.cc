@@ -9,6 +9,7 @@
 #include "engine/error.h"
 #include "engine/score/linear_model.h"
 #include "engine/score/model.h"
+#include "io/rs1_generator.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;
@@ -226,4 +227,18 @@ TEST(LinearModelFile, LoadModelNamesMissingFileAndUnknownKind) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent/churn.toml"), std::string::npos);
   }
   EXPECT_NE(error_of([] { load_model("model.xml"); }).find("model.xml: unknown kind"), std::string::npos);
+}
+
+TEST(LinearModel, Rs1ChurnOnGeneratedPopulationEqualsWorkloadFormula) {
+  const Population p = generate_rs1(20000, 3);
+  auto bound = load_model(test::source_dir() / "data/models/rs1_churn.toml")->bind(p);
+  const auto all = score_all(*bound, p.rows());
+  const auto* tier = p.column("tier").values<int32_t>();
+  auto v = [&](const char* c, std::size_t r) { return double(p.column(c).values<int32_t>()[r]); };
+  for (std::size_t r = 0; r < p.rows(); ++r) {
+    double z = -1.2 - 0.35 * v("flights_3m", r) + 0.20 * v("flights_prev_3m", r) +
+               0.004 * v("days_since_last_flight", r) + 0.45 * v("complaints_12m", r) - 0.05 * v("clicks_90d", r) -
+               0.0002 * v("enroll_days", r) + (tier[r] == 0 ? -0.6 : tier[r] == 1 ? -0.3 : 0.0);
+    ASSERT_NEAR(all[r], 1.0 / (1.0 + std::exp(-z)), 1e-12) << "row " << r;
+  }
 }

@@ -11,6 +11,7 @@
 #include "engine/error.h"
 #include "engine/score/model.h"
 #include "engine/simd.h"
+#include "io/rs1_generator.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;
@@ -129,4 +130,24 @@ TEST(XgboostModel, ReadsOnlyTheModelsFeatureColumns) {
   auto model = load_model(data_dir() / "one_tree.json");
   const Population pop = load_rows();
   EXPECT_EQ(model->bind(pop)->columns_read(), (std::vector<std::size_t>{0, 1, 2, 3, 4, 5}));
+}
+
+TEST(XgboostModel, Rs1GbdtEqualsXgboostOnGeneratedRs1Members) {
+  // data/models/rs1_gbdt.json and XGBoost's predictions for `nudge gen --members 2000 --seed 11`
+  // (make_models.py --rs1): the same rows come back from generate_rs1(2000, 11).
+  auto model = load_model(test::source_dir() / "data/models/rs1_gbdt.json");
+  EXPECT_EQ(model->describe(), "xgboost gbtree, 100 trees, binary:logistic, 22 features, max depth 6");
+  const Population pop = generate_rs1(2000, 11);
+  ASSERT_GT(pop.column("salary").null_count(), 300u);  // missing salaries take the default direction
+  const std::vector<double> want = load_pred("rs1_gbdt_check");
+  ASSERT_EQ(want.size(), pop.rows());
+  auto bound = model->bind(pop);
+  EXPECT_EQ(bound->columns_read().size(), 22u);
+  for (auto isa : simd::supported_isas()) {
+    simd::ScopedIsa s(isa);
+    const std::vector<double> got = score_all(*bound, pop.rows());
+    for (std::size_t r = 0; r < pop.rows(); ++r)
+      ASSERT_NEAR(got[r], want[r], 1e-6) << "row " << r << " isa " << simd::isa_name(isa);
+    EXPECT_EQ(got, want) << simd::isa_name(isa);  // XGBoost's own float32 results, exactly
+  }
 }

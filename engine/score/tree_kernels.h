@@ -28,10 +28,25 @@ inline constexpr int kEvalLevels = 2;  // levels below the root evaluated slot b
 
 inline constexpr int kMaxLookupLevel = 5;  // up to 64 slots looked up in registers (AVX2, AVX-512)
 
+// src[index] lane by lane. xsimd 8.1's batch::gather never reaches its AVX2 /
+// AVX-512 overloads (their template parameters cannot match the call) and
+// falls back to element-by-element inserts, so call the instructions here.
+template <class Arch, class T>
+inline xsimd::batch<T, Arch> gather(const T* src, const xsimd::batch<int32_t, Arch>& index) noexcept {
+  if constexpr (std::is_same_v<Arch, xsimd::avx2>) {
+    if constexpr (std::is_same_v<T, float>) return _mm256_i32gather_ps(src, index, 4);
+    else return _mm256_i32gather_epi32(reinterpret_cast<const int*>(src), index, 4);
+  } else if constexpr (std::is_same_v<Arch, xsimd::avx512bw>) {
+    if constexpr (std::is_same_v<T, float>) return _mm512_i32gather_ps(index, src, 4);
+    else return _mm512_i32gather_epi32(index, src, 4);
+  } else {
+    return xsimd::batch<T, Arch>::gather(src, index);
+  }
+}
+
 // table[local] for the 2^level slots of one level (or the leaves), lane by lane.
 template <class Arch, class T>
 inline xsimd::batch<T, Arch> level_lookup(const T* table, const xsimd::batch<int32_t, Arch>& local, int level) noexcept {
-  using B = xsimd::batch<T, Arch>;
   if constexpr (std::is_same_v<Arch, xsimd::avx2>) {
     if (level <= kMaxLookupLevel) {
       // 8 slots per register, vpermd by the low 3 bits of local; then blendv by
@@ -62,7 +77,7 @@ inline xsimd::batch<T, Arch> level_lookup(const T* table, const xsimd::batch<int
       else return _mm512_castps_si512(r);
     }
   }
-  return B::gather(table, local);
+  return gather<Arch>(table, local);
 }
 
 // -1 where the lane goes left, else 0: x < th, or for a missing (NaN) x the
@@ -146,12 +161,12 @@ void forest_block_kernel(const ForestView& f, std::size_t t_begin, std::size_t t
         for (std::size_t k = 0; k < K; ++k) {
           const I fd = level_lookup<Arch>(feat + first, local[k], level);
           const F th = level_lookup<Arch>(thr + first, local[k], level);
-          const F x = F::gather(m, ((fd & feature_mask) << stride_shift) + row[k]);
+          const F x = gather<Arch>(m, ((fd & feature_mask) << stride_shift) + row[k]);
           local[k] = local[k] + local[k] + I(1) + go_left<Arch>(x, th, fd);
         }
       }
       for (std::size_t k = 0; k < K; ++k)
-        (F::load_unaligned(acc + g + k * W) + F::gather(leaf, local[k])).store_unaligned(acc + g + k * W);
+        (F::load_unaligned(acc + g + k * W) + gather<Arch>(leaf, local[k])).store_unaligned(acc + g + k * W);
     }
   }
 }

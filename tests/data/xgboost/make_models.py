@@ -4,7 +4,10 @@
 Run with Debian's python3-xgboost 1.7 and python3-numpy (not needed by the tests:
 the outputs are committed):
 
-    /usr/bin/python3 tests/data/xgboost/make_models.py
+    /usr/bin/python3 tests/data/xgboost/make_models.py            # the small test models
+    build/nudge gen --members 200000 --seed 7 --csv /tmp/rs1_train.csv
+    build/nudge gen --members 2000 --seed 11 --csv /tmp/rs1_check.csv
+    /usr/bin/python3 tests/data/xgboost/make_models.py --rs1 /tmp/rs1_train.csv /tmp/rs1_check.csv
 
 Writes, beside this script:
   rows.csv            the input rows: a header, then one row per member; an empty
@@ -18,6 +21,14 @@ Writes, beside this script:
                       (float32 printed with enough digits to be read back exactly)
   missing_feature.json  a model over a feature ("loyalty_score") that rows.csv lacks
 Models: see MODELS below.
+
+With --rs1 TRAIN.csv CHECK.csv (populations written by `nudge gen --csv`), it instead
+trains RS-1/GBDT (WORKLOAD.md): 100 trees of depth 6, binary:logistic, over RS-1's 22
+numeric columns (all but customer_id and tier; a missing salary stays missing), on a
+churn label drawn from RS-1's churn formula plus a few interactions, and writes
+  data/models/rs1_gbdt.json      the model
+  rs1_gbdt_check.pred            XGBoost's predictions for CHECK.csv's rows, in order
+                                 (the test regenerates those rows with generate_rs1(2000, 11)).
 """
 import os
 
@@ -139,5 +150,51 @@ def main():
     m.save_model(os.path.join(HERE, "missing_feature.json"))
 
 
+RS1_FEATURES = ["enroll_days", "clv", "salary", "flights_3m", "flights_prev_3m", "flights_12m", "distance_12m",
+                "points_balance", "points_to_next_tier", "days_since_last_flight", "days_to_birthday",
+                "email_opt_in", "sms_opt_in", "phone_opt_in", "mail_opt_in", "pressure_used", "contacts_30d",
+                "days_since_last_contact", "days_since_calamity", "opens_90d", "clicks_90d", "complaints_12m"]
+
+
+def read_rs1(path):
+    """RS-1 CSV -> (float32 matrix of RS1_FEATURES, tier codes Star=0 Nova=1 Aurora=2)."""
+    import csv
+    with open(path) as f:
+        r = csv.reader(f)
+        header = next(r)
+        idx = [header.index(c) for c in RS1_FEATURES]
+        tier_idx = header.index("tier")
+        rows, tiers = [], []
+        for line in r:
+            rows.append([float(line[i]) if line[i] != "" else np.nan for i in idx])
+            tiers.append(["Star", "Nova", "Aurora"].index(line[tier_idx]))
+    return np.array(rows, dtype=np.float32), np.array(tiers)
+
+
+def rs1_main(train_csv, check_csv):
+    rng = np.random.default_rng(7)
+    x, tier = read_rs1(train_csv)
+    col = {c: x[:, i].astype(np.float64) for i, c in enumerate(RS1_FEATURES)}
+    z = (-1.2 - 0.35 * col["flights_3m"] + 0.20 * col["flights_prev_3m"] + 0.004 * col["days_since_last_flight"]
+         + 0.45 * col["complaints_12m"] - 0.05 * col["clicks_90d"] - 0.0002 * col["enroll_days"]
+         + np.where(tier == 0, -0.6, np.where(tier == 1, -0.3, 0.0))
+         + np.where(np.isnan(col["salary"]), 0.3, -0.000004 * np.nan_to_num(col["salary"]))
+         + 0.02 * col["contacts_30d"] * (col["opens_90d"] == 0))
+    y = (rng.random(len(z)) < 1 / (1 + np.exp(-z))).astype(np.float32)
+    params = {"objective": "binary:logistic", "max_depth": 6, "eta": 0.1, "nthread": 2, "tree_method": "hist",
+              "seed": 7}
+    booster = xgb.train(params, xgb.DMatrix(x, label=y, feature_names=RS1_FEATURES), 100)
+    root = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+    booster.save_model(os.path.join(root, "data", "models", "rs1_gbdt.json"))
+    xc, _ = read_rs1(check_csv)
+    pred = booster.predict(xgb.DMatrix(xc, feature_names=RS1_FEATURES))
+    with open(os.path.join(HERE, "rs1_gbdt_check.pred"), "w") as f:
+        f.writelines("%.9g\n" % p for p in pred)
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+    if len(sys.argv) == 4 and sys.argv[1] == "--rs1":
+        rs1_main(sys.argv[2], sys.argv[3])
+    else:
+        main()
