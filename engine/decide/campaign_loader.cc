@@ -365,6 +365,7 @@ void read_actions(const Reader& r, const toml::table& root, Campaign& c) {
   std::map<std::string, std::string> seen;  // name -> position
   for (const toml::node& e : *arr) {
     const toml::table& t = *e.as_table();
+    if (c.actions.size() == kMaxActions) r.fail(t, fmt::format("at most {} actions per campaign", kMaxActions));
     Action a;
     std::string w = fmt::format("action #{}", c.actions.size() + 1);
     const toml::node& name = *r.require(t, "name", w);
