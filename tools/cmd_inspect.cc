@@ -8,6 +8,7 @@
 
 #include "engine/types.h"
 #include "io/snapshot.h"
+#include "io/series_summary.h"
 #include "io/snapshot_summary.h"
 #include "tools/cli.h"
 
@@ -65,14 +66,9 @@ int run_inspect(const InspectOptions& o) {
                   c.min.empty() ? "-" : c.min.c_str(), max.empty() ? "-" : max.c_str(), c.bytes);
     }
   }
-  if (!s.series.empty()) {
-    std::printf("\nseries\n");
-    for (const auto& se : s.series) {
-      std::string cols;
-      for (std::size_t k : se.bucket_columns) cols += (cols.empty() ? "" : ", ") + pop.column(k).name();
-      std::printf("  %-20s %-6s %zu buckets: %s\n", se.name.c_str(), std::string(nudge::bucket_unit_name(se.unit)).c_str(),
-                  se.buckets(), cols.c_str());
-    }
+  if (!s.series.empty()) {  // buckets, the days they cover, totals (io/series_summary.h)
+    std::printf("\nseries (bucket 0 holds as_of; columns <name>@<k>)\n");
+    for (const auto& se : nudge::summarize_series(pop)) std::printf("  %s", nudge::format_series_summary(se).c_str());
   }
   return 0;
 }

@@ -153,6 +153,10 @@ BoundPtr Binder::bind(const ParsedExpr& e) {
     }
     case PKind::Case: return bind_case(e);
     case PKind::Call: return bind_call(e);
+    case PKind::Window:
+      fail(e.begin, "a window ('" + operand_text(e) +
+                        "') can only be the second argument of sum, avg, min, max, count, last_active or trend, "
+                        "e.g. sum(flights, last 3 months)");
   }
   throw_internal("binder: unknown parse node");
 }

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "engine/expr/window_functions.h"
+
 namespace nudge::expr {
 
 namespace {
@@ -62,7 +64,7 @@ BoundPtr bind_days_since(Binder& b, const ParsedExpr& call) {
 // series (issue 6) belong in this table too: their bind function reads the
 // series name from call.args[0]->text, finds it with
 // population().find_series(), and returns arithmetic over the bucket columns.
-constexpr std::array<FunctionDef, 8> kFunctions{{
+constexpr std::array<FunctionDef, 15> kFunctions{{
     {"abs", 1, 1, "abs(number)", bind_abs},
     {"least", 1, kVariadic, "least(value, ...)", bind_variadic<Op::Least>},
     {"greatest", 1, kVariadic, "greatest(value, ...)", bind_variadic<Op::Greatest>},
@@ -71,6 +73,14 @@ constexpr std::array<FunctionDef, 8> kFunctions{{
     {"exp", 1, 1, "exp(number)", bind_math<Op::Exp>},
     {"sqrt", 1, 1, "sqrt(number)", bind_math<Op::Sqrt>},
     {"days_since", 1, 1, "days_since(date)", bind_days_since},
+    // Windowed aggregates over activity series (engine/expr/window_functions.h).
+    {"sum", 2, 2, "sum(series, last N months | months A to B ago)", bind_window_sum},
+    {"avg", 2, 2, "avg(series, window)", bind_window_avg},
+    {"min", 2, 2, "min(series, window)", bind_window_min},
+    {"max", 2, 2, "max(series, window)", bind_window_max},
+    {"count", 2, 2, "count(series, window)", bind_window_count},
+    {"last_active", 2, 2, "last_active(series, window)", bind_window_last_active},
+    {"trend", 2, 2, "trend(series, window)", bind_window_trend},
 }};
 
 }  // namespace

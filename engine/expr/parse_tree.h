@@ -34,6 +34,10 @@ enum class PKind : uint8_t {
   IsNull,    // args[0] IS NULL; flag = IS NOT NULL
   Case,      // flag = has operand (args[0]); then WHEN/THEN pairs; has_else: last arg is ELSE
   Call,      // text = function name as written; args = arguments
+  Window,    // a window of series buckets (engine/expr/window_functions.h), only as a
+             // function argument: text = unit ("days", "weeks", "months"), args[0], args[1]
+             // = Integer nodes: first and last bucket counted back from as_of, 1-based;
+             // flag = written as `last N unit`
 };
 
 struct ParsedExpr {

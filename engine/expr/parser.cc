@@ -193,11 +193,73 @@ class Parser {
     return parse_primary();
   }
 
-  // Extension point for issue 6 (windowed aggregates): an argument such as
-  // `last 3 months` or `months 4 to 6 ago` would be recognised here (look at
-  // peek() for the window keywords) and returned as a window node; today every
-  // argument is an expression.
-  ParsedPtr parse_call_argument() { return parse_expr(); }
+  // A function argument: an expression, or a window of series buckets
+  // (engine/expr/window_functions.h):
+  //   window := LAST int unit | unit int TO int AGO      unit := day[s] | week[s] | month[s]
+  // recognised by a name `last` or a unit word directly followed by an integer,
+  // which no expression can start with. The words are not reserved.
+  ParsedPtr parse_call_argument() {
+    if (peek().kind == Tok::Ident && peek(1).kind == Tok::Integer) {
+      const std::string w = lower(peek().value);
+      if (w == "last" || !unit_word(w).empty()) return parse_window();
+    }
+    return parse_expr();
+  }
+
+  static std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return s;
+  }
+  // "days" / "weeks" / "months" for a unit word, singular or plural; "" otherwise.
+  static std::string unit_word(const std::string& w) {
+    if (w == "day" || w == "days") return "days";
+    if (w == "week" || w == "weeks") return "weeks";
+    if (w == "month" || w == "months") return "months";
+    return "";
+  }
+  bool accept_word(std::string_view w) {
+    if (peek().kind != Tok::Ident || lower(peek().value) != w) return false;
+    ++pos_;
+    return true;
+  }
+  ParsedPtr integer_node(const Token& t) {
+    auto p = node(PKind::Integer, t.begin, t.end);
+    p->text = t.value;
+    return p;
+  }
+
+  ParsedPtr parse_window() {
+    const Token& first = next();
+    auto p = node(PKind::Window, first.begin, 0);
+    if (lower(first.value) == "last") {
+      p->flag = true;
+      const Token& n = next();
+      const Token& u = peek();
+      p->text = u.kind == Tok::Ident ? unit_word(lower(u.value)) : "";
+      if (p->text.empty())
+        fail(u.begin, "expected days, weeks or months after 'last " + n.value + "', found " + describe(u));
+      next();
+      Token one = n;  // from = 1 (the bucket holding as_of) ...
+      one.value.assign(1, '1');
+      p->args.push_back(integer_node(one));
+      p->args.push_back(integer_node(n));  // ... to N
+      p->end = u.end;
+      return p;
+    }
+    p->text = unit_word(lower(first.value));
+    const Token& a = next();
+    if (!accept_word("to"))
+      fail(peek().begin, "expected 'to' in the window '" + first.value + " " + a.value + " to N ago', found " +
+                             describe(peek()));
+    const Token& b = expect(Tok::Integer, "a whole number of " + p->text + " after 'to'");
+    const Token& ago = peek();
+    if (!accept_word("ago")) fail(ago.begin, "expected 'ago' after '" + first.value + " " + a.value + " to " +
+                                                 b.value + "', found " + describe(ago));
+    p->args.push_back(integer_node(a));
+    p->args.push_back(integer_node(b));
+    p->end = ago.end;
+    return p;
+  }
 
   ParsedPtr parse_primary() {
     const Token& t = peek();

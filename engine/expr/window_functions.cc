@@ -1,0 +1,201 @@
+#include "engine/expr/window_functions.h"
+
+#include <charconv>
+
+#include "engine/series_calendar.h"
+
+namespace nudge::expr {
+namespace {
+
+const char* unit_adjective(BucketUnit u) {
+  switch (u) {
+    case BucketUnit::Day: return "daily";
+    case BucketUnit::Week: return "weekly";
+    case BucketUnit::Month: return "monthly";
+  }
+  return "";
+}
+
+std::string series_names(const Population& pop) {
+  std::string s;
+  for (const auto& x : pop.series()) s += (s.empty() ? "" : ", ") + x.name;
+  return s.empty() ? "the population has no activity series" : "series: " + s;
+}
+
+// The bucket columns a call reads, as bound column nodes, bucket A-1 first.
+struct Window {
+  std::vector<BoundPtr> x;  // x[i] = bucket first + i
+  std::size_t first = 0;    // bucket index of x[0]
+  Type type = Type::Int;    // the series' value type
+};
+
+Window resolve(Binder& b, const ParsedExpr& call) {
+  const std::string fn = normalize_name(call.text);
+  const ParsedExpr& sa = *call.args[0];
+  const ParsedExpr& wa = *call.args[1];
+  const Population& pop = b.population();
+  const Series* s = nullptr;
+  if (sa.kind == PKind::Column) {
+    s = pop.find_series(sa.text);
+    if (!s) s = pop.find_series(normalize_name(sa.text));
+  }
+  if (!s) {
+    if (sa.kind == PKind::Column && pop.find(sa.text))
+      b.fail(sa.begin, fn + " needs an activity series as first argument, but '" + sa.text + "' is a column (" +
+                           series_names(pop) + ")");
+    if (sa.kind == PKind::Column) {
+      std::string near;
+      std::size_t best = 3;
+      for (const auto& x : pop.series())
+        if (std::size_t d = edit_distance(normalize_name(sa.text), x.name); d < best) best = d, near = x.name;
+      b.fail(sa.begin, "unknown series '" + sa.text + "'" + (near.empty() ? "" : " (did you mean " + near + "?)") +
+                           " (" + series_names(pop) + ")");
+    }
+    b.fail(sa.begin, fn + " needs an activity series name as first argument, e.g. " + fn +
+                         "(flights, last 3 months), but found '" + b.operand_text(sa) + "'");
+  }
+  if (wa.kind != PKind::Window)
+    b.fail(wa.begin, fn + " needs a window as second argument ('last 3 months' or 'months 4 to 6 ago'), but found '" +
+                         b.operand_text(wa) + "'");
+  const std::string unit = bucket_unit_plural(s->unit);
+  if (wa.text != unit)
+    b.fail(wa.begin, "series '" + s->name + "' has " + unit_adjective(s->unit) + " buckets; write the window in " +
+                         unit + ", not " + wa.text);
+  uint64_t from = 0, to = 0;
+  auto num = [&](const ParsedExpr& n, uint64_t& v) {
+    auto r = std::from_chars(n.text.data(), n.text.data() + n.text.size(), v);
+    if (r.ec != std::errc() || v > 1000000) b.fail(n.begin, "window bound " + n.text + " is too large");
+  };
+  num(*wa.args[0], from);
+  num(*wa.args[1], to);
+  const std::string wtext = b.operand_text(wa);
+  if (from == 0)
+    b.fail(wa.args[0]->begin, unit + " in a window are counted from 1 (" + unit +
+                                  " 1 ago is the one that contains as_of), so '" + wtext + "' has no bucket 0");
+  if (from > to)
+    b.fail(wa.begin, "window '" + wtext + "' runs backwards; write " + unit + " " + std::to_string(to) + " to " +
+                         std::to_string(from) + " ago");
+  if (to > s->buckets())
+    b.fail(wa.begin, "window '" + wtext + "' reaches back " + std::to_string(to) + " " + unit + ", but series '" +
+                         s->name + "' has " + std::to_string(s->buckets()) + " " + unit_adjective(s->unit) +
+                         " buckets");
+  Window w;
+  w.first = from - 1;
+  for (std::size_t k = from - 1; k < to; ++k) {
+    const std::size_t ci = s->bucket_columns[k];
+    const Column& c = pop.column(ci);
+    if (!is_numeric(c.type()))
+      b.fail(sa.begin, "series '" + s->name + "' bucket column '" + c.name() + "' is " + std::string(type_name(c.type())) +
+                           ", not a number");
+    auto n = std::make_shared<BoundExpr>();
+    n->op = Op::Column;
+    n->column = ci;
+    n->ctype = c.type();
+    n->type = (c.type() == DataType::Float32 || c.type() == DataType::Float64) ? Type::Double : Type::Int;
+    n->begin = call.begin;
+    n->end = call.end;
+    w.x.push_back(std::move(n));
+  }
+  w.type = w.x[0]->type;
+  for (auto& x : w.x)
+    if (x->type != w.type) x = Binder::to_double(x), w.type = Type::Double;
+  if (w.type == Type::Double)
+    for (auto& x : w.x) x = Binder::to_double(x);
+  return w;
+}
+
+BoundPtr int_const(int64_t v, const ParsedExpr& at) {
+  auto n = std::make_shared<BoundExpr>();
+  n->op = Op::Const;
+  n->type = Type::Int;
+  n->i = v;
+  n->begin = at.begin;
+  n->end = at.end;
+  return n;
+}
+
+BoundPtr double_const(double v, const ParsedExpr& at) {
+  auto n = std::make_shared<BoundExpr>();
+  n->op = Op::Const;
+  n->type = Type::Double;
+  n->d = v;
+  n->begin = at.begin;
+  n->end = at.end;
+  return n;
+}
+
+BoundPtr zero_of(Type t, const ParsedExpr& at) { return t == Type::Int ? int_const(0, at) : double_const(0, at); }
+
+// x <> 0, with the float32 comparison rule for bare float32 columns.
+BoundPtr active(Binder& b, const BoundPtr& x, const ParsedExpr& call) {
+  return b.bind_compare(Op::Ne, x, zero_of(x->type, call), call, call, call);
+}
+
+BoundPtr chain(Op op, Type t, const std::vector<BoundPtr>& xs, const ParsedExpr& call) {
+  BoundPtr acc = xs[0];
+  for (std::size_t i = 1; i < xs.size(); ++i) acc = Binder::make(op, t, {acc, xs[i]}, call);
+  return acc;
+}
+
+}  // namespace
+
+BoundPtr bind_window_sum(Binder& b, const ParsedExpr& call) {
+  Window w = resolve(b, call);
+  return chain(Op::Add, w.type, w.x, call);
+}
+
+BoundPtr bind_window_avg(Binder& b, const ParsedExpr& call) {
+  Window w = resolve(b, call);
+  BoundPtr sum = Binder::to_double(chain(Op::Add, w.type, w.x, call));
+  return Binder::make(Op::Div, Type::Double, {sum, double_const(static_cast<double>(w.x.size()), call)}, call);
+}
+
+BoundPtr bind_window_min(Binder& b, const ParsedExpr& call) {
+  Window w = resolve(b, call);
+  return chain(Op::Least, w.type, w.x, call);
+}
+
+BoundPtr bind_window_max(Binder& b, const ParsedExpr& call) {
+  Window w = resolve(b, call);
+  return chain(Op::Greatest, w.type, w.x, call);
+}
+
+BoundPtr bind_window_count(Binder& b, const ParsedExpr& call) {
+  Window w = resolve(b, call);
+  std::vector<BoundPtr> flags;
+  for (const auto& x : w.x)
+    flags.push_back(Binder::make(Op::Case, Type::Int, {active(b, x, call), int_const(1, call), int_const(0, call)}, call));
+  return chain(Op::Add, Type::Int, flags, call);
+}
+
+BoundPtr bind_window_last_active(Binder& b, const ParsedExpr& call) {
+  Window w = resolve(b, call);
+  std::vector<BoundPtr> ch;
+  for (std::size_t i = 0; i < w.x.size(); ++i) {
+    ch.push_back(active(b, w.x[i], call));
+    ch.push_back(int_const(static_cast<int64_t>(w.first + i), call));
+  }
+  ch.push_back(Binder::null_of(Type::Int, call));
+  return Binder::make(Op::Case, Type::Int, std::move(ch), call);
+}
+
+BoundPtr bind_window_trend(Binder& b, const ParsedExpr& call) {
+  Window w = resolve(b, call);
+  const auto n = static_cast<int64_t>(w.x.size());
+  if (n < 2)
+    b.fail(call.args[1]->begin, "trend needs a window of at least 2 buckets, but '" + b.operand_text(*call.args[1]) +
+                                    "' has 1");
+  // x[i] is bucket first + i: the newest first, so its time is t = n - 1 - i.
+  std::vector<BoundPtr> terms;
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t c = 2 * (n - 1 - i) - (n - 1);
+    if (c == 0) continue;
+    BoundPtr k = w.type == Type::Int ? int_const(c, call) : double_const(static_cast<double>(c), call);
+    terms.push_back(Binder::make(Op::Mul, w.type, {k, w.x[static_cast<std::size_t>(i)]}, call));
+  }
+  BoundPtr num = Binder::to_double(chain(Op::Add, w.type, terms, call));
+  const double d = static_cast<double>(n) * static_cast<double>(n * n - 1) / 6.0;
+  return Binder::make(Op::Div, Type::Double, {num, double_const(d, call)}, call);
+}
+
+}  // namespace nudge::expr
