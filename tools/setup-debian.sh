@@ -3,7 +3,7 @@
 # Idempotent: when all packages are present it returns in well under a second.
 set -euo pipefail
 PACKAGES=(
-  build-essential cmake ninja-build git unzip
+  build-essential cmake ninja-build git unzip python3
   libtbb-dev libxsimd-dev xtl-dev
   libflatbuffers-dev flatbuffers-compiler
   libmimalloc-dev libbenchmark-dev libgtest-dev libgmock-dev
