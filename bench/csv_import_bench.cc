@@ -8,8 +8,10 @@
 // Run (Release build):
 //   build/bench/csv_import_bench --benchmark_counters_tabular=true
 // BM_ImportCsv uses every hardware thread (2 here); BM_ImportCsvSerial is the
-// serial driver (ImportOptions::threads = 1), the baseline.
+// serial driver (ImportOptions::threads = 1), the baseline. MB_per_cpu_s is
+// CSV MB per CPU-second summed over threads (getrusage).
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <cstring>
@@ -66,12 +68,19 @@ const Fixture& fixture(std::size_t members) {
   return cache.emplace(members, f).first->second;
 }
 
+double process_cpu_seconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
 void run(benchmark::State& state, int threads) {
   const std::size_t members = static_cast<std::size_t>(state.range(0));
   const Fixture& f = fixture(members);
   nudge::ImportOptions o;
   o.schema = rs1_schema();
   o.threads = threads;
+  const double cpu0 = process_cpu_seconds();
   for (auto _ : state) {
     nudge::ImportResult r = nudge::import_csv(f.csv, o);
     if (r.population.rows() != members) state.SkipWithError("wrong row count");
@@ -79,7 +88,11 @@ void run(benchmark::State& state, int threads) {
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * f.bytes));
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * members));
+  const double cpu = process_cpu_seconds() - cpu0;
   state.counters["csv_MB"] = static_cast<double>(f.bytes) / 1e6;
+  // CSV MB per CPU-second over all threads (user + system): the per-core
+  // rate, which a shared, loaded machine disturbs far less than wall time.
+  state.counters["MB_per_cpu_s"] = cpu > 0 ? static_cast<double>(state.iterations() * f.bytes) / 1e6 / cpu : 0;
 }
 
 void BM_ImportCsv(benchmark::State& state) { run(state, 0); }

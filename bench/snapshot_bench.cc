@@ -62,7 +62,7 @@ void BM_OpenSnapshotVerifyData(benchmark::State& state) {
   const auto members = static_cast<std::size_t>(state.range(0));
   const auto& path = rs1_snapshot(members);
   const auto bytes = std::filesystem::file_size(path);
-  nudge::OpenOptions opts;
+  nudge::SnapshotOpenOptions opts;
   opts.verify_data = true;
   for (auto _ : state) benchmark::DoNotOptimize(nudge::open_snapshot(path, opts));
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * members));

@@ -9,6 +9,12 @@
 // codes are remapped to the global dictionary when chunks are merged in file
 // order, which makes the result independent of the thread count).
 //
+// Hot path: a numeric or bool field is read straight from the text by the
+// scanners of io/csv_number.h (one pass: value and terminator); anything
+// they decline (NULL, spaces, quotes, long or malformed values, category
+// and date columns) goes through RecordReader::read_field and the full
+// parsers, which also produce the error messages.
+//
 // Bad rows: in fail mode parsing stops at the region's first bad row and
 // records its message in ChunkResult::error; in skip mode bad rows are
 // counted, the first `max_reasons` messages kept, and everything the row had

@@ -83,7 +83,7 @@ void merge(Assembly& a, Chunk& ch) {
     if (a.reasons.size() < a.plan.max_reasons) a.reasons.push_back(std::move(m));
   if (a.bad_rows > a.max_errors)
     throw_invalid_input(std::to_string(a.bad_rows) + " bad rows, more than the " + std::to_string(a.max_errors) +
-                        " allowed; the first: " + a.reasons.front());
+                        " allowed" + (a.reasons.empty() ? std::string() : "; the first: " + a.reasons.front()));
   ch.row_offset = a.rows;
   for (auto& [row, line] : r.line_anchors) a.line_anchors.emplace_back(a.rows + row, line);
   a.rows += r.rows;
@@ -175,8 +175,10 @@ ImportResult run_import(std::string_view text, std::string_view file_name, const
   }
   res.schema.as_of = as_of;
   const csv::CsvPlan plan = csv::make_plan(res.schema, layout, file_name, opt);
+  // At most 1 GiB per region keeps a region's row numbers within uint32 (ChunkColumn::nulls).
+  const std::size_t chunk_bytes = std::min<std::size_t>(opt.chunk_bytes, std::size_t{1} << 30);
   const std::vector<csv::Region> regions =
-      csv::split_regions(text, layout.data_begin, layout.data_line, opt.chunk_bytes, !serial);
+      csv::split_regions(text, layout.data_begin, layout.data_line, chunk_bytes, !serial);
   std::size_t capacity = 1;
   for (const auto& r : regions) capacity += r.newlines;
   Assembly a(plan, capacity, opt.skip_bad_rows ? opt.max_errors : 0);

@@ -66,8 +66,8 @@ struct ImportOptions {
   std::optional<std::string> id_column;   // overrides the schema's id_column; "" = none
   bool check_unique_ids = true;           // check the id column for duplicates
   std::size_t infer_rows = 100000;        // records sampled to infer unlisted columns
-  std::size_t chunk_bytes = std::size_t{1} << 20;  // region size for parallel parsing (>= 1)
-  int threads = 0;                        // 1 = serial driver; otherwise the current oneTBB arena
+  std::size_t chunk_bytes = std::size_t{1} << 20;  // region size for parallel parsing (1 .. 1 GiB; larger is capped)
+  int threads = 0;                        // 1: the serial driver; 0 (or more): the calling thread's oneTBB arena
 };
 
 enum class AsOfSource : uint8_t { Option, Schema, Today };

@@ -134,6 +134,13 @@ fb::BufferRef write_validity(AtomicFile& file, const Column& c) {
   return sink.ref();
 }
 
+fb::BucketUnit to_fb(BucketUnit u) {
+  static_assert(static_cast<int>(BucketUnit::Day) == static_cast<int>(fb::BucketUnit::Day) &&
+                static_cast<int>(BucketUnit::Week) == static_cast<int>(fb::BucketUnit::Week) &&
+                static_cast<int>(BucketUnit::Month) == static_cast<int>(fb::BucketUnit::Month));
+  return static_cast<fb::BucketUnit>(u);
+}
+
 }  // namespace
 
 void write_snapshot(const Population& pop, const std::filesystem::path& path) {
@@ -159,7 +166,7 @@ void write_snapshot(const Population& pop, const std::filesystem::path& path) {
   std::vector<flatbuffers::Offset<fb::Series>> series;
   for (const Series& s : pop.series()) {
     std::vector<uint32_t> buckets(s.bucket_columns.begin(), s.bucket_columns.end());
-    series.push_back(fb::CreateSeries(fbb, fbb.CreateString(s.name), static_cast<fb::BucketUnit>(s.unit),
+    series.push_back(fb::CreateSeries(fbb, fbb.CreateString(s.name), to_fb(s.unit),
                                       fbb.CreateVector(buckets)));
   }
   const auto id = pop.id_column();

@@ -44,9 +44,10 @@
 //     its popcount equal to rows - null_count, bitmap padding bits 0;
 //     values in the padding rows 0; in every slot (NULL rows included) bools
 //     0 or 1 and category codes within the dictionary (an O(rows) vectorised
-//     scan of each category and bool column, columns in parallel: ~1 ms per
-//     10M rows, and it guards every later dictionary lookup); id column and
+//     scan of each category and bool column, columns in parallel: a few ms
+//     per 10M rows, and it guards every later dictionary lookup); id column and
 //     series refer to existing columns of the right type.
+// Not checked: whether two buffers overlap (harmless: views only read).
 // So any change to the header or the manifest (truncation, a flipped byte,
 // appended garbage) is detected. A flipped byte inside a values buffer is
 // detected only where it breaks one of the rules above (a category code out of
@@ -54,7 +55,7 @@
 // number in an int, float or date column (NULL rows' slots included) is NOT
 // detected by open_snapshot(): opening
 // would have to hash every byte, which costs ~100 ms per GB and defeats the
-// millisecond open. verify_snapshot_data() (or OpenOptions::verify_data, or
+// millisecond open. verify_snapshot_data() (or SnapshotOpenOptions::verify_data, or
 // `nudge inspect --verify`) checks every buffer against its XXH3 hash.
 //
 // Errors: write_snapshot throws Error(Io) when the file cannot be written
@@ -78,13 +79,13 @@ namespace nudge {
 // `path` atomically. Hashing the buffers runs in parallel (oneTBB).
 void write_snapshot(const Population& pop, const std::filesystem::path& path);
 
-struct OpenOptions {
+struct SnapshotOpenOptions {
   // Also check every buffer against its XXH3 hash (reads the whole file).
   bool verify_data = false;
 };
 
 // Maps `path` and returns a Population whose columns point into the mapping.
-Population open_snapshot(const std::filesystem::path& path, const OpenOptions& options = {});
+Population open_snapshot(const std::filesystem::path& path, const SnapshotOpenOptions& options = {});
 
 // Checks every buffer of an opened snapshot `path` against its hash; throws
 // Error(InvalidInput) naming the first column whose bytes differ.

@@ -185,7 +185,7 @@ void verify_hashes(const Opened& o) {
 
 }  // namespace
 
-Population open_snapshot(const std::filesystem::path& path, const OpenOptions& options) {
+Population open_snapshot(const std::filesystem::path& path, const SnapshotOpenOptions& options) {
   const Opened o = open_manifest(path);
   const fb::Manifest& m = *o.manifest;
   const std::size_t rows = m.rows();
@@ -225,7 +225,7 @@ Population open_snapshot(const std::filesystem::path& path, const OpenOptions& o
 }
 
 void verify_snapshot_data(const std::filesystem::path& path) {
-  OpenOptions options;
+  SnapshotOpenOptions options;
   options.verify_data = true;
   open_snapshot(path, options);  // the structure first: hashes only read checked ranges
 }

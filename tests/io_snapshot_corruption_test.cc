@@ -34,7 +34,7 @@ void write_bytes(const std::filesystem::path& p, const std::string& bytes) {
 // The error open_snapshot throws on `p`, or nullopt when it opens.
 std::optional<Error> open_error(const std::filesystem::path& p, bool verify_data = false) {
   try {
-    OpenOptions o;
+    SnapshotOpenOptions o;
     o.verify_data = verify_data;
     open_snapshot(p, o);
     return std::nullopt;

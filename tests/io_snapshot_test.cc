@@ -30,7 +30,7 @@ TEST(Snapshot, RoundTripsEveryTypeWithNullsForAwkwardSizes) {
     const Population back = open_snapshot(path);
     SCOPED_TRACE("rows=" + std::to_string(rows));
     expect_same_population(pop, back);
-    OpenOptions verify;
+    SnapshotOpenOptions verify;
     verify.verify_data = true;
     expect_same_population(pop, open_snapshot(path, verify));
   }

@@ -27,7 +27,7 @@ std::string percent(std::size_t part, std::size_t whole) {
 
 int run_inspect(const InspectOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
-  nudge::OpenOptions open;
+  nudge::SnapshotOpenOptions open;
   open.verify_data = o.verify;
   const nudge::Population pop = nudge::open_snapshot(o.path, open);
   const double open_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
