@@ -249,3 +249,13 @@ TEST(CampaignFile, UnreadableFileIsAnIoError) {
     EXPECT_EQ(std::string(e.what()), "cannot open campaign file /nonexistent/campaign.toml: No such file or directory");
   }
 }
+
+TEST(CampaignFile, AtMost64Actions) {
+  std::string t = kBase;
+  for (int i = 1; i < 65; ++i)
+    t += "[[action]]\nname = \"a" + std::to_string(i) + "\"\ntrigger = \"x > 1\"\nmessage_type = \"service\"\n"
+         "channel = \"email\"\nvalue = 1\npriority = \"weight * value\"\n";
+  EXPECT_NO_THROW(parse_campaign(t.substr(0, t.rfind("[[action]]")), "c.toml", "/base"));
+  // The 65th [[action]] starts on line 23 + 63 * 7 + 1.
+  EXPECT_EQ(error_of(t), "c.toml:465:1: at most 64 actions per campaign");
+}

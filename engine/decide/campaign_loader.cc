@@ -12,6 +12,7 @@
 //
 // Every error is "file:line:col: message" at the key or value at fault.
 #include "engine/decide/campaign_loader.h"
+#include "engine/decide/toml_reader.h"
 
 #include <fmt/format.h>
 
@@ -37,170 +38,7 @@ namespace {
 const std::map<std::string, double> kDefaultCosts = {
     {"service", 2}, {"editorial", 5}, {"commercial", 10}, {"calamity", 20}};
 
-class Reader {
- public:
-  Reader(std::string_view text, std::string source) : text_(text), source_(std::move(source)) {}
-
-  std::string pos(const toml::source_region& r) const {
-    if (r.begin.line == 0) return source_;
-    return fmt::format("{}:{}:{}", source_, r.begin.line, r.begin.column);
-  }
-  std::string pos(const toml::node& n) const { return pos(n.source()); }
-
-  [[noreturn]] void fail(const toml::node& n, const std::string& msg) const {
-    throw_invalid_input(pos(n) + ": " + msg);
-  }
-  [[noreturn]] void fail(const toml::source_region& r, const std::string& msg) const {
-    throw_invalid_input(pos(r) + ": " + msg);
-  }
-
-  // Rejects keys of `t` not in `allowed`, at the key's position, with a hint.
-  void check_keys(const toml::table& t, std::initializer_list<std::string_view> allowed,
-                  const std::string& where) const {
-    for (auto&& [k, v] : t) {
-      bool ok = false;
-      for (auto a : allowed) ok = ok || k.str() == a;
-      if (ok) continue;
-      std::string best;
-      std::size_t best_d = 3;
-      std::string list;
-      for (auto a : allowed) {
-        list += (list.empty() ? "" : ", ") + std::string(a);
-        std::size_t d = edit_distance(k.str(), a);
-        if (d < best_d) best_d = d, best = std::string(a);
-      }
-      fail(k.source(), fmt::format("unknown key '{}' in {}{} (allowed: {})", k.str(), where,
-                                   best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best), list));
-    }
-  }
-
-  const toml::node* require(const toml::table& t, std::string_view key, const std::string& where) const {
-    const toml::node* n = t.get(key);
-    if (!n) fail(t, fmt::format("{} has no '{}'", where, key));
-    return n;
-  }
-
-  std::string string(const toml::node& n, std::string_view key, const std::string& where) const {
-    if (!n.is_string()) fail(n, fmt::format("'{}' of {} must be a string, not {}", key, where, type_of(n)));
-    return *n.value<std::string>();
-  }
-  std::string nonempty_string(const toml::node& n, std::string_view key, const std::string& where) const {
-    std::string s = string(n, key, where);
-    if (s.find_first_not_of(" \t\r\n") == std::string::npos) fail(n, fmt::format("'{}' of {} is empty", key, where));
-    return s;
-  }
-  double number(const toml::node& n, std::string_view key, const std::string& where) const {
-    if (!n.is_integer() && !n.is_floating_point())
-      fail(n, fmt::format("'{}' of {} must be a number, not {}", key, where, type_of(n)));
-    double d = *n.value<double>();
-    if (!std::isfinite(d)) fail(n, fmt::format("'{}' of {} must be finite, not {}", key, where, d));
-    return d;
-  }
-  double nonnegative(const toml::node& n, std::string_view key, const std::string& where) const {
-    double d = number(n, key, where);
-    if (d < 0) fail(n, fmt::format("'{}' of {} must be >= 0, not {}", key, where, d));
-    return d;
-  }
-  int64_t integer(const toml::node& n, std::string_view key, const std::string& where, int64_t min) const {
-    if (!n.is_integer()) fail(n, fmt::format("'{}' of {} must be an integer, not {}", key, where, type_of(n)));
-    int64_t v = *n.value<int64_t>();
-    if (v < min) fail(n, fmt::format("'{}' of {} must be >= {}, not {}", key, where, min, v));
-    return v;
-  }
-  bool boolean(const toml::node& n, std::string_view key, const std::string& where) const {
-    if (!n.is_boolean()) fail(n, fmt::format("'{}' of {} must be true or false, not {}", key, where, type_of(n)));
-    return *n.value<bool>();
-  }
-  const toml::table& table(const toml::node& n, std::string_view key, const std::string& where) const {
-    if (!n.is_table()) fail(n, fmt::format("'{}' {} must be a table, not {}", key, where, type_of(n)));
-    return *n.as_table();
-  }
-  const toml::array& array(const toml::node& n, std::string_view key, const std::string& where) const {
-    if (!n.is_array()) fail(n, fmt::format("'{}' {} must be an array, not {}", key, where, type_of(n)));
-    return *n.as_array();
-  }
-
-  ColumnRef column(const toml::node& n, std::string_view key, const std::string& where) const {
-    return {nonempty_string(n, key, where), pos(n)};
-  }
-
-  // The position of the first character of a string value's text, so that
-  // expression errors can point inside it. toml++ gives the position of the
-  // opening quote; basic/literal strings start one column later, multi-line
-  // ones three later or, after a newline that TOML trims, on the next line.
-  expr::Source expression(const toml::node& n, std::string_view key, const std::string& where) const {
-    std::string s = nonempty_string(n, key, where);
-    const auto& b = n.source().begin;
-    std::string_view line = line_text(b.line);
-    std::size_t c = b.column - 1;  // 0-based
-    uint32_t out_line = b.line, out_col = b.column + 1;
-    if (c + 3 <= line.size() && (line.substr(c, 3) == "\"\"\"" || line.substr(c, 3) == "'''")) {
-      if (c + 3 == line.size()) out_line += 1, out_col = 1;
-      else out_col = b.column + 3;
-    }
-    return {std::move(s), fmt::format("{}:{}:{}", source_, out_line, out_col)};
-  }
-
-  // Names in an array of strings, each resolved through `index` (name -> i).
-  std::vector<std::size_t> names(const toml::node& n, std::string_view key, const std::string& where,
-                                 const std::map<std::string, std::size_t>& index, std::string_view kind) const {
-    std::vector<std::size_t> out;
-    for (const toml::node& e : array(n, key, where)) {
-      std::string s = string(e, key, where);
-      out.push_back(resolve(e, s, index, kind));
-    }
-    if (out.empty()) fail(n, fmt::format("'{}' of {} is empty (leave the key out to mean every {})", key, where, kind));
-    return out;
-  }
-
-  std::size_t resolve(const toml::node& at, const std::string& s, const std::map<std::string, std::size_t>& index,
-                      std::string_view kind) const {
-    auto it = index.find(s);
-    if (it != index.end()) return it->second;
-    std::string best, list;
-    std::size_t best_d = 3;
-    for (auto& [name, i] : index) {
-      list += (list.empty() ? "" : ", ") + name;
-      std::size_t d = edit_distance(s, name);
-      if (d < best_d) best_d = d, best = name;
-    }
-    fail(at, fmt::format("unknown {} '{}'{} (declared: {})", kind, s,
-                         best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best), list));
-  }
-
-  static std::string type_of(const toml::node& n) {
-    switch (n.type()) {
-      case toml::node_type::string: return "a string";
-      case toml::node_type::integer: return "an integer";
-      case toml::node_type::floating_point: return "a number";
-      case toml::node_type::boolean: return "a boolean";
-      case toml::node_type::table: return "a table";
-      case toml::node_type::array: return "an array";
-      default: return "a date/time";
-    }
-  }
-
-  const std::string& source() const { return source_; }
-
- private:
-  std::string_view line_text(uint32_t line) const {
-    std::size_t start = 0;
-    for (uint32_t l = 1; l < line && start != std::string_view::npos; ++l) {
-      start = text_.find('\n', start);
-      if (start != std::string_view::npos) ++start;
-    }
-    if (start == std::string_view::npos || start > text_.size()) return {};
-    std::size_t end = text_.find('\n', start);
-    std::string_view l = text_.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
-    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-    return l;
-  }
-
-  std::string_view text_;
-  std::string source_;
-};
-
-void read_campaign_table(const Reader& r, const toml::table& root, Campaign& c, const std::filesystem::path& base) {
+void read_campaign_table(const TomlReader& r, const toml::table& root, Campaign& c, const std::filesystem::path& base) {
   const toml::node* n = root.get("campaign");
   if (!n) return;
   const toml::table& t = r.table(*n, "campaign", "");
@@ -217,7 +55,7 @@ void read_campaign_table(const Reader& r, const toml::table& root, Campaign& c, 
   if (auto* v = t.get("top_k")) c.top_k = static_cast<std::size_t>(r.integer(*v, "top_k", w, 1));
 }
 
-void read_basket(const Reader& r, const toml::table& root, Campaign& c) {
+void read_basket(const TomlReader& r, const toml::table& root, Campaign& c) {
   const toml::node* n = r.require(root, "basket", "the campaign");
   const toml::table& t = r.table(*n, "basket", "");
   const std::string w = "[basket]";
@@ -227,7 +65,7 @@ void read_basket(const Reader& r, const toml::table& root, Campaign& c) {
   if (auto* v = t.get("period")) c.basket.period = r.nonempty_string(*v, "period", w);
 }
 
-void read_message_types(const Reader& r, const toml::table& root, Campaign& c) {
+void read_message_types(const TomlReader& r, const toml::table& root, Campaign& c) {
   const toml::node* n = root.get("message_types");
   if (!n) {  // the four usual types with their default costs
     for (auto& [name, cost] : kDefaultCosts) c.message_types.push_back({name, cost, name == "calamity"});
@@ -255,7 +93,7 @@ void read_message_types(const Reader& r, const toml::table& root, Campaign& c) {
   }
 }
 
-void read_channels(const Reader& r, const toml::table& root, Campaign& c) {
+void read_channels(const TomlReader& r, const toml::table& root, Campaign& c) {
   const toml::node* n = r.require(root, "channels", "the campaign");
   const toml::table& t = r.table(*n, "channels", "");
   if (t.empty()) r.fail(t, "[channels] declares no channel");
@@ -284,16 +122,16 @@ std::map<std::string, std::size_t> index_of_channels(const Campaign& c) {
 }
 
 // Arrays of tables: [[suppression]], [[frequency_cap]], [[action]].
-const toml::array* array_of_tables(const Reader& r, const toml::table& root, std::string_view key) {
+const toml::array* array_of_tables(const TomlReader& r, const toml::table& root, std::string_view key) {
   const toml::node* n = root.get(key);
   if (!n) return nullptr;
   const toml::array& a = r.array(*n, key, "");
   for (const toml::node& e : a)
-    if (!e.is_table()) r.fail(e, fmt::format("each '{}' must be a table ([[{}]]), not {}", key, key, Reader::type_of(e)));
+    if (!e.is_table()) r.fail(e, fmt::format("each '{}' must be a table ([[{}]]), not {}", key, key, TomlReader::type_of(e)));
   return &a;
 }
 
-void read_suppressions(const Reader& r, const toml::table& root, Campaign& c) {
+void read_suppressions(const TomlReader& r, const toml::table& root, Campaign& c) {
   const toml::array* a = array_of_tables(r, root, "suppression");
   if (!a) return;
   auto types = index_of_types(c);
@@ -312,7 +150,7 @@ void read_suppressions(const Reader& r, const toml::table& root, Campaign& c) {
   }
 }
 
-void read_caps(const Reader& r, const toml::table& root, Campaign& c) {
+void read_caps(const TomlReader& r, const toml::table& root, Campaign& c) {
   const toml::array* a = array_of_tables(r, root, "frequency_cap");
   if (!a) return;
   auto chans = index_of_channels(c);
@@ -332,7 +170,7 @@ void read_caps(const Reader& r, const toml::table& root, Campaign& c) {
   }
 }
 
-void read_priority(const Reader& r, const toml::node& n, Action& a, const std::string& w) {
+void read_priority(const TomlReader& r, const toml::node& n, Action& a, const std::string& w) {
   a.priority_text = r.nonempty_string(n, "priority", w);
   std::string norm;
   for (char ch : a.priority_text)
@@ -357,7 +195,7 @@ void read_priority(const Reader& r, const toml::node& n, Action& a, const std::s
   }
 }
 
-void read_actions(const Reader& r, const toml::table& root, Campaign& c) {
+void read_actions(const TomlReader& r, const toml::table& root, Campaign& c) {
   const toml::array* arr = array_of_tables(r, root, "action");
   if (!arr || arr->empty()) r.fail(root, "the campaign declares no [[action]]");
   auto types = index_of_types(c);
@@ -365,6 +203,7 @@ void read_actions(const Reader& r, const toml::table& root, Campaign& c) {
   std::map<std::string, std::string> seen;  // name -> position
   for (const toml::node& e : *arr) {
     const toml::table& t = *e.as_table();
+    if (c.actions.size() == kMaxActions) r.fail(t, fmt::format("at most {} actions per campaign", kMaxActions));
     Action a;
     std::string w = fmt::format("action #{}", c.actions.size() + 1);
     const toml::node& name = *r.require(t, "name", w);
@@ -411,7 +250,7 @@ void read_actions(const Reader& r, const toml::table& root, Campaign& c) {
 }  // namespace
 
 Campaign parse_campaign(std::string_view text, const std::string& source_name, const std::filesystem::path& base_dir) {
-  Reader r(text, source_name);
+  TomlReader r(text, source_name);
   toml::table root;
   try {
     root = toml::parse(text, source_name);

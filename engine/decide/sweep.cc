@@ -25,6 +25,7 @@
 #include <limits>
 
 #include "engine/decide/ranking.h"
+#include "engine/decide/trace.h"
 #include "engine/error.h"
 
 namespace nudge::decide {
@@ -79,14 +80,6 @@ struct Worker {
 };
 
 // What the pre-walk gates did to each action for the traced member.
-struct TraceScratch {
-  std::vector<std::optional<Gate>> gate;  // nullopt: not fired; Kept: candidate
-  std::vector<double> priority;
-  std::vector<double> budget_left;
-  double churn = kNaN;
-  bool scored = false;
-};
-
 class Sweeper {
  public:
   Sweeper(const BoundCampaign& b, const RankingInput& ranking, std::optional<std::size_t> trace_row)
@@ -286,98 +279,6 @@ class Sweeper {
   std::size_t A_ = 0, W_ = 0;
 };
 
-std::string trace_detail(const BoundCampaign& b, std::size_t row, std::size_t a, Gate g, double budget,
-                         const std::vector<TraceEntry>& earlier) {
-  const Campaign& c = b.campaign();
-  const Action& act = c.actions[a];
-  switch (g) {
-    case Gate::Consent: {
-      const Column& col = *b.consent_columns()[b.actions()[a].consent];
-      return fmt::format("channel {}: {} is {}", c.channels[act.channel].name, col.name(),
-                         col.is_null(row) ? "NULL" : "FALSE");
-    }
-    case Gate::Suppression: {
-      std::string s;
-      for (std::size_t r : b.actions()[a].suppressions)
-        if (b.expressions().reference_predicate(b.population(), b.suppression_predicate(r), row) == 1)
-          s += (s.empty() ? "rule " : ", ") + c.suppressions[r].name + " (" + c.suppressions[r].when.text + ")";
-      return s.empty() ? "an exclusive (calamity) message is a candidate" : s;
-    }
-    case Gate::FrequencyCap: {
-      std::string s;
-      for (uint64_t m = b.actions()[a].cap_mask; m; m &= m - 1) {
-        std::size_t j = static_cast<std::size_t>(std::countr_zero(m));
-        auto v = b.cap_counts()[j].at(row);
-        s += fmt::format("{}cap {} ({} {} + earlier decisions, max {})", s.empty() ? "" : ", ", c.frequency_caps[j].name,
-                         c.frequency_caps[j].count_column.name, v ? fmt::format("{}", *v) : "NULL",
-                         c.frequency_caps[j].max);
-      }
-      return s;
-    }
-    case Gate::Priority: return "priority expression is NULL or not finite";
-    case Gate::Budget: {
-      double rem = budget;
-      for (const auto& e : earlier)
-        if (e.gate == Gate::Kept || e.gate == Gate::ChannelCapacity) rem = e.budget_left;  // kept by the walk
-      return fmt::format("cost {} > remaining budget {}", b.actions()[a].cost, rem);
-    }
-    case Gate::MemberMax: return fmt::format("already {} decisions", c.max_decisions_per_member);
-    case Gate::ChannelCapacity:
-      return fmt::format("channel {} keeps {} decisions", c.channels[act.channel].name, *c.channels[act.channel].capacity);
-    case Gate::Kept: return "";
-  }
-  return "";
-}
-
-MemberTrace build_trace(const BoundCampaign& b, std::size_t row, TraceScratch& t, const SweepResult& r) {
-  const Campaign& c = b.campaign();
-  MemberTrace m;
-  m.row = row;
-  m.customer_id = b.customer_ids()[row];
-  if (!t.scored && b.model()) {  // no candidate: the sweep did not score it; explain does
-    uint32_t r32 = static_cast<uint32_t>(row);
-    b.model()->score_rows(&r32, 1, &t.churn);
-  }
-  m.churn = t.churn;
-  auto used = b.basket_used().at(row);
-  m.budget = used ? c.basket.points_per_period - *used : kNaN;
-  std::vector<std::size_t> order(c.actions.size());
-  for (std::size_t a = 0; a < order.size(); ++a) {
-    order[a] = a;
-    if (t.gate[a] && *t.gate[a] != Gate::Priority && std::isnan(t.priority[a])) {
-      // Stopped before scoring: compute the priority for display.
-      std::optional<double> num;
-      if (auto e = b.actions()[a].priority_number) num = b.expressions().reference_number(b.population(), *e, row);
-      t.priority[a] = b.priority(a, num, t.churn);
-    }
-  }
-  auto key = [&](std::size_t a) { return t.gate[a] ? (std::isnan(t.priority[a]) ? 1 : 0) : 2; };
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-    if (key(x) != key(y)) return key(x) < key(y);
-    if (key(x) == 0 && t.priority[x] != t.priority[y]) return t.priority[x] > t.priority[y];
-    return x < y;
-  });
-  for (std::size_t a : order) {
-    TraceEntry e;
-    e.action = a;
-    e.trigger = b.expressions().reference_predicate(b.population(), b.trigger_predicate(a), row);
-    e.priority = t.priority[a];
-    e.cost = b.actions()[a].cost;
-    e.gate = t.gate[a];
-    e.budget_left = t.budget_left[a];
-    if (e.gate == Gate::Kept) {
-      const std::size_t ch = c.actions[a].channel;
-      Decision d{e.priority, m.customer_id, e.budget_left, m.churn, static_cast<uint32_t>(row), static_cast<uint16_t>(a), 0};
-      if (c.channels[ch].capacity && (*c.channels[ch].capacity == 0 ||
-                                      (r.capacity_cutoff[ch] && ranks_before(*r.capacity_cutoff[ch], d))))
-        e.gate = Gate::ChannelCapacity;
-    }
-    if (e.gate) e.detail = trace_detail(b, row, a, *e.gate, m.budget, m.entries);
-    m.entries.push_back(std::move(e));
-  }
-  return m;
-}
-
 }  // namespace
 
 SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
@@ -447,35 +348,6 @@ SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
   res.times.rank_wall = seconds(t1, t2);
   if (opt.trace_row) res.trace = build_trace(b, *opt.trace_row, trace, res);
   return res;
-}
-
-std::string format_summary(const BoundCampaign& b, const SweepResult& r) {
-  const Campaign& c = b.campaign();
-  std::string s = fmt::format("swept {} members: {} with candidates (scored), {} decisions, {} in the output\n",
-                              r.members, r.members_with_candidates, r.decisions, r.ranked.size());
-  std::size_t w = 6;
-  for (const auto& a : c.actions) w = std::max(w, a.name.size());
-  s += fmt::format("{:<{}} {:>10} {:>9} {:>11} {:>8} {:>8} {:>9} {:>8} {:>8} {:>10} {:>9}\n", "action", w, "fired",
-                   "consent", "suppression", "freq.cap", "priority", "budget", "max", "capacity", "kept", "output");
-  ActionFunnel t;
-  for (std::size_t a = 0; a < c.actions.size(); ++a) {
-    const ActionFunnel& f = r.funnel[a];
-    s += fmt::format("{:<{}} {:>10} {:>9} {:>11} {:>8} {:>8} {:>9} {:>8} {:>8} {:>10} {:>9}\n", c.actions[a].name, w,
-                     f.fired, f.consent, f.suppression, f.frequency_cap, f.priority, f.budget, f.member_max, f.capacity,
-                     f.kept, f.in_top_k);
-    t.fired += f.fired, t.consent += f.consent, t.suppression += f.suppression, t.frequency_cap += f.frequency_cap;
-    t.priority += f.priority, t.budget += f.budget, t.member_max += f.member_max, t.capacity += f.capacity;
-    t.kept += f.kept, t.in_top_k += f.in_top_k;
-  }
-  s += fmt::format("{:<{}} {:>10} {:>9} {:>11} {:>8} {:>8} {:>9} {:>8} {:>8} {:>10} {:>9}\n", "total", w, t.fired,
-                   t.consent, t.suppression, t.frequency_cap, t.priority, t.budget, t.member_max, t.capacity, t.kept,
-                   t.in_top_k);
-  const auto& tm = r.times;
-  s += fmt::format("time: pass {:.3f} s wall (thread time: evaluate {:.3f} s, gates {:.3f} s, score {:.3f} s, "
-                   "walk {:.3f} s), capacity + top-K {:.3f} s; {:.1f} M members/s\n",
-                   tm.pass_wall, tm.evaluate_cpu, tm.gates_cpu, tm.score_cpu, tm.walk_cpu, tm.rank_wall,
-                   r.members / std::max(1e-9, tm.pass_wall + tm.rank_wall) / 1e6);
-  return s;
 }
 
 }  // namespace nudge::decide

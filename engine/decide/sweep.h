@@ -20,7 +20,8 @@
 //      the churn model, one score_rows call per batch;
 //   4. per member: priorities (a NULL/NaN/infinite one stops the candidate at
 //      the Priority gate), order and budget walk (arbitration.h), decisions
-//      appended to the worker's buffer.
+//      added to the worker's DecisionBuffer (ranking.h), which keeps only the
+//      decisions that can still reach the channel capacities and the top-K.
 // Then rank_decisions (ranking.h): channel capacity, top-K, rank order.
 // The result is identical for any thread count, batch size or instruction set:
 // integer counters are summed, and decisions are ranked by a total order.
@@ -58,8 +59,9 @@ struct ActionFunnel {
   uint64_t in_top_k = 0;       // of those, in the ranked output
 };
 
-// Seconds. The pass phases are summed over worker threads (CPU seconds); the
-// others are wall-clock.
+// Seconds. The pass phases are wall-clock time per worker thread, summed over
+// the threads (on a busy machine they include time spent waiting for a core);
+// pass_wall and rank_wall are wall-clock.
 struct SweepTimes {
   double pass_wall = 0;     // the parallel pass, wall-clock
   double evaluate_cpu = 0;  // expression evaluation
