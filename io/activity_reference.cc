@@ -67,7 +67,7 @@ ActivityReport add_activity_series_reference(Population& members, const Populati
     fs.resize(spec.metrics.size());
     for (std::size_t m = 0; m < spec.metrics.size(); ++m) {
       if (cols.metrics[m]->is_null(r)) ++rep.null_metric_values;
-      is[m] += activity::metric_int(*cols.metrics[m], r);
+      is[m] += activity::metric_int(*cols.metrics[m], r, spec.metrics[m].decimals);
       fs[m] += activity::metric_double(*cols.metrics[m], r);
     }
   }

@@ -34,7 +34,8 @@ ActivitySpec period_spec(std::size_t buckets) {
   s.year_column = "year";
   s.month_column = "month";
   s.buckets = buckets;
-  s.metrics = {{"flights", "", DataType::Int32}, {"km", "distance", DataType::Float32}};
+  s.metrics = {{"flights", "", DataType::Int32}, {"km", "distance", DataType::Float32},
+               {"km", "distance_cents", DataType::Int32, 2}};
   return s;
 }
 
@@ -363,4 +364,21 @@ TEST(ActivityImport, ParallelAndReferenceReportTheSameFirstError) {
   const std::string want = message_of([&] { add_activity_series_reference(a, table, spec, "r.csv"); });
   EXPECT_NE(want, "<no error>");
   EXPECT_EQ(message_of([&] { add_activity_series(b, table, spec, "r.csv"); }), want);
+}
+
+TEST(ActivityImport, DecimalsKeepAmountsAsExactWholeCents) {
+  Population m = make_members({1}, kDec31);
+  ActivitySpec spec;
+  spec.member_column = "c";
+  spec.date_column = "d";
+  spec.buckets = 2;
+  spec.metrics = {{"usd", "cents", DataType::Int32, 2}, {"usd", "spend", DataType::Float32}};
+  import_activity_text("c,d,usd\n1,2018-12-01,14.99\n1,2018-12-02,0.01\n1,2018-11-02,-3\n1,2018-11-03,\n", "x", spec, m);
+  EXPECT_EQ(m.column("cents@0").values<int32_t>()[0], 1500);
+  EXPECT_EQ(m.column("cents@1").values<int32_t>()[0], -300);
+  EXPECT_EQ(m.column("spend@0").values<float>()[0], 15.0f);
+  Population m2 = make_members({1}, kDec31);
+  EXPECT_EQ(message_of([&] { import_activity_text("c,d,usd\n1,2018-12-01,1.5\n1,2018-12-01,14.995\n", "x", spec, m2); }),
+            "x: data row 2: column 'usd' holds 14.995000, which is not a whole number of 1/10^2 (the metric keeps 2 "
+            "decimals)");
 }
