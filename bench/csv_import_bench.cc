@@ -1,9 +1,8 @@
 // CSV import throughput on RS-1 populations (1M and 10M members, about
 // 100 bytes per row) with data/schemas/rs1.toml: MB/s of CSV and rows/s.
 //
-// The CSV is written once per size from generate_rs1(n, 42) into the temp
-// directory (write_csv from io/csv_writer.h when it is in the tree, else the
-// small writer below), imported once and compared value by value with the
+// The CSV is written once per size from generate_rs1(n, 42) with write_csv
+// (io/csv_writer.h) into the temp directory, imported once and compared value by value with the
 // generated population before anything is timed.
 //
 // Run (Release build):
@@ -12,7 +11,6 @@
 // serial driver (ImportOptions::threads = 1), the baseline.
 #include <benchmark/benchmark.h>
 
-#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -21,50 +19,12 @@
 #include <stdexcept>
 #include <string>
 
-#include "io/atomic_file.h"
 #include "io/csv_import.h"
 #include "io/rs1_generator.h"
-#if __has_include("io/csv_writer.h")
 #include "io/csv_writer.h"
-#define NUDGE_HAVE_CSV_WRITER 1
-#endif
 
 namespace {
 
-#ifndef NUDGE_HAVE_CSV_WRITER
-// RS-1-shaped CSV: shortest round-trip text per value (std::to_chars), empty for NULL.
-void write_rs1_csv(const nudge::Population& p, const std::filesystem::path& path) {
-  nudge::AtomicFile out(path);
-  std::string buf;
-  for (std::size_t c = 0; c < p.num_columns(); ++c) buf += (c ? "," : "") + p.column(c).name();
-  buf += '\n';
-  char num[64];
-  for (std::size_t r = 0; r < p.rows(); ++r) {
-    for (std::size_t c = 0; c < p.num_columns(); ++c) {
-      const nudge::Column& col = p.column(c);
-      if (c) buf += ',';
-      if (col.is_null(r)) continue;
-      char* end = num;
-      switch (col.type()) {
-        case nudge::DataType::Bool: end = std::to_chars(num, num + 64, int{col.values<uint8_t>()[r]}).ptr; break;
-        case nudge::DataType::Int32: end = std::to_chars(num, num + 64, col.values<int32_t>()[r]).ptr; break;
-        case nudge::DataType::UInt64: end = std::to_chars(num, num + 64, col.values<uint64_t>()[r]).ptr; break;
-        case nudge::DataType::Float32: end = std::to_chars(num, num + 64, col.values<float>()[r]).ptr; break;
-        case nudge::DataType::Category: buf += col.dictionary()[static_cast<std::size_t>(col.values<int32_t>()[r])]; break;
-        default: throw std::runtime_error("unexpected RS-1 column type");
-      }
-      buf.append(num, end);
-    }
-    buf += '\n';
-    if (buf.size() > (1u << 20)) {
-      out.write(buf);
-      buf.clear();
-    }
-  }
-  out.write(buf);
-  out.commit();
-}
-#endif
 
 // Throws unless `b` holds exactly the rows, columns, values and NULLs of `a`.
 void check_equal(const nudge::Population& a, const nudge::Population& b) {
@@ -98,11 +58,7 @@ const Fixture& fixture(std::size_t members) {
   Fixture f;
   f.csv = std::filesystem::temp_directory_path() / ("nudge-csv-bench-rs1-" + std::to_string(members) + ".csv");
   const nudge::Population pop = nudge::generate_rs1(members, 42);
-#ifdef NUDGE_HAVE_CSV_WRITER
   nudge::write_csv(pop, f.csv);
-#else
-  write_rs1_csv(pop, f.csv);
-#endif
   f.bytes = std::filesystem::file_size(f.csv);
   nudge::ImportOptions o;
   o.schema = rs1_schema();

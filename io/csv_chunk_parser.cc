@@ -1,6 +1,9 @@
 #include "io/csv_chunk_parser.h"
 
+#include <mimalloc.h>
+
 #include <cstring>
+#include <new>
 
 namespace nudge::csv {
 namespace {
@@ -18,6 +21,12 @@ std::string expected_text(const PlanColumn& c) {
   return s;
 }
 
+unsigned char* allocate(std::size_t bytes) {
+  void* p = mi_malloc(bytes ? bytes : 1);
+  if (p == nullptr) throw std::bad_alloc();
+  return static_cast<unsigned char*>(p);
+}
+
 class RegionParser {
  public:
   RegionParser(std::string_view text, const Region& region, const CsvPlan& plan)
@@ -25,7 +34,17 @@ class RegionParser {
     const std::size_t cap = region.newlines + 1;  // records <= LF bytes + 1
     res_.columns.resize(plan.columns.size());
     for (std::size_t c = 0; c < plan.columns.size(); ++c)
-      res_.columns[c].data = std::make_unique_for_overwrite<unsigned char[]>(cap * plan.columns[c].width);
+      res_.columns[c].data.reset(allocate(cap * plan.columns[c].width));
+    // One small entry per field for the hot loop (the plan's entries are large).
+    fast_.resize(plan.fields);
+    for (std::size_t fi = 0; fi < plan.fields; ++fi) {
+      const int c = plan.field_to_column[fi];
+      if (c < 0) continue;
+      const PlanColumn& pc = plan.columns[static_cast<std::size_t>(c)];
+      fast_[fi] = {pc.type == DataType::Category || pc.type == DataType::Date ? DataType::Category : pc.type,
+                   pc.type != DataType::Category && pc.type != DataType::Date, pc.width,
+                   res_.columns[static_cast<std::size_t>(c)].data.get()};
+    }
   }
 
   ChunkResult run() {
@@ -67,13 +86,13 @@ class RegionParser {
         why = "expected " + std::to_string(plan_.fields) + " fields, found " + std::to_string(fi);
         return false;
       }
-      const int c = plan_.field_to_column[fi];
-      if (c >= 0 && try_fast(plan_.columns[c], res_.columns[c], row, e)) continue;
+      if (fast_[fi].enabled && try_fast(fast_[fi], row, e)) continue;
       e = reader_.read_field(f);
       if (e == FieldEnd::Malformed) {
         why = column_prefix(fi) + malformed_message(reader_.malformed()) + ", found " + quote_for_message(f.text);
         return false;
       }
+      const int c = plan_.field_to_column[fi];
       if (c >= 0 && !store(plan_.columns[c], res_.columns[c], row, f, why)) {
         why = column_prefix(fi) + why;
         return false;
@@ -95,10 +114,17 @@ class RegionParser {
   // The fast path: a plain number or 0/1 read straight from the text, then
   // its terminator. False (nothing consumed) when the field needs the
   // general path: NULL, spaces, quotes, '+', long or malformed values.
-  bool try_fast(const PlanColumn& c, ChunkColumn& cc, std::size_t row, FieldEnd& e) {
+  struct FastField {
+    DataType type = DataType::Category;
+    bool enabled = false;  // a type with a fast path (not category, date, or a skipped field)
+    std::size_t width = 0;
+    unsigned char* data = nullptr;  // the chunk column's values
+  };
+
+  bool try_fast(const FastField& c, std::size_t row, FieldEnd& e) {
     const char* p = reader_.cursor();
     const char* end = reader_.data_end();
-    unsigned char* slot = cc.data.get() + row * c.width;
+    unsigned char* slot = c.data + row * c.width;
     const char* q = nullptr;
     switch (c.type) {
       case DataType::Bool:
@@ -112,12 +138,12 @@ class RegionParser {
       case DataType::UInt64: q = scan_into<uint64_t>(p, end, slot); break;
       case DataType::Float32: {
         float v;
-        if ((q = scan_float32(p, end, v))) std::memcpy(slot, &v, 4);
+        if ((q = scan_decimal(p, end, v)) || (q = scan_float32(p, end, v))) std::memcpy(slot, &v, 4);
         break;
       }
       case DataType::Float64: {
         double v;
-        if ((q = scan_float64(p, end, v))) std::memcpy(slot, &v, 8);
+        if ((q = scan_decimal(p, end, v)) || (q = scan_float64(p, end, v))) std::memcpy(slot, &v, 8);
         break;
       }
       default: return false;
@@ -234,11 +260,14 @@ class RegionParser {
   }
 
   RecordReader reader_;
+  std::vector<FastField> fast_;  // per field
   const CsvPlan& plan_;
   ChunkResult res_;
 };
 
 }  // namespace
+
+void MiFree::operator()(unsigned char* p) const noexcept { mi_free(p); }
 
 ChunkResult parse_region(std::string_view text, const Region& region, const CsvPlan& plan) {
   return RegionParser(text, region, plan).run();

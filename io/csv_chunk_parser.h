@@ -61,8 +61,14 @@ struct CsvPlan {
   std::size_t max_reasons = 5;
 };
 
+// Chunk buffers come from mimalloc, which recycles them from chunk to chunk
+// (the system allocator would map and fault in fresh pages for each).
+struct MiFree {
+  void operator()(unsigned char* p) const noexcept;
+};
+
 struct ChunkColumn {
-  std::unique_ptr<unsigned char[]> data;  // rows * width bytes
+  std::unique_ptr<unsigned char[], MiFree> data;  // rows * width bytes, uninitialised
   std::vector<uint32_t> nulls;            // local rows that are NULL, ascending
   CsvDictionary dictionary;               // first-seen Category: chunk-local strings
   std::vector<std::size_t> dict_first_row;  // row that added each entry (for undo)

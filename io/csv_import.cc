@@ -17,17 +17,13 @@
 // share a 64-row word).
 #include "io/csv_import.h"
 
-#include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <tbb/info.h>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
 #include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <cstring>
 
@@ -35,45 +31,20 @@
 #include "io/csv_chunk_parser.h"
 #include "io/csv_plan.h"
 #include "io/csv_unique_ids.h"
+#include "io/mapped_file.h"
 
 namespace nudge {
 namespace {
 
-// Read-only private mapping of a whole file; empty files map to an empty view.
-class MappedFile {
- public:
-  explicit MappedFile(const std::filesystem::path& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw_io("cannot open '" + path.string() + "': " + std::strerror(errno));
-    struct stat st {};
-    if (::fstat(fd, &st) != 0) {
-      const int err = errno;
-      ::close(fd);
-      throw_io("cannot stat '" + path.string() + "': " + std::strerror(err));
-    }
-    size_ = static_cast<std::size_t>(st.st_size);
-    if (size_ > 0) {
-      void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-      const int err = errno;
-      ::close(fd);
-      if (p == MAP_FAILED) throw_io("cannot map '" + path.string() + "': " + std::strerror(err));
-      data_ = static_cast<const char*>(p);
-      ::madvise(p, size_, MADV_SEQUENTIAL | MADV_WILLNEED);
-    } else {
-      ::close(fd);
-    }
-  }
-  ~MappedFile() {
-    if (data_) ::munmap(const_cast<char*>(data_), size_);
-  }
-  MappedFile(const MappedFile&) = delete;
-  MappedFile& operator=(const MappedFile&) = delete;
-  std::string_view view() const noexcept { return {data_ ? data_ : "", size_}; }
-
- private:
-  const char* data_ = nullptr;
-  std::size_t size_ = 0;
-};
+// Large fresh column buffers are filled once, front to back: 2 MiB pages
+// (where transparent huge pages are in madvise mode) take 512x fewer page
+// faults. Only a hint; nothing changes when the kernel declines.
+void prefer_huge_pages(Buffer& b) {
+  constexpr std::size_t kHuge = std::size_t{2} << 20;
+  const auto begin = reinterpret_cast<std::uintptr_t>(b.data());
+  const std::uintptr_t lo = (begin + kHuge - 1) / kHuge * kHuge, hi = (begin + b.size()) / kHuge * kHuge;
+  if (hi > lo) ::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_HUGEPAGE);
+}
 
 // Output columns being filled, and the file-order bookkeeping of the merge stage.
 struct Assembly {
@@ -90,8 +61,10 @@ struct Assembly {
   Assembly(const csv::CsvPlan& p, std::size_t cap, std::size_t max_err)
       : plan(p), capacity(cap), values(p.columns.size()), validity(p.columns.size()),
         null_counts(p.columns.size(), 0), dictionaries(p.columns.size()), max_errors(max_err) {
-    for (std::size_t c = 0; c < p.columns.size(); ++c)
+    for (std::size_t c = 0; c < p.columns.size(); ++c) {
       values[c] = Buffer::allocate(padded_rows(cap) * p.columns[c].width);
+      prefer_huge_pages(values[c]);
+    }
   }
 };
 
@@ -279,9 +252,13 @@ int32_t today_utc() noexcept {
   return static_cast<int32_t>(floor<days>(system_clock::now()).time_since_epoch().count());
 }
 
+static std::string_view text_of(const MappedFile& f) noexcept {
+  return {reinterpret_cast<const char*>(f.data()), f.size()};
+}
+
 ImportResult import_csv(const std::filesystem::path& path, const ImportOptions& options) {
-  MappedFile f(path);
-  return run_import(f.view(), path.string(), options);
+  const auto f = MappedFile::open(path);
+  return run_import(text_of(*f), path.string(), options);
 }
 
 ImportResult import_csv_text(std::string_view text, std::string_view file_name, const ImportOptions& options) {
@@ -289,8 +266,8 @@ ImportResult import_csv_text(std::string_view text, std::string_view file_name, 
 }
 
 ImportSchema resolve_import_schema(const std::filesystem::path& path, const ImportOptions& options) {
-  MappedFile f(path);
-  return resolve_import_schema_text(f.view(), path.string(), options);
+  const auto f = MappedFile::open(path);
+  return resolve_import_schema_text(text_of(*f), path.string(), options);
 }
 
 ImportSchema resolve_import_schema_text(std::string_view text, std::string_view file_name,

@@ -25,6 +25,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -87,6 +88,47 @@ inline const char* scan_integer(const char* p, const char* end, T& out) noexcept
 }
 const char* scan_float32(const char* p, const char* end, float& out) noexcept;
 const char* scan_float64(const char* p, const char* end, double& out) noexcept;
+
+// The common case of scan_float32/64 inline: [-]digits[.digits] with a
+// mantissa m and k decimals small enough that m and 10^k are exact in T
+// (m <= 2^24 and k <= 10 for float, m <= 2^53 and k <= 22 for double); then
+// m / 10^k is one correctly rounded IEEE division (Clinger's fast path,
+// W. D. Clinger, "How to read floating point numbers accurately", PLDI 1990).
+// nullptr otherwise (exponents, long mantissas, nan/inf): use scan_float*.
+template <class T>
+inline const char* scan_decimal(const char* p, const char* end, T& out) noexcept {
+  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>);
+  constexpr uint64_t kMaxMantissa = std::is_same_v<T, float> ? (uint64_t{1} << 24) : (uint64_t{1} << 53);
+  constexpr int kMaxDecimals = std::is_same_v<T, float> ? 10 : 22;
+  static constexpr T kPow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  const bool neg = p < end && *p == '-';
+  p += neg;
+  uint64_t m = 0;
+  int digits = 0, decimals = 0;
+  const char* s = p;
+  while (p < end && static_cast<unsigned>(static_cast<unsigned char>(*p) - unsigned{'0'}) <= 9 && digits < 19) {
+    m = m * 10 + static_cast<unsigned>(*p - '0');
+    ++p;
+    ++digits;
+  }
+  if (p == s) return nullptr;  // ".5", "nan", ...: the general scanner
+  if (p < end && *p == '.') {
+    const char* f = ++p;
+    while (p < end && static_cast<unsigned>(static_cast<unsigned char>(*p) - unsigned{'0'}) <= 9 && digits < 19) {
+      m = m * 10 + static_cast<unsigned>(*p - '0');
+      ++p;
+      ++digits;
+    }
+    decimals = static_cast<int>(p - f);
+  }
+  if (p < end && ((*p | 0x20) == 'e' || static_cast<unsigned>(static_cast<unsigned char>(*p) - unsigned{'0'}) <= 9))
+    return nullptr;  // exponent, or more than 19 digits
+  if (m > kMaxMantissa || decimals > kMaxDecimals) return nullptr;
+  const T v = static_cast<T>(m) / kPow10[decimals];
+  out = neg ? -v : v;
+  return p;
+}
 
 // A compiled strptime-like date pattern (the subset documented above).
 class DateFormat {

@@ -3,11 +3,8 @@
 // output that reads back to the same schema and the same population.
 #include <gtest/gtest.h>
 
-#include <cmath>
-
 #include "engine/error.h"
 #include "io/csv_import.h"
-#include "io/csv_number.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;
@@ -224,38 +221,4 @@ TEST(ImportSchema, ShippedSchemaFilesParse) {
   EXPECT_EQ(rs1.as_of, days_from_civil(2026, 11, 1));
   const ImportSchema airline = load_import_schema(test::source_dir() / "data/schemas/airline_members.toml");
   EXPECT_EQ(airline.columns.size(), 16u);
-}
-
-TEST(CsvNumber, ParsersAcceptExactlyTheirSyntax) {
-  using namespace csv;
-  int32_t i = 0;
-  EXPECT_EQ(parse_int32("+12", i), ParseStatus::Ok);
-  EXPECT_EQ(i, 12);
-  EXPECT_EQ(parse_int32("1 2", i), ParseStatus::Invalid);
-  EXPECT_EQ(parse_int32("-", i), ParseStatus::Invalid);
-  EXPECT_EQ(parse_int32("1.0", i), ParseStatus::Invalid);
-  EXPECT_EQ(parse_int32("-2147483649", i), ParseStatus::OutOfRange);
-  int64_t l = 0;
-  EXPECT_EQ(parse_int64("-9223372036854775808", l), ParseStatus::Ok);
-  EXPECT_EQ(l, INT64_MIN);
-  EXPECT_EQ(parse_int64("9223372036854775808", l), ParseStatus::OutOfRange);
-  double d = 0;
-  EXPECT_EQ(parse_float64(" +2.5e3 ", d), ParseStatus::Ok);
-  EXPECT_EQ(d, 2500.0);
-  EXPECT_EQ(parse_float64("+-1", d), ParseStatus::Invalid);
-  EXPECT_EQ(parse_float64("1,5", d), ParseStatus::Invalid);
-  EXPECT_EQ(parse_float64("-inf", d), ParseStatus::Ok);
-  EXPECT_EQ(d, -INFINITY);
-  EXPECT_EQ(parse_float64("1e999", d), ParseStatus::OutOfRange);
-  uint8_t b = 9;
-  EXPECT_EQ(parse_bool("True", b), ParseStatus::Ok);
-  EXPECT_EQ(b, 1);
-  EXPECT_EQ(parse_bool("2", b), ParseStatus::Invalid);
-  EXPECT_EQ(parse_bool("yes", b), ParseStatus::Invalid);
-  EXPECT_FALSE(DateFormat::compile("%Y-%m"));
-  EXPECT_FALSE(DateFormat::compile("%Y-%m-%d %H"));
-  int32_t day = 0;
-  EXPECT_EQ(DateFormat::compile("%d/%m/%Y")->parse("29/02/2000", day), ParseStatus::Ok);
-  EXPECT_EQ(day, days_from_civil(2000, 2, 29));
-  EXPECT_EQ(DateFormat().parse("2000-2-29", day), ParseStatus::Invalid);
 }

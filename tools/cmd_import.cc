@@ -19,10 +19,7 @@
 #include "engine/error.h"
 #include "io/csv_import.h"
 #include "tools/cli.h"
-#if __has_include("io/snapshot.h")
 #include "io/snapshot.h"
-#define NUDGE_HAVE_SNAPSHOT 1
-#endif
 
 namespace {
 
@@ -50,9 +47,6 @@ int run_import(const ImportArgs& a) {
     return 0;
   }
   if (a.output.empty()) throw_usage("import: -o OUT.snap is required (or --print-schema)");
-#ifndef NUDGE_HAVE_SNAPSHOT
-  throw_usage("import: this build has no snapshot writer (io/snapshot.h); only --print-schema works");
-#else
   const auto t0 = std::chrono::steady_clock::now();
   const ImportResult r = import_csv(a.input, opt);
   const double parse_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -69,7 +63,6 @@ int run_import(const ImportArgs& a) {
   }
   std::fprintf(stderr, "wrote %s in %.3f s total\n", a.output.c_str(), total_s);
   return 0;
-#endif
 }
 
 nudge::cli::Registrar reg("import", [](CLI::App& app) {

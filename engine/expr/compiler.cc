@@ -9,6 +9,7 @@
 //   fusions:     column <cmp> constant reads the column directly into a
 //                bitmap (BCmpCol*); double(int column) loads as double.
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -51,6 +52,42 @@ Cmp cmp_of(Op op) {
   }
 }
 
+// One side of a fused column-against-column comparison: k * double(column).
+struct ScaledColumn {
+  std::size_t column;
+  Storage st;
+  double k;
+};
+
+std::optional<ScaledColumn> plain_column_as_double(const BoundExpr& e) {
+  if (e.op == Op::ToDouble && e.children[0]->op == Op::Column && e.children[0]->ctype == DataType::Int32)
+    return ScaledColumn{e.children[0]->column, Storage::I32, 1.0};
+  if (e.op == Op::Column && (e.ctype == DataType::Float32 || e.ctype == DataType::Float64))
+    return ScaledColumn{e.column, storage_of(e.ctype), 1.0};
+  return std::nullopt;
+}
+
+// column, k * column or column * k (IEEE multiplication commutes exactly, and
+// 1.0 * x is x, so the fused kernel computes bit for bit what the tree says).
+std::optional<ScaledColumn> scaled_column(const BoundExpr& e) {
+  if (auto s = plain_column_as_double(e)) return s;
+  if (e.op != Op::Mul || e.type != Type::Double) return std::nullopt;
+  for (int k = 0; k < 2; ++k) {
+    const BoundExpr &c = *e.children[k], &x = *e.children[1 - k];
+    if (!c.is_const() || c.null) continue;
+    if (auto s = plain_column_as_double(x)) {
+      s->k = c.d;
+      return s;
+    }
+  }
+  return std::nullopt;
+}
+
+bool fused_columns(const BoundExpr& e) {
+  return is_comparison(e.op) && e.children[0]->type == Type::Double && scaled_column(*e.children[0]) &&
+         scaled_column(*e.children[1]);
+}
+
 class Compiler {
  public:
   Compiler(Program& p) : p_(p) {}
@@ -71,6 +108,7 @@ class Compiler {
   // Column <cmp> constant, compiled as one fused instruction (no operand registers)?
   static bool fused_compare(const BoundExpr& e) {
     if (!is_comparison(e.op)) return false;
+    if (fused_columns(e)) return true;
     const BoundExpr &a = *e.children[0], &b = *e.children[1];
     if (a.op != Op::Column || !b.is_const() || b.null) return false;
     switch (a.ctype) {
@@ -156,6 +194,20 @@ class Compiler {
 void Compiler::build_compare(const BoundExpr& e, const std::vector<uint32_t>& in, uint32_t dst) {
   const BoundExpr &a = *e.children[0], &b = *e.children[1];
   Cmp cmp = cmp_of(e.op);
+  if (in.empty() && !b.is_const()) {  // fused: k * column <cmp> k2 * column
+    ScaledColumn x = *scaled_column(a), y = *scaled_column(b);
+    read_column(x.column);
+    read_column(y.column);
+    Instr& i = push(Code::BCmpCols, dst);
+    i.cmp = cmp;
+    i.col = static_cast<uint32_t>(x.column);
+    i.st = x.st;
+    i.dval = x.k;
+    i.col2 = static_cast<uint32_t>(y.column);
+    i.st2 = y.st;
+    i.dval2 = y.k;
+    return;
+  }
   if (in.empty()) {  // fused: column <cmp> constant
     read_column(a.column);
     Instr* x = nullptr;

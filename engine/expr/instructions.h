@@ -28,6 +28,8 @@ enum class Code : uint8_t {
   BCmpColI64,  // int64 column `col` `cmp` ival
   BCmpColF32,  // float32 column `col` `cmp` fval (the float32 rule)
   BCmpColF64,  // float64 column `col` `cmp` dval
+  BCmpCols,    // dval * double(column `col`) `cmp` dval2 * double(column `col2`), in double; st/st2 their
+               // layouts (I32, F32, F64). The defection shape `flights_3m < 0.5 * flights_prev_3m`.
   BCmpI,       // int a `cmp` int b
   BCmpD,       // double a `cmp` double b (IEEE)
   BCmpB,       // bool a `cmp` bool b (= or <> only)
@@ -58,6 +60,9 @@ struct Instr {
   int64_t ival = 0;
   double dval = 0;
   float fval = 0;
+  uint32_t col2 = 0;
+  Storage st2 = Storage::I32;
+  double dval2 = 1;
 };
 
 // A column's memory as the executors see it.

@@ -72,10 +72,14 @@ inline auto apply_cmp(const X& x, const Y& y) {
 }
 
 // out[w] = bits of (x[r] op y[r]) for 64-row words; y is a constant when kConst.
-// <> is computed as NOT = so that NaN gives TRUE in every set (IEEE).
 template <Cmp kOp, bool kConst, class T>
 inline void cmp_words(const T* x, const T* y, T c, std::size_t words, uint64_t* out) {
-  constexpr Cmp op = kOp == Cmp::Ne ? Cmp::Eq : kOp;
+  // Computed as the negation of another comparison: <> always (NOT =, so NaN
+  // gives TRUE), and for integers <= / >= (NOT >, NOT <: one instruction
+  // instead of two on x86).
+  constexpr bool kInt = std::is_integral_v<T>;
+  constexpr bool kNegate = kOp == Cmp::Ne || (kInt && (kOp == Cmp::Le || kOp == Cmp::Ge));
+  constexpr Cmp op = kOp == Cmp::Ne ? Cmp::Eq : !kInt ? kOp : kOp == Cmp::Le ? Cmp::Gt : kOp == Cmp::Ge ? Cmp::Lt : kOp;
   for (std::size_t w = 0; w < words; ++w) {
     const T* xs = x + w * 64;
     uint64_t bits = 0;
@@ -94,7 +98,7 @@ inline void cmp_words(const T* x, const T* y, T c, std::size_t words, uint64_t* 
     for (std::size_t j = 0; j < 64; ++j)
       bits |= static_cast<uint64_t>(apply_cmp<op>(xs[j], kConst ? c : y[w * 64 + j])) << j;
 #endif
-    out[w] = kOp == Cmp::Ne ? ~bits : bits;
+    out[w] = kNegate ? ~bits : bits;
   }
 }
 
@@ -213,6 +217,21 @@ class Executor {
         d[i] = ((t >> j) & 1) ? a[i] : b[i];
       }
       vd[w] = (t & va[w]) | (~t & vb[w]);
+    }
+  }
+
+  // out[j] = k * double(column value) for the 64 rows of word w.
+  void load_scaled(uint32_t c, Storage st, double k, std::size_t w, double* out) const {
+    const std::size_t r0 = f_.begin + w * 64;
+    if (st == Storage::I32) {
+      const int32_t* p = static_cast<const int32_t*>(f_.cols[c].values) + r0;
+      for (std::size_t j = 0; j < 64; ++j) out[j] = k * static_cast<double>(p[j]);
+    } else if (st == Storage::F32) {
+      const float* p = static_cast<const float*>(f_.cols[c].values) + r0;
+      for (std::size_t j = 0; j < 64; ++j) out[j] = k * static_cast<double>(p[j]);
+    } else {
+      const double* p = static_cast<const double*>(f_.cols[c].values) + r0;
+      for (std::size_t j = 0; j < 64; ++j) out[j] = k * p[j];
     }
   }
 

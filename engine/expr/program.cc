@@ -29,6 +29,7 @@ namespace {
 constexpr std::size_t kWords = kBatchRows / 64;
 
 std::string origin_or_default(const Source& s) { return s.origin.empty() ? std::string("expression") : s.origin; }
+
 }  // namespace
 
 struct Workspace::Impl {

@@ -117,6 +117,9 @@ TreeEnsemble build_ensemble(const XgbModelSpec& s) {
     }
     e.complete.push_back(c);
   }
+  e.c_feature.resize(e.c_feature.size() + kSlotPadding);
+  e.c_threshold.resize(e.c_threshold.size() + kSlotPadding);
+  e.c_leaf.resize(e.c_leaf.size() + kSlotPadding);
   return e;
 }
 

@@ -12,8 +12,11 @@
 // level each lane gathers its slot's packed feature/default word and
 // threshold, then its feature value, and steps to 2i+1 or 2i+2 without a
 // branch. The root is the same for every lane, so level 0 is a broadcast and
-// a contiguous load. Lanes beyond `rows`, up to the next multiple of 16, are
+// a contiguous load. Lanes beyond `rows`, up to the next multiple of
+// kLanePadding, are
 // computed and discarded: m and acc must hold them (any finite or NaN value).
+// Up to kLanePadding rows are in flight at once (K register groups) so that
+// gather latencies overlap.
 // Isa::Scalar runs the same steps one row at a time in plain C++.
 //
 // Thread-safety: pure; distinct acc blocks may be scored concurrently.
@@ -34,7 +37,7 @@ struct ForestView {
   const float* leaf;        // per leaf slot
 };
 
-inline constexpr std::size_t kLanePadding = 16;  // widest lane count (AVX-512 float32)
+inline constexpr std::size_t kLanePadding = 64;  // rows the SIMD kernels step by (several registers at once)
 
 void score_forest_block(const ForestView& f, std::size_t t_begin, std::size_t t_end, const float* m, int stride_shift,
                         std::size_t rows, float* acc);

@@ -32,7 +32,9 @@ struct Node {
   std::string path;
   const std::string& src;
 
-  [[noreturn]] void fail(const std::string& what) const { throw_invalid_input(src + ": " + path + ": " + what); }
+  [[noreturn]] void fail(const std::string& what) const {
+    throw_invalid_input(src + ": " + (path.empty() ? std::string("top level") : path) + ": " + what);
+  }
 
   Node at(const char* key) const {
     if (!j.is_object()) fail("expected an object");

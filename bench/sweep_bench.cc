@@ -1,0 +1,168 @@
+// RS-1 end to end: the whole sweep (triggers, gates, churn scores, budget
+// walk, channel capacity, top-K) over an open snapshot of generated members,
+// beside a plain streaming read of the same column bytes in the same run.
+//
+// Run (10M members by default; NUDGE_BENCH_MEMBERS overrides):
+//   build/bench/sweep_bench --benchmark_counters_tabular=true
+// Before timing, the sweep's output on a 200k-member population of the same
+// generator is checked against the plain reference (tests/decide_reference.h),
+// and the 10M run against itself on 1 thread; a mismatch aborts the benchmark.
+// Counters: members/s (items), column bytes/s, the pass phases (thread
+// seconds per sweep, wall-clock per thread), cpu_s = CPU seconds of all
+// threads per sweep (what the sweep costs when no other process competes for
+// the cores), and ratio_to_stream = sweep time / stream time.
+#include <benchmark/benchmark.h>
+#include <tbb/task_arena.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <ctime>
+#include <span>
+
+#include "engine/decide/bound_campaign.h"
+#include "engine/decide/campaign_loader.h"
+#include "engine/decide/sweep.h"
+#include "engine/stream_read.h"
+#include "io/rs1_generator.h"
+#include "io/snapshot.h"
+#include "tests/decide_reference.h"
+
+namespace {
+
+using namespace nudge;
+using namespace nudge::decide;
+
+std::size_t bench_members() {
+  const char* e = std::getenv("NUDGE_BENCH_MEMBERS");
+  return e ? std::strtoull(e, nullptr, 10) : 10'000'000;
+}
+
+std::filesystem::path campaign_path() { return std::filesystem::path(NUDGE_SOURCE_DIR) / "data/campaigns/rs1.toml"; }
+
+[[noreturn]] void die(const std::string& m) {
+  std::fprintf(stderr, "sweep_bench: %s\n", m.c_str());
+  std::exit(1);
+}
+
+bool same(const SweepResult& a, const SweepResult& b) {
+  if (a.ranked.size() != b.ranked.size()) return false;
+  for (std::size_t i = 0; i < a.ranked.size(); ++i)
+    if (a.ranked[i].customer_id != b.ranked[i].customer_id || a.ranked[i].action != b.ranked[i].action ||
+        a.ranked[i].priority != b.ranked[i].priority)
+      return false;
+  return true;
+}
+
+// The sweep equals the reference on a smaller population of the same generator.
+void check_against_reference(const Campaign& c) {
+  Population pop = generate_rs1(200'000, 42);
+  BoundCampaign b = BoundCampaign::bind(c, pop);
+  SweepResult r = run_sweep(b, {});
+  test::RefResult ref = test::reference_sweep(c, pop, b.model(), c.top_k);
+  if (r.ranked.size() != ref.ranked.size()) die("sweep and reference disagree on the number of decisions");
+  for (std::size_t i = 0; i < r.ranked.size(); ++i)
+    if (r.ranked[i].customer_id != ref.ranked[i].customer_id || r.ranked[i].action != ref.ranked[i].action ||
+        r.ranked[i].priority != ref.ranked[i].priority)
+      die("sweep and reference disagree at rank " + std::to_string(i + 1));
+}
+
+struct Fixture {
+  Campaign campaign;
+  Population pop;
+  std::unique_ptr<BoundCampaign> bound;
+  std::vector<std::span<const uint64_t>> regions;  // the bytes of every column the sweep reads
+  std::size_t bytes = 0;
+  SweepResult expected;                            // 1-thread answer
+
+  Fixture() : campaign(load_campaign(campaign_path())) {
+    check_against_reference(campaign);
+    const std::size_t n = bench_members();
+    auto snap = std::filesystem::temp_directory_path() / ("nudge_sweep_bench_" + std::to_string(n) + ".snap");
+    if (!std::filesystem::exists(snap)) write_snapshot(generate_rs1(n, 42), snap);
+    pop = open_snapshot(snap);
+    bound = std::make_unique<BoundCampaign>(BoundCampaign::bind(campaign, pop));
+    for (std::size_t i : bound->columns_read()) {
+      const Column& c = pop.column(i);
+      regions.push_back({c.values_buffer().as<uint64_t>(), c.values_buffer().size() / 8});
+      bytes += c.values_buffer().size();
+      if (c.has_validity()) {
+        regions.push_back({c.validity_buffer().as<uint64_t>(), c.validity_buffer().size() / 8});
+        bytes += c.validity_buffer().size();
+      }
+    }
+    tbb::task_arena one(1);
+    one.execute([&] { expected = run_sweep(*bound, {}); });
+  }
+};
+
+Fixture& fixture() {
+  static Fixture f;
+  return f;
+}
+
+// CPU seconds used by every thread of this process so far. On a shared, busy
+// machine wall time includes waiting for a core; this does not.
+double process_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+double stream_seconds(const Fixture& f, int threads) {
+  tbb::task_arena arena(threads);
+  double best = 1e9;
+  for (int i = 0; i < 5; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    arena.execute([&] { benchmark::DoNotOptimize(stream_sum_parallel(f.regions)); });
+    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  return best;
+}
+
+void BM_Rs1Sweep(benchmark::State& state) {
+  Fixture& f = fixture();
+  const int threads = static_cast<int>(state.range(0));
+  tbb::task_arena arena(threads);
+  SweepResult r;
+  arena.execute([&] { r = run_sweep(*f.bound, {}); });
+  if (!same(r, f.expected)) die("the sweep on " + std::to_string(threads) + " threads differs from 1 thread");
+  const double stream = stream_seconds(f, threads);
+  double total = 0, cpu = 0, eval = 0, gates = 0, score = 0, walk = 0, rank = 0;
+  for (auto _ : state) {
+    auto t0 = std::chrono::steady_clock::now();
+    const double c0 = process_cpu_seconds();
+    arena.execute([&] { r = run_sweep(*f.bound, {}); });
+    cpu += process_cpu_seconds() - c0;
+    total += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    eval += r.times.evaluate_cpu, gates += r.times.gates_cpu, score += r.times.score_cpu, walk += r.times.walk_cpu;
+    rank += r.times.rank_wall;
+    benchmark::DoNotOptimize(r.ranked.data());
+  }
+  const double it = static_cast<double>(state.iterations());
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * f.pop.rows()));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * f.bytes));
+  state.counters["evaluate_s"] = eval / it;
+  state.counters["gates_s"] = gates / it;
+  state.counters["score_s"] = score / it;
+  state.counters["walk_s"] = walk / it;
+  state.counters["rank_s"] = rank / it;
+  state.counters["stream_s"] = stream;
+  state.counters["cpu_s"] = cpu / it;  // all threads' CPU seconds per sweep
+  state.counters["ratio_to_stream"] = total / it / stream;
+  state.counters["decisions"] = static_cast<double>(r.decisions);
+}
+BENCHMARK(BM_Rs1Sweep)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
+
+// The baseline: the same column bytes read once (engine/stream_read.h).
+void BM_StreamSameColumns(benchmark::State& state) {
+  Fixture& f = fixture();
+  tbb::task_arena arena(static_cast<int>(state.range(0)));
+  for (auto _ : state) arena.execute([&] { benchmark::DoNotOptimize(stream_sum_parallel(f.regions)); });
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * f.pop.rows()));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * f.bytes));
+}
+BENCHMARK(BM_StreamSameColumns)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace

@@ -1,0 +1,133 @@
+// Campaign: what a sweep decides about, as declared in a campaign file.
+//
+// A campaign is a list of actions (a trigger, a message type, a channel, a
+// priority) plus the rules that stand between a fired trigger and a contact:
+// channel consent, suppression rules, frequency caps, the contact-pressure
+// basket, the most decisions per member and global channel capacities.
+// The file format (TOML) is documented in data/campaigns/README.md and read by
+// engine/decide/campaign_loader.h; this header is the parsed, validated model.
+//
+// Units: costs, budgets and basket sizes are contact-pressure points (double);
+// value is in the campaign's value unit (CAD in RS-1); weight and factor are
+// plain multipliers; counts are contacts; capacities are decisions.
+//
+// Every name a campaign refers to (message type, channel) is resolved to an
+// index by the loader; column names (consent, basket, contact counts) are kept
+// as text with the file position they came from, because they can only be
+// checked against a population (engine/decide/bound_campaign.h).
+//
+// Thread-safety: an immutable value after loading; share freely.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/expr/program.h"
+
+namespace nudge::decide {
+
+// A column name written in the campaign file and where ("rs1.toml:12:11").
+struct ColumnRef {
+  std::string name;
+  std::string origin;
+};
+
+struct MessageType {
+  std::string name;
+  double base_cost = 0;    // points, >= 0
+  // An exclusive message type (by default only "calamity") suppresses every
+  // other candidate of the same member in the same sweep.
+  bool exclusive = false;
+};
+
+struct Channel {
+  std::string name;
+  double factor = 1;        // intrusiveness: cost = base_cost(type) * factor, >= 0
+  ColumnRef consent;        // bool column; TRUE = consent; FALSE or NULL = no consent
+  std::optional<uint64_t> capacity;  // most decisions on this channel in one sweep
+};
+
+// The contact-pressure basket every member has per period; all brands share it.
+struct Basket {
+  double points_per_period = 0;  // points
+  ColumnRef used;                // points already spent this period (NULL = basket unknown: fits nothing)
+  std::string period = "month";  // a label for messages only
+};
+
+// While `when` is TRUE for a member, actions whose message type is in
+// message_types (empty = every type) AND whose channel is in channels (empty =
+// every channel) are suppressed.
+struct SuppressionRule {
+  std::string name;
+  expr::Source when;
+  std::vector<std::size_t> message_types;  // indices into Campaign::message_types
+  std::vector<std::size_t> channels;       // indices into Campaign::channels
+};
+
+// At most `max` contacts per period on the covered channels (empty = every
+// channel: an overall cap), counted from `count_column` (contacts already made
+// this period; NULL = unknown = capped) plus the decisions kept in this sweep.
+struct FrequencyCap {
+  std::string name;
+  ColumnRef count_column;
+  int64_t max = 0;
+  std::vector<std::size_t> channels;  // indices into Campaign::channels
+};
+
+enum class PriorityKind : uint8_t {
+  WeightValueChurn,  // weight * value * churn   (evaluated left to right in double)
+  WeightValue,       // weight * value
+  Expression,        // a number expression over the population's columns (optionally * churn)
+};
+
+struct Action {
+  std::string name;
+  expr::Source trigger;
+  std::size_t message_type = 0;  // index into Campaign::message_types
+  std::size_t channel = 0;       // index into Campaign::channels
+  double value = 0;
+  double weight = 1;
+  std::string brand;             // optional label; all brands share one basket
+  PriorityKind priority_kind = PriorityKind::WeightValue;
+  std::string priority_text;     // as written in the file
+  // Expression priorities only: the expression (without a trailing "* churn")
+  // and whether the result is multiplied by the churn score.
+  expr::Source priority_expression;
+  bool priority_times_churn = false;
+
+  bool uses_churn() const noexcept {
+    return priority_kind == PriorityKind::WeightValueChurn ||
+           (priority_kind == PriorityKind::Expression && priority_times_churn);
+  }
+};
+
+struct Campaign {
+  std::string name;
+  std::string description;
+  std::filesystem::path source_path;        // the campaign file ("" when parsed from text)
+  std::optional<std::filesystem::path> model_path;  // churn/propensity model, resolved against the file's folder
+  std::size_t max_decisions_per_member = 1;
+  std::optional<std::size_t> top_k;         // nullopt = every decision
+  Basket basket;
+  std::vector<MessageType> message_types;
+  std::vector<Channel> channels;
+  std::vector<SuppressionRule> suppressions;
+  std::vector<FrequencyCap> frequency_caps;
+  std::vector<Action> actions;
+
+  // Points one contact of action a costs: base_cost(type) * factor(channel).
+  double cost(const Action& a) const noexcept {
+    return message_types[a.message_type].base_cost * channels[a.channel].factor;
+  }
+  bool any_uses_churn() const noexcept {
+    for (const auto& a : actions)
+      if (a.uses_churn()) return true;
+    return false;
+  }
+};
+
+}  // namespace nudge::decide

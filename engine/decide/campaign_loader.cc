@@ -1,0 +1,447 @@
+// Campaign file reader: TOML text -> validated Campaign.
+//
+// Layout of a campaign file (data/campaigns/README.md has every key):
+//
+//   [campaign]            name, description, model, max_decisions_per_member, top_k
+//   [basket]              points_per_period, used_column, period
+//   [message_types]       <name> = cost  |  <name> = { cost, exclusive }
+//   [channels.<name>]     factor, consent, capacity
+//   [[suppression]]       name, when, message_types, channels
+//   [[frequency_cap]]     name, count_column, max, channels
+//   [[action]]            name, trigger, message_type, channel, value, weight, brand, priority
+//
+// Every error is "file:line:col: message" at the key or value at fault.
+#include "engine/decide/campaign_loader.h"
+
+#include <fmt/format.h>
+
+#include <toml++/toml.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "engine/decide/arbitration.h"
+#include "engine/error.h"
+#include "engine/population.h"
+
+namespace nudge::decide {
+namespace {
+
+// Default base costs (points) of the four usual message types (WORKLOAD.md).
+const std::map<std::string, double> kDefaultCosts = {
+    {"service", 2}, {"editorial", 5}, {"commercial", 10}, {"calamity", 20}};
+
+class Reader {
+ public:
+  Reader(std::string_view text, std::string source) : text_(text), source_(std::move(source)) {}
+
+  std::string pos(const toml::source_region& r) const {
+    if (r.begin.line == 0) return source_;
+    return fmt::format("{}:{}:{}", source_, r.begin.line, r.begin.column);
+  }
+  std::string pos(const toml::node& n) const { return pos(n.source()); }
+
+  [[noreturn]] void fail(const toml::node& n, const std::string& msg) const {
+    throw_invalid_input(pos(n) + ": " + msg);
+  }
+  [[noreturn]] void fail(const toml::source_region& r, const std::string& msg) const {
+    throw_invalid_input(pos(r) + ": " + msg);
+  }
+
+  // Rejects keys of `t` not in `allowed`, at the key's position, with a hint.
+  void check_keys(const toml::table& t, std::initializer_list<std::string_view> allowed,
+                  const std::string& where) const {
+    for (auto&& [k, v] : t) {
+      bool ok = false;
+      for (auto a : allowed) ok = ok || k.str() == a;
+      if (ok) continue;
+      std::string best;
+      std::size_t best_d = 3;
+      std::string list;
+      for (auto a : allowed) {
+        list += (list.empty() ? "" : ", ") + std::string(a);
+        std::size_t d = edit_distance(k.str(), a);
+        if (d < best_d) best_d = d, best = std::string(a);
+      }
+      fail(k.source(), fmt::format("unknown key '{}' in {}{} (allowed: {})", k.str(), where,
+                                   best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best), list));
+    }
+  }
+
+  const toml::node* require(const toml::table& t, std::string_view key, const std::string& where) const {
+    const toml::node* n = t.get(key);
+    if (!n) fail(t, fmt::format("{} has no '{}'", where, key));
+    return n;
+  }
+
+  std::string string(const toml::node& n, std::string_view key, const std::string& where) const {
+    if (!n.is_string()) fail(n, fmt::format("'{}' of {} must be a string, not {}", key, where, type_of(n)));
+    return *n.value<std::string>();
+  }
+  std::string nonempty_string(const toml::node& n, std::string_view key, const std::string& where) const {
+    std::string s = string(n, key, where);
+    if (s.find_first_not_of(" \t\r\n") == std::string::npos) fail(n, fmt::format("'{}' of {} is empty", key, where));
+    return s;
+  }
+  double number(const toml::node& n, std::string_view key, const std::string& where) const {
+    if (!n.is_integer() && !n.is_floating_point())
+      fail(n, fmt::format("'{}' of {} must be a number, not {}", key, where, type_of(n)));
+    double d = *n.value<double>();
+    if (!std::isfinite(d)) fail(n, fmt::format("'{}' of {} must be finite, not {}", key, where, d));
+    return d;
+  }
+  double nonnegative(const toml::node& n, std::string_view key, const std::string& where) const {
+    double d = number(n, key, where);
+    if (d < 0) fail(n, fmt::format("'{}' of {} must be >= 0, not {}", key, where, d));
+    return d;
+  }
+  int64_t integer(const toml::node& n, std::string_view key, const std::string& where, int64_t min) const {
+    if (!n.is_integer()) fail(n, fmt::format("'{}' of {} must be an integer, not {}", key, where, type_of(n)));
+    int64_t v = *n.value<int64_t>();
+    if (v < min) fail(n, fmt::format("'{}' of {} must be >= {}, not {}", key, where, min, v));
+    return v;
+  }
+  bool boolean(const toml::node& n, std::string_view key, const std::string& where) const {
+    if (!n.is_boolean()) fail(n, fmt::format("'{}' of {} must be true or false, not {}", key, where, type_of(n)));
+    return *n.value<bool>();
+  }
+  const toml::table& table(const toml::node& n, std::string_view key, const std::string& where) const {
+    if (!n.is_table()) fail(n, fmt::format("'{}' {} must be a table, not {}", key, where, type_of(n)));
+    return *n.as_table();
+  }
+  const toml::array& array(const toml::node& n, std::string_view key, const std::string& where) const {
+    if (!n.is_array()) fail(n, fmt::format("'{}' {} must be an array, not {}", key, where, type_of(n)));
+    return *n.as_array();
+  }
+
+  ColumnRef column(const toml::node& n, std::string_view key, const std::string& where) const {
+    return {nonempty_string(n, key, where), pos(n)};
+  }
+
+  // The position of the first character of a string value's text, so that
+  // expression errors can point inside it. toml++ gives the position of the
+  // opening quote; basic/literal strings start one column later, multi-line
+  // ones three later or, after a newline that TOML trims, on the next line.
+  expr::Source expression(const toml::node& n, std::string_view key, const std::string& where) const {
+    std::string s = nonempty_string(n, key, where);
+    const auto& b = n.source().begin;
+    std::string_view line = line_text(b.line);
+    std::size_t c = b.column - 1;  // 0-based
+    uint32_t out_line = b.line, out_col = b.column + 1;
+    if (c + 3 <= line.size() && (line.substr(c, 3) == "\"\"\"" || line.substr(c, 3) == "'''")) {
+      if (c + 3 == line.size()) out_line += 1, out_col = 1;
+      else out_col = b.column + 3;
+    }
+    return {std::move(s), fmt::format("{}:{}:{}", source_, out_line, out_col)};
+  }
+
+  // Names in an array of strings, each resolved through `index` (name -> i).
+  std::vector<std::size_t> names(const toml::node& n, std::string_view key, const std::string& where,
+                                 const std::map<std::string, std::size_t>& index, std::string_view kind) const {
+    std::vector<std::size_t> out;
+    for (const toml::node& e : array(n, key, where)) {
+      std::string s = string(e, key, where);
+      out.push_back(resolve(e, s, index, kind));
+    }
+    if (out.empty()) fail(n, fmt::format("'{}' of {} is empty (leave the key out to mean every {})", key, where, kind));
+    return out;
+  }
+
+  std::size_t resolve(const toml::node& at, const std::string& s, const std::map<std::string, std::size_t>& index,
+                      std::string_view kind) const {
+    auto it = index.find(s);
+    if (it != index.end()) return it->second;
+    std::string best, list;
+    std::size_t best_d = 3;
+    for (auto& [name, i] : index) {
+      list += (list.empty() ? "" : ", ") + name;
+      std::size_t d = edit_distance(s, name);
+      if (d < best_d) best_d = d, best = name;
+    }
+    fail(at, fmt::format("unknown {} '{}'{} (declared: {})", kind, s,
+                         best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best), list));
+  }
+
+  static std::string type_of(const toml::node& n) {
+    switch (n.type()) {
+      case toml::node_type::string: return "a string";
+      case toml::node_type::integer: return "an integer";
+      case toml::node_type::floating_point: return "a number";
+      case toml::node_type::boolean: return "a boolean";
+      case toml::node_type::table: return "a table";
+      case toml::node_type::array: return "an array";
+      default: return "a date/time";
+    }
+  }
+
+  const std::string& source() const { return source_; }
+
+ private:
+  std::string_view line_text(uint32_t line) const {
+    std::size_t start = 0;
+    for (uint32_t l = 1; l < line && start != std::string_view::npos; ++l) {
+      start = text_.find('\n', start);
+      if (start != std::string_view::npos) ++start;
+    }
+    if (start == std::string_view::npos || start > text_.size()) return {};
+    std::size_t end = text_.find('\n', start);
+    std::string_view l = text_.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    return l;
+  }
+
+  std::string_view text_;
+  std::string source_;
+};
+
+void read_campaign_table(const Reader& r, const toml::table& root, Campaign& c, const std::filesystem::path& base) {
+  const toml::node* n = root.get("campaign");
+  if (!n) return;
+  const toml::table& t = r.table(*n, "campaign", "");
+  const std::string w = "[campaign]";
+  r.check_keys(t, {"name", "description", "model", "max_decisions_per_member", "top_k"}, w);
+  if (auto* v = t.get("name")) c.name = r.nonempty_string(*v, "name", w);
+  if (auto* v = t.get("description")) c.description = r.string(*v, "description", w);
+  if (auto* v = t.get("model")) {
+    std::filesystem::path p = r.nonempty_string(*v, "model", w);
+    c.model_path = p.is_absolute() ? p : base / p;
+  }
+  if (auto* v = t.get("max_decisions_per_member"))
+    c.max_decisions_per_member = static_cast<std::size_t>(r.integer(*v, "max_decisions_per_member", w, 1));
+  if (auto* v = t.get("top_k")) c.top_k = static_cast<std::size_t>(r.integer(*v, "top_k", w, 1));
+}
+
+void read_basket(const Reader& r, const toml::table& root, Campaign& c) {
+  const toml::node* n = r.require(root, "basket", "the campaign");
+  const toml::table& t = r.table(*n, "basket", "");
+  const std::string w = "[basket]";
+  r.check_keys(t, {"points_per_period", "used_column", "period"}, w);
+  c.basket.points_per_period = r.number(*r.require(t, "points_per_period", w), "points_per_period", w);
+  c.basket.used = r.column(*r.require(t, "used_column", w), "used_column", w);
+  if (auto* v = t.get("period")) c.basket.period = r.nonempty_string(*v, "period", w);
+}
+
+void read_message_types(const Reader& r, const toml::table& root, Campaign& c) {
+  const toml::node* n = root.get("message_types");
+  if (!n) {  // the four usual types with their default costs
+    for (auto& [name, cost] : kDefaultCosts) c.message_types.push_back({name, cost, name == "calamity"});
+    return;
+  }
+  const toml::table& t = r.table(*n, "message_types", "");
+  if (t.empty()) r.fail(t, "[message_types] declares no message type");
+  for (auto&& [k, v] : t) {
+    MessageType m;
+    m.name = std::string(k.str());
+    m.exclusive = m.name == "calamity";
+    const std::string w = fmt::format("message type '{}'", m.name);
+    auto def = kDefaultCosts.find(m.name);
+    if (v.is_table()) {
+      const toml::table& mt = *v.as_table();
+      r.check_keys(mt, {"cost", "exclusive"}, w);
+      if (auto* cost = mt.get("cost")) m.base_cost = r.nonnegative(*cost, "cost", w);
+      else if (def != kDefaultCosts.end()) m.base_cost = def->second;
+      else r.fail(mt, w + " has no 'cost' (only service, editorial, commercial and calamity have defaults)");
+      if (auto* ex = mt.get("exclusive")) m.exclusive = r.boolean(*ex, "exclusive", w);
+    } else {
+      m.base_cost = r.nonnegative(v, "cost", w);
+    }
+    c.message_types.push_back(std::move(m));
+  }
+}
+
+void read_channels(const Reader& r, const toml::table& root, Campaign& c) {
+  const toml::node* n = r.require(root, "channels", "the campaign");
+  const toml::table& t = r.table(*n, "channels", "");
+  if (t.empty()) r.fail(t, "[channels] declares no channel");
+  for (auto&& [k, v] : t) {
+    Channel ch;
+    ch.name = std::string(k.str());
+    const std::string w = fmt::format("channel '{}'", ch.name);
+    const toml::table& ct = r.table(v, ch.name, "in [channels]");
+    r.check_keys(ct, {"factor", "consent", "capacity"}, w);
+    if (auto* f = ct.get("factor")) ch.factor = r.nonnegative(*f, "factor", w);
+    ch.consent = r.column(*r.require(ct, "consent", w), "consent", w);
+    if (auto* cap = ct.get("capacity")) ch.capacity = static_cast<uint64_t>(r.integer(*cap, "capacity", w, 0));
+    c.channels.push_back(std::move(ch));
+  }
+}
+
+std::map<std::string, std::size_t> index_of_types(const Campaign& c) {
+  std::map<std::string, std::size_t> m;
+  for (std::size_t i = 0; i < c.message_types.size(); ++i) m[c.message_types[i].name] = i;
+  return m;
+}
+std::map<std::string, std::size_t> index_of_channels(const Campaign& c) {
+  std::map<std::string, std::size_t> m;
+  for (std::size_t i = 0; i < c.channels.size(); ++i) m[c.channels[i].name] = i;
+  return m;
+}
+
+// Arrays of tables: [[suppression]], [[frequency_cap]], [[action]].
+const toml::array* array_of_tables(const Reader& r, const toml::table& root, std::string_view key) {
+  const toml::node* n = root.get(key);
+  if (!n) return nullptr;
+  const toml::array& a = r.array(*n, key, "");
+  for (const toml::node& e : a)
+    if (!e.is_table()) r.fail(e, fmt::format("each '{}' must be a table ([[{}]]), not {}", key, key, Reader::type_of(e)));
+  return &a;
+}
+
+void read_suppressions(const Reader& r, const toml::table& root, Campaign& c) {
+  const toml::array* a = array_of_tables(r, root, "suppression");
+  if (!a) return;
+  auto types = index_of_types(c);
+  auto chans = index_of_channels(c);
+  for (const toml::node& e : *a) {
+    const toml::table& t = *e.as_table();
+    SuppressionRule s;
+    std::string w = fmt::format("suppression rule #{}", c.suppressions.size() + 1);
+    s.name = r.nonempty_string(*r.require(t, "name", w), "name", w);
+    w = fmt::format("suppression rule '{}'", s.name);
+    r.check_keys(t, {"name", "when", "message_types", "channels"}, w);
+    s.when = r.expression(*r.require(t, "when", w), "when", w);
+    if (auto* v = t.get("message_types")) s.message_types = r.names(*v, "message_types", w, types, "message type");
+    if (auto* v = t.get("channels")) s.channels = r.names(*v, "channels", w, chans, "channel");
+    c.suppressions.push_back(std::move(s));
+  }
+}
+
+void read_caps(const Reader& r, const toml::table& root, Campaign& c) {
+  const toml::array* a = array_of_tables(r, root, "frequency_cap");
+  if (!a) return;
+  auto chans = index_of_channels(c);
+  for (const toml::node& e : *a) {
+    const toml::table& t = *e.as_table();
+    FrequencyCap f;
+    std::string w = fmt::format("frequency cap #{}", c.frequency_caps.size() + 1);
+    f.name = r.nonempty_string(*r.require(t, "name", w), "name", w);
+    w = fmt::format("frequency cap '{}'", f.name);
+    r.check_keys(t, {"name", "count_column", "max", "channels"}, w);
+    f.count_column = r.column(*r.require(t, "count_column", w), "count_column", w);
+    f.max = r.integer(*r.require(t, "max", w), "max", w, 0);
+    if (auto* v = t.get("channels")) f.channels = r.names(*v, "channels", w, chans, "channel");
+    if (c.frequency_caps.size() == kMaxFrequencyCaps)
+      r.fail(t, fmt::format("at most {} frequency caps per campaign", kMaxFrequencyCaps));
+    c.frequency_caps.push_back(std::move(f));
+  }
+}
+
+void read_priority(const Reader& r, const toml::node& n, Action& a, const std::string& w) {
+  a.priority_text = r.nonempty_string(n, "priority", w);
+  std::string norm;
+  for (char ch : a.priority_text)
+    if (!std::isspace(static_cast<unsigned char>(ch))) norm += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (norm == "weight*value*churn") {
+    a.priority_kind = PriorityKind::WeightValueChurn;
+    return;
+  }
+  if (norm == "weight*value") {
+    a.priority_kind = PriorityKind::WeightValue;
+    return;
+  }
+  a.priority_kind = PriorityKind::Expression;
+  a.priority_expression = r.expression(n, "priority", w);
+  // A trailing "* churn" multiplies the expression by the churn score; the
+  // rest is an expression over the population's columns.
+  static const std::regex times_churn(R"(^([\s\S]*\S)\s*\*\s*[cC][hH][uU][rR][nN]\s*$)");
+  std::smatch m;
+  if (std::regex_match(a.priority_text, m, times_churn)) {
+    a.priority_expression.text = m[1].str();
+    a.priority_times_churn = true;
+  }
+}
+
+void read_actions(const Reader& r, const toml::table& root, Campaign& c) {
+  const toml::array* arr = array_of_tables(r, root, "action");
+  if (!arr || arr->empty()) r.fail(root, "the campaign declares no [[action]]");
+  auto types = index_of_types(c);
+  auto chans = index_of_channels(c);
+  std::map<std::string, std::string> seen;  // name -> position
+  for (const toml::node& e : *arr) {
+    const toml::table& t = *e.as_table();
+    Action a;
+    std::string w = fmt::format("action #{}", c.actions.size() + 1);
+    const toml::node& name = *r.require(t, "name", w);
+    a.name = r.nonempty_string(name, "name", w);
+    if (auto it = seen.find(a.name); it != seen.end())
+      r.fail(name, fmt::format("action name '{}' is already used at {}", a.name, it->second));
+    seen[a.name] = r.pos(name);
+    w = fmt::format("action '{}'", a.name);
+    r.check_keys(t, {"name", "trigger", "message_type", "channel", "value", "weight", "brand", "priority"}, w);
+    a.trigger = r.expression(*r.require(t, "trigger", w), "trigger", w);
+    const toml::node& mt = *r.require(t, "message_type", w);
+    a.message_type = r.resolve(mt, r.string(mt, "message_type", w), types, "message type");
+    const toml::node& ch = *r.require(t, "channel", w);
+    a.channel = r.resolve(ch, r.string(ch, "channel", w), chans, "channel");
+    if (auto* b = t.get("brand")) a.brand = r.nonempty_string(*b, "brand", w);
+    read_priority(r, *r.require(t, "priority", w), a, w);
+    const toml::node* value = t.get("value");
+    const toml::node* weight = t.get("weight");
+    if (a.priority_kind == PriorityKind::Expression) {
+      // The expression is the whole priority: a value or weight would be silently unused.
+      if (value) r.fail(*value, fmt::format("'value' of {} is not used when 'priority' is an expression; "
+                                            "write it into the expression", w));
+      if (weight) r.fail(*weight, fmt::format("'weight' of {} is not used when 'priority' is an expression; "
+                                              "write it into the expression", w));
+    } else {
+      if (!value) r.fail(t, fmt::format("{} has no 'value' (its priority is '{}')", w, a.priority_text));
+      a.value = r.number(*value, "value", w);
+      if (weight) a.weight = r.number(*weight, "weight", w);
+    }
+    c.actions.push_back(std::move(a));
+  }
+  if (c.any_uses_churn() && !c.model_path) {
+    for (const toml::node& e : *arr) {
+      const toml::table& t = *e.as_table();
+      std::string nm = *t.get("name")->value<std::string>();
+      for (const auto& a : c.actions)
+        if (a.name == nm && a.uses_churn())
+          r.fail(*t.get("priority"), fmt::format("action '{}' weighs its priority by churn, but [campaign] names no "
+                                                  "'model'", a.name));
+    }
+  }
+}
+
+}  // namespace
+
+Campaign parse_campaign(std::string_view text, const std::string& source_name, const std::filesystem::path& base_dir) {
+  Reader r(text, source_name);
+  toml::table root;
+  try {
+    root = toml::parse(text, source_name);
+  } catch (const toml::parse_error& e) {
+    throw_invalid_input(fmt::format("{}: {}", r.pos(e.source()), e.description()));
+  }
+  r.check_keys(root, {"campaign", "basket", "message_types", "channels", "suppression", "frequency_cap", "action"},
+               "the campaign file");
+  Campaign c;
+  c.name = source_name;
+  read_campaign_table(r, root, c, base_dir);
+  read_basket(r, root, c);
+  read_message_types(r, root, c);
+  read_channels(r, root, c);
+  read_suppressions(r, root, c);
+  read_caps(r, root, c);
+  read_actions(r, root, c);
+  return c;
+}
+
+Campaign load_campaign(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw_io(fmt::format("cannot open campaign file {}: {}", path.string(), std::strerror(errno)));
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) throw_io(fmt::format("cannot read campaign file {}", path.string()));
+  std::string text = buf.str();
+  Campaign c = parse_campaign(text, path.string(), path.parent_path());
+  c.source_path = path;
+  return c;
+}
+
+}  // namespace nudge::decide

@@ -1,0 +1,85 @@
+// CSV and JSON Lines writers for ranked decisions (decision_writer.h).
+#include "engine/decide/decision_writer.h"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "engine/error.h"
+
+namespace nudge::decide {
+namespace {
+
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string q = "\"";
+  for (char c : s) {
+    if (c == '"') q += '"';
+    q += c;
+  }
+  return q + "\"";
+}
+
+std::string json_string(std::string_view s) { return nlohmann::json(std::string(s)).dump(); }
+
+// The per-action text fields, quoted once.
+struct ActionText {
+  std::string name, channel, message_type, trigger, brand;
+};
+
+void flush(std::FILE* out, fmt::memory_buffer& buf) {
+  if (buf.size() && std::fwrite(buf.data(), 1, buf.size(), out) != buf.size())
+    throw_io(fmt::format("cannot write decisions: {}", std::strerror(errno)));
+  buf.clear();
+}
+
+}  // namespace
+
+OutputFormat parse_output_format(std::string_view s) {
+  if (s == "csv") return OutputFormat::Csv;
+  if (s == "jsonl") return OutputFormat::JsonLines;
+  throw_usage(fmt::format("unknown output format '{}' (expected csv or jsonl)", s));
+}
+
+void write_decisions(std::FILE* out, const Campaign& c, const std::vector<Decision>& ranked, OutputFormat format) {
+  const bool csv = format == OutputFormat::Csv;
+  auto quote = [&](std::string_view s) { return csv ? csv_field(s) : json_string(s); };
+  std::vector<ActionText> text;
+  std::vector<double> cost;
+  for (const auto& a : c.actions) {
+    text.push_back({quote(a.name), quote(c.channels[a.channel].name), quote(c.message_types[a.message_type].name),
+                    quote(a.trigger.text), a.brand.empty() ? (csv ? "" : "null") : quote(a.brand)});
+    cost.push_back(c.cost(a));
+  }
+  fmt::memory_buffer buf;
+  if (csv) fmt::format_to(std::back_inserter(buf), "rank,customer_id,action,channel,message_type,priority,cost,"
+                                                   "budget_left,churn,trigger,brand\n");
+  std::size_t rank = 0;
+  for (const Decision& d : ranked) {
+    const ActionText& t = text[d.action];
+    ++rank;
+    if (csv) {
+      fmt::format_to(std::back_inserter(buf), "{},{},{},{},{},{},{},{},", rank, d.customer_id, t.name, t.channel,
+                     t.message_type, d.priority, cost[d.action], d.budget_left);
+      if (!std::isnan(d.churn)) fmt::format_to(std::back_inserter(buf), "{}", d.churn);
+      fmt::format_to(std::back_inserter(buf), ",{},{}\n", t.trigger, t.brand);
+    } else {
+      fmt::format_to(std::back_inserter(buf),
+                     "{{\"rank\":{},\"customer_id\":{},\"action\":{},\"channel\":{},\"message_type\":{},"
+                     "\"priority\":{},\"cost\":{},\"budget_left\":{},\"churn\":",
+                     rank, d.customer_id, t.name, t.channel, t.message_type, d.priority, cost[d.action], d.budget_left);
+      if (std::isnan(d.churn)) fmt::format_to(std::back_inserter(buf), "null");
+      else fmt::format_to(std::back_inserter(buf), "{}", d.churn);
+      fmt::format_to(std::back_inserter(buf), ",\"trigger\":{},\"brand\":{}}}\n", t.trigger, t.brand);
+    }
+    if (buf.size() > (1u << 20)) flush(out, buf);
+  }
+  flush(out, buf);
+}
+
+}  // namespace nudge::decide

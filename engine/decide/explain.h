@@ -1,0 +1,33 @@
+// Explain one member: why the sweep did (or did not) contact them.
+//
+//   auto row = nudge::decide::find_customer(pop, 6000012345);        // nullopt if absent
+//   nudge::decide::SweepOptions opt; opt.trace_row = *row;
+//   auto result = nudge::decide::run_sweep(bound, opt);              // full sweep: capacity is global
+//   std::string text = nudge::decide::format_explanation(bound, result);
+//
+// The text lists each action's trigger value (TRUE / FALSE / NULL, from the
+// expression compiler's reference evaluator), the churn score, the basket,
+// then the fired actions in candidate order (priority desc, action order)
+// with the first gate that stopped each (consent, suppression, frequency cap,
+// priority, budget, per-member max, channel capacity) or "kept", and why.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "engine/decide/bound_campaign.h"
+#include "engine/decide/sweep.h"
+
+namespace nudge::decide {
+
+// Row of the member with this customer id (the first such row), or nullopt.
+// Throws Error(InvalidInput) when the population has no customer id column.
+std::optional<std::size_t> find_customer(const Population& pop, uint64_t customer_id);
+
+// Requires r.trace (run_sweep with SweepOptions::trace_row).
+std::string format_explanation(const BoundCampaign& bound, const SweepResult& r);
+
+}  // namespace nudge::decide

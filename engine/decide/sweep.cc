@@ -1,0 +1,481 @@
+// The parallel sweep (sweep.h).
+//
+// Per worker, per batch of up to kBatchRows rows starting at `begin`:
+//
+//   ws (expr::Workspace)   trigger / suppression bits, priority numbers
+//   consent[k][w]          bit r: consent column k TRUE on row begin+64w+r
+//   capped[j][w]           bit r: frequency cap j allows no more contact
+//   cand[a][w]             bit r: action a is a candidate for that member
+//   any[w]                 OR of cand[.][w]
+//   rows[]                 members with a candidate (ascending) -> churn[]
+//
+// then one walk per member in rows[], appending to the worker's decisions.
+#include "engine/decide/sweep.h"
+
+#include <fmt/format.h>
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <bit>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "engine/decide/ranking.h"
+#include "engine/error.h"
+
+namespace nudge::decide {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Bits set in x. The library targets baseline x86-64 (no POPCNT instruction),
+// where std::popcount becomes a libgcc call; this SWAR count stays inline.
+inline uint64_t bits_set(uint64_t x) noexcept {
+#if defined(__POPCNT__)
+  return static_cast<uint64_t>(__builtin_popcountll(x));
+#else
+  x = x - ((x >> 1) & 0x5555555555555555ULL);
+  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+  return (x * 0x0101010101010101ULL) >> 56;
+#endif
+}
+
+double seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+
+// Bit r of the result = byte r of b[0..64), bytes being 0 or 1 (bool column
+// layout; the column's zero padding makes the 64-byte read safe). Per 8
+// bytes, the multiply moves byte i's low bit to bit 56+i with no carries
+// (each product bit comes from exactly one (byte, shift) pair).
+inline uint64_t pack_bools(const uint8_t* b) noexcept {
+  uint64_t out = 0;
+  for (int k = 0; k < 8; ++k) {
+    uint64_t x;
+    std::memcpy(&x, b + 8 * k, 8);
+    x &= 0x0101010101010101ULL;
+    out |= ((x * 0x0102040810204080ULL) >> 56) << (8 * k);
+  }
+  return out;
+}
+
+struct Worker {
+  expr::Workspace ws;
+  std::vector<uint64_t> consent, capped, cand, any;
+  std::vector<uint32_t> rows;
+  std::vector<double> churn;
+  std::vector<Candidate> cands;
+  std::vector<Gate> gates;
+  std::vector<double> left;
+  std::vector<int64_t> allowance;
+  std::optional<DecisionBuffer> decisions;
+  std::vector<ActionFunnel> funnel;
+  std::size_t with_candidates = 0;
+  double t_eval = 0, t_gates = 0, t_score = 0, t_walk = 0;
+};
+
+// What the pre-walk gates did to each action for the traced member.
+struct TraceScratch {
+  std::vector<std::optional<Gate>> gate;  // nullopt: not fired; Kept: candidate
+  std::vector<double> priority;
+  std::vector<double> budget_left;
+  double churn = kNaN;
+  bool scored = false;
+};
+
+class Sweeper {
+ public:
+  Sweeper(const BoundCampaign& b, const RankingInput& ranking, std::optional<std::size_t> trace_row)
+      : b_(b), c_(b.campaign()), ranking_(ranking), trace_row_(trace_row) {
+    A_ = c_.actions.size();
+    W_ = expr::kBatchRows / 64;
+    for (std::size_t a = 0; a < A_; ++a) {
+      const Action& act = c_.actions[a];
+      const BoundAction& ba = b.actions()[a];
+      // weight * value * churn is evaluated left to right, so (weight * value) may be computed once.
+      plan_.push_back({act.weight * act.value, ba.cost, ba.cap_mask, act.priority_kind,
+                       ba.priority_number ? static_cast<int>(*ba.priority_number) : -1, act.priority_times_churn});
+    }
+  }
+
+  void init(Worker& w) const {
+    w.consent.assign(b_.consent_columns().size() * W_, 0);
+    w.capped.assign(b_.cap_counts().size() * W_, 0);
+    w.cand.assign(A_ * W_, 0);
+    w.any.assign(W_, 0);
+    w.rows.reserve(expr::kBatchRows);
+    w.churn.reserve(expr::kBatchRows);
+    w.cands.resize(A_);
+    w.gates.resize(A_);
+    w.left.resize(A_);
+    w.allowance.resize(b_.cap_counts().size());
+    w.funnel.assign(A_, {});
+    w.decisions.emplace(ranking_);
+  }
+
+  void batch(std::size_t begin, std::size_t count, Worker& w, TraceScratch* trace) const {
+    auto t0 = Clock::now();
+    b_.expressions().evaluate(b_.population(), begin, count, w.ws);
+    auto t1 = Clock::now();
+    gates(begin, count, w, trace);
+    auto t2 = Clock::now();
+    const std::size_t n = w.rows.size();
+    w.churn.resize(n);
+    if (b_.model() && n) b_.model()->score_rows(w.rows.data(), n, w.churn.data());
+    else std::fill(w.churn.begin(), w.churn.end(), kNaN);
+    auto t3 = Clock::now();
+    walk(begin, w, trace);
+    auto t4 = Clock::now();
+    w.t_eval += seconds(t0, t1);
+    w.t_gates += seconds(t1, t2);
+    w.t_score += seconds(t2, t3);
+    w.t_walk += seconds(t3, t4);
+  }
+
+ private:
+  void gates(std::size_t begin, std::size_t count, Worker& w, TraceScratch* trace) const {
+    const std::size_t words = (count + 63) / 64;
+    const auto& consent_cols = b_.consent_columns();
+    const auto& caps = b_.cap_counts();
+    const auto& ws = w.ws;
+    w.rows.clear();
+    for (std::size_t wi = 0; wi < words; ++wi) {
+      const std::size_t row0 = begin + 64 * wi;
+      const std::size_t live = std::min<std::size_t>(64, count - 64 * wi);
+      const uint64_t rowmask = live == 64 ? ~uint64_t{0} : (uint64_t{1} << live) - 1;
+      for (std::size_t k = 0; k < consent_cols.size(); ++k) {
+        const Column& col = *consent_cols[k];
+        uint64_t bits = pack_bools(col.values<uint8_t>() + row0);
+        if (const uint64_t* v = col.validity()) bits &= v[row0 >> 6];
+        w.consent[k * W_ + wi] = bits;
+      }
+      for (std::size_t j = 0; j < caps.size(); ++j) {
+        const int64_t max = c_.frequency_caps[j].max;
+        uint64_t bits = 0;
+        for (std::size_t r = 0; r < live; ++r)
+          bits |= static_cast<uint64_t>(cap_allowance(max, caps[j].at(row0 + r)) <= 0) << r;
+        w.capped[j * W_ + wi] = bits;
+      }
+      const bool tracing = trace && *trace_row_ >= row0 && *trace_row_ < row0 + live;
+      const unsigned tbit = tracing ? static_cast<unsigned>(*trace_row_ - row0) : 0;
+      uint64_t exclusive = 0;
+      for (std::size_t a = 0; a < A_; ++a) {
+        const BoundAction& ba = b_.actions()[a];
+        ActionFunnel& f = w.funnel[a];
+        const uint64_t fired = ws.predicate_bits(b_.trigger_predicate(a))[wi] & rowmask;
+        const uint64_t c = fired & w.consent[ba.consent * W_ + wi];
+        uint64_t supp = 0;
+        for (std::size_t r : ba.suppressions) supp |= ws.predicate_bits(b_.suppression_predicate(r))[wi];
+        const uint64_t s = c & ~supp;
+        uint64_t capm = 0;
+        for (uint64_t m = ba.cap_mask; m; m &= m - 1) capm |= w.capped[static_cast<std::size_t>(std::countr_zero(m)) * W_ + wi];
+        const uint64_t k = s & ~capm;
+        f.fired += bits_set(fired);
+        f.consent += bits_set(fired ^ c);
+        f.suppression += bits_set(c ^ s);
+        f.frequency_cap += bits_set(s ^ k);
+        w.cand[a * W_ + wi] = k;
+        if (ba.exclusive) exclusive |= k;
+        if (tracing) {
+          auto& g = trace->gate[a];
+          if (!(fired >> tbit & 1)) g.reset();
+          else if (!(c >> tbit & 1)) g = Gate::Consent;
+          else if (!(s >> tbit & 1)) g = Gate::Suppression;
+          else if (!(k >> tbit & 1)) g = Gate::FrequencyCap;
+          else g = Gate::Kept;
+        }
+      }
+      uint64_t any = 0;
+      for (std::size_t a = 0; a < A_; ++a) {
+        uint64_t& k = w.cand[a * W_ + wi];
+        if (exclusive && !b_.actions()[a].exclusive) {
+          w.funnel[a].suppression += bits_set(k & exclusive);
+          if (tracing && (k & exclusive) >> tbit & 1) trace->gate[a] = Gate::Suppression;
+          k &= ~exclusive;
+        }
+        any |= k;
+      }
+      w.any[wi] = any;
+      for (uint64_t m = any; m; m &= m - 1) w.rows.push_back(static_cast<uint32_t>(row0 + std::countr_zero(m)));
+    }
+    w.with_candidates += w.rows.size();
+  }
+
+  void walk(std::size_t begin, Worker& w, TraceScratch* trace) const {
+    const auto& ws = w.ws;
+    const double points = c_.basket.points_per_period;
+    const auto& caps = b_.cap_counts();
+    const uint64_t* ids = b_.customer_ids();
+    const std::size_t A = A_, W = W_;
+    for (std::size_t i = 0; i < w.rows.size(); ++i) {
+      const std::size_t row = w.rows[i];
+      const std::size_t off = row - begin, wi = off >> 6;
+      const unsigned bit = static_cast<unsigned>(off & 63);
+      const double churn = w.churn[i];
+      const bool tracing = trace && row == *trace_row_;
+      // The member's candidate actions as one mask, gathered without branches.
+      uint64_t mask = 0;
+      const uint64_t* cw = w.cand.data() + wi;
+      for (std::size_t a = 0; a < A; ++a) mask |= ((cw[a * W] >> bit) & 1) << a;
+      std::size_t n = 0;
+      for (; mask; mask &= mask - 1) {
+        const std::size_t a = static_cast<std::size_t>(std::countr_zero(mask));
+        const Plan& pl = plan_[a];
+        double p;  // BoundCampaign::priority, inlined
+        if (pl.kind == PriorityKind::WeightValueChurn) {
+          p = pl.wv * churn;
+        } else if (pl.kind == PriorityKind::WeightValue) {
+          p = pl.wv;
+        } else {
+          const std::size_t e = static_cast<std::size_t>(pl.number);
+          p = !(ws.number_validity(e)[wi] >> bit & 1) ? kNaN
+              : pl.times_churn                         ? ws.number_values(e)[off] * churn
+                                                       : ws.number_values(e)[off];
+        }
+        if (tracing) trace->priority[a] = p;
+        if (!std::isfinite(p)) {
+          ++w.funnel[a].priority;
+          if (tracing) trace->gate[a] = Gate::Priority;
+          continue;
+        }
+        w.cands[n++] = {p, pl.cost, static_cast<uint32_t>(a), pl.cap_mask};
+      }
+      if (tracing) trace->churn = churn, trace->scored = true;
+      if (n == 0) continue;
+      order_candidates(w.cands.data(), n);
+      std::optional<double> used = b_.basket_used().at(row);
+      const double budget = used ? points - *used : kNaN;  // unknown basket: fits nothing
+      for (std::size_t j = 0; j < caps.size(); ++j) w.allowance[j] = cap_allowance(c_.frequency_caps[j].max, caps[j].at(row));
+      walk_budget(w.cands.data(), n, budget, c_.max_decisions_per_member, w.allowance.data(), w.gates.data(), w.left.data());
+      for (std::size_t k = 0; k < n; ++k) {
+        const std::size_t a = w.cands[k].action;
+        ActionFunnel& f = w.funnel[a];
+        if (tracing) trace->gate[a] = w.gates[k], trace->budget_left[a] = w.left[k];
+        switch (w.gates[k]) {
+          case Gate::Kept:
+            ++f.kept;
+            w.decisions->add({w.cands[k].priority, ids[row], w.left[k], churn, static_cast<uint32_t>(row),
+                              static_cast<uint16_t>(a), 0});
+            break;
+          case Gate::FrequencyCap: ++f.frequency_cap; break;
+          case Gate::Budget: ++f.budget; break;
+          case Gate::MemberMax: ++f.member_max; break;
+          default: throw_internal("unexpected gate from the budget walk");
+        }
+      }
+    }
+  }
+
+  struct Plan {
+    double wv;           // weight * value
+    double cost;         // points
+    uint64_t cap_mask;   // frequency caps covering the channel
+    PriorityKind kind;
+    int number;          // number expression index, or -1
+    bool times_churn;
+  };
+  const BoundCampaign& b_;
+  const Campaign& c_;
+  const RankingInput& ranking_;
+  std::optional<std::size_t> trace_row_;
+  std::vector<Plan> plan_;
+  std::size_t A_ = 0, W_ = 0;
+};
+
+std::string trace_detail(const BoundCampaign& b, std::size_t row, std::size_t a, Gate g, double budget,
+                         const std::vector<TraceEntry>& earlier) {
+  const Campaign& c = b.campaign();
+  const Action& act = c.actions[a];
+  switch (g) {
+    case Gate::Consent: {
+      const Column& col = *b.consent_columns()[b.actions()[a].consent];
+      return fmt::format("channel {}: {} is {}", c.channels[act.channel].name, col.name(),
+                         col.is_null(row) ? "NULL" : "FALSE");
+    }
+    case Gate::Suppression: {
+      std::string s;
+      for (std::size_t r : b.actions()[a].suppressions)
+        if (b.expressions().reference_predicate(b.population(), b.suppression_predicate(r), row) == 1)
+          s += (s.empty() ? "rule " : ", ") + c.suppressions[r].name + " (" + c.suppressions[r].when.text + ")";
+      return s.empty() ? "an exclusive (calamity) message is a candidate" : s;
+    }
+    case Gate::FrequencyCap: {
+      std::string s;
+      for (uint64_t m = b.actions()[a].cap_mask; m; m &= m - 1) {
+        std::size_t j = static_cast<std::size_t>(std::countr_zero(m));
+        auto v = b.cap_counts()[j].at(row);
+        s += fmt::format("{}cap {} ({} {} + earlier decisions, max {})", s.empty() ? "" : ", ", c.frequency_caps[j].name,
+                         c.frequency_caps[j].count_column.name, v ? fmt::format("{}", *v) : "NULL",
+                         c.frequency_caps[j].max);
+      }
+      return s;
+    }
+    case Gate::Priority: return "priority expression is NULL or not finite";
+    case Gate::Budget: {
+      double rem = budget;
+      for (const auto& e : earlier)
+        if (e.gate == Gate::Kept || e.gate == Gate::ChannelCapacity) rem = e.budget_left;  // kept by the walk
+      return fmt::format("cost {} > remaining budget {}", b.actions()[a].cost, rem);
+    }
+    case Gate::MemberMax: return fmt::format("already {} decisions", c.max_decisions_per_member);
+    case Gate::ChannelCapacity:
+      return fmt::format("channel {} keeps {} decisions", c.channels[act.channel].name, *c.channels[act.channel].capacity);
+    case Gate::Kept: return "";
+  }
+  return "";
+}
+
+MemberTrace build_trace(const BoundCampaign& b, std::size_t row, TraceScratch& t, const SweepResult& r) {
+  const Campaign& c = b.campaign();
+  MemberTrace m;
+  m.row = row;
+  m.customer_id = b.customer_ids()[row];
+  if (!t.scored && b.model()) {  // no candidate: the sweep did not score it; explain does
+    uint32_t r32 = static_cast<uint32_t>(row);
+    b.model()->score_rows(&r32, 1, &t.churn);
+  }
+  m.churn = t.churn;
+  auto used = b.basket_used().at(row);
+  m.budget = used ? c.basket.points_per_period - *used : kNaN;
+  std::vector<std::size_t> order(c.actions.size());
+  for (std::size_t a = 0; a < order.size(); ++a) {
+    order[a] = a;
+    if (t.gate[a] && *t.gate[a] != Gate::Priority && std::isnan(t.priority[a])) {
+      // Stopped before scoring: compute the priority for display.
+      std::optional<double> num;
+      if (auto e = b.actions()[a].priority_number) num = b.expressions().reference_number(b.population(), *e, row);
+      t.priority[a] = b.priority(a, num, t.churn);
+    }
+  }
+  auto key = [&](std::size_t a) { return t.gate[a] ? (std::isnan(t.priority[a]) ? 1 : 0) : 2; };
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    if (key(x) != key(y)) return key(x) < key(y);
+    if (key(x) == 0 && t.priority[x] != t.priority[y]) return t.priority[x] > t.priority[y];
+    return x < y;
+  });
+  for (std::size_t a : order) {
+    TraceEntry e;
+    e.action = a;
+    e.trigger = b.expressions().reference_predicate(b.population(), b.trigger_predicate(a), row);
+    e.priority = t.priority[a];
+    e.cost = b.actions()[a].cost;
+    e.gate = t.gate[a];
+    e.budget_left = t.budget_left[a];
+    if (e.gate == Gate::Kept) {
+      const std::size_t ch = c.actions[a].channel;
+      Decision d{e.priority, m.customer_id, e.budget_left, m.churn, static_cast<uint32_t>(row), static_cast<uint16_t>(a), 0};
+      if (c.channels[ch].capacity && (*c.channels[ch].capacity == 0 ||
+                                      (r.capacity_cutoff[ch] && ranks_before(*r.capacity_cutoff[ch], d))))
+        e.gate = Gate::ChannelCapacity;
+    }
+    if (e.gate) e.detail = trace_detail(b, row, a, *e.gate, m.budget, m.entries);
+    m.entries.push_back(std::move(e));
+  }
+  return m;
+}
+
+}  // namespace
+
+SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
+  const Campaign& c = b.campaign();
+  const std::size_t rows = b.population().rows();
+  if (opt.trace_row && *opt.trace_row >= rows) throw_usage(fmt::format("row {} is not in the population", *opt.trace_row));
+  RankingInput in;
+  for (const auto& ch : c.channels) in.channel_capacity.push_back(ch.capacity);
+  for (const auto& a : c.actions) in.action_channel.push_back(static_cast<uint16_t>(a.channel));
+  in.top_k = opt.top_k ? opt.top_k : c.top_k;
+  Sweeper sweeper(b, in, opt.trace_row);
+  tbb::enumerable_thread_specific<Worker> workers([&] {
+    Worker w;
+    sweeper.init(w);
+    return w;
+  });
+  TraceScratch trace;
+  if (opt.trace_row) {
+    trace.gate.assign(c.actions.size(), std::nullopt);
+    trace.priority.assign(c.actions.size(), kNaN);
+    trace.budget_left.assign(c.actions.size(), kNaN);
+  }
+  const std::size_t batches = (rows + expr::kBatchRows - 1) / expr::kBatchRows;
+  auto t0 = Clock::now();
+  // Grain: one batch (kBatchRows rows, tens of microseconds of work); the
+  // auto partitioner groups batches into larger ranges when that pays.
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, batches, 1), [&](const tbb::blocked_range<std::size_t>& r) {
+    Worker& w = workers.local();
+    for (std::size_t i = r.begin(); i != r.end(); ++i) {
+      const std::size_t begin = i * expr::kBatchRows;
+      const std::size_t count = std::min(expr::kBatchRows, rows - begin);
+      const bool has_trace = opt.trace_row && *opt.trace_row >= begin && *opt.trace_row < begin + count;
+      sweeper.batch(begin, count, w, has_trace ? &trace : nullptr);
+    }
+  });
+  auto t1 = Clock::now();
+
+  SweepResult res;
+  res.members = rows;
+  res.funnel.assign(c.actions.size(), {});
+  std::vector<DecisionBuffer*> parts;
+  for (Worker& w : workers) {
+    for (std::size_t a = 0; a < c.actions.size(); ++a) {
+      ActionFunnel& f = res.funnel[a];
+      const ActionFunnel& g = w.funnel[a];
+      f.fired += g.fired, f.consent += g.consent, f.suppression += g.suppression, f.frequency_cap += g.frequency_cap;
+      f.priority += g.priority, f.budget += g.budget, f.member_max += g.member_max, f.kept += g.kept;
+    }
+    res.members_with_candidates += w.with_candidates;
+    res.times.evaluate_cpu += w.t_eval, res.times.gates_cpu += w.t_gates;
+    res.times.score_cpu += w.t_score, res.times.walk_cpu += w.t_walk;
+    parts.push_back(&*w.decisions);
+  }
+  std::vector<uint64_t> walk_kept;
+  for (const auto& f : res.funnel) walk_kept.push_back(f.kept);
+  RankingResult rk = rank_decisions(parts, in, walk_kept);
+  auto t2 = Clock::now();
+  for (std::size_t a = 0; a < c.actions.size(); ++a) {
+    res.funnel[a].capacity = rk.dropped_by_capacity[a];
+    res.funnel[a].kept -= rk.dropped_by_capacity[a];
+    res.funnel[a].in_top_k = rk.in_top_k[a];
+  }
+  res.decisions = rk.decisions;
+  res.ranked = std::move(rk.ranked);
+  res.capacity_cutoff = std::move(rk.capacity_cutoff);
+  res.times.pass_wall = seconds(t0, t1);
+  res.times.rank_wall = seconds(t1, t2);
+  if (opt.trace_row) res.trace = build_trace(b, *opt.trace_row, trace, res);
+  return res;
+}
+
+std::string format_summary(const BoundCampaign& b, const SweepResult& r) {
+  const Campaign& c = b.campaign();
+  std::string s = fmt::format("swept {} members: {} with candidates (scored), {} decisions, {} in the output\n",
+                              r.members, r.members_with_candidates, r.decisions, r.ranked.size());
+  std::size_t w = 6;
+  for (const auto& a : c.actions) w = std::max(w, a.name.size());
+  s += fmt::format("{:<{}} {:>10} {:>9} {:>11} {:>8} {:>8} {:>9} {:>8} {:>8} {:>10} {:>9}\n", "action", w, "fired",
+                   "consent", "suppression", "freq.cap", "priority", "budget", "max", "capacity", "kept", "output");
+  ActionFunnel t;
+  for (std::size_t a = 0; a < c.actions.size(); ++a) {
+    const ActionFunnel& f = r.funnel[a];
+    s += fmt::format("{:<{}} {:>10} {:>9} {:>11} {:>8} {:>8} {:>9} {:>8} {:>8} {:>10} {:>9}\n", c.actions[a].name, w,
+                     f.fired, f.consent, f.suppression, f.frequency_cap, f.priority, f.budget, f.member_max, f.capacity,
+                     f.kept, f.in_top_k);
+    t.fired += f.fired, t.consent += f.consent, t.suppression += f.suppression, t.frequency_cap += f.frequency_cap;
+    t.priority += f.priority, t.budget += f.budget, t.member_max += f.member_max, t.capacity += f.capacity;
+    t.kept += f.kept, t.in_top_k += f.in_top_k;
+  }
+  s += fmt::format("{:<{}} {:>10} {:>9} {:>11} {:>8} {:>8} {:>9} {:>8} {:>8} {:>10} {:>9}\n", "total", w, t.fired,
+                   t.consent, t.suppression, t.frequency_cap, t.priority, t.budget, t.member_max, t.capacity, t.kept,
+                   t.in_top_k);
+  const auto& tm = r.times;
+  s += fmt::format("time: pass {:.3f} s wall (thread time: evaluate {:.3f} s, gates {:.3f} s, score {:.3f} s, "
+                   "walk {:.3f} s), capacity + top-K {:.3f} s; {:.1f} M members/s\n",
+                   tm.pass_wall, tm.evaluate_cpu, tm.gates_cpu, tm.score_cpu, tm.walk_cpu, tm.rank_wall,
+                   r.members / std::max(1e-9, tm.pass_wall + tm.rank_wall) / 1e6);
+  return s;
+}
+
+}  // namespace nudge::decide

@@ -1,0 +1,111 @@
+// The sweep: every member of a population through a campaign in one parallel
+// pass, then channel capacity and the top-K ranking.
+//
+//   auto bound = nudge::decide::BoundCampaign::bind(campaign, pop);
+//   nudge::decide::SweepResult r = nudge::decide::run_sweep(bound, {});
+//   // r.ranked: decisions in rank order; r.funnel: per-action counts
+//
+// The pass (oneTBB parallel_for over batches of expr::kBatchRows rows; each
+// worker has its own expr::Workspace, scratch and decision buffer):
+//   1. evaluate all triggers, suppression conditions and expression
+//      priorities of the batch in one expr::CompiledSet::evaluate;
+//   2. gates, 64 members at a time as bitmaps, per action:
+//        fired  = trigger TRUE
+//        consent: the channel's consent column TRUE (FALSE or NULL = no consent)
+//        suppression: no covering suppression rule holds
+//        frequency cap: every cap on its channel allows one more contact
+//        exclusive: a member with an exclusive (calamity) candidate loses all
+//                   its other candidates, counted as suppression;
+//   3. score the members with at least one candidate (and only those) with
+//      the churn model, one score_rows call per batch;
+//   4. per member: priorities (a NULL/NaN/infinite one stops the candidate at
+//      the Priority gate), order and budget walk (arbitration.h), decisions
+//      appended to the worker's buffer.
+// Then rank_decisions (ranking.h): channel capacity, top-K, rank order.
+// The result is identical for any thread count, batch size or instruction set:
+// integer counters are summed, and decisions are ranked by a total order.
+//
+// Errors: expression/model errors surface from BoundCampaign::bind; the
+// sweep itself throws only Error(Internal) or std::bad_alloc.
+// Thread-safety: run_sweep uses the calling thread's oneTBB arena (the CLI
+// sets the thread count with --threads); a BoundCampaign may be swept from
+// several threads at once.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/decide/bound_campaign.h"
+#include "engine/decide/decision.h"
+
+namespace nudge::decide {
+
+// Members of one action at each gate: fired = consent + suppression +
+// frequency_cap + priority + budget + member_max + capacity + kept.
+struct ActionFunnel {
+  uint64_t fired = 0;          // trigger TRUE
+  uint64_t consent = 0;        // stopped: no consent on the channel
+  uint64_t suppression = 0;    // stopped: a suppression rule or an exclusive candidate
+  uint64_t frequency_cap = 0;  // stopped: a frequency cap
+  uint64_t priority = 0;       // stopped: NULL/NaN/infinite priority
+  uint64_t budget = 0;         // stopped: does not fit the remaining budget
+  uint64_t member_max = 0;     // stopped: the member already has the most decisions
+  uint64_t capacity = 0;       // stopped: global channel capacity
+  uint64_t kept = 0;           // decisions (before the top-K cut)
+  uint64_t in_top_k = 0;       // of those, in the ranked output
+};
+
+// Seconds. The pass phases are summed over worker threads (CPU seconds); the
+// others are wall-clock.
+struct SweepTimes {
+  double pass_wall = 0;     // the parallel pass, wall-clock
+  double evaluate_cpu = 0;  // expression evaluation
+  double gates_cpu = 0;     // consent/suppression/cap/exclusive bitmaps and the candidate list
+  double score_cpu = 0;     // churn model on members with candidates
+  double walk_cpu = 0;      // priorities, ordering, budget walk, decision buffers
+  double rank_wall = 0;     // channel capacity + top-K + sort
+};
+
+// One member's candidates as `nudge explain` shows them.
+struct TraceEntry {
+  std::size_t action = 0;
+  int trigger = 0;          // 1 TRUE, 0 FALSE, -1 NULL (reference evaluator)
+  double priority = 0;      // NaN when the priority is NULL
+  double cost = 0;
+  std::optional<Gate> gate; // nullopt: trigger not TRUE
+  double budget_left = 0;   // after this decision, for kept ones
+  std::string detail;       // e.g. the suppression rule or frequency cap that stopped it
+};
+struct MemberTrace {
+  std::size_t row = 0;
+  uint64_t customer_id = 0;
+  double churn = 0;                  // NaN without a model
+  double budget = 0;                 // points_per_period - used (NaN when used is NULL)
+  std::vector<TraceEntry> entries;   // fired actions in candidate order (priority desc, action), then the rest
+};
+
+struct SweepOptions {
+  std::optional<std::size_t> top_k;       // overrides the campaign's top_k
+  std::optional<std::size_t> trace_row;   // record this member's trace (explain)
+};
+
+struct SweepResult {
+  std::size_t members = 0;
+  std::size_t members_with_candidates = 0;   // = members scored
+  uint64_t decisions = 0;                    // after channel capacity, before top-K
+  std::vector<Decision> ranked;              // rank order, first K
+  std::vector<ActionFunnel> funnel;          // per action
+  std::vector<std::optional<Decision>> capacity_cutoff;  // per channel (ranking.h)
+  SweepTimes times;
+  std::optional<MemberTrace> trace;
+};
+
+SweepResult run_sweep(const BoundCampaign& bound, const SweepOptions& options);
+
+// The funnel and phase times as a text table (what `nudge sweep` prints on stderr).
+std::string format_summary(const BoundCampaign& bound, const SweepResult& r);
+
+}  // namespace nudge::decide
