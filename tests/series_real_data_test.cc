@@ -104,6 +104,11 @@ Population airline_members() {
   return import_csv(airline().members(), o).population;
 }
 
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
 std::string grep_line(const std::string& text, const std::string& prefix) {
   std::istringstream in(text);
   std::string l;
@@ -140,44 +145,72 @@ TEST(AirlineRealData, ImportsEveryMemberAndActivityRowWithExactRepeatCounts) {
     }
 }
 
+namespace {
+
+// Plain count over the raw CSVs: members (tier, cancellation) and flights per
+// member and month, exact duplicate rows left out as the activity schema says.
+struct PlainAirline {
+  std::size_t members = 0, call = 0, email = 0, winback = 0;
+};
+
+const PlainAirline& plain_airline() {
+  static PlainAirline p = [] {
+    PlainAirline x;
+    std::map<std::string, std::pair<std::string, bool>> member;  // id -> (card, cancelled)
+    auto ml = lines_of(airline().members());
+    EXPECT_EQ(ml[0].substr(0, 14), "Loyalty Number");
+    for (std::size_t i = 1; i < ml.size(); ++i) {
+      if (ml[i].empty()) continue;
+      auto f = split(ml[i], ',');
+      member[f[0]] = {f[9], !f[14].empty()};
+    }
+    std::map<std::string, std::array<long, 24>> flights;
+    std::set<std::string> seen_rows;
+    auto al = lines_of(airline().activity());
+    for (std::size_t i = 1; i < al.size(); ++i) {
+      if (al[i].empty() || !seen_rows.insert(al[i]).second) continue;
+      auto f = split(al[i], ',');
+      const int k = (2018 * 12 + 11) - (std::stoi(f[1]) * 12 + std::stoi(f[2]) - 1);
+      EXPECT_TRUE(k >= 0 && k < 24);
+      flights[f[0]][k] += std::stol(f[5]);
+    }
+    for (const auto& [id, mc] : member) {
+      const auto& f = flights[id];
+      const long cur = f[0] + f[1] + f[2], prev = f[3] + f[4] + f[5];
+      long older = 0;
+      for (int k = 6; k < 24; ++k) older += f[k];
+      const bool dropped = 2 * cur < prev;  // cur < 0.5 * prev, in integers
+      const bool star_nova = mc.first == "Star" || mc.first == "Nova";
+      x.call += star_nova && !mc.second && dropped;
+      x.email += !star_nova && !mc.second && dropped;
+      x.winback += cur + prev == 0 && older > 0;
+    }
+    x.members = member.size();
+    return x;
+  }();
+  return p;
+}
+
+// The numbers of a funnel row "action fired consent ... kept output" of nudge sweep's summary.
+std::vector<long> funnel_row(const std::string& log, const std::string& action) {
+  std::vector<long> v;
+  std::istringstream in(grep_line(log, action + " "));
+  std::string name;
+  long x;
+  in >> name;
+  while (in >> x) v.push_back(x);
+  return v;
+}
+
+}  // namespace
+
 TEST(AirlineRealData, CampaignAudiencesEqualAPlainCountOverTheCsvFiles) {
-  // Plain count: members (tier, cancellation) and flights per member and
-  // month, exact duplicate rows left out as the activity schema says.
-  std::map<std::string, std::pair<std::string, bool>> member;  // id -> (card, cancelled)
-  auto ml = lines_of(airline().members());
-  ASSERT_EQ(ml[0].substr(0, 14), "Loyalty Number");
-  for (std::size_t i = 1; i < ml.size(); ++i) {
-    if (ml[i].empty()) continue;
-    auto f = split(ml[i], ',');
-    member[f[0]] = {f[9], !f[14].empty()};
-  }
-  std::map<std::string, std::array<long, 24>> flights;
-  std::map<std::string, std::array<double, 24>> points;
-  std::set<std::string> seen_rows;
-  auto al = lines_of(airline().activity());
-  for (std::size_t i = 1; i < al.size(); ++i) {
-    if (al[i].empty() || !seen_rows.insert(al[i]).second) continue;
-    auto f = split(al[i], ',');
-    const int k = (2018 * 12 + 11) - (std::stoi(f[1]) * 12 + std::stoi(f[2]) - 1);
-    ASSERT_TRUE(k >= 0 && k < 24);
-    flights[f[0]][k] += std::stol(f[5]);
-  }
-  std::size_t call = 0, email = 0, winback = 0;
-  for (const auto& [id, mc] : member) {
-    const auto& f = flights[id];
-    const long cur = f[0] + f[1] + f[2], prev = f[3] + f[4] + f[5];
-    long older = 0, last6 = cur + prev;
-    for (int k = 6; k < 24; ++k) older += f[k];
-    const bool dropped = 2 * cur < prev;
-    const bool star_nova = mc.first == "Star" || mc.first == "Nova";
-    call += star_nova && !mc.second && dropped;
-    email += !star_nova && !mc.second && dropped;
-    winback += last6 == 0 && older > 0;
-  }
-  EXPECT_EQ(member.size(), 16737u);
-  EXPECT_EQ(call, 2986u);
-  EXPECT_EQ(email, 779u);
-  EXPECT_EQ(winback, 882u);
+  const PlainAirline& plain = plain_airline();
+  EXPECT_EQ(plain.members, 16737u);
+  EXPECT_EQ(plain.call, 2986u);
+  EXPECT_EQ(plain.email, 779u);
+  EXPECT_EQ(plain.winback, 882u);
+  const std::size_t call = plain.call, email = plain.email, winback = plain.winback;
 
   Population m = airline_members();
   import_activity(airline().activity(), load_activity_spec(test::source_dir() / "data/schemas/airline_activity.toml"), m);
@@ -247,4 +280,45 @@ TEST(CdnowRealData, DailyPurchasesRollIntoMonthsAndBuysLessAudienceEqualsAPlainC
   EXPECT_EQ(audience(m, campaign_trigger(test::source_dir() / "data/campaigns/cdnow_buys_less.toml", "buys_less_email")),
             buys_less);
   EXPECT_EQ(buys_less, 793u);
+}
+
+TEST(AirlineRealData, RunScriptImportsAndSweepsWithTheTriggerAudienceInTheFunnel) {
+  const fs::path out = test::make_temp_dir("run-airline");
+  std::string log;
+  ASSERT_EQ(test::run_command("NUDGE='" + test::cli_path().string() + "' NUDGE_SHARED_DIR='" +
+                                  test::shared_dir().string() + "' '" +
+                                  (test::source_dir() / "tools/run-airline.sh").string() + "' '" + out.string() + "'",
+                              &log),
+            0)
+      << log;
+  const std::string import_log = read_text(out / "import.log"), sweep_log = read_text(out / "sweep.log");
+  EXPECT_EQ(grep_line(import_log, "activity rows:"), "activity rows: 405624");
+  EXPECT_EQ(grep_line(import_log, "repeated member-bucket rows:").substr(0, 33), "repeated member-bucket rows: 3936");
+  EXPECT_EQ(grep_line(import_log, "exact duplicates:").substr(0, 22), "exact duplicates: 1864");
+  // fired consent suppression freq.cap priority budget max capacity kept output
+  const auto call = funnel_row(sweep_log, "defection_call");
+  ASSERT_EQ(call.size(), 10u) << sweep_log;
+  EXPECT_EQ(call[0], static_cast<long>(plain_airline().call));
+  EXPECT_EQ(call[8], 1000);  // the call centre's capacity
+  EXPECT_EQ(funnel_row(sweep_log, "defection_email")[0], static_cast<long>(plain_airline().email));
+  EXPECT_EQ(funnel_row(sweep_log, "winback_email")[0], static_cast<long>(plain_airline().winback));
+  EXPECT_TRUE(fs::file_size(out / "decisions.csv") > 0);
+}
+
+TEST(CdnowRealData, RunScriptImportsTheLogAndSweepsTheBuysLessAudience) {
+  const fs::path out = test::make_temp_dir("run-cdnow");
+  std::string log;
+  ASSERT_EQ(test::run_command("NUDGE='" + test::cli_path().string() + "' NUDGE_SHARED_DIR='" +
+                                  test::shared_dir().string() + "' '" +
+                                  (test::source_dir() / "tools/run-cdnow.sh").string() + "' '" + out.string() + "'",
+                              &log),
+            0)
+      << log;
+  const std::string import_log = read_text(out / "import.log"), sweep_log = read_text(out / "sweep.log");
+  EXPECT_EQ(grep_line(import_log, "members:").substr(0, 29), "members: 23570 distinct ids o");
+  EXPECT_EQ(grep_line(import_log, "activity rows:"), "activity rows: 69659");
+  const auto row = funnel_row(sweep_log, "buys_less_email");
+  ASSERT_EQ(row.size(), 10u) << sweep_log;
+  EXPECT_EQ(row[0], 793);  // = the plain count of CdnowRealData.DailyPurchases...
+  EXPECT_EQ(row[9], 793);
 }

@@ -36,4 +36,4 @@ wait
 "$NUDGE" sweep "$OUT/airline.snap" --campaign "$ROOT/data/campaigns/airline_defection.toml" \
   -o "$OUT/decisions.csv" 2> >(tee "$OUT/sweep.log" >&2)
 wait
-echo "decisions: $OUT/decisions.csv ($(($(wc -l < "$OUT/decisions.csv") - 1)) rows)"
+echo "decisions: $OUT/decisions.csv (funnel: $OUT/sweep.log)"

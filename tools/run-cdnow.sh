@@ -24,4 +24,4 @@ wait
 "$NUDGE" sweep "$OUT/cdnow.snap" --campaign "$ROOT/data/campaigns/cdnow_buys_less.toml" \
   -o "$OUT/decisions.csv" 2> >(tee "$OUT/sweep.log" >&2)
 wait
-echo "decisions: $OUT/decisions.csv ($(($(wc -l < "$OUT/decisions.csv") - 1)) rows)"
+echo "decisions: $OUT/decisions.csv (funnel: $OUT/sweep.log)"
