@@ -14,6 +14,7 @@
 #include "io/activity_import.h"
 #include "io/activity_reference.h"
 #include "io/csv_import.h"
+#include "io/series_summary.h"
 #include "io/whitespace_table.h"
 
 using namespace nudge;
@@ -381,4 +382,23 @@ TEST(ActivityImport, DecimalsKeepAmountsAsExactWholeCents) {
   EXPECT_EQ(message_of([&] { import_activity_text("c,d,usd\n1,2018-12-01,1.5\n1,2018-12-01,14.995\n", "x", spec, m2); }),
             "x: data row 2: column 'usd' holds 14.995000, which is not a whole number of 1/10^2 (the metric keeps 2 "
             "decimals)");
+}
+
+TEST(SeriesSummary, ListsBucketsWithTheirDaysTotalsAndActiveMembers) {
+  Population m = make_members({10, 20}, kDec31);
+  ActivitySpec spec = period_spec(2);
+  import_activity_text("id,year,month,flights,km\n10,2018,12,2,1.25\n20,2018,12,3,0\n20,2018,11,0,2.5\n", "a.csv",
+                       spec, m);
+  auto s = summarize_series(m);
+  ASSERT_EQ(s.size(), 3u);
+  EXPECT_EQ(format_series_summary(s[0]),
+            "flights          month    2 buckets  2018-11-01 .. 2018-12-31  total 5  active members 2\n"
+            "    @0   2018-12-01 .. 2018-12-31  total 5              active 2\n"
+            "    @1   2018-11-01 .. 2018-11-30  total 0              active 0\n");
+  EXPECT_EQ(s[1].name, "distance");
+  EXPECT_EQ(s[1].total, 3.75);
+  EXPECT_EQ(s[1].members_active, 2u);
+  EXPECT_EQ(s[1].buckets[1].active, 1u);
+  EXPECT_FALSE(s[1].integer);
+  EXPECT_EQ(s[2].total, 375.0);  // distance_cents
 }
