@@ -14,6 +14,7 @@
 #include "io/activity_import.h"
 #include "io/activity_reference.h"
 #include "io/csv_import.h"
+#include "io/member_overlay.h"
 #include "io/series_summary.h"
 #include "io/whitespace_table.h"
 
@@ -401,4 +402,42 @@ TEST(SeriesSummary, ListsBucketsWithTheirDaysTotalsAndActiveMembers) {
   EXPECT_EQ(s[1].buckets[1].active, 1u);
   EXPECT_FALSE(s[1].integer);
   EXPECT_EQ(s[2].total, 375.0);  // distance_cents
+}
+
+TEST(MemberOverlay, JoinsColumnsByIdAndLeavesMissingMembersNull) {
+  Population m = make_members({10, 20, 30}, kDec31);
+  ImportOptions o;
+  o.id_column = "customer_id";
+  const Population ov =
+      import_csv_text("customer_id,email_opt_in,contacts_30d\n30,true,2\n10,false,\n", "consent.csv", o).population;
+  const OverlayReport r = apply_overlay(m, ov, "consent.csv");
+  EXPECT_EQ(r.columns_added, 2u);
+  EXPECT_EQ(r.members_matched, 2u);
+  EXPECT_EQ(r.members_missing, 1u);
+  const Column& e = m.column("email_opt_in");
+  EXPECT_EQ(e.values<uint8_t>()[0], 0);
+  EXPECT_TRUE(e.is_null(1));
+  EXPECT_EQ(e.values<uint8_t>()[2], 1);
+  const Column& c = m.column("contacts_30d");
+  EXPECT_TRUE(c.is_null(0));
+  EXPECT_TRUE(c.is_null(1));
+  EXPECT_FALSE(c.is_null(2));
+  EXPECT_EQ(message_of([&] {
+              Population m2 = make_members({10}, kDec31);
+              apply_overlay(m2, import_csv_text("customer_id,x\n10,1\n11,2\n", "o.csv", o).population, "o.csv");
+            }),
+            "o.csv: data row 2: member 11 is not in the members table");
+}
+
+TEST(MemberOverlay, DefaultsAreTypedFromTheirValueAndReported) {
+  Population m = make_members({1, 2}, kDec31);
+  EXPECT_EQ(add_default_column(m, "phone_opt_in=true"), "phone_opt_in = true (bool) for all 2 members");
+  EXPECT_EQ(add_default_column(m, "contacts_30d=0"), "contacts_30d = 0 (int32) for all 2 members");
+  EXPECT_EQ(add_default_column(m, "pressure_used=2.5"), "pressure_used = 2.5 (float32) for all 2 members");
+  EXPECT_EQ(m.column("phone_opt_in").values<uint8_t>()[1], 1);
+  EXPECT_EQ(m.column("pressure_used").values<float>()[1], 2.5f);
+  EXPECT_EQ(message_of([&] { add_default_column(m, "x=maybe"); }),
+            "--default x: 'maybe' is not true, false, an integer or a decimal");
+  EXPECT_EQ(message_of([&] { add_default_column(m, "contacts_30d=1"); }),
+            "--default: the members already have a column 'contacts_30d'");
 }
