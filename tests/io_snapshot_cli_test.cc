@@ -71,7 +71,8 @@ TEST(InspectCli, PrintsRowsAsOfBytesPerMemberAndColumns) {
   EXPECT_NE(out.find("i32                        int32              0  -2147483648        2147483647"),
             std::string::npos)
       << out;
-  EXPECT_NE(out.find("visits               week   2 buckets: visits@0, visits@1"), std::string::npos) << out;
+  // Series section (format owned by the activity-series summary in cmd_inspect).
+  EXPECT_NE(out.find("visits           week     2 buckets  2026-10-19 .. 2026-11-01"), std::string::npos) << out;
 }
 
 TEST(InspectCli, BadFilesExitOneWithTheReasonOnStderr) {
