@@ -164,6 +164,18 @@ std::optional<int64_t> scaled_value(const Column& c, std::size_t row, int decima
   return static_cast<int64_t>(r);
 }
 
+float to_float32(double sum) noexcept {
+  constexpr double kMax = std::numeric_limits<float>::max();
+  if (sum > kMax || sum < -kMax) {
+    // Values just above FLT_MAX still round to it; beyond half an ulp they are infinite.
+    const double edge = kMax + std::ldexp(1.0, 127 - 24);
+    if (sum >= edge) return std::numeric_limits<float>::infinity();
+    if (sum <= -edge) return -std::numeric_limits<float>::infinity();
+    return sum > 0 ? std::numeric_limits<float>::max() : -std::numeric_limits<float>::max();
+  }
+  return static_cast<float>(sum);
+}
+
 int64_t metric_int(const Column& c, std::size_t row, int decimals) noexcept {
   if (c.is_null(row)) return 0;
   if (decimals == 0 && !is_float(c.type())) return int_at(c, row);

@@ -53,6 +53,9 @@ struct ActivityColumns {
 // Metric value of a row as int64 times 10^decimals (integer or float
 // columns; bucket() has checked that it is whole) or double; NULL reads as 0.
 int64_t metric_int(const Column& c, std::size_t row, int decimals) noexcept;
+// A float32 series cell from its double sum: rounded to nearest; beyond the
+// float32 range +-inf (explicitly: the plain conversion would be undefined).
+float to_float32(double sum) noexcept;
 // value * 10^decimals as a whole number; nullopt when it is not one (or out of int64).
 std::optional<int64_t> scaled_value(const Column& c, std::size_t row, int decimals) noexcept;
 double metric_double(const Column& c, std::size_t row) noexcept;

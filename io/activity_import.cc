@@ -174,7 +174,7 @@ GroupCounts accumulate(const Context& cx, const std::vector<KeyRow>& pairs, cons
         double sum = 0;
         for (std::size_t i = 0; i < n; ++i)
           if (!drop[i]) sum += activity::metric_double(col, pairs[s + i].second);
-        static_cast<float*>(out.cells[m][bucket])[member] = static_cast<float>(sum);
+        static_cast<float*>(out.cells[m][bucket])[member] = activity::to_float32(sum);
       }
     }
     for (std::size_t i = 0; i < n; ++i) {

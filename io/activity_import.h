@@ -25,9 +25,10 @@
 //      activity table (bitwise equal values, equal NULLs; 1,864 there). With
 //      RepeatPolicy::DropExactDuplicates exact duplicates are left out.
 //   5. the metrics of the rows kept are added up per (member, bucket): int32
-//      metrics (value * 10^decimals, exact) in int64 (a sum outside int32 is Error naming the member, series
-//      and bucket), float32 metrics in double in file order, then rounded once
-//      to float32. A NULL metric cell counts as 0 and is counted in
+//      metrics (value * 10^decimals, exact) in int64, where a sum outside
+//      int32 is Error naming the member, series and bucket; float32 metrics
+//      in double in file order, then rounded once to float32 (+-inf beyond
+//      its range). A NULL metric cell counts as 0 and is counted in
 //      null_metric_values.
 // Errors come from the first offending row in file order (rows are numbered
 // 1-based after the header: "data row 17"); an overflow from the lowest

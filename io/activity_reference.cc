@@ -90,7 +90,7 @@ ActivityReport add_activity_series_reference(Population& members, const Populati
         if (spec.metrics[m].type == DataType::Int32)
           c.mutable_values<int32_t>()[r] = static_cast<int32_t>(isum[key][m]);
         else
-          c.mutable_values<float>()[r] = static_cast<float>(fsum[key][m]);
+          c.mutable_values<float>()[r] = activity::to_float32(fsum[key][m]);
       }
       s.bucket_columns.push_back(members.add_column(std::move(c)));
     }

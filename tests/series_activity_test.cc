@@ -441,3 +441,14 @@ TEST(MemberOverlay, DefaultsAreTypedFromTheirValueAndReported) {
   EXPECT_EQ(message_of([&] { add_default_column(m, "contacts_30d=1"); }),
             "--default: the members already have a column 'contacts_30d'");
 }
+
+TEST(ActivityImport, Float32SumsBeyondRangeBecomeInfinityNotUndefined) {
+  Population m = make_members({1}, kDec31);
+  ActivitySpec spec;
+  spec.member_column = "c";
+  spec.date_column = "d";
+  spec.buckets = 1;
+  spec.metrics = {{"x", "", DataType::Float32}};
+  import_activity_text("c,d,x\n1,2018-12-01,3e38\n1,2018-12-02,3e38\n", "x", spec, m);
+  EXPECT_EQ(m.column("x@0").values<float>()[0], std::numeric_limits<float>::infinity());
+}
