@@ -1,6 +1,9 @@
 #include "io/activity_columns.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "engine/error.h"
 #include "engine/series_calendar.h"
@@ -62,11 +65,12 @@ ActivityColumns ActivityColumns::resolve(const Population& t, const ActivitySpec
   }
   for (const auto& m : spec.metrics) {
     const Column& col = need(t, source, m.column, "metric");
-    if (m.type == DataType::Int32 && !is_integer(col.type()))
-      wrong_type(source, col, "metric", "an integer type for an int32 series (declare the metric float32 for amounts)");
-    if (m.type == DataType::Float32 && !is_integer(col.type()) && !is_float(col.type()))
+    if (!is_integer(col.type()) && !is_float(col.type()))
       wrong_type(source, col, "metric", "a number type");
+    if (m.type == DataType::Int32 && m.decimals == 0 && !is_integer(col.type()))
+      wrong_type(source, col, "metric", "an integer type (give the metric decimals = N, or type float32)");
     c.metrics.push_back(&col);
+    c.decimals.push_back(m.decimals);
   }
   return c;
 }
@@ -109,6 +113,13 @@ std::optional<int64_t> ActivityColumns::bucket(std::size_t row, const ActivitySp
                                                std::string* why) const {
   auto d = first_day(row, why);
   if (!d) return std::nullopt;
+  for (std::size_t m = 0; m < metrics.size(); ++m)
+    if (decimals[m] > 0 && !metrics[m]->is_null(row) && !scaled_value(*metrics[m], row, decimals[m])) {
+      *why = row_label(row) + ": column '" + metrics[m]->name() + "' holds " +
+             std::to_string(metric_double(*metrics[m], row)) + ", which is not a whole number of 1/10^" +
+             std::to_string(decimals[m]) + " (the metric keeps " + std::to_string(decimals[m]) + " decimals)";
+      return std::nullopt;
+    }
   if (date) {
     if (*d > as_of) return -1;  // after as_of, even within bucket 0's month
     return bucket_of(spec.unit, as_of, *d);
@@ -137,7 +148,39 @@ uint64_t ActivityColumns::row_hash(std::size_t row) const noexcept {
   return h;
 }
 
-int64_t metric_int(const Column& c, std::size_t row) noexcept { return c.is_null(row) ? 0 : int_at(c, row); }
+std::optional<int64_t> scaled_value(const Column& c, std::size_t row, int decimals) noexcept {
+  int64_t p = 1;
+  for (int i = 0; i < decimals; ++i) p *= 10;
+  if (!is_float(c.type())) {
+    int64_t out;
+    if (__builtin_mul_overflow(int_at(c, row), p, &out)) return std::nullopt;
+    return out;
+  }
+  const double x = metric_double(c, row) * static_cast<double>(p);
+  if (!std::isfinite(x) || std::fabs(x) >= 9.0e18) return std::nullopt;
+  const double r = std::nearbyint(x);
+  // A decimal with <= `decimals` digits lands within a few ulps of a whole number.
+  if (std::fabs(x - r) > std::max(1e-6, std::fabs(r) * 4 * std::numeric_limits<double>::epsilon())) return std::nullopt;
+  return static_cast<int64_t>(r);
+}
+
+float to_float32(double sum) noexcept {
+  constexpr double kMax = std::numeric_limits<float>::max();
+  if (sum > kMax || sum < -kMax) {
+    // Values just above FLT_MAX still round to it; beyond half an ulp they are infinite.
+    const double edge = kMax + std::ldexp(1.0, 127 - 24);
+    if (sum >= edge) return std::numeric_limits<float>::infinity();
+    if (sum <= -edge) return -std::numeric_limits<float>::infinity();
+    return sum > 0 ? std::numeric_limits<float>::max() : -std::numeric_limits<float>::max();
+  }
+  return static_cast<float>(sum);
+}
+
+int64_t metric_int(const Column& c, std::size_t row, int decimals) noexcept {
+  if (c.is_null(row)) return 0;
+  if (decimals == 0 && !is_float(c.type())) return int_at(c, row);
+  return scaled_value(c, row, decimals).value_or(0);
+}
 
 double metric_double(const Column& c, std::size_t row) noexcept {
   if (c.is_null(row)) return 0.0;

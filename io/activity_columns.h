@@ -28,6 +28,7 @@ struct ActivityColumns {
   const Column* year = nullptr;    // Int32/Int64 (period rows)
   const Column* month = nullptr;
   std::vector<const Column*> metrics;  // in spec order; integer or float types
+  std::vector<int> decimals;           // per metric (ActivityMetric::decimals)
 
   // Throws Error(InvalidInput) naming the source, the spec column and its type.
   static ActivityColumns resolve(const Population& table, const ActivitySpec& spec, std::string_view source);
@@ -38,6 +39,7 @@ struct ActivityColumns {
   std::optional<uint64_t> member_id(std::size_t row) const noexcept;
   // The row's bucket (engine/series_calendar.h; negative = after as_of, also
   // for a day after as_of within bucket 0's month). On a rule-1 problem
+  // (including a metric value with more decimals than its metric keeps)
   // returns nullopt and sets *why to the complete message.
   std::optional<int64_t> bucket(std::size_t row, const ActivitySpec& spec, int32_t as_of, std::string* why) const;
   // The first day of the row's period (date, or 1st of the month); nullopt on a rule-1 problem.
@@ -48,8 +50,14 @@ struct ActivityColumns {
   uint64_t row_hash(std::size_t row) const noexcept;
 };
 
-// Metric value of a row as int64 (integer columns) or double; NULL reads as 0.
-int64_t metric_int(const Column& c, std::size_t row) noexcept;
+// Metric value of a row as int64 times 10^decimals (integer or float
+// columns; bucket() has checked that it is whole) or double; NULL reads as 0.
+int64_t metric_int(const Column& c, std::size_t row, int decimals) noexcept;
+// A float32 series cell from its double sum: rounded to nearest; beyond the
+// float32 range +-inf (explicitly: the plain conversion would be undefined).
+float to_float32(double sum) noexcept;
+// value * 10^decimals as a whole number; nullopt when it is not one (or out of int64).
+std::optional<int64_t> scaled_value(const Column& c, std::size_t row, int decimals) noexcept;
 double metric_double(const Column& c, std::size_t row) noexcept;
 
 // id -> row of the members table. Throws Error(InvalidInput) when the members

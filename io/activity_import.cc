@@ -160,7 +160,7 @@ GroupCounts accumulate(const Context& cx, const std::vector<KeyRow>& pairs, cons
       if (cx.spec.metrics[m].type == DataType::Int32) {
         __int128 sum = 0;  // cannot overflow: < 2^32 rows of |value| <= 2^63
         for (std::size_t i = 0; i < n; ++i)
-          if (!drop[i]) sum += activity::metric_int(col, pairs[s + i].second);
+          if (!drop[i]) sum += activity::metric_int(col, pairs[s + i].second, cx.spec.metrics[m].decimals);
         if (sum < INT32_MIN || sum > INT32_MAX) {
           if (key < c.overflow_key) {
             c.overflow_key = key;
@@ -174,7 +174,7 @@ GroupCounts accumulate(const Context& cx, const std::vector<KeyRow>& pairs, cons
         double sum = 0;
         for (std::size_t i = 0; i < n; ++i)
           if (!drop[i]) sum += activity::metric_double(col, pairs[s + i].second);
-        static_cast<float*>(out.cells[m][bucket])[member] = static_cast<float>(sum);
+        static_cast<float*>(out.cells[m][bucket])[member] = activity::to_float32(sum);
       }
     }
     for (std::size_t i = 0; i < n; ++i) {
@@ -320,7 +320,9 @@ ImportOptions activity_table_options(const ActivitySpec& spec, int32_t as_of, in
   } else {
     add(spec.date_column, DataType::Date, spec.date_format);
   }
-  for (const auto& m : spec.metrics) add(m.column, m.type == DataType::Int32 ? DataType::Int64 : DataType::Float64);
+  for (const auto& m : spec.metrics)  // a column both metrics read as float64 when either needs decimals
+    if (m.type == DataType::Float32 || m.decimals > 0) add(m.column, DataType::Float64);
+  for (const auto& m : spec.metrics) add(m.column, DataType::Int64);
   s.id_column = "";
   o.schema = std::move(s);
   o.as_of = as_of;

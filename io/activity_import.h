@@ -11,7 +11,9 @@
 //
 // Row rules, applied to every row of the activity table in this order:
 //   1. member id NULL, date NULL (event rows), year/month NULL or month not in
-//      1..12 (period rows): Error(InvalidInput) naming the data row and column.
+//      1..12 (period rows), a metric value with more decimals than its
+//      metric's `decimals` keeps: Error(InvalidInput) naming the data row and
+//      column.
 //   2. member not in the members table: Error (policy error) or counted in
 //      unknown_member_rows and left out (policy skip).
 //   3. the row's bucket is after as_of (day > as_of, or a later month) or
@@ -23,9 +25,10 @@
 //      activity table (bitwise equal values, equal NULLs; 1,864 there). With
 //      RepeatPolicy::DropExactDuplicates exact duplicates are left out.
 //   5. the metrics of the rows kept are added up per (member, bucket): int32
-//      metrics in int64 (a sum outside int32 is Error naming the member, series
-//      and bucket), float32 metrics in double in file order, then rounded once
-//      to float32. A NULL metric cell counts as 0 and is counted in
+//      metrics (value * 10^decimals, exact) in int64, where a sum outside
+//      int32 is Error naming the member, series and bucket; float32 metrics
+//      in double in file order, then rounded once to float32 (+-inf beyond
+//      its range). A NULL metric cell counts as 0 and is counted in
 //      null_metric_values.
 // Errors come from the first offending row in file order (rows are numbered
 // 1-based after the header: "data row 17"); an overflow from the lowest
@@ -90,8 +93,9 @@ struct ActivityImport {
 
 // Reads an activity file (CSV, or whitespace-separated columns when
 // spec.format says so; io/whitespace_table.h) with the column types the spec
-// needs (member uint64, year/month int64, date, metrics int64 / float64; other
-// columns inferred), then add_activity_series. Read errors as import_csv.
+// needs (member uint64, year/month int64, date, metrics int64, or float64
+// for float32 metrics and metrics with decimals; other columns inferred),
+// then add_activity_series. Read errors as import_csv.
 ActivityImport import_activity(const std::filesystem::path& path, const ActivitySpec& spec, Population& members,
                                int threads = 0);
 // The same on text in memory; `file_name` names it in messages.
@@ -99,8 +103,8 @@ ActivityImport import_activity_text(std::string_view text, std::string_view file
                                     Population& members, int threads = 0);
 
 // The import options import_activity reads the table with: member uint64,
-// year/month int64, date (with spec.date_format), int32 metrics as int64 and
-// float32 metrics as float64 (summed before narrowing), other columns
+// year/month int64, date (with spec.date_format), int32 metrics as int64,
+// float32 metrics and metrics with decimals as float64, other columns
 // inferred; no id column, no uniqueness check.
 ImportOptions activity_table_options(const ActivitySpec& spec, int32_t as_of, int threads = 0);
 

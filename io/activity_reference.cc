@@ -67,7 +67,7 @@ ActivityReport add_activity_series_reference(Population& members, const Populati
     fs.resize(spec.metrics.size());
     for (std::size_t m = 0; m < spec.metrics.size(); ++m) {
       if (cols.metrics[m]->is_null(r)) ++rep.null_metric_values;
-      is[m] += activity::metric_int(*cols.metrics[m], r);
+      is[m] += activity::metric_int(*cols.metrics[m], r, spec.metrics[m].decimals);
       fs[m] += activity::metric_double(*cols.metrics[m], r);
     }
   }
@@ -90,7 +90,7 @@ ActivityReport add_activity_series_reference(Population& members, const Populati
         if (spec.metrics[m].type == DataType::Int32)
           c.mutable_values<int32_t>()[r] = static_cast<int32_t>(isum[key][m]);
         else
-          c.mutable_values<float>()[r] = static_cast<float>(fsum[key][m]);
+          c.mutable_values<float>()[r] = activity::to_float32(fsum[key][m]);
       }
       s.bucket_columns.push_back(members.add_column(std::move(c)));
     }

@@ -38,8 +38,12 @@ ActivityMetric parse_metric(std::string_view source, const toml::table& t, std::
       if (s == "int32") m.type = DataType::Int32;
       else if (s == "float32") m.type = DataType::Float32;
       else fail(node, "type '" + s + "' is not a series type (int32 for counts, float32 for amounts)");
+    } else if (k == "decimals") {
+      auto v = node.value<int64_t>();
+      if (!v || *v < 0 || *v > 9) fail(node, "'decimals' must be an integer 0..9");
+      m.decimals = static_cast<int>(*v);
     } else {
-      fail(node, "unknown key '" + std::string(k) + "' (column, series, type)");
+      fail(node, "unknown key '" + std::string(k) + "' (column, series, type, decimals)");
     }
   }
   if (m.column.empty()) fail(t, "'column' is missing");
@@ -79,6 +83,8 @@ void ActivitySpec::validate(std::string_view source) const {
   for (const auto& m : metrics) {
     if (m.type != DataType::Int32 && m.type != DataType::Float32)
       throw_invalid_input(s + ": metric '" + m.column + "' must be int32 or float32");
+    if (m.decimals < 0 || m.decimals > 9 || (m.decimals > 0 && m.type != DataType::Int32))
+      throw_invalid_input(s + ": metric '" + m.column + "': decimals (0..9) apply to int32 metrics only");
     if (!names.insert(m.series_name()).second)
       throw_invalid_input(s + ": series '" + m.series_name() + "' is named twice");
   }

@@ -22,12 +22,14 @@
 //   column = "Total Flights"           # activity column (header text or alias)
 //   series = "flights"                 # series name in expressions; default: alias of column
 //   type = "int32"                     # int32 (whole counts) or float32 (amounts)
+//   decimals = 2                       # int32 only: store amount * 10^2 (whole cents); default 0
 //
 // Errors: parse_activity_spec throws Error(InvalidInput) naming the source and
 // line (from toml++) and what is wrong: unknown keys, a missing member column,
 // both or neither of date_column and year/month_column, a week/day unit with
 // period rows, buckets < 1 or > 100000, no metric, a metric type other than
-// int32/float32, a series named twice, unknown policy words.
+// int32/float32, decimals outside 0..9 or on a float32 metric, a series named
+// twice, unknown policy words.
 // Thread-safety: plain values; functions are pure.
 #pragma once
 
@@ -59,6 +61,10 @@ struct ActivityMetric {
   std::string column;               // activity column: header text or alias
   std::string series;               // series name; empty = normalize_name(column)
   DataType type = DataType::Int32;  // Int32 or Float32
+  // Int32 only: store value * 10^decimals (e.g. 2: dollars as whole cents),
+  // so sums and comparisons of amounts are exact decimal arithmetic. A value
+  // with more decimals is an error naming its row. 0..9.
+  int decimals = 0;
   // The series name used.
   std::string series_name() const;
   bool operator==(const ActivityMetric&) const = default;

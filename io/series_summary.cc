@@ -19,6 +19,7 @@ std::vector<SeriesSummary> summarize_series(const Population& pop) {
       b.first_day = bucket_first_day(s.unit, pop.as_of(), static_cast<int64_t>(k));
       b.last_day = bucket_last_day(s.unit, pop.as_of(), static_cast<int64_t>(k));
       const Column& c = pop.column(b.column);
+      ss.integer = ss.integer && (c.type() == DataType::Int32 || c.type() == DataType::Int64);
       for (std::size_t r = 0; r < pop.rows(); ++r) {
         if (c.is_null(r)) {
           ++ss.nulls;
@@ -52,15 +53,16 @@ std::string format_series_summary(const SeriesSummary& s) {
   char buf[256];
   const std::string first = s.buckets.empty() ? "-" : format_iso_date(s.buckets.back().first_day);
   const std::string last = s.buckets.empty() ? "-" : format_iso_date(s.buckets.front().last_day);
-  std::snprintf(buf, sizeof buf, "%-16s %-5s %4zu buckets  %s .. %s  total %.15g  active members %zu%s\n",
+  const int dec = s.integer ? 0 : 2;
+  std::snprintf(buf, sizeof buf, "%-16s %-5s %4zu buckets  %s .. %s  total %.*f  active members %zu%s\n",
                 s.name.c_str(), std::string(bucket_unit_name(s.unit)).c_str(), s.buckets.size(), first.c_str(),
-                last.c_str(), s.total, s.members_active,
+                last.c_str(), dec, s.total, s.members_active,
                 s.nulls ? (" (" + std::to_string(s.nulls) + " NULL cells)").c_str() : "");
   o += buf;
   for (std::size_t k = 0; k < s.buckets.size(); ++k) {
     const auto& b = s.buckets[k];
-    std::snprintf(buf, sizeof buf, "    @%-3zu %s .. %s  total %-14.15g active %zu\n", k,
-                  format_iso_date(b.first_day).c_str(), format_iso_date(b.last_day).c_str(), b.total, b.active);
+    std::snprintf(buf, sizeof buf, "    @%-3zu %s .. %s  total %-14.*f active %zu\n", k,
+                  format_iso_date(b.first_day).c_str(), format_iso_date(b.last_day).c_str(), dec, b.total, b.active);
     o += buf;
   }
   return o;

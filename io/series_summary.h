@@ -6,7 +6,7 @@
 //   for (const auto& s : nudge::summarize_series(pop)) std::fputs(nudge::format_series_summary(s).c_str(), stdout);
 //
 // Totals are sums in double of the bucket columns (int32 or float32; NULL
-// cells are skipped and counted). Thread-safety: reentrant; reads only.
+// cells are skipped and counted); float series print them with 2 decimals. Thread-safety: reentrant; reads only.
 #pragma once
 
 #include <cstddef>
@@ -32,6 +32,7 @@ struct SeriesSummary {
   double total = 0;
   std::size_t members_active = 0;      // members with a non-zero value in any bucket
   std::size_t nulls = 0;               // NULL cells over all buckets
+  bool integer = true;                 // every bucket column is an integer type (totals print whole)
 };
 
 std::vector<SeriesSummary> summarize_series(const Population& pop);

@@ -14,6 +14,8 @@
 #include "io/activity_import.h"
 #include "io/activity_reference.h"
 #include "io/csv_import.h"
+#include "io/member_overlay.h"
+#include "io/series_summary.h"
 #include "io/whitespace_table.h"
 
 using namespace nudge;
@@ -34,7 +36,8 @@ ActivitySpec period_spec(std::size_t buckets) {
   s.year_column = "year";
   s.month_column = "month";
   s.buckets = buckets;
-  s.metrics = {{"flights", "", DataType::Int32}, {"km", "distance", DataType::Float32}};
+  s.metrics = {{"flights", "", DataType::Int32}, {"km", "distance", DataType::Float32},
+               {"km", "distance_cents", DataType::Int32, 2}};
   return s;
 }
 
@@ -363,4 +366,89 @@ TEST(ActivityImport, ParallelAndReferenceReportTheSameFirstError) {
   const std::string want = message_of([&] { add_activity_series_reference(a, table, spec, "r.csv"); });
   EXPECT_NE(want, "<no error>");
   EXPECT_EQ(message_of([&] { add_activity_series(b, table, spec, "r.csv"); }), want);
+}
+
+TEST(ActivityImport, DecimalsKeepAmountsAsExactWholeCents) {
+  Population m = make_members({1}, kDec31);
+  ActivitySpec spec;
+  spec.member_column = "c";
+  spec.date_column = "d";
+  spec.buckets = 2;
+  spec.metrics = {{"usd", "cents", DataType::Int32, 2}, {"usd", "spend", DataType::Float32}};
+  import_activity_text("c,d,usd\n1,2018-12-01,14.99\n1,2018-12-02,0.01\n1,2018-11-02,-3\n1,2018-11-03,\n", "x", spec, m);
+  EXPECT_EQ(m.column("cents@0").values<int32_t>()[0], 1500);
+  EXPECT_EQ(m.column("cents@1").values<int32_t>()[0], -300);
+  EXPECT_EQ(m.column("spend@0").values<float>()[0], 15.0f);
+  Population m2 = make_members({1}, kDec31);
+  EXPECT_EQ(message_of([&] { import_activity_text("c,d,usd\n1,2018-12-01,1.5\n1,2018-12-01,14.995\n", "x", spec, m2); }),
+            "x: data row 2: column 'usd' holds 14.995000, which is not a whole number of 1/10^2 (the metric keeps 2 "
+            "decimals)");
+}
+
+TEST(SeriesSummary, ListsBucketsWithTheirDaysTotalsAndActiveMembers) {
+  Population m = make_members({10, 20}, kDec31);
+  ActivitySpec spec = period_spec(2);
+  import_activity_text("id,year,month,flights,km\n10,2018,12,2,1.25\n20,2018,12,3,0\n20,2018,11,0,2.5\n", "a.csv",
+                       spec, m);
+  auto s = summarize_series(m);
+  ASSERT_EQ(s.size(), 3u);
+  EXPECT_EQ(format_series_summary(s[0]),
+            "flights          month    2 buckets  2018-11-01 .. 2018-12-31  total 5  active members 2\n"
+            "    @0   2018-12-01 .. 2018-12-31  total 5              active 2\n"
+            "    @1   2018-11-01 .. 2018-11-30  total 0              active 0\n");
+  EXPECT_EQ(s[1].name, "distance");
+  EXPECT_EQ(s[1].total, 3.75);
+  EXPECT_EQ(s[1].members_active, 2u);
+  EXPECT_EQ(s[1].buckets[1].active, 1u);
+  EXPECT_FALSE(s[1].integer);
+  EXPECT_EQ(s[2].total, 375.0);  // distance_cents
+}
+
+TEST(MemberOverlay, JoinsColumnsByIdAndLeavesMissingMembersNull) {
+  Population m = make_members({10, 20, 30}, kDec31);
+  ImportOptions o;
+  o.id_column = "customer_id";
+  const Population ov =
+      import_csv_text("customer_id,email_opt_in,contacts_30d\n30,true,2\n10,false,\n", "consent.csv", o).population;
+  const OverlayReport r = apply_overlay(m, ov, "consent.csv");
+  EXPECT_EQ(r.columns_added, 2u);
+  EXPECT_EQ(r.members_matched, 2u);
+  EXPECT_EQ(r.members_missing, 1u);
+  const Column& e = m.column("email_opt_in");
+  EXPECT_EQ(e.values<uint8_t>()[0], 0);
+  EXPECT_TRUE(e.is_null(1));
+  EXPECT_EQ(e.values<uint8_t>()[2], 1);
+  const Column& c = m.column("contacts_30d");
+  EXPECT_TRUE(c.is_null(0));
+  EXPECT_TRUE(c.is_null(1));
+  EXPECT_FALSE(c.is_null(2));
+  EXPECT_EQ(message_of([&] {
+              Population m2 = make_members({10}, kDec31);
+              apply_overlay(m2, import_csv_text("customer_id,x\n10,1\n11,2\n", "o.csv", o).population, "o.csv");
+            }),
+            "o.csv: data row 2: member 11 is not in the members table");
+}
+
+TEST(MemberOverlay, DefaultsAreTypedFromTheirValueAndReported) {
+  Population m = make_members({1, 2}, kDec31);
+  EXPECT_EQ(add_default_column(m, "phone_opt_in=true"), "phone_opt_in = true (bool) for all 2 members");
+  EXPECT_EQ(add_default_column(m, "contacts_30d=0"), "contacts_30d = 0 (int32) for all 2 members");
+  EXPECT_EQ(add_default_column(m, "pressure_used=2.5"), "pressure_used = 2.5 (float32) for all 2 members");
+  EXPECT_EQ(m.column("phone_opt_in").values<uint8_t>()[1], 1);
+  EXPECT_EQ(m.column("pressure_used").values<float>()[1], 2.5f);
+  EXPECT_EQ(message_of([&] { add_default_column(m, "x=maybe"); }),
+            "--default x: 'maybe' is not true, false, an integer or a decimal");
+  EXPECT_EQ(message_of([&] { add_default_column(m, "contacts_30d=1"); }),
+            "--default: the members already have a column 'contacts_30d'");
+}
+
+TEST(ActivityImport, Float32SumsBeyondRangeBecomeInfinityNotUndefined) {
+  Population m = make_members({1}, kDec31);
+  ActivitySpec spec;
+  spec.member_column = "c";
+  spec.date_column = "d";
+  spec.buckets = 1;
+  spec.metrics = {{"x", "", DataType::Float32}};
+  import_activity_text("c,d,x\n1,2018-12-01,3e38\n1,2018-12-02,3e38\n", "x", spec, m);
+  EXPECT_EQ(m.column("x@0").values<float>()[0], std::numeric_limits<float>::infinity());
 }

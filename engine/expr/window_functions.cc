@@ -185,13 +185,21 @@ BoundPtr bind_window_trend(Binder& b, const ParsedExpr& call) {
   if (n < 2)
     b.fail(call.args[1]->begin, "trend needs a window of at least 2 buckets, but '" + b.operand_text(*call.args[1]) +
                                     "' has 1");
-  // x[i] is bucket first + i: the newest first, so its time is t = n - 1 - i.
+  // x[i] is bucket first + i: the newest first, so its time is t = n - 1 - i
+  // and its coefficient c_i = 2t - (n-1) = n - 1 - 2i. The coefficients are
+  // antisymmetric (c_{n-1-i} = -c_i), so the sum is taken over pairs:
+  // c_i * (x_i - x_{n-1-i}) for i < n/2 (half the multiplications; exact
+  // in int64 for integer series, and one tree for both evaluators).
   std::vector<BoundPtr> terms;
-  for (int64_t i = 0; i < n; ++i) {
-    const int64_t c = 2 * (n - 1 - i) - (n - 1);
-    if (c == 0) continue;
+  for (int64_t i = 0; i < n / 2; ++i) {
+    const int64_t c = n - 1 - 2 * i;
+    BoundPtr diff = Binder::make(Op::Sub, w.type, {w.x[static_cast<std::size_t>(i)], w.x[static_cast<std::size_t>(n - 1 - i)]}, call);
+    if (c == 1) {
+      terms.push_back(diff);
+      continue;
+    }
     BoundPtr k = w.type == Type::Int ? int_const(c, call) : double_const(static_cast<double>(c), call);
-    terms.push_back(Binder::make(Op::Mul, w.type, {k, w.x[static_cast<std::size_t>(i)]}, call));
+    terms.push_back(Binder::make(Op::Mul, w.type, {k, diff}, call));
   }
   BoundPtr num = Binder::to_double(chain(Op::Add, w.type, terms, call));
   const double d = static_cast<double>(n) * static_cast<double>(n * n - 1) / 6.0;

@@ -19,7 +19,8 @@
 //                (integer: buckets from as_of's bucket back to the most recent
 //                active one in the window, 0 = active in as_of's bucket; NULL when
 //                none in the window)
-//   trend        (sum of c_k * x_k) / D                         (double)
+//   trend        (sum of c_k * x_k) / D, summed as c_k * (x_k - x_k') over the
+//                symmetric pairs of the window                (double)
 //                the least-squares slope of the values against time in buckets,
 //                time increasing towards as_of (positive = growing): with t = 0
 //                for the oldest bucket of the window, c = 2t - (n-1) and
