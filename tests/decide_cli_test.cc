@@ -98,7 +98,14 @@ TEST_F(SweepCli, JsonLinesHasTheSameDecisions) {
       << out;
   auto lines = lines_of(slurp(*dir_ / "d.jsonl"));
   ASSERT_EQ(lines.size(), 3u);
-  auto csv = lines_of(slurp(*dir_ / "d.csv"));
+  // The same sweep as CSV, written here: ctest runs every test in its own process.
+  ASSERT_EQ(test::run_command(test::cli_path().string() + " sweep " + snap().string() + " --campaign " +
+                                  rs1().string() + " --top 3 -o " + (*dir_ / "d3.csv").string(),
+                              &out),
+            0)
+      << out;
+  auto csv = lines_of(slurp(*dir_ / "d3.csv"));
+  ASSERT_EQ(csv.size(), 4u);  // header + 3 decisions
   for (std::size_t i = 0; i < 3; ++i) {
     auto j = nlohmann::json::parse(lines[i]);
     EXPECT_EQ(j["rank"], i + 1);
