@@ -165,3 +165,20 @@ TEST(ExprErrors, CaretCountsCharactersNotBytes) {
             "tier = 'Étoile' AND flights_3m > x\n"
             "                                 ^");
 }
+
+// A long flat chain builds a left-deep tree as tall as the chain: it must be
+// refused with a message, not overflow the stack in a later stage.
+TEST(ExprErrors, OverlongOperatorChainsAreRefusedNotACrash) {
+  for (const std::string op : {" + 1", " * 1", " AND TRUE", " OR FALSE"}) {
+    std::string text = op[1] == '+' || op[1] == '*' ? "flights_3m" : "TRUE";
+    for (int i = 0; i < 20000; ++i) text += op;
+    if (op[1] == '+' || op[1] == '*') text += " > 0";
+    const std::string msg = error_of(text);
+    EXPECT_NE(msg.find("expression too long: more than 1000 operators chained or nested"), std::string::npos) << msg.substr(0, 200);
+  }
+  // 900 chained additions are still fine and evaluate exactly.
+  std::string ok = "flights_3m";
+  for (int i = 0; i < 900; ++i) ok += " + 1";
+  auto pop = schema();
+  EXPECT_NO_THROW(expr::CompiledSet::compile(pop, {{ok + " > 0", "--expr"}}));
+}

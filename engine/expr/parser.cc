@@ -8,6 +8,11 @@ namespace {
 
 // Deep nesting is legal but bounded, so a hostile expression cannot overflow the stack.
 constexpr int kMaxDepth = 200;
+// The parse tree's height is bounded too: a flat chain `a + b + c + ...` builds
+// a left-deep tree as tall as the chain is long, and every later stage (binder,
+// simplifier, compiler, reference evaluator) recurses over it. Nesting and
+// chained operators both count.
+constexpr int kMaxHeight = 1000;
 
 class Parser {
  public:
@@ -59,10 +64,31 @@ class Parser {
   struct DepthGuard {
     Parser& p;
     explicit DepthGuard(Parser& parser) : p(parser) {
+      ++p.height_;
       if (++p.depth_ > kMaxDepth) p.fail(p.peek().begin, "expression nested too deeply");
+      if (p.height_ > kMaxHeight) p.fail(p.peek().begin, too_tall());
     }
-    ~DepthGuard() { --p.depth_; }
+    ~DepthGuard() {
+      --p.depth_;
+      --p.height_;
+    }
   };
+
+  // Counts one level of tree height per operator of a left-associative chain.
+  struct ChainGuard {
+    Parser& p;
+    int steps = 0;
+    explicit ChainGuard(Parser& parser) : p(parser) {}
+    void step(std::size_t at) {
+      ++steps;
+      if (++p.height_ > kMaxHeight) p.fail(at, too_tall());
+    }
+    ~ChainGuard() { p.height_ -= steps; }
+  };
+  static std::string too_tall() {
+    return "expression too long: more than " + std::to_string(kMaxHeight) +
+           " operators chained or nested; split it (e.g. into several actions or an IN list)";
+  }
 
   ParsedPtr parse_expr() {
     DepthGuard g(*this);
@@ -71,7 +97,9 @@ class Parser {
 
   ParsedPtr parse_or() {
     auto a = parse_and();
+    ChainGuard chain(*this);
     while (peek().kind == Tok::Or) {
+      chain.step(peek().begin);
       const Token& op = next();
       a = binary(PKind::Or, op, std::move(a), parse_and());
     }
@@ -80,7 +108,9 @@ class Parser {
 
   ParsedPtr parse_and() {
     auto a = parse_not();
+    ChainGuard chain(*this);
     while (peek().kind == Tok::And) {
+      chain.step(peek().begin);
       const Token& op = next();
       a = binary(PKind::And, op, std::move(a), parse_not());
     }
@@ -107,7 +137,9 @@ class Parser {
   // PostgreSQL): `a = b IS NULL` is `(a = b) IS NULL`.
   ParsedPtr parse_predicate() {
     auto p = parse_comparison();
+    ChainGuard chain(*this);
     while (peek().kind == Tok::Is) {
+      chain.step(peek().begin);
       const Token& op = next();
       auto n = node(PKind::IsNull, p->begin, 0);
       n->op_pos = op.begin;
@@ -164,7 +196,9 @@ class Parser {
 
   ParsedPtr parse_sum() {
     auto a = parse_product();
+    ChainGuard chain(*this);
     while (peek().kind == Tok::Plus || peek().kind == Tok::Minus) {
+      chain.step(peek().begin);
       const Token& op = next();
       a = binary(PKind::Binary, op, std::move(a), parse_product());
     }
@@ -173,7 +207,9 @@ class Parser {
 
   ParsedPtr parse_product() {
     auto a = parse_unary();
+    ChainGuard chain(*this);
     while (peek().kind == Tok::Star || peek().kind == Tok::Slash || peek().kind == Tok::Percent) {
+      chain.step(peek().begin);
       const Token& op = next();
       a = binary(PKind::Binary, op, std::move(a), parse_unary());
     }
@@ -348,6 +384,7 @@ class Parser {
   std::vector<Token> toks_;
   std::size_t pos_ = 0;
   int depth_ = 0;
+  int height_ = 0;
 };
 
 }  // namespace
