@@ -68,6 +68,10 @@ void AtomicFile::commit() {
 }
 
 std::string read_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto st = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st))
+    throw_invalid_input("'" + path.string() + "' is not a regular file (a directory?)");
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     errno = errno ? errno : ENOENT;

@@ -12,6 +12,7 @@
 //
 // Every error is "file:line:col: message" at the key or value at fault.
 #include "engine/decide/campaign_loader.h"
+#include "engine/read_file.h"
 #include "engine/decide/toml_reader.h"
 
 #include <fmt/format.h>
@@ -272,12 +273,7 @@ Campaign parse_campaign(std::string_view text, const std::string& source_name, c
 }
 
 Campaign load_campaign(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw_io(fmt::format("cannot open campaign file {}: {}", path.string(), std::strerror(errno)));
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) throw_io(fmt::format("cannot read campaign file {}", path.string()));
-  std::string text = buf.str();
+  std::string text = read_whole_file(path, "campaign");
   Campaign c = parse_campaign(text, path.string(), path.parent_path());
   c.source_path = path;
   return c;

@@ -14,16 +14,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine/read_file.h"
+
 namespace nudge::score {
 
 // The whole file as text (engine/ may not use io/'s read_file: io links after engine).
 std::string read_model_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw_io("cannot open model file " + path.string() + ": " + std::strerror(errno));
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (in.bad()) throw_io("cannot read model file " + path.string() + ": " + std::strerror(errno));
-  return s.str();
+  return read_whole_file(path, "model");
 }
 
 std::unique_ptr<Model> load_model(const std::filesystem::path& path) {
