@@ -12,7 +12,7 @@ constexpr int kMaxDepth = 200;
 // a left-deep tree as tall as the chain is long, and every later stage (binder,
 // simplifier, compiler, reference evaluator) recurses over it. Nesting and
 // chained operators both count.
-constexpr int kMaxHeight = 1000;
+constexpr int kMaxHeight = 256;
 
 class Parser {
  public:
