@@ -9,10 +9,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup-debian.sh
 JOBS=${JOBS:-$(nproc)}
+# Same compiler launcher as tools/run-demo.sh, so the two share build/release.
+LAUNCHER=()
+command -v ccache >/dev/null && LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
 run_build() {  # name, cmake args...
   local dir=build/$1; shift
-  cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
+  cmake -S . -B "$dir" -G Ninja "${LAUNCHER[@]}" "$@" >/dev/null
   cmake --build "$dir" -j "$JOBS"
   (cd "$dir" && ctest --output-on-failure -j "$JOBS")
 }
