@@ -164,47 +164,6 @@ class ExprGen {
   Rng rng_;
 };
 
-bool same_double(double a, double b) { return (a != a && b != b) || std::memcmp(&a, &b, sizeof a) == 0; }
-
-// Checks every predicate and number of `set` on `pop` against the reference.
-void check_set(const Population& pop, const expr::CompiledSet& set, const std::vector<expr::Source>& preds,
-               const std::vector<expr::Source>& nums) {
-  std::vector<std::vector<uint64_t>> want(set.num_predicates(), std::vector<uint64_t>(padded_rows(pop.rows()) / 64));
-  for (std::size_t i = 0; i < set.num_predicates(); ++i)
-    for (std::size_t r = 0; r < pop.rows(); ++r)
-      if (set.reference_predicate(pop, i, r) == 1) want[i][r / 64] |= uint64_t{1} << (r % 64);
-  for (auto isa : simd::supported_isas()) {
-    simd::ScopedIsa scoped(isa);
-    for (int threads : {1, 2}) {
-      tbb::task_arena arena(threads);
-      std::vector<std::vector<uint64_t>> got;
-      arena.execute([&] { got = expr::select_all(pop, set); });
-      for (std::size_t i = 0; i < want.size(); ++i)
-        for (std::size_t w = 0; w < want[i].size(); ++w)
-          ASSERT_EQ(got[i][w], want[i][w]) << "predicate " << preds[i].text << " rows " << w * 64 << ".. of "
-                                           << pop.rows() << " under " << simd::isa_name(isa) << ", " << threads
-                                           << " threads";
-    }
-    expr::Workspace ws;
-    for (std::size_t begin = 0; begin < pop.rows(); begin += expr::kBatchRows) {
-      std::size_t count = std::min(expr::kBatchRows, pop.rows() - begin);
-      set.evaluate(pop, begin, count, ws);
-      for (std::size_t i = 0; i < set.num_numbers(); ++i)
-        for (std::size_t r = 0; r < count; ++r) {
-          auto ref = set.reference_number(pop, i, begin + r);
-          bool valid = (ws.number_validity(i)[r / 64] >> (r % 64)) & 1;
-          ASSERT_EQ(valid, ref.has_value()) << "number " << nums[i].text << " row " << begin + r << " under "
-                                            << simd::isa_name(isa);
-          if (valid)
-            ASSERT_TRUE(same_double(ws.number_values(i)[r], *ref))
-                << "number " << nums[i].text << " row " << begin + r << ": " << ws.number_values(i)[r]
-                << " vs reference " << *ref << " under " << simd::isa_name(isa);
-          else
-            ASSERT_EQ(ws.number_values(i)[r], 0.0);
-        }
-    }
-  }
-}
 
 constexpr uint64_t kSets = 40;   // random sets of 12 expressions per population size
 const std::size_t kSizes[] = {0, 1, 63, 64, 65, expr::kBatchRows - 1, expr::kBatchRows + 3, 3 * expr::kBatchRows + 17};
@@ -222,7 +181,7 @@ TEST(ExprDifferential, RandomExpressionSetsMatchReferenceForEverySizeIsaAndThrea
       preds.push_back(preds[0]);  // duplicates share one program node
       for (int i = 0; i < 3; ++i) nums.push_back({gen.number(4), "n" + std::to_string(i)});
       auto set = expr::CompiledSet::compile(pop, preds, nums);
-      check_set(pop, set, preds, nums);
+      test::check_set(pop, set, preds, nums);
       if (HasFatalFailure()) return;
       total += preds.size() + nums.size();
     }
@@ -236,7 +195,7 @@ TEST(ExprDifferential, DeepRandomPredicatesMatchReference) {
     ExprGen gen(seed);
     std::vector<expr::Source> preds{{gen.boolean(7), "deep"}};
     auto set = expr::CompiledSet::compile(pop, preds);
-    check_set(pop, set, preds, {});
+    test::check_set(pop, set, preds, {});
     if (HasFatalFailure()) return;
   }
 }

@@ -263,42 +263,10 @@ class WindowGen {
   std::mt19937_64 rng_;
 };
 
-bool same_double(double a, double b) { return (a != a && b != b) || std::memcmp(&a, &b, sizeof a) == 0; }
-
 void check_against_reference(const Population& pop, const std::vector<expr::Source>& preds,
                              const std::vector<expr::Source>& nums) {
   auto set = expr::CompiledSet::compile(pop, preds, nums);
-  std::vector<std::vector<uint64_t>> want(preds.size(), std::vector<uint64_t>(padded_rows(pop.rows()) / 64));
-  for (std::size_t i = 0; i < preds.size(); ++i)
-    for (std::size_t r = 0; r < pop.rows(); ++r)
-      if (set.reference_predicate(pop, i, r) == 1) want[i][r / 64] |= uint64_t{1} << (r % 64);
-  for (auto isa : simd::supported_isas()) {
-    simd::ScopedIsa scoped(isa);
-    for (int threads : {1, 2}) {
-      tbb::task_arena arena(threads);
-      std::vector<std::vector<uint64_t>> got;
-      arena.execute([&] { got = expr::select_all(pop, set); });
-      for (std::size_t i = 0; i < want.size(); ++i)
-        ASSERT_EQ(got[i], want[i]) << preds[i].text << " on " << pop.rows() << " rows under "
-                                   << simd::isa_name(isa) << ", " << threads << " threads";
-    }
-    expr::Workspace ws;
-    for (std::size_t begin = 0; begin < pop.rows(); begin += expr::kBatchRows) {
-      const std::size_t count = std::min(expr::kBatchRows, pop.rows() - begin);
-      set.evaluate(pop, begin, count, ws);
-      for (std::size_t i = 0; i < nums.size(); ++i)
-        for (std::size_t r = 0; r < count; ++r) {
-          auto ref = set.reference_number(pop, i, begin + r);
-          const bool valid = (ws.number_validity(i)[r / 64] >> (r % 64)) & 1;
-          ASSERT_EQ(valid, ref.has_value()) << nums[i].text << " row " << begin + r;
-          if (valid) {
-            ASSERT_TRUE(same_double(ws.number_values(i)[r], *ref))
-                << nums[i].text << " row " << begin + r << ": " << ws.number_values(i)[r] << " vs " << *ref
-                << " under " << simd::isa_name(isa);
-          }
-        }
-    }
-  }
+  test::check_set(pop, set, preds, nums);
 }
 
 }  // namespace
