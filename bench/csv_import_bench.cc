@@ -2,7 +2,7 @@
 // 100 bytes per row) with data/schemas/rs1.toml: MB/s of CSV and rows/s.
 //
 // The CSV is written once per size from generate_rs1(n, 42) with write_csv
-// (io/csv_writer.h) into the temp directory, imported once and compared value by value with the
+// (io/csv/csv_writer.h) into the temp directory, imported once and compared value by value with the
 // generated population before anything is timed.
 //
 // Run (Release build):
@@ -21,9 +21,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "io/csv_import.h"
-#include "io/rs1_generator.h"
-#include "io/csv_writer.h"
+#include "io/csv/csv_import.h"
+#include "io/gen/rs1_generator.h"
+#include "io/csv/csv_writer.h"
 
 namespace {
 

@@ -15,8 +15,8 @@
 #include <string>
 
 #include "engine/score/model.h"
-#include "engine/simd.h"
-#include "io/rs1_generator.h"
+#include "engine/base/simd.h"
+#include "io/gen/rs1_generator.h"
 
 namespace {
 

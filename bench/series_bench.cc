@@ -25,8 +25,8 @@
 #include <vector>
 
 #include "engine/expr/program.h"
-#include "engine/simd.h"
-#include "engine/stream_read.h"
+#include "engine/base/simd.h"
+#include "bench/stream_read/stream_read.h"
 
 namespace {
 

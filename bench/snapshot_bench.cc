@@ -10,10 +10,10 @@
 #include <map>
 #include <string>
 
-#include "engine/error.h"
-#include "io/csv_writer.h"
-#include "io/rs1_generator.h"
-#include "io/snapshot.h"
+#include "engine/base/error.h"
+#include "io/csv/csv_writer.h"
+#include "io/gen/rs1_generator.h"
+#include "io/snapshot/snapshot.h"
 
 namespace {
 

@@ -5,7 +5,7 @@
 // Run (10M members by default; NUDGE_BENCH_MEMBERS overrides):
 //   build/bench/sweep_bench --benchmark_counters_tabular=true
 // Before timing, the sweep's output on a 200k-member population of the same
-// generator is checked against the plain reference (tests/decide_reference.h),
+// generator is checked against the plain reference (tests/oracles/decide_reference.h),
 // and the 10M run against itself on 1 thread; a mismatch aborts the benchmark.
 // Counters: members/s (items), column bytes/s, the pass phases (thread
 // seconds per sweep, wall-clock per thread), cpu_s = CPU seconds of all
@@ -24,10 +24,10 @@
 #include "engine/decide/bound_campaign.h"
 #include "engine/decide/campaign_loader.h"
 #include "engine/decide/sweep.h"
-#include "engine/stream_read.h"
-#include "io/rs1_generator.h"
-#include "io/snapshot.h"
-#include "tests/decide_reference.h"
+#include "bench/stream_read/stream_read.h"
+#include "io/gen/rs1_generator.h"
+#include "io/snapshot/snapshot.h"
+#include "tests/oracles/decide_reference.h"
 
 namespace {
 
@@ -155,7 +155,7 @@ void BM_Rs1Sweep(benchmark::State& state) {
 }
 BENCHMARK(BM_Rs1Sweep)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
 
-// The baseline: the same column bytes read once (engine/stream_read.h).
+// The baseline: the same column bytes read once (bench/stream_read/stream_read.h).
 void BM_StreamSameColumns(benchmark::State& state) {
   Fixture& f = fixture();
   tbb::task_arena arena(static_cast<int>(state.range(0)));

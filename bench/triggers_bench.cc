@@ -24,9 +24,9 @@
 #include <vector>
 
 #include "engine/expr/program.h"
-#include "engine/simd.h"
-#include "engine/stream_read.h"
-#include "io/rs1_generator.h"
+#include "engine/base/simd.h"
+#include "bench/stream_read/stream_read.h"
+#include "io/gen/rs1_generator.h"
 
 namespace {
 

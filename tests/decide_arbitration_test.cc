@@ -11,7 +11,7 @@
 #include "engine/decide/campaign_loader.h"
 #include "engine/decide/decision_writer.h"
 #include "engine/decide/ranking.h"
-#include "engine/error.h"
+#include "engine/base/error.h"
 
 using namespace nudge;
 using namespace nudge::decide;

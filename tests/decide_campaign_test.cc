@@ -6,7 +6,7 @@
 #include <regex>
 
 #include "engine/decide/campaign_loader.h"
-#include "engine/error.h"
+#include "engine/base/error.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;

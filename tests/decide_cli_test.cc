@@ -12,7 +12,7 @@
 #include "engine/decide/bound_campaign.h"
 #include "engine/decide/campaign_loader.h"
 #include "engine/decide/sweep.h"
-#include "io/snapshot.h"
+#include "io/snapshot/snapshot.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;

@@ -1,5 +1,5 @@
 // The sweep (engine/decide/sweep.h) against the plain reference
-// (tests/decide_reference.h) on generated RS-1 populations: exact equality of
+// (tests/oracles/decide_reference.h) on generated RS-1 populations: exact equality of
 // every ranked decision and every funnel counter, for 1 and 2 threads, every
 // instruction set, and adversarial mixes (everyone / nobody triggered, zero
 // budget, capacity ties, NULLs in trigger, consent and basket columns, sizes
@@ -16,9 +16,9 @@
 #include "engine/decide/bound_campaign.h"
 #include "engine/decide/campaign_loader.h"
 #include "engine/decide/sweep.h"
-#include "engine/simd.h"
-#include "io/rs1_generator.h"
-#include "tests/decide_reference.h"
+#include "engine/base/simd.h"
+#include "io/gen/rs1_generator.h"
+#include "tests/oracles/decide_reference.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;

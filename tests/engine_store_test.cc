@@ -6,11 +6,11 @@
 #include <cmath>
 #include <random>
 
-#include "engine/error.h"
-#include "engine/population.h"
-#include "engine/simd.h"
-#include "engine/stream_read.h"
-#include "io/atomic_file.h"
+#include "engine/base/error.h"
+#include "engine/store/population.h"
+#include "engine/base/simd.h"
+#include "bench/stream_read/stream_read.h"
+#include "io/file/atomic_file.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;

@@ -2,7 +2,7 @@
 // origin:line:col, the source line and a caret under the spot.
 #include <gtest/gtest.h>
 
-#include "engine/error.h"
+#include "engine/base/error.h"
 #include "tests/expr_test_util.h"
 
 using namespace nudge;

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <limits>
 
-#include "engine/error.h"
+#include "engine/base/error.h"
 #include "tests/expr_test_util.h"
 
 using namespace nudge;

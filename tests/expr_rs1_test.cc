@@ -6,8 +6,8 @@
 #include <sstream>
 
 #include "engine/expr/program.h"
-#include "io/rs1_generator.h"
-#include "io/snapshot.h"
+#include "io/gen/rs1_generator.h"
+#include "io/snapshot/snapshot.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "engine/expr/program.h"
-#include "engine/population.h"
-#include "engine/simd.h"
+#include "engine/store/population.h"
+#include "engine/base/simd.h"
 
 namespace nudge::test {
 

@@ -5,8 +5,8 @@
 #include <cmath>
 #include <limits>
 
-#include "engine/error.h"
-#include "io/csv_import.h"
+#include "engine/base/error.h"
+#include "io/csv/csv_import.h"
 
 using namespace nudge;
 

@@ -11,8 +11,8 @@
 #include <random>
 #include <string>
 
-#include "engine/types.h"
-#include "io/csv_number.h"
+#include "engine/store/types.h"
+#include "io/csv/csv_number.h"
 
 using namespace nudge::csv;
 

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/error.h"
-#include "io/csv_import.h"
-#include "io/csv_tokenizer.h"
+#include "engine/base/error.h"
+#include "io/csv/csv_import.h"
+#include "io/csv/csv_tokenizer.h"
 
 using namespace nudge;
 

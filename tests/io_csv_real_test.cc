@@ -6,7 +6,7 @@
 
 #include <map>
 
-#include "io/csv_import.h"
+#include "io/csv/csv_import.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;

@@ -4,12 +4,12 @@
 // report, exit codes, --print-schema fed back, no output file on failure.
 #include <gtest/gtest.h>
 
-#include "engine/error.h"
-#include "io/atomic_file.h"
-#include "io/csv_import.h"
-#include "io/csv_writer.h"
-#include "io/rs1_generator.h"
-#include "io/snapshot.h"
+#include "engine/base/error.h"
+#include "io/file/atomic_file.h"
+#include "io/csv/csv_import.h"
+#include "io/csv/csv_writer.h"
+#include "io/gen/rs1_generator.h"
+#include "io/snapshot/snapshot.h"
 #include "tests/io_snapshot_fixtures.h"
 #include "tests/support/test_paths.h"
 

@@ -3,8 +3,8 @@
 // output that reads back to the same schema and the same population.
 #include <gtest/gtest.h>
 
-#include "engine/error.h"
-#include "io/csv_import.h"
+#include "engine/base/error.h"
+#include "io/csv/csv_import.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;

@@ -12,7 +12,7 @@
 #include <cstring>
 #include <unordered_set>
 
-#include "io/rs1_generator.h"
+#include "io/gen/rs1_generator.h"
 
 using namespace nudge;
 

@@ -3,9 +3,9 @@
 // inspect prints.
 #include <gtest/gtest.h>
 
-#include "io/atomic_file.h"
-#include "io/rs1_generator.h"
-#include "io/snapshot.h"
+#include "io/file/atomic_file.h"
+#include "io/gen/rs1_generator.h"
+#include "io/snapshot/snapshot.h"
 #include "tests/io_snapshot_fixtures.h"
 #include "tests/support/test_paths.h"
 

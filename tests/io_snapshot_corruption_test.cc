@@ -2,7 +2,7 @@
 // is well-formed FlatBuffers with correct checksums but lies about the data:
 // opening gives nudge::Error(InvalidInput) naming the file and the fault,
 // never a crash (this suite also runs under ASan+UBSan) or a wrong answer.
-// What open_snapshot() does and does not detect is listed in io/snapshot.h.
+// What open_snapshot() does and does not detect is listed in io/snapshot/snapshot.h.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -11,11 +11,11 @@
 #include <optional>
 #include <random>
 
-#include "engine/error.h"
-#include "io/atomic_file.h"
-#include "io/rs1_generator.h"
-#include "io/snapshot.h"
-#include "io/snapshot_format.h"
+#include "engine/base/error.h"
+#include "io/file/atomic_file.h"
+#include "io/gen/rs1_generator.h"
+#include "io/snapshot/snapshot.h"
+#include "io/snapshot/snapshot_format.h"
 #include "tests/io_snapshot_fixtures.h"
 #include "tests/support/test_paths.h"
 

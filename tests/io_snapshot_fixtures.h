@@ -10,7 +10,7 @@
 #include <random>
 #include <string>
 
-#include "engine/population.h"
+#include "engine/store/population.h"
 
 namespace nudge::test {
 

@@ -9,11 +9,11 @@
 #include <fstream>
 #include <limits>
 
-#include "engine/error.h"
-#include "io/csv_import.h"
-#include "io/csv_writer.h"
-#include "io/rs1_generator.h"
-#include "io/snapshot.h"
+#include "engine/base/error.h"
+#include "io/csv/csv_import.h"
+#include "io/csv/csv_writer.h"
+#include "io/gen/rs1_generator.h"
+#include "io/snapshot/snapshot.h"
 #include "tests/io_snapshot_fixtures.h"
 #include "tests/support/test_paths.h"
 
@@ -67,7 +67,7 @@ TEST(Snapshot, RoundTripsAGeneratedRs1Population) {
   const SnapshotFileInfo info = read_snapshot_info(dir / "rs1.snap");
   EXPECT_EQ(info.format_version, 1u);
   EXPECT_EQ(info.file_bytes, std::filesystem::file_size(dir / "rs1.snap"));
-  EXPECT_EQ(info.writer, "nudge 0.1.0");
+  EXPECT_EQ(info.writer, "nudge " NUDGE_VERSION);
   EXPECT_NO_THROW(verify_snapshot_data(dir / "rs1.snap"));
 }
 

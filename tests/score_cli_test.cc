@@ -9,8 +9,8 @@
 
 #include "engine/score/model.h"
 #include "engine/score/top_scores.h"
-#include "io/rs1_generator.h"
-#include "io/snapshot.h"
+#include "io/gen/rs1_generator.h"
+#include "io/snapshot/snapshot.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;

@@ -6,10 +6,10 @@
 #include <cmath>
 #include <random>
 
-#include "engine/error.h"
+#include "engine/base/error.h"
 #include "engine/score/linear_model.h"
 #include "engine/score/model.h"
-#include "io/rs1_generator.h"
+#include "io/gen/rs1_generator.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;

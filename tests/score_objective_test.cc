@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "engine/error.h"
+#include "engine/base/error.h"
 #include "engine/score/objective.h"
 
 using namespace nudge;

@@ -12,7 +12,7 @@
 
 #include "engine/score/model.h"
 #include "engine/score/xgboost_model.h"
-#include "engine/simd.h"
+#include "engine/base/simd.h"
 
 using namespace nudge;
 using namespace nudge::score;

@@ -8,10 +8,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine/error.h"
+#include "engine/base/error.h"
 #include "engine/score/model.h"
-#include "engine/simd.h"
-#include "io/rs1_generator.h"
+#include "engine/base/simd.h"
+#include "io/gen/rs1_generator.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;

@@ -1,7 +1,7 @@
-// Activity import (io/activity_import.h): bucket calendar, hand-checked series
+// Activity import (io/activity/activity_import.h): bucket calendar, hand-checked series
 // values and report counts, policies, errors with exact text, the
 // whitespace-table reader, spec files; and the parallel import against the
-// plain reference (io/activity_reference.h) on random and adversarial tables.
+// plain reference (tests/oracles/activity_reference.h) on random and adversarial tables.
 #include <gtest/gtest.h>
 
 #include <tbb/task_arena.h>
@@ -9,14 +9,14 @@
 #include <cstring>
 #include <random>
 
-#include "engine/error.h"
-#include "engine/series_calendar.h"
-#include "io/activity_import.h"
-#include "io/activity_reference.h"
-#include "io/csv_import.h"
-#include "io/member_overlay.h"
-#include "io/series_summary.h"
-#include "io/whitespace_table.h"
+#include "engine/base/error.h"
+#include "engine/store/series_calendar.h"
+#include "io/activity/activity_import.h"
+#include "tests/oracles/activity_reference.h"
+#include "io/csv/csv_import.h"
+#include "io/csv/member_overlay.h"
+#include "io/activity/series_summary.h"
+#include "io/csv/whitespace_table.h"
 
 using namespace nudge;
 

@@ -17,11 +17,11 @@
 #include <sstream>
 
 #include "engine/expr/program.h"
-#include "io/activity_import.h"
-#include "io/activity_reference.h"
-#include "io/csv_import.h"
-#include "io/import_schema.h"
-#include "io/whitespace_table.h"
+#include "io/activity/activity_import.h"
+#include "tests/oracles/activity_reference.h"
+#include "io/csv/csv_import.h"
+#include "io/csv/import_schema.h"
+#include "io/csv/whitespace_table.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;

@@ -11,9 +11,9 @@
 #include <cmath>
 #include <random>
 
-#include "engine/error.h"
+#include "engine/base/error.h"
 #include "engine/expr/program.h"
-#include "engine/simd.h"
+#include "engine/base/simd.h"
 #include "tests/expr_test_util.h"
 
 using namespace nudge;

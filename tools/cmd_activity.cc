@@ -1,6 +1,6 @@
 // `nudge activity`: members + long-form activity -> a snapshot with activity
-// series (io/activity_import.h), plus optional overlay columns and stated
-// defaults for what the data lacks (io/member_overlay.h).
+// series (io/activity/activity_import.h), plus optional overlay columns and stated
+// defaults for what the data lacks (io/csv/member_overlay.h).
 //
 //   nudge activity MEMBERS.csv --schema M.toml --activity ACT.csv --activity-schema A.toml
 //       [--as-of YYYY-MM-DD] [--overlay O.csv] [--default email_opt_in=true ...] -o OUT.snap
@@ -17,13 +17,13 @@
 #include <string>
 #include <vector>
 
-#include "engine/error.h"
-#include "io/activity_import.h"
-#include "io/csv_import.h"
-#include "io/member_overlay.h"
-#include "io/series_summary.h"
-#include "io/snapshot.h"
-#include "io/whitespace_table.h"
+#include "engine/base/error.h"
+#include "io/activity/activity_import.h"
+#include "io/csv/csv_import.h"
+#include "io/csv/member_overlay.h"
+#include "io/activity/series_summary.h"
+#include "io/snapshot/snapshot.h"
+#include "io/csv/whitespace_table.h"
 #include "tools/cli.h"
 
 namespace {
@@ -106,7 +106,7 @@ nudge::cli::Registrar reg("activity", [](CLI::App& app) {
   sub->add_option("--schema", a->schema, "Import schema of the members CSV (data/schemas/README.md)");
   sub->add_option("--activity", a->activity, "Activity file: CSV, or whitespace-separated per the activity schema")
       ->required();
-  sub->add_option("--activity-schema", a->activity_schema, "Activity schema (TOML; io/activity_spec.h)")->required();
+  sub->add_option("--activity-schema", a->activity_schema, "Activity schema (TOML; io/activity/activity_spec.h)")->required();
   sub->add_option("--as-of", a->as_of, "The day the data describes, YYYY-MM-DD (overrides the members schema)");
   sub->add_option("--overlay", a->overlay, "CSV keyed by member id with columns the data lacks (consent, counts)");
   sub->add_option("--default", a->defaults, "name=value: a column with one stated value for every member")

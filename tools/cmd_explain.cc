@@ -8,8 +8,8 @@
 #include "engine/decide/campaign_loader.h"
 #include "engine/decide/explain.h"
 #include "engine/decide/sweep.h"
-#include "engine/error.h"
-#include "io/snapshot.h"
+#include "engine/base/error.h"
+#include "io/snapshot/snapshot.h"
 #include "tools/cli.h"
 
 namespace {

@@ -1,15 +1,15 @@
-// `nudge gen`: a deterministic RS-1 population (io/rs1_generator.h) of any
+// `nudge gen`: a deterministic RS-1 population (io/gen/rs1_generator.h) of any
 // size, written as a snapshot (-o) or as CSV (--csv).
 #include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
 
-#include "engine/error.h"
-#include "engine/types.h"
-#include "io/csv_writer.h"
-#include "io/rs1_generator.h"
-#include "io/snapshot.h"
+#include "engine/base/error.h"
+#include "engine/store/types.h"
+#include "io/csv/csv_writer.h"
+#include "io/gen/rs1_generator.h"
+#include "io/snapshot/snapshot.h"
 #include "tools/cli.h"
 
 namespace {

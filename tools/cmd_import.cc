@@ -16,10 +16,10 @@
 #include <optional>
 #include <string>
 
-#include "engine/error.h"
-#include "io/csv_import.h"
+#include "engine/base/error.h"
+#include "io/csv/csv_import.h"
 #include "tools/cli.h"
-#include "io/snapshot.h"
+#include "io/snapshot/snapshot.h"
 
 namespace {
 

@@ -6,10 +6,10 @@
 #include <memory>
 #include <string>
 
-#include "engine/types.h"
-#include "io/snapshot.h"
-#include "io/series_summary.h"
-#include "io/snapshot_summary.h"
+#include "engine/store/types.h"
+#include "io/snapshot/snapshot.h"
+#include "io/activity/series_summary.h"
+#include "io/snapshot/snapshot_summary.h"
 #include "tools/cli.h"
 
 namespace {
@@ -66,7 +66,7 @@ int run_inspect(const InspectOptions& o) {
                   c.min.empty() ? "-" : c.min.c_str(), max.empty() ? "-" : max.c_str(), c.bytes);
     }
   }
-  if (!s.series.empty()) {  // buckets, the days they cover, totals (io/series_summary.h)
+  if (!s.series.empty()) {  // buckets, the days they cover, totals (io/activity/series_summary.h)
     std::printf("\nseries (bucket 0 holds as_of; columns <name>@<k>)\n");
     for (const auto& se : nudge::summarize_series(pop)) std::printf("  %s", nudge::format_series_summary(se).c_str());
   }

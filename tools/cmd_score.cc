@@ -11,11 +11,11 @@
 #include <memory>
 #include <string>
 
-#include "engine/error.h"
+#include "engine/base/error.h"
 #include "engine/score/model.h"
 #include "engine/score/top_scores.h"
-#include "io/atomic_file.h"
-#include "io/snapshot.h"
+#include "io/file/atomic_file.h"
+#include "io/snapshot/snapshot.h"
 #include "tools/cli.h"
 
 namespace {

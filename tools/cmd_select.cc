@@ -9,9 +9,9 @@
 #include <memory>
 #include <string>
 
-#include "engine/error.h"
+#include "engine/base/error.h"
 #include "engine/expr/program.h"
-#include "io/snapshot.h"
+#include "io/snapshot/snapshot.h"
 #include "tools/cli.h"
 
 namespace {

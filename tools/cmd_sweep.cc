@@ -11,8 +11,8 @@
 #include "engine/decide/campaign_loader.h"
 #include "engine/decide/decision_writer.h"
 #include "engine/decide/sweep.h"
-#include "io/atomic_file.h"
-#include "io/snapshot.h"
+#include "io/file/atomic_file.h"
+#include "io/snapshot/snapshot.h"
 #include "tools/cli.h"
 
 namespace {

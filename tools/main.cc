@@ -6,8 +6,8 @@
 #include <memory>
 #include <optional>
 
-#include "engine/error.h"
-#include "engine/simd.h"
+#include "engine/base/error.h"
+#include "engine/base/simd.h"
 #include "tools/cli.h"
 
 namespace nudge::cli {
@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   CLI::App app{"nudge: decides, for a whole customer population at once, who should be contacted, about what, "
                "on which channel, and who should be left alone."};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "nudge 0.1.0");
+  app.set_version_flag("--version", "nudge " NUDGE_VERSION);
   app.add_option("--threads", cli::g_options.threads, "Worker threads (0 = all hardware threads)")
       ->check(CLI::Range(0, 1024));
   app.add_option("--simd", cli::g_options.simd, "Instruction set: scalar, sse4.2, avx2, avx512 or best")

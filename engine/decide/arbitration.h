@@ -21,7 +21,7 @@
 // 0.5, so every subtraction is exact).
 //
 // This is the one implementation the sweep and `nudge explain` both use; the
-// tests hold an independent one (tests/decide_reference.h).
+// tests hold an independent one (tests/oracles/decide_reference.h).
 //
 // Thread-safety: pure functions over caller-owned arrays.
 #pragma once

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "engine/error.h"
+#include "engine/base/error.h"
 
 namespace nudge::decide {
 namespace {

@@ -33,7 +33,7 @@
 #include "engine/decide/arbitration.h"
 #include "engine/decide/campaign.h"
 #include "engine/expr/program.h"
-#include "engine/population.h"
+#include "engine/store/population.h"
 #include "engine/score/model.h"
 
 namespace nudge::decide {

@@ -12,7 +12,7 @@
 //
 // Every error is "file:line:col: message" at the key or value at fault.
 #include "engine/decide/campaign_loader.h"
-#include "engine/read_file.h"
+#include "engine/base/read_file.h"
 #include "engine/decide/toml_reader.h"
 
 #include <fmt/format.h>
@@ -29,8 +29,8 @@
 #include <set>
 
 #include "engine/decide/arbitration.h"
-#include "engine/error.h"
-#include "engine/population.h"
+#include "engine/base/error.h"
+#include "engine/store/population.h"
 
 namespace nudge::decide {
 namespace {

@@ -10,7 +10,7 @@
 #include <cstring>
 #include <string>
 
-#include "engine/error.h"
+#include "engine/base/error.h"
 
 namespace nudge::decide {
 namespace {

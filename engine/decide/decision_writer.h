@@ -17,7 +17,7 @@
 // fields with a comma, quote or newline are quoted, quotes doubled, LF line
 // ends); JSON Lines has one object per line with the keys in the order above.
 //
-// The caller owns the stream; the CLI writes through io/atomic_file.h so a
+// The caller owns the stream; the CLI writes through io/file/atomic_file.h so a
 // reader never sees half a file.
 // Errors: throws Error(Io) when a write to `out` fails.
 // Thread-safety: one writer per stream.

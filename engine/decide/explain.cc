@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "engine/error.h"
+#include "engine/base/error.h"
 
 namespace nudge::decide {
 

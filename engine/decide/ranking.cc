@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "engine/error.h"
+#include "engine/base/error.h"
 
 namespace nudge::decide {
 namespace {

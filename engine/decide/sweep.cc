@@ -26,7 +26,7 @@
 
 #include "engine/decide/ranking.h"
 #include "engine/decide/trace.h"
-#include "engine/error.h"
+#include "engine/base/error.h"
 
 namespace nudge::decide {
 namespace {

@@ -20,8 +20,8 @@
 #include <vector>
 
 #include "engine/decide/campaign.h"
-#include "engine/error.h"
-#include "engine/population.h"
+#include "engine/base/error.h"
+#include "engine/store/population.h"
 
 namespace nudge::decide {
 

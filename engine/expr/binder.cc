@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "engine/error.h"
+#include "engine/base/error.h"
 #include "engine/expr/functions.h"
 #include "engine/expr/source_error.h"
 

@@ -22,7 +22,7 @@
 
 #include "engine/expr/bound_expr.h"
 #include "engine/expr/parse_tree.h"
-#include "engine/population.h"
+#include "engine/store/population.h"
 
 namespace nudge::expr {
 

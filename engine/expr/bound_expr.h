@@ -25,7 +25,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/types.h"
+#include "engine/store/types.h"
 
 namespace nudge::expr {
 

@@ -12,7 +12,7 @@
 
 #include "engine/expr/bound_expr.h"
 #include "engine/expr/instructions.h"
-#include "engine/population.h"
+#include "engine/store/population.h"
 
 namespace nudge::expr {
 

@@ -13,7 +13,7 @@
 #include <set>
 #include <unordered_map>
 
-#include "engine/error.h"
+#include "engine/base/error.h"
 #include "engine/expr/compiled_program.h"
 
 namespace nudge::expr {

@@ -12,7 +12,7 @@
 // results are copied out.
 //
 // Plain data only (no std containers), because the per-ISA translation units
-// include it (engine/simd.h, "Rule for per-ISA translation units").
+// include it (engine/base/simd.h, "Rule for per-ISA translation units").
 #pragma once
 
 #include <cstddef>
@@ -44,7 +44,7 @@ enum class Code : uint8_t {
   DSelect, DCoalesce,
 };
 
-// Physical layout of a loaded column (engine/types.h): bool; int32 (int32, date,
+// Physical layout of a loaded column (engine/store/types.h): bool; int32 (int32, date,
 // category); int64; uint64 (beyond INT64_MAX reads as NULL); float32; float64.
 enum class Storage : uint8_t { U8, I32, I64, U64, F32, F64 };
 

@@ -14,14 +14,14 @@
 #include <algorithm>
 #include <cstring>
 
-#include "engine/buffer.h"
-#include "engine/error.h"
+#include "engine/store/buffer.h"
+#include "engine/base/error.h"
 #include "engine/expr/binder.h"
 #include "engine/expr/compiled_program.h"
 #include "engine/expr/parser.h"
 #include "engine/expr/reference.h"
 #include "engine/expr/simplifier.h"
-#include "engine/simd.h"
+#include "engine/base/simd.h"
 
 namespace nudge::expr {
 

@@ -15,7 +15,7 @@
 //
 // Rows are evaluated in batches of kBatchRows (NUDGE_BATCH_ROWS, default
 // 2048; a test build uses 64). Results never depend on the batch size, the
-// thread count or the instruction set (engine/simd.h).
+// thread count or the instruction set (engine/base/simd.h).
 //
 // Language, NULL rules, NaN rules and errors: see engine/expr/README.md.
 //
@@ -38,7 +38,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/population.h"
+#include "engine/store/population.h"
 
 namespace nudge::expr {
 

@@ -11,7 +11,7 @@
 #include <cstdint>
 
 #include "engine/expr/bound_expr.h"
-#include "engine/population.h"
+#include "engine/store/population.h"
 
 namespace nudge::expr {
 

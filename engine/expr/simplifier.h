@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "engine/expr/bound_expr.h"
-#include "engine/population.h"
+#include "engine/store/population.h"
 
 namespace nudge::expr {
 

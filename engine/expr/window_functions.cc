@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "engine/series_calendar.h"
+#include "engine/store/series_calendar.h"
 
 namespace nudge::expr {
 namespace {

@@ -1,4 +1,4 @@
-// Windowed aggregates over activity series (engine/population.h Series):
+// Windowed aggregates over activity series (engine/store/population.h Series):
 // `sum(flights, last 3 months)`, `avg(spend, months 4 to 6 ago)`, ...
 // (engine/expr/README.md, "Windowed aggregates over activity series").
 //

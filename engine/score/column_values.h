@@ -1,7 +1,7 @@
 // Typed access to one numeric feature column for the scorers.
 //
 // Both model families read features the same way: a column of the population
-// store (engine/column.h) is one of the numeric physical types or Bool, and a
+// store (engine/store/column.h) is one of the numeric physical types or Bool, and a
 // row either holds a value or is NULL (validity bit clear). visit_values()
 // hands the caller the column's raw value pointer with its C++ type, so the
 // per-row loops are compiled once per type with no switch inside.
@@ -12,8 +12,8 @@
 #include <cstdint>
 #include <string>
 
-#include "engine/column.h"
-#include "engine/error.h"
+#include "engine/store/column.h"
+#include "engine/base/error.h"
 
 namespace nudge::score {
 

@@ -9,7 +9,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
-#include "engine/error.h"
+#include "engine/base/error.h"
 #include "engine/score/column_values.h"
 #include "engine/score/linear_model.h"
 

@@ -17,7 +17,7 @@
 #include <set>
 #include <sstream>
 
-#include "engine/error.h"
+#include "engine/base/error.h"
 #include "engine/score/linear_model.h"
 
 namespace nudge::score {

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "engine/error.h"
+#include "engine/base/error.h"
 #include "engine/score/linear_model.h"
 #include "engine/score/model.h"
 #include "engine/score/xgboost_model.h"
@@ -14,7 +14,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine/read_file.h"
+#include "engine/base/read_file.h"
 
 namespace nudge::score {
 

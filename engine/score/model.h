@@ -37,7 +37,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/population.h"
+#include "engine/store/population.h"
 
 namespace nudge::score {
 

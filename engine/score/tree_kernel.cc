@@ -2,7 +2,7 @@
 
 #include <xsimd/xsimd.hpp>
 
-#include "engine/simd.h"
+#include "engine/base/simd.h"
 
 namespace nudge::score {
 

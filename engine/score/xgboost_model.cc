@@ -7,7 +7,7 @@
 #include <cmath>
 #include <limits>
 
-#include "engine/error.h"
+#include "engine/base/error.h"
 #include "engine/score/column_values.h"
 #include "engine/score/objective.h"
 #include "engine/score/tree_ensemble.h"

@@ -1,4 +1,0 @@
-// stream_sum kernel compiled for xsimd::avx512bw (see engine/simd.h).
-#include "engine/stream_read_kernels.h"
-
-template uint64_t nudge::detail::stream_sum_kernel<xsimd::avx512bw>(const uint64_t*, std::size_t) noexcept;

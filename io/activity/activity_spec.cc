@@ -1,0 +1,167 @@
+#include "io/activity/activity_spec.h"
+
+#include <toml++/toml.h>
+
+#include <set>
+
+#include "engine/base/error.h"
+#include "io/file/atomic_file.h"
+#include "io/csv/csv_number.h"
+
+namespace nudge {
+namespace {
+
+std::string where(std::string_view source, const toml::node& n) {
+  return std::string(source) + ":" + std::to_string(n.source().begin.line);
+}
+
+std::string get_string(std::string_view source, const toml::node& n, std::string_view key) {
+  if (auto v = n.value<std::string>()) return *v;
+  throw_invalid_input(where(source, n) + ": '" + std::string(key) + "' must be a string");
+}
+
+ActivityMetric parse_metric(std::string_view source, const toml::table& t, std::size_t index) {
+  ActivityMetric m;
+  const std::string entry = "[[metric]] #" + std::to_string(index + 1);
+  auto fail = [&](const toml::node& n, const std::string& what) {
+    throw_invalid_input(where(source, n) + ": " + entry + ": " + what);
+  };
+  for (const auto& [key, node] : t) {
+    const std::string_view k = key.str();
+    if (k == "column") {
+      m.column = get_string(source, node, k);
+    } else if (k == "series") {
+      m.series = get_string(source, node, k);
+      if (m.series.empty()) fail(node, "'series' must not be empty");
+    } else if (k == "type") {
+      const std::string s = get_string(source, node, k);
+      if (s == "int32") m.type = DataType::Int32;
+      else if (s == "float32") m.type = DataType::Float32;
+      else fail(node, "type '" + s + "' is not a series type (int32 for counts, float32 for amounts)");
+    } else if (k == "decimals") {
+      auto v = node.value<int64_t>();
+      if (!v || *v < 0 || *v > 9) fail(node, "'decimals' must be an integer 0..9");
+      m.decimals = static_cast<int>(*v);
+    } else {
+      fail(node, "unknown key '" + std::string(k) + "' (column, series, type, decimals)");
+    }
+  }
+  if (m.column.empty()) fail(t, "'column' is missing");
+  return m;
+}
+
+}  // namespace
+
+std::string ActivityMetric::series_name() const { return series.empty() ? normalize_name(column) : series; }
+
+std::string_view repeat_policy_name(RepeatPolicy p) noexcept {
+  return p == RepeatPolicy::Sum ? "sum" : "drop-exact-duplicates";
+}
+
+std::string_view unknown_member_policy_name(UnknownMemberPolicy p) noexcept {
+  return p == UnknownMemberPolicy::Error ? "error" : "skip";
+}
+
+void ActivitySpec::validate(std::string_view source) const {
+  const std::string s(source);
+  if (member_column.empty()) throw_invalid_input(s + ": 'member_column' is missing");
+  const bool has_date = !date_column.empty();
+  const bool has_period = !year_column.empty() || !month_column.empty();
+  if (has_date == has_period)
+    throw_invalid_input(s + ": give either 'date_column' (event rows) or 'year_column' and 'month_column' "
+                            "(period rows), not " + (has_date ? "both" : "neither"));
+  if (has_period && (year_column.empty() || month_column.empty()))
+    throw_invalid_input(s + ": period rows need both 'year_column' and 'month_column'");
+  if (has_period && unit != BucketUnit::Month)
+    throw_invalid_input(s + ": period rows (year and month) can only fill monthly buckets, not unit '" +
+                        std::string(bucket_unit_name(unit)) + "'");
+  if (!date_format.empty() && !has_date) throw_invalid_input(s + ": 'date_format' needs 'date_column'");
+  if (buckets < 1 || buckets > 100000)
+    throw_invalid_input(s + ": 'buckets' must be between 1 and 100000, not " + std::to_string(buckets));
+  if (metrics.empty()) throw_invalid_input(s + ": no [[metric]]: name at least one activity column to keep");
+  std::set<std::string> names;
+  for (const auto& m : metrics) {
+    if (m.type != DataType::Int32 && m.type != DataType::Float32)
+      throw_invalid_input(s + ": metric '" + m.column + "' must be int32 or float32");
+    if (m.decimals < 0 || m.decimals > 9 || (m.decimals > 0 && m.type != DataType::Int32))
+      throw_invalid_input(s + ": metric '" + m.column + "': decimals (0..9) apply to int32 metrics only");
+    if (!names.insert(m.series_name()).second)
+      throw_invalid_input(s + ": series '" + m.series_name() + "' is named twice");
+  }
+}
+
+ActivitySpec parse_activity_spec(std::string_view text, std::string_view source) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    throw_invalid_input(std::string(source) + ":" + std::to_string(e.source().begin.line) + ":" +
+                        std::to_string(e.source().begin.column) + ": " + std::string(e.description()));
+  }
+  ActivitySpec spec;
+  bool has_buckets = false;
+  for (const auto& [key, node] : root) {
+    const std::string_view k = key.str();
+    auto fail = [&](const std::string& what) { throw_invalid_input(where(source, node) + ": " + what); };
+    if (k == "format") {
+      const std::string v = get_string(source, node, k);
+      if (v == "csv") spec.format = ActivityFormat::Csv;
+      else if (v == "whitespace") spec.format = ActivityFormat::Whitespace;
+      else fail("format '" + v + "' is not csv or whitespace");
+    } else if (k == "member_column") {
+      spec.member_column = get_string(source, node, k);
+    } else if (k == "date_column") {
+      spec.date_column = get_string(source, node, k);
+    } else if (k == "date_format") {
+      spec.date_format = get_string(source, node, k);
+      if (!csv::DateFormat::compile(spec.date_format))
+        fail("date format '" + spec.date_format + "' is not supported (use %Y, %m, %d once each)");
+    } else if (k == "year_column") {
+      spec.year_column = get_string(source, node, k);
+    } else if (k == "month_column") {
+      spec.month_column = get_string(source, node, k);
+    } else if (k == "unit") {
+      const std::string v = get_string(source, node, k);
+      if (v == "day") spec.unit = BucketUnit::Day;
+      else if (v == "week") spec.unit = BucketUnit::Week;
+      else if (v == "month") spec.unit = BucketUnit::Month;
+      else fail("unit '" + v + "' is not day, week or month");
+    } else if (k == "buckets") {
+      auto v = node.value<int64_t>();
+      if (!v || *v < 1 || *v > 100000) fail("'buckets' must be an integer between 1 and 100000");
+      spec.buckets = static_cast<std::size_t>(*v);
+      has_buckets = true;
+    } else if (k == "unknown_members") {
+      const std::string v = get_string(source, node, k);
+      if (v == "error") spec.unknown_members = UnknownMemberPolicy::Error;
+      else if (v == "skip") spec.unknown_members = UnknownMemberPolicy::Skip;
+      else fail("unknown_members '" + v + "' is not error or skip");
+    } else if (k == "repeated_rows") {
+      const std::string v = get_string(source, node, k);
+      if (v == "sum") spec.repeated_rows = RepeatPolicy::Sum;
+      else if (v == "drop-exact-duplicates") spec.repeated_rows = RepeatPolicy::DropExactDuplicates;
+      else fail("repeated_rows '" + v + "' is not sum or drop-exact-duplicates");
+    } else if (k == "metric") {
+      const toml::array* a = node.as_array();
+      if (!a) fail("'metric' must be an array of tables ([[metric]])");
+      for (std::size_t i = 0; i < a->size(); ++i) {
+        const toml::table* t = (*a)[i].as_table();
+        if (!t) throw_invalid_input(where(source, (*a)[i]) + ": [[metric]] entries must be tables");
+        spec.metrics.push_back(parse_metric(source, *t, i));
+      }
+    } else {
+      fail("unknown key '" + std::string(k) +
+           "' (format, member_column, date_column, date_format, year_column, month_column, unit, buckets, "
+           "unknown_members, repeated_rows, metric)");
+    }
+  }
+  if (!has_buckets) throw_invalid_input(std::string(source) + ": 'buckets' is missing");
+  spec.validate(source);
+  return spec;
+}
+
+ActivitySpec load_activity_spec(const std::filesystem::path& path) {
+  return parse_activity_spec(read_file(path), path.string());
+}
+
+}  // namespace nudge
