@@ -22,11 +22,10 @@
 #include <string>
 
 #include "io/csv/csv_import.h"
-#include "io/gen/rs1_generator.h"
 #include "io/csv/csv_writer.h"
+#include "io/gen/rs1_generator.h"
 
 namespace {
-
 
 // Throws unless `b` holds exactly the rows, columns, values and NULLs of `a`.
 void check_equal(const nudge::Population& a, const nudge::Population& b) {
@@ -45,7 +44,8 @@ void check_equal(const nudge::Population& a, const nudge::Population& b) {
 
 // data/schemas/rs1.toml in the source tree this file belongs to.
 nudge::ImportSchema rs1_schema() {
-  return nudge::load_import_schema(std::filesystem::path(__FILE__).parent_path().parent_path() / "data/schemas/rs1.toml");
+  return nudge::load_import_schema(std::filesystem::path(__FILE__).parent_path().parent_path() /
+                                   "data/schemas/rs1.toml");
 }
 
 struct Fixture {

@@ -14,8 +14,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "engine/score/model.h"
 #include "engine/base/simd.h"
+#include "engine/score/model.h"
 #include "io/gen/rs1_generator.h"
 
 namespace {
@@ -42,7 +42,8 @@ void score_bench(benchmark::State& state, const char* model_file, simd::Isa isa)
   {  // the answer first
     const std::vector<double> got = score::score_all(*bound, pop.rows());
     for (std::size_t r = 0; r < pop.rows(); r += 97)
-      if (got[r] != bound->reference_score(r)) return state.SkipWithError(("wrong score at row " + std::to_string(r)).c_str());
+      if (got[r] != bound->reference_score(r))
+        return state.SkipWithError(("wrong score at row " + std::to_string(r)).c_str());
   }
   std::size_t bytes_per_member = 0;
   for (std::size_t c : bound->columns_read()) bytes_per_member += type_width(pop.column(c).type());

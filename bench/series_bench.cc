@@ -24,9 +24,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/expr/program.h"
-#include "engine/base/simd.h"
 #include "bench/stream_read/stream_read.h"
+#include "engine/base/simd.h"
+#include "engine/expr/program.h"
 
 namespace {
 
@@ -35,7 +35,8 @@ constexpr std::size_t kBuckets = 24;
 const std::vector<nudge::expr::Source>& triggers() {
   static const std::vector<nudge::expr::Source> t = {
       {"sum(flights, months 4 to 6 ago) >= 4 AND sum(flights, last 3 months) < 0.5 * sum(flights, months 4 to 6 ago) "
-       "AND tier IN ('Star', 'Nova')", "defection_call"},
+       "AND tier IN ('Star', 'Nova')",
+       "defection_call"},
       {"sum(flights, months 4 to 6 ago) >= 2 AND sum(flights, last 3 months) < 0.5 * sum(flights, months 4 to 6 ago)",
        "defection_email"},
       {"last_active(flights, last 24 months) >= 6 AND clv > 5000", "winback_mail"},
@@ -54,7 +55,8 @@ std::vector<nudge::expr::Source> chosen() {
   if (!env) return triggers();
   std::vector<nudge::expr::Source> r;
   for (const char* p = env; *p; ++p)
-    if (*p >= '0' && *p <= '9' && static_cast<std::size_t>(*p - '0') < triggers().size()) r.push_back(triggers()[*p - '0']);
+    if (*p >= '0' && *p <= '9' && static_cast<std::size_t>(*p - '0') < triggers().size())
+      r.push_back(triggers()[*p - '0']);
   return r;
 }
 
@@ -77,7 +79,8 @@ nudge::Population make_population(std::size_t n) {
   tier.set_dictionary({"Star", "Nova", "Aurora"});
   nudge::Column clv("clv", nudge::DataType::Float32, n);
   std::vector<nudge::Column> buckets;
-  for (std::size_t k = 0; k < kBuckets; ++k) buckets.emplace_back("flights@" + std::to_string(k), nudge::DataType::Int32, n);
+  for (std::size_t k = 0; k < kBuckets; ++k)
+    buckets.emplace_back("flights@" + std::to_string(k), nudge::DataType::Int32, n);
   std::vector<int32_t*> out;
   for (auto& b : buckets) out.push_back(b.mutable_values<int32_t>());
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1 << 16), [&](const tbb::blocked_range<std::size_t>& r) {
@@ -87,7 +90,7 @@ nudge::Population make_population(std::size_t n) {
       tier.mutable_values<int32_t>()[i] = static_cast<int32_t>(h % 3);
       clv.mutable_values<float>()[i] = static_cast<float>((h >> 8) % 1'200'000) / 100.0f;
       const int k = (h >> 32) % 5 == 0 ? 0 : 1 + static_cast<int>((h >> 36) % 9);  // most flights a month
-      const int stop = static_cast<int>((h >> 44) % 8);                             // 0: stopped lately, 1: halved
+      const int stop = static_cast<int>((h >> 44) % 8);                            // 0: stopped lately, 1: halved
       for (std::size_t b = 0; b < kBuckets; ++b) {
         int v = k == 0 ? 0 : static_cast<int>(mix(h + b) % static_cast<uint64_t>(k + 1));
         if (b < 3 && stop == 0) v = 0;
@@ -168,7 +171,11 @@ void BM_StreamReadSameColumns(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_StreamReadSameColumns)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime()->MinTime(1.0);
+BENCHMARK(BM_StreamReadSameColumns)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime()
+    ->MinTime(1.0);
 BENCHMARK(BM_WindowedTriggersOnePass)
     ->Arg(static_cast<int>(nudge::simd::Isa::Avx512))
     ->Arg(static_cast<int>(nudge::simd::Isa::Avx2))

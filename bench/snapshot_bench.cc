@@ -31,8 +31,7 @@ const std::filesystem::path& rs1_snapshot(std::size_t members) {
   bool reuse = false;
   try {
     reuse = std::filesystem::exists(path) && nudge::open_snapshot(path).rows() == members;
-  } catch (const nudge::Error&) {
-  }
+  } catch (const nudge::Error&) {}
   if (!reuse) nudge::write_snapshot(pop, path);
   const nudge::Population back = nudge::open_snapshot(path);
   for (std::size_t c = 0; c < pop.num_columns(); ++c)
@@ -81,7 +80,12 @@ void BM_WriteSnapshot(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * members));
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes));
 }
-BENCHMARK(BM_WriteSnapshot)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+BENCHMARK(BM_WriteSnapshot)
+    ->Arg(1'000'000)
+    ->Arg(10'000'000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(3);
 
 void BM_GenerateRs1(benchmark::State& state) {
   const auto members = static_cast<std::size_t>(state.range(0));

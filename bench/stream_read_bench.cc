@@ -2,8 +2,8 @@
 // Run: build/bench/stream_read_bench --benchmark_counters_tabular=true
 #include <benchmark/benchmark.h>
 
-#include "engine/store/buffer.h"
 #include "bench/stream_read/stream_read.h"
+#include "engine/store/buffer.h"
 
 static void BM_StreamRead(benchmark::State& state) {
   const std::size_t bytes = static_cast<std::size_t>(state.range(0)) << 20;

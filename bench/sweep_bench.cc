@@ -17,14 +17,14 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <ctime>
+#include <filesystem>
 #include <span>
 
+#include "bench/stream_read/stream_read.h"
 #include "engine/decide/bound_campaign.h"
 #include "engine/decide/campaign_loader.h"
 #include "engine/decide/sweep.h"
-#include "bench/stream_read/stream_read.h"
 #include "io/gen/rs1_generator.h"
 #include "io/snapshot/snapshot.h"
 #include "tests/oracles/decide_reference.h"
@@ -74,7 +74,7 @@ struct Fixture {
   std::unique_ptr<BoundCampaign> bound;
   std::vector<std::span<const uint64_t>> regions;  // the bytes of every column the sweep reads
   std::size_t bytes = 0;
-  SweepResult expected;                            // 1-thread answer
+  SweepResult expected;  // 1-thread answer
 
   Fixture() : campaign(load_campaign(campaign_path())) {
     check_against_reference(campaign);

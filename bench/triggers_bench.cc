@@ -23,9 +23,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/expr/program.h"
-#include "engine/base/simd.h"
 #include "bench/stream_read/stream_read.h"
+#include "engine/base/simd.h"
+#include "engine/expr/program.h"
 #include "io/gen/rs1_generator.h"
 
 namespace {
@@ -68,8 +68,7 @@ struct Fixture {
   std::vector<std::size_t> counts;  // members selected per trigger
   std::string error;                // non-empty when the check failed
 
-  Fixture()
-      : pop(nudge::generate_rs1(members(), 42)), set(nudge::expr::CompiledSet::compile(pop, chosen())) {
+  Fixture() : pop(nudge::generate_rs1(members(), 42)), set(nudge::expr::CompiledSet::compile(pop, chosen())) {
     for (std::size_t c : set.columns_read()) {
       const nudge::Column& col = pop.column(c);
       regions.emplace_back(col.values_buffer().as<uint64_t>(), col.values_buffer().size() / 8);
@@ -118,7 +117,8 @@ void BM_Rs1TriggersOnePass(benchmark::State& state) {
   state.counters["triggers"] = static_cast<double>(selected);
   state.counters["column_MB"] = static_cast<double>(f.bytes) / 1e6;
   for (std::size_t i = 0; i < f.counts.size(); ++i)
-    state.counters["t" + std::to_string(i) + "_pct"] = 100.0 * static_cast<double>(f.counts[i]) / static_cast<double>(f.pop.rows());
+    state.counters["t" + std::to_string(i) + "_pct"] =
+        100.0 * static_cast<double>(f.counts[i]) / static_cast<double>(f.pop.rows());
 }
 
 // What the sweep does: evaluate() per batch from its own parallel loop, one
@@ -190,10 +190,18 @@ void BM_StreamReadSameColumns(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_StreamReadSameColumns)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime()->MinTime(1.0);
+BENCHMARK(BM_StreamReadSameColumns)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime()
+    ->MinTime(1.0);
 BENCHMARK(BM_StreamReadOneThread)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 BENCHMARK(BM_Rs1TriggersOneThread)->Unit(benchmark::kMillisecond)->MinTime(1.0);
-BENCHMARK(BM_Rs1TriggersEvaluateAndCount)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime()->MinTime(1.0);
+BENCHMARK(BM_Rs1TriggersEvaluateAndCount)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime()
+    ->MinTime(1.0);
 BENCHMARK(BM_Rs1TriggersOnePass)
     ->Arg(static_cast<int>(nudge::simd::Isa::Avx512))
     ->Arg(static_cast<int>(nudge::simd::Isa::Avx2))

@@ -7,11 +7,11 @@
 #include <cstdio>
 #include <random>
 
+#include "engine/base/error.h"
 #include "engine/decide/arbitration.h"
 #include "engine/decide/campaign_loader.h"
 #include "engine/decide/decision_writer.h"
 #include "engine/decide/ranking.h"
-#include "engine/base/error.h"
 
 using namespace nudge;
 using namespace nudge::decide;
@@ -135,8 +135,7 @@ TEST(Ranking, ChannelCapacityKeepsHighestPriorityTiesByCustomerIdThenAction) {
   RankingInput in{{std::nullopt, 3}, {0, 1, 1}, std::nullopt};
   RankingResult r = rank(parts, in);
   // Channel 1 in rank order: (9,50,1) (8,60,1) (8,60,2) | (8,70,1) (2,5,2) dropped.
-  EXPECT_EQ(keys(r.ranked),
-            (std::vector<std::pair<uint64_t, uint16_t>>{{50, 1}, {60, 1}, {60, 2}, {1, 0}, {10, 0}}));
+  EXPECT_EQ(keys(r.ranked), (std::vector<std::pair<uint64_t, uint16_t>>{{50, 1}, {60, 1}, {60, 2}, {1, 0}, {10, 0}}));
   EXPECT_EQ(r.dropped_by_capacity, (std::vector<uint64_t>{0, 1, 1}));
   ASSERT_TRUE(r.capacity_cutoff[1]);
   EXPECT_EQ(r.capacity_cutoff[1]->customer_id, 60u);
@@ -159,8 +158,11 @@ TEST(Ranking, BufferedTopKEqualsFullSortPrefixForAnySplit) {
   for (uint32_t i = 0; i < 60000; ++i)
     all.push_back(dec(static_cast<double>(rng() % 17), rng() % 40000, static_cast<uint16_t>(rng() % 4), i));
   // Unique (customer, action) as in a sweep.
-  std::sort(all.begin(), all.end(), [](auto& a, auto& b) { return std::pair(a.customer_id, a.action) < std::pair(b.customer_id, b.action); });
-  all.erase(std::unique(all.begin(), all.end(), [](auto& a, auto& b) { return a.customer_id == b.customer_id && a.action == b.action; }), all.end());
+  std::sort(all.begin(), all.end(),
+            [](auto& a, auto& b) { return std::pair(a.customer_id, a.action) < std::pair(b.customer_id, b.action); });
+  all.erase(std::unique(all.begin(), all.end(),
+                        [](auto& a, auto& b) { return a.customer_id == b.customer_id && a.action == b.action; }),
+            all.end());
   std::vector<Decision> expect = all;
   // Reference: capacity 100 on channel 1 (actions 2, 3), then top 250, by plain sorting.
   std::sort(expect.begin(), expect.end(), [](auto& a, auto& b) { return ranks_before(a, b); });
@@ -223,8 +225,7 @@ priority = "weight * value"
 
 TEST(DecisionWriter, CsvQuotesTextAndWritesShortestRoundTripNumbers) {
   Campaign c = parse_campaign(kWriterCampaign, "w.toml", "/");
-  std::vector<Decision> d = {{400 * 0.1, 6000000017, 5, 0.1, 3, 0, 0},
-                             {20, 6000000001, 2.5, std::nan(""), 1, 1, 0}};
+  std::vector<Decision> d = {{400 * 0.1, 6000000017, 5, 0.1, 3, 0, 0}, {20, 6000000001, 2.5, std::nan(""), 1, 1, 0}};
   EXPECT_EQ(write_to_string(c, d, OutputFormat::Csv),
             "rank,customer_id,action,channel,message_type,priority,cost,budget_left,churn,trigger,brand\n"
             "1,6000000017,defection_call,call,commercial,40,20,5,0.1,\"tier IN ('Star', 'Nova') AND flights_3m < 2\",\n"

@@ -5,8 +5,8 @@
 #include <fstream>
 #include <regex>
 
-#include "engine/decide/campaign_loader.h"
 #include "engine/base/error.h"
+#include "engine/decide/campaign_loader.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;
@@ -16,29 +16,29 @@ namespace {
 
 // A small valid campaign; line numbers matter to the tests below.
 const std::string kBase =
-    "[campaign]\n"                                  // 1
-    "model = \"m.toml\"\n"                          // 2
-    "max_decisions_per_member = 2\n"                // 3
-    "\n"                                            // 4
-    "[basket]\n"                                    // 5
-    "points_per_period = 25\n"                      // 6
-    "used_column = \"pressure_used\"\n"             // 7
-    "\n"                                            // 8
-    "[channels.email]\n"                            // 9
-    "consent = \"email_opt_in\"\n"                  // 10
-    "\n"                                            // 11
-    "[channels.call]\n"                             // 12
-    "factor = 2.0\n"                                // 13
-    "consent = \"phone_opt_in\"\n"                  // 14
-    "capacity = 5\n"                                // 15
-    "\n"                                            // 16
-    "[[action]]\n"                                  // 17
-    "name = \"a\"\n"                                // 18
-    "trigger = \"flights_3m < 2\"\n"                // 19
-    "message_type = \"commercial\"\n"               // 20
-    "channel = \"email\"\n"                         // 21
-    "value = 10\n"                                  // 22
-    "priority = \"weight * value * churn\"\n";      // 23
+    "[campaign]\n"                              // 1
+    "model = \"m.toml\"\n"                      // 2
+    "max_decisions_per_member = 2\n"            // 3
+    "\n"                                        // 4
+    "[basket]\n"                                // 5
+    "points_per_period = 25\n"                  // 6
+    "used_column = \"pressure_used\"\n"         // 7
+    "\n"                                        // 8
+    "[channels.email]\n"                        // 9
+    "consent = \"email_opt_in\"\n"              // 10
+    "\n"                                        // 11
+    "[channels.call]\n"                         // 12
+    "factor = 2.0\n"                            // 13
+    "consent = \"phone_opt_in\"\n"              // 14
+    "capacity = 5\n"                            // 15
+    "\n"                                        // 16
+    "[[action]]\n"                              // 17
+    "name = \"a\"\n"                            // 18
+    "trigger = \"flights_3m < 2\"\n"            // 19
+    "message_type = \"commercial\"\n"           // 20
+    "channel = \"email\"\n"                     // 21
+    "value = 10\n"                              // 22
+    "priority = \"weight * value * churn\"\n";  // 23
 
 // kBase with line `line` (1-based) replaced by `text` (may hold several lines or none).
 std::string with_line(int line, const std::string& text) {
@@ -78,10 +78,12 @@ TEST(CampaignFile, Rs1HoldsTheWorkloadNumbers) {
   ASSERT_TRUE(c.model_path);
   EXPECT_EQ(*c.model_path, test::source_dir() / "data/campaigns" / "../models/rs1_churn.toml");
   ASSERT_EQ(c.actions.size(), 10u);
-  const char* names[] = {"defection_call", "defection_email", "tier_nudge",       "birthday",        "winback_mail",
-                         "winback_sms",    "points_expiry",   "complaint_followup", "engagement_push", "premium_upsell"};
+  const char* names[] = {"defection_call",  "defection_email", "tier_nudge",    "birthday",
+                         "winback_mail",    "winback_sms",     "points_expiry", "complaint_followup",
+                         "engagement_push", "premium_upsell"};
   // cost = base(type) * factor(channel): WORKLOAD.md's two tables.
-  const double costs[] = {10 * 2.0, 10 * 1.0, 5 * 1.0, 2 * 1.0, 10 * 1.5, 10 * 1.5, 2 * 1.0, 2 * 2.0, 5 * 1.0, 10 * 1.0};
+  const double costs[] = {10 * 2.0, 10 * 1.0, 5 * 1.0, 2 * 1.0, 10 * 1.5,
+                          10 * 1.5, 2 * 1.0,  2 * 2.0, 5 * 1.0, 10 * 1.0};
   const double values[] = {400, 150, 60, 20, 250, 90, 40, 120, 30, 200};
   const double weights[] = {1.0, 1.0, 1.0, 1.0, 0.8, 0.9, 1.0, 1.2, 0.7, 0.6};
   const bool churn[] = {true, true, false, false, true, true, false, true, false, false};
@@ -183,7 +185,8 @@ TEST(CampaignFile, WrongTypeNamesKeyAndType) {
 TEST(CampaignFile, MissingKeysAreNamed) {
   EXPECT_EQ(error_of(with_line(19, "")), "c.toml:17:1: action 'a' has no 'trigger'");
   EXPECT_EQ(error_of(with_line(14, "")), "c.toml:12:1: channel 'call' has no 'consent'");
-  EXPECT_EQ(error_of(with_line(22, "")), "c.toml:17:1: action 'a' has no 'value' (its priority is 'weight * value * churn')");
+  EXPECT_EQ(error_of(with_line(22, "")),
+            "c.toml:17:1: action 'a' has no 'value' (its priority is 'weight * value * churn')");
   std::string no_actions = kBase.substr(0, kBase.find("[[action]]"));
   EXPECT_EQ(error_of(no_actions), "c.toml:1:1: the campaign declares no [[action]]");
 }
@@ -213,15 +216,18 @@ TEST(CampaignFile, ExpressionPriorityRejectsUnusedValue) {
 
 TEST(CampaignFile, SuppressionAndCapListsAreChecked) {
   std::string s = kBase + "[[suppression]]\nname = \"quiet\"\nwhen = \"days_since_calamity < 7\"\nmessage_types = []\n";
-  EXPECT_EQ(error_of(s), "c.toml:27:17: 'message_types' of suppression rule 'quiet' is empty (leave the key out to "
-                         "mean every message type)");
+  EXPECT_EQ(error_of(s),
+            "c.toml:27:17: 'message_types' of suppression rule 'quiet' is empty (leave the key out to "
+            "mean every message type)");
   std::string f = kBase + "[[frequency_cap]]\nname = \"calls\"\ncount_column = \"contacts_30d\"\nmax = -1\n";
   EXPECT_EQ(error_of(f), "c.toml:27:7: 'max' of frequency cap 'calls' must be >= 0, not -1");
-  std::string g = kBase + "[[frequency_cap]]\nname = \"calls\"\ncount_column = \"contacts_30d\"\nmax = 3\n"
-                          "channels = [\"call\", \"sms\"]\n";
+  std::string g = kBase +
+                  "[[frequency_cap]]\nname = \"calls\"\ncount_column = \"contacts_30d\"\nmax = 3\n"
+                  "channels = [\"call\", \"sms\"]\n";
   EXPECT_EQ(error_of(g), "c.toml:28:21: unknown channel 'sms' (declared: call, email)");
-  Campaign ok = parse_campaign(kBase + "[[frequency_cap]]\nname = \"calls\"\ncount_column = \"contacts_30d\"\n"
-                                       "max = 3\nchannels = [\"call\"]\n",
+  Campaign ok = parse_campaign(kBase +
+                                   "[[frequency_cap]]\nname = \"calls\"\ncount_column = \"contacts_30d\"\n"
+                                   "max = 3\nchannels = [\"call\"]\n",
                                "c.toml", "/base");
   ASSERT_EQ(ok.frequency_caps.size(), 1u);
   EXPECT_EQ(ok.frequency_caps[0].max, 3);
@@ -231,8 +237,9 @@ TEST(CampaignFile, SuppressionAndCapListsAreChecked) {
 
 TEST(CampaignFile, MessageTypeWithoutDefaultNeedsACost) {
   std::string t = "[message_types]\nnewsletter = { exclusive = false }\n" + kBase;
-  EXPECT_EQ(error_of(t), "c.toml:2:14: message type 'newsletter' has no 'cost' (only service, editorial, commercial "
-                         "and calamity have defaults)");
+  EXPECT_EQ(error_of(t),
+            "c.toml:2:14: message type 'newsletter' has no 'cost' (only service, editorial, commercial "
+            "and calamity have defaults)");
 }
 
 TEST(CampaignFile, TomlSyntaxErrorKeepsTomlPlusPlusPosition) {
@@ -253,7 +260,8 @@ TEST(CampaignFile, UnreadableFileIsAnIoError) {
 TEST(CampaignFile, AtMost64Actions) {
   std::string t = kBase;
   for (int i = 1; i < 65; ++i)
-    t += "[[action]]\nname = \"a" + std::to_string(i) + "\"\ntrigger = \"x > 1\"\nmessage_type = \"service\"\n"
+    t += "[[action]]\nname = \"a" + std::to_string(i) +
+         "\"\ntrigger = \"x > 1\"\nmessage_type = \"service\"\n"
          "channel = \"email\"\nvalue = 1\npriority = \"weight * value\"\n";
   EXPECT_NO_THROW(parse_campaign(t.substr(0, t.rfind("[[action]]")), "c.toml", "/base"));
   // The 65th [[action]] starts on line 23 + 63 * 7 + 1.

@@ -84,7 +84,8 @@ TEST_F(SweepCli, WritesRankedCsvEqualToTheLibrarySweep) {
   ASSERT_EQ(r.ranked.size(), 200u);
   for (std::size_t i = 0; i < 200; ++i) {
     const auto& d = r.ranked[i];
-    std::string prefix = std::to_string(i + 1) + "," + std::to_string(d.customer_id) + "," + campaign.actions[d.action].name + ",";
+    std::string prefix =
+        std::to_string(i + 1) + "," + std::to_string(d.customer_id) + "," + campaign.actions[d.action].name + ",";
     EXPECT_EQ(lines[i + 1].rfind(prefix, 0), 0u) << lines[i + 1] << " vs " << prefix;
   }
 }
@@ -123,8 +124,9 @@ TEST_F(SweepCli, UnknownConsentColumnNamesTheCampaignPosition) {
                                   " -o " + (dir / "x.csv").string(),
                               &out),
             1);
-  EXPECT_EQ(out, "nudge: error: " + c.string() + ":24:11: channel 'email': consent column 'emial_opt_in' is not in "
-                 "the population (did you mean 'email_opt_in'?)\n");
+  EXPECT_EQ(out, "nudge: error: " + c.string() +
+                     ":24:11: channel 'email': consent column 'emial_opt_in' is not in "
+                     "the population (did you mean 'email_opt_in'?)\n");
   EXPECT_FALSE(std::filesystem::exists(dir / "x.csv"));  // nothing half-written
 }
 
@@ -132,9 +134,12 @@ TEST_F(SweepCli, TriggerTypoPointsInsideTheExpression) {
   auto dir = test::make_temp_dir("sweep_cli_typo");
   auto c = rs1_variant(dir, "AND flights_3m <", "AND flihgts_3m <");
   std::string out;
-  EXPECT_EQ(test::run_command(test::cli_path().string() + " sweep " + snap().string() + " --campaign " + c.string(), &out), 1);
+  EXPECT_EQ(
+      test::run_command(test::cli_path().string() + " sweep " + snap().string() + " --campaign " + c.string(), &out),
+      1);
   // line 50: trigger = "flights_prev_3m >= 4 AND flihgts_3m ...": text from column 12, the name 25 characters in.
-  EXPECT_EQ(lines_of(out).at(0), "nudge: error: " + c.string() + ":50:37: unknown column 'flihgts_3m' (did you mean flights_3m?)");
+  EXPECT_EQ(lines_of(out).at(0),
+            "nudge: error: " + c.string() + ":50:37: unknown column 'flihgts_3m' (did you mean flights_3m?)");
 }
 
 TEST_F(SweepCli, ExplainShowsTriggersScoreAndTheGateOfEachCandidate) {

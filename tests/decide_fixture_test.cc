@@ -105,27 +105,28 @@ struct Member {
 
 std::vector<Member> members() {
   std::vector<Member> m(20);
-  m[0].a = 5;                                      // call 50 kept (left 0), sms budget; call dropped by capacity
-  m[1].a = 5, m[1].risk = 0.9;                     // call 90 kept (left 0); sms budget
-  m[2].a = 5, m[2].phone = false;                  // call: consent; sms 25 kept (10-8 = 2)
-  m[3].a = 5, m[3].risk = 0.7;                     // call 70 kept (left 0); sms budget
-  m[4].a = 3, m[4].sms = std::nullopt;             // sms: consent NULL
-  m[5].a = 3, m[5].calamity = 3, m[5].b = 1;       // sms, bonus: quiet rule; news 10 kept (10-1 = 9)
-  m[6].a = 3, m[6].contacts = 3;                   // sms: cap reached before the sweep (3 >= 3)
-  m[7].a = 5, m[7].contacts = 2;                   // call 50 kept (allowance 1 -> 0, left 0); sms: cap in the sweep
-  m[8].a = 3, m[8].contacts = std::nullopt, m[8].b = 1;  // sms: NULL history = capped; news 10 (left 9), bonus 2 (9-4 = 5)
-  m[9].b = 1, m[9].bonus = std::nullopt;           // bonus: NULL priority; news 10 kept (left 9)
-  m[10].b = 1, m[10].bonus = 6;                    // bonus 12 (10-4 = 6), news 10 (6-1 = 5)
-  m[11].b = 1, m[11].bonus = 6, m[11].used = 7;    // budget 3: bonus 4 > 3 skipped, news 1 kept (3-1 = 2)
-  m[12].b = 1, m[12].bonus = 6, m[12].used = 10;   // budget 0: nothing fits
+  m[0].a = 5;                                 // call 50 kept (left 0), sms budget; call dropped by capacity
+  m[1].a = 5, m[1].risk = 0.9;                // call 90 kept (left 0); sms budget
+  m[2].a = 5, m[2].phone = false;             // call: consent; sms 25 kept (10-8 = 2)
+  m[3].a = 5, m[3].risk = 0.7;                // call 70 kept (left 0); sms budget
+  m[4].a = 3, m[4].sms = std::nullopt;        // sms: consent NULL
+  m[5].a = 3, m[5].calamity = 3, m[5].b = 1;  // sms, bonus: quiet rule; news 10 kept (10-1 = 9)
+  m[6].a = 3, m[6].contacts = 3;              // sms: cap reached before the sweep (3 >= 3)
+  m[7].a = 5, m[7].contacts = 2;              // call 50 kept (allowance 1 -> 0, left 0); sms: cap in the sweep
+  m[8].a = 3, m[8].contacts = std::nullopt,
+  m[8].b = 1;                                        // sms: NULL history = capped; news 10 (left 9), bonus 2 (9-4 = 5)
+  m[9].b = 1, m[9].bonus = std::nullopt;             // bonus: NULL priority; news 10 kept (left 9)
+  m[10].b = 1, m[10].bonus = 6;                      // bonus 12 (10-4 = 6), news 10 (6-1 = 5)
+  m[11].b = 1, m[11].bonus = 6, m[11].used = 7;      // budget 3: bonus 4 > 3 skipped, news 1 kept (3-1 = 2)
+  m[12].b = 1, m[12].bonus = 6, m[12].used = 10;     // budget 0: nothing fits
   m[13].b = 1, m[13].bonus = 6, m[13].used = 12.5f;  // budget -2.5: nothing fits
-  m[14].a = 3, m[14].b = 1, m[14].bonus = 6;       // sms 25 (left 2), bonus 4 > 2 budget, news (2-1 = 1)
+  m[14].a = 3, m[14].b = 1, m[14].bonus = 6;         // sms 25 (left 2), bonus 4 > 2 budget, news (2-1 = 1)
   m[15].a = 3, m[15].b = 1, m[15].bonus = 6, m[15].risk = 0.1, m[15].used = -10;
-                                                   // budget 20: bonus 12 (16), news 10 (15), sms 5: per-member max
-  m[16].a = 5, m[16].b = 9;                        // alert 1000 (10-2 = 8); call, sms, bonus: exclusive alert
-  m[17].a = 3, m[17].b = 9, m[17].email = false;   // alert, bonus: consent; sms 25 kept (left 2)
-  m[18].a = std::nullopt;                          // no trigger TRUE (a NULL)
-  m[19].a = 4, m[19].calamity = 7;                 // sms 25 kept (left 2): quiet needs calamity < 7
+  // budget 20: bonus 12 (16), news 10 (15), sms 5: per-member max
+  m[16].a = 5, m[16].b = 9;                       // alert 1000 (10-2 = 8); call, sms, bonus: exclusive alert
+  m[17].a = 3, m[17].b = 9, m[17].email = false;  // alert, bonus: consent; sms 25 kept (left 2)
+  m[18].a = std::nullopt;                         // no trigger TRUE (a NULL)
+  m[19].a = 4, m[19].calamity = 7;                // sms 25 kept (left 2): quiet needs calamity < 7
   return m;
 }
 
@@ -160,7 +161,8 @@ Population fixture_population() {
     if (m.bonus) bonus.mutable_values<float>()[i] = *m.bonus;
     else bonus.set_null(i);
   }
-  for (Column* c : {&id, &a, &b, &email, &sms, &phone, &used, &cal, &contacts, &risk, &bonus}) pop.add_column(std::move(*c));
+  for (Column* c : {&id, &a, &b, &email, &sms, &phone, &used, &cal, &contacts, &risk, &bonus})
+    pop.add_column(std::move(*c));
   return pop;
 }
 
@@ -181,11 +183,11 @@ struct Expected {
 
 // Rank order: priority desc, then customer id, then action.
 const std::vector<Expected> kExpected = {
-    {840, kAlert, 1000, 8}, {990, kCall, 90, 0},  {970, kCall, 70, 0},   {930, kCall, 50, 0},  // 1000 (m0) lost the tie at the call cut
-    {810, kSms, 25, 2},     {830, kSms, 25, 2},   {860, kSms, 25, 2},    {980, kSms, 25, 2},
-    {850, kBonus, 12, 16},  {900, kBonus, 12, 6}, {850, kNews, 10, 15},  {860, kNews, 10, 1},
-    {890, kNews, 10, 2},    {900, kNews, 10, 5},  {910, kNews, 10, 9},   {920, kNews, 10, 9},
-    {950, kNews, 10, 9},    {920, kBonus, 2, 5},
+    {840, kAlert, 1000, 8}, {990, kCall, 90, 0},  {970, kCall, 70, 0}, {930, kCall, 50, 0},  // 1000 (m0) lost the tie
+                                                                                             // at the call cut
+    {810, kSms, 25, 2},     {830, kSms, 25, 2},   {860, kSms, 25, 2},  {980, kSms, 25, 2},  {850, kBonus, 12, 16},
+    {900, kBonus, 12, 6},   {850, kNews, 10, 15}, {860, kNews, 10, 1}, {890, kNews, 10, 2}, {900, kNews, 10, 5},
+    {910, kNews, 10, 9},    {920, kNews, 10, 9},  {950, kNews, 10, 9}, {920, kBonus, 2, 5},
 };
 
 SweepResult sweep(const BoundCampaign& b, int threads, SweepOptions opt = {}) {
@@ -224,13 +226,13 @@ TEST(Fixture, FunnelCountsEveryGate) {
   SweepResult r = sweep(BoundCampaign::bind(c, pop), 2);
   auto row = [&](int a) {
     const ActionFunnel& f = r.funnel[a];
-    return std::vector<uint64_t>{f.fired, f.consent, f.suppression, f.frequency_cap, f.priority,
-                                 f.budget, f.member_max, f.capacity, f.kept};
+    return std::vector<uint64_t>{f.fired,  f.consent,    f.suppression, f.frequency_cap, f.priority,
+                                 f.budget, f.member_max, f.capacity,    f.kept};
   };
   //                         fired consent supp cap prio budget max capacity kept
-  EXPECT_EQ(row(kCall), (std::vector<uint64_t>{6, 1, 1, 0, 0, 0, 0, 1, 3}));    // m2 | m16 | m0 | m1 m3 m7
-  EXPECT_EQ(row(kSms), (std::vector<uint64_t>{14, 1, 2, 3, 0, 3, 1, 0, 4}));    // m4 | m5 m16 | m6 m7 m8 | m0 m1 m3 | m15
-  EXPECT_EQ(row(kNews), (std::vector<uint64_t>{9, 0, 0, 0, 0, 2, 0, 0, 7}));    // m12 m13
+  EXPECT_EQ(row(kCall), (std::vector<uint64_t>{6, 1, 1, 0, 0, 0, 0, 1, 3}));  // m2 | m16 | m0 | m1 m3 m7
+  EXPECT_EQ(row(kSms), (std::vector<uint64_t>{14, 1, 2, 3, 0, 3, 1, 0, 4}));  // m4 | m5 m16 | m6 m7 m8 | m0 m1 m3 | m15
+  EXPECT_EQ(row(kNews), (std::vector<uint64_t>{9, 0, 0, 0, 0, 2, 0, 0, 7}));  // m12 m13
   EXPECT_EQ(row(kBonus), (std::vector<uint64_t>{11, 1, 2, 0, 1, 4, 0, 0, 3}));  // m17 | m5 m16 | m9 | m11-m14
   EXPECT_EQ(row(kAlert), (std::vector<uint64_t>{2, 1, 0, 0, 0, 0, 0, 0, 1}));   // m17 | m16
   EXPECT_EQ(r.decisions, 18u);

@@ -13,10 +13,10 @@
 #include <regex>
 #include <sstream>
 
+#include "engine/base/simd.h"
 #include "engine/decide/bound_campaign.h"
 #include "engine/decide/campaign_loader.h"
 #include "engine/decide/sweep.h"
-#include "engine/base/simd.h"
 #include "io/gen/rs1_generator.h"
 #include "tests/oracles/decide_reference.h"
 #include "tests/support/test_paths.h"
@@ -68,9 +68,9 @@ void expect_matches_reference(const Campaign& c, const Population& pop, std::opt
       ASSERT_TRUE(d.customer_id == e.customer_id && d.action == e.action && d.priority == e.priority &&
                   d.budget_left == e.budget_left && d.row == e.row &&
                   (d.churn == e.churn || (std::isnan(d.churn) && std::isnan(e.churn))))
-          << "rank " << i + 1 << ": sweep (" << d.customer_id << ", " << c.actions[d.action].name << ", "
-          << d.priority << ", " << d.budget_left << ") reference (" << e.customer_id << ", "
-          << c.actions[e.action].name << ", " << e.priority << ", " << e.budget_left << ")";
+          << "rank " << i + 1 << ": sweep (" << d.customer_id << ", " << c.actions[d.action].name << ", " << d.priority
+          << ", " << d.budget_left << ") reference (" << e.customer_id << ", " << c.actions[e.action].name << ", "
+          << e.priority << ", " << e.budget_left << ")";
     }
     uint64_t kept = 0;
     for (std::size_t a = 0; a < c.actions.size(); ++a) {
@@ -162,7 +162,8 @@ TEST(Sweep, ZeroBudgetMembersGetNothing) {
 
 TEST(Sweep, CapacityTiesAreBrokenByCustomerIdThenActionOrder) {
   // No churn factor: priorities are the ten constants weight*value, so nearly every decision ties.
-  std::string t = replace(campaign_text("rs1.toml"), "priority = \"weight \\* value \\* churn\"", "priority = \"weight * value\"");
+  std::string t =
+      replace(campaign_text("rs1.toml"), "priority = \"weight \\* value \\* churn\"", "priority = \"weight * value\"");
   t = replace(t, "capacity = 5000", "capacity = 700");
   Campaign c = campaign_from(t);
   Population pop = generate_rs1(100'000, 8);
@@ -187,19 +188,24 @@ TEST(Sweep, NullsInTriggerConsentAndBasketColumns) {
   // with the model: NULLs everywhere else (triggers, consent, basket, suppression).
   Campaign c = campaign_from(campaign_text("rs1.toml"));
   Population pop = generate_rs1(100'000, 11);
-  set_nulls(pop, {"clv", "distance_12m", "points_to_next_tier", "points_balance", "days_to_birthday", "opens_90d",
-                  "flights_12m", "email_opt_in", "phone_opt_in", "pressure_used", "days_since_calamity"}, 3);
+  set_nulls(pop,
+            {"clv", "distance_12m", "points_to_next_tier", "points_balance", "days_to_birthday", "opens_90d",
+             "flights_12m", "email_opt_in", "phone_opt_in", "pressure_used", "days_since_calamity"},
+            3);
   expect_matches_reference(c, pop);
 }
 
 TEST(Sweep, NullsInEveryTriggerColumnWithoutAModel) {
-  std::string t = replace(campaign_text("rs1.toml"), "priority = \"weight \\* value \\* churn\"", "priority = \"weight * value\"");
+  std::string t =
+      replace(campaign_text("rs1.toml"), "priority = \"weight \\* value \\* churn\"", "priority = \"weight * value\"");
   t = replace(t, "model = .*\n", "");
   Campaign c = campaign_from(t);
   ASSERT_FALSE(c.model_path);
   Population pop = generate_rs1(100'000, 12);
-  set_nulls(pop, {"flights_3m", "flights_prev_3m", "days_since_last_flight", "tier", "complaints_12m", "clv",
-                  "sms_opt_in", "mail_opt_in"}, 4);
+  set_nulls(pop,
+            {"flights_3m", "flights_prev_3m", "days_since_last_flight", "tier", "complaints_12m", "clv", "sms_opt_in",
+             "mail_opt_in"},
+            4);
   expect_matches_reference(c, pop, 50'000);
   SweepResult r = sweep(BoundCampaign::bind(c, pop), 2);
   ASSERT_FALSE(r.ranked.empty());
@@ -217,7 +223,7 @@ TEST(Sweep, ExampleCampaignWithCapsSuppressionsExclusiveAndExpressionPriorities)
     for (std::size_t i = 5; i < pop.rows(); i += 53) cal[i] = 0;
     expect_matches_reference(c, pop, 10'000);
     SweepResult r = sweep(BoundCampaign::bind(c, pop), 2);
-    EXPECT_GT(r.funnel[0].kept, 0u);                  // disruption notices go out
+    EXPECT_GT(r.funnel[0].kept, 0u);  // disruption notices go out
     uint64_t suppressed = 0, capped = 0;
     for (auto& f : r.funnel) suppressed += f.suppression, capped += f.frequency_cap;
     EXPECT_GT(suppressed, 0u);
@@ -228,8 +234,8 @@ TEST(Sweep, ExampleCampaignWithCapsSuppressionsExclusiveAndExpressionPriorities)
 TEST(Sweep, SizesThatAreNotWholeBatches) {
   Campaign c = campaign_from(replace(campaign_text("rs1.toml"), "trigger = \"days_to_birthday <= 14\"",
                                      "trigger = \"days_to_birthday <= 200\""));
-  for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{63}, std::size_t{65},
-                        expr::kBatchRows + 3, 3 * expr::kBatchRows - 1}) {
+  for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{63}, std::size_t{65}, expr::kBatchRows + 3,
+                        3 * expr::kBatchRows - 1}) {
     SCOPED_TRACE("members " + std::to_string(n));
     Population pop = generate_rs1(n, 13);
     expect_matches_reference(c, pop);

@@ -6,10 +6,10 @@
 #include <cmath>
 #include <random>
 
-#include "engine/base/error.h"
-#include "engine/store/population.h"
-#include "engine/base/simd.h"
 #include "bench/stream_read/stream_read.h"
+#include "engine/base/error.h"
+#include "engine/base/simd.h"
+#include "engine/store/population.h"
 #include "io/file/atomic_file.h"
 #include "tests/support/test_paths.h"
 
@@ -63,7 +63,7 @@ TEST(Column, SetNullCreatesBitmapWithPaddingBitsClear) {
   EXPECT_FALSE(c.is_valid(69));
   EXPECT_TRUE(c.is_valid(68));
   EXPECT_EQ(c.values<int32_t>()[5], 0);
-  EXPECT_EQ(c.validity()[1] >> 6, 0u);  // rows 70..127 are padding: invalid
+  EXPECT_EQ(c.validity()[1] >> 6, 0u);       // rows 70..127 are padding: invalid
   EXPECT_EQ(c.validity()[1] & 0x3f, 0x1fu);  // rows 64..68 valid, 69 null
 }
 
@@ -82,7 +82,7 @@ TEST(Population, FindsColumnsByNameOrAliasAndSuggestsNearest) {
     EXPECT_NE(std::string(e.what()).find("did you mean 'flights_3m'"), std::string::npos) << e.what();
   }
   EXPECT_THROW(p.add_column(Column("loyalty number", DataType::Int32, 3)), Error);  // alias clash
-  EXPECT_THROW(p.add_column(Column("short", DataType::Int32, 2)), Error);          // row count
+  EXPECT_THROW(p.add_column(Column("short", DataType::Int32, 2)), Error);           // row count
 }
 
 TEST(Population, IdColumnDefaultsToCustomerId) {

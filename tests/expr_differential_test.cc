@@ -36,12 +36,17 @@ Population random_population(std::size_t rows, uint64_t seed) {
   const float fnan = std::numeric_limits<float>::quiet_NaN(), finf = std::numeric_limits<float>::infinity();
   for (std::size_t r = 0; r < rows; ++r) {
     int32_t small = pick(21) - 10;
-    const int32_t i32s[] = {small, small, small, 0, std::numeric_limits<int32_t>::min(),
-                            std::numeric_limits<int32_t>::max(), 1000, -1};
+    const int32_t i32s[] = {
+        small, small, small, 0, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max(), 1000, -1};
     i1.push_back(null_or(i32s[pick(8)], 20));
     i2.push_back(pick(8) - 3);
-    const int64_t i64s[] = {small, small, 3, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(),
-                            int64_t{1} << 40, -(int64_t{1} << 33)};
+    const int64_t i64s[] = {small,
+                            small,
+                            3,
+                            std::numeric_limits<int64_t>::min(),
+                            std::numeric_limits<int64_t>::max(),
+                            int64_t{1} << 40,
+                            -(int64_t{1} << 33)};
     l1.push_back(null_or(i64s[pick(7)], 15));
     const uint64_t u64s[] = {static_cast<uint64_t>(pick(10)), uint64_t{1} << 63, ~uint64_t{0}, 6000000000ull};
     u1.push_back(null_or(u64s[pick(4)], 10));
@@ -57,8 +62,17 @@ Population random_population(std::size_t rows, uint64_t seed) {
     d1.push_back(null_or(days_from_civil(2026, 11, 1) - pick(800) + 30, 15));
   }
   return test::PopBuilder(rows)
-      .i32("i1", i1).i32("i2", i2).i64("l1", l1).u64("u1", u1).f32("f1", f1).f32("f2", f2).f64("g1", g1)
-      .boolean("b1", b1).boolean("b2", b2).category("c1", {"A", "B", "C"}, c1).date("d1", d1)
+      .i32("i1", i1)
+      .i32("i2", i2)
+      .i64("l1", l1)
+      .u64("u1", u1)
+      .f32("f1", f1)
+      .f32("f2", f2)
+      .f64("g1", g1)
+      .boolean("b1", b1)
+      .boolean("b2", b2)
+      .category("c1", {"A", "B", "C"}, c1)
+      .date("d1", d1)
       .build();
 }
 
@@ -71,8 +85,13 @@ class ExprGen {
     int k = depth <= 0 ? pick(4) : pick(16);
     switch (k) {
       case 0: return pick(2) ? "b1" : "b2";
-      case 1: { const char* v[] = {"TRUE", "FALSE", "NULL"}; return v[pick(3)]; }
-      case 2: case 3: case 4: return number(depth - 1) + " " + cmp() + " " + number(depth - 1);
+      case 1: {
+        const char* v[] = {"TRUE", "FALSE", "NULL"};
+        return v[pick(3)];
+      }
+      case 2:
+      case 3:
+      case 4: return number(depth - 1) + " " + cmp() + " " + number(depth - 1);
       case 5: return "(" + boolean(depth - 1) + (pick(2) ? " AND " : " OR ") + boolean(depth - 1) + ")";
       case 6: return "NOT (" + boolean(depth - 1) + ")";
       case 7: return "(" + any(depth - 1) + (pick(2) ? " IS NULL)" : " IS NOT NULL)");
@@ -82,9 +101,12 @@ class ExprGen {
         for (int i = 0; i < n; ++i) s += (i ? ", " : "") + (pick(6) == 0 ? std::string("NULL") : number(depth - 2));
         return s + ")";
       }
-      case 9: return number(depth - 1) + (pick(3) == 0 ? " NOT BETWEEN " : " BETWEEN ") + number(depth - 2) + " AND " +
-                     number(depth - 2);
-      case 10: return "CASE WHEN " + boolean(depth - 1) + " THEN " + boolean(depth - 1) + (pick(2) ? " ELSE " + boolean(depth - 1) : "") + " END";
+      case 9:
+        return number(depth - 1) + (pick(3) == 0 ? " NOT BETWEEN " : " BETWEEN ") + number(depth - 2) + " AND " +
+               number(depth - 2);
+      case 10:
+        return "CASE WHEN " + boolean(depth - 1) + " THEN " + boolean(depth - 1) +
+               (pick(2) ? " ELSE " + boolean(depth - 1) : "") + " END";
       case 11: return "coalesce(" + boolean(depth - 1) + ", " + boolean(depth - 1) + ")";
       case 12: {
         const char* v[] = {"'A'", "'B'", "'C'", "'Z'", "NULL"};
@@ -99,25 +121,44 @@ class ExprGen {
   std::string number(int depth) {
     int k = depth <= 0 ? pick(5) : pick(19);
     switch (k) {
-      case 0: { const char* c[] = {"i1", "i2", "l1", "u1"}; return c[pick(4)]; }
-      case 1: { const char* c[] = {"f1", "f2", "g1", "f1"}; return c[pick(4)]; }
+      case 0: {
+        const char* c[] = {"i1", "i2", "l1", "u1"};
+        return c[pick(4)];
+      }
+      case 1: {
+        const char* c[] = {"f1", "f2", "g1", "f1"};
+        return c[pick(4)];
+      }
       case 2: {
-        const char* v[] = {"0", "1", "-1", "3", "2147483647", "-2147483648", "9223372036854775807", "5000000000", "NULL"};
+        const char* v[] = {"0",          "1",   "-1", "3", "2147483647", "-2147483648", "9223372036854775807",
+                           "5000000000", "NULL"};
         return v[pick(9)];
       }
-      case 3: { const char* v[] = {"0.5", "2.25", "-0.0", "1e308", "5.5", "0.1", "10.0"}; return v[pick(7)]; }
+      case 3: {
+        const char* v[] = {"0.5", "2.25", "-0.0", "1e308", "5.5", "0.1", "10.0"};
+        return v[pick(7)];
+      }
       case 4: return pick(2) ? "i1" : "f1";
-      case 5: case 6: case 7: {
+      case 5:
+      case 6:
+      case 7: {
         const char* ops[] = {" + ", " - ", " * ", " / ", " % "};
         return "(" + number(depth - 1) + ops[pick(5)] + number(depth - 1) + ")";
       }
       case 8: return "-" + number(depth - 1);
       case 9: return "abs(" + number(depth - 1) + ")";
-      case 10: { const char* f[] = {"ln", "exp", "sqrt"}; return std::string(f[pick(3)]) + "(" + number(depth - 1) + ")"; }
-      case 11: return std::string(pick(2) ? "least(" : "greatest(") + number(depth - 1) + ", " + number(depth - 1) + (pick(2) ? ", " + number(depth - 2) : "") + ")";
+      case 10: {
+        const char* f[] = {"ln", "exp", "sqrt"};
+        return std::string(f[pick(3)]) + "(" + number(depth - 1) + ")";
+      }
+      case 11:
+        return std::string(pick(2) ? "least(" : "greatest(") + number(depth - 1) + ", " + number(depth - 1) +
+               (pick(2) ? ", " + number(depth - 2) : "") + ")";
       case 12: return "coalesce(" + number(depth - 1) + ", " + number(depth - 1) + ")";
       case 13: return "days_since(" + date(depth - 1) + ")";
-      case 14: return "CASE WHEN " + boolean(depth - 1) + " THEN " + number(depth - 1) + (pick(2) ? " ELSE " + number(depth - 1) : "") + " END";
+      case 14:
+        return "CASE WHEN " + boolean(depth - 1) + " THEN " + number(depth - 1) +
+               (pick(2) ? " ELSE " + number(depth - 1) : "") + " END";
       case 15: return "CASE c1 WHEN 'A' THEN " + number(depth - 1) + " WHEN 'B' THEN " + number(depth - 1) + " END";
       case 16: return "(" + date(depth - 1) + " - " + date(depth - 1) + ")";
       default: return number(depth - 1);
@@ -136,10 +177,17 @@ class ExprGen {
   // Integer-typed only (date arithmetic needs integers).
   std::string integer(int depth) {
     switch (depth <= 0 ? pick(3) : pick(9)) {
-      case 0: { const char* c[] = {"i1", "i2", "l1", "u1"}; return c[pick(4)]; }
-      case 1: { const char* v[] = {"0", "7", "-1", "2147483647", "9223372036854775807", "NULL"}; return v[pick(6)]; }
+      case 0: {
+        const char* c[] = {"i1", "i2", "l1", "u1"};
+        return c[pick(4)];
+      }
+      case 1: {
+        const char* v[] = {"0", "7", "-1", "2147483647", "9223372036854775807", "NULL"};
+        return v[pick(6)];
+      }
       case 2: return "i2";
-      case 3: case 4: {
+      case 3:
+      case 4: {
         const char* ops[] = {" + ", " - ", " * ", " % "};
         return "(" + integer(depth - 1) + ops[pick(4)] + integer(depth - 1) + ")";
       }
@@ -160,12 +208,14 @@ class ExprGen {
 
  private:
   int pick(int n) { return static_cast<int>(rng_() % static_cast<uint64_t>(n)); }
-  std::string cmp() { const char* c[] = {"=", "<>", "<", "<=", ">", ">=", "!="}; return c[pick(7)]; }
+  std::string cmp() {
+    const char* c[] = {"=", "<>", "<", "<=", ">", ">=", "!="};
+    return c[pick(7)];
+  }
   Rng rng_;
 };
 
-
-constexpr uint64_t kSets = 40;   // random sets of 12 expressions per population size
+constexpr uint64_t kSets = 40;  // random sets of 12 expressions per population size
 const std::size_t kSizes[] = {0, 1, 63, 64, 65, expr::kBatchRows - 1, expr::kBatchRows + 3, 3 * expr::kBatchRows + 17};
 
 }  // namespace

@@ -174,7 +174,8 @@ TEST(ExprErrors, OverlongOperatorChainsAreRefusedNotACrash) {
     for (int i = 0; i < 20000; ++i) text += op;
     if (op[1] == '+' || op[1] == '*') text += " > 0";
     const std::string msg = error_of(text);
-    EXPECT_NE(msg.find("expression too long: more than 256 operators chained or nested"), std::string::npos) << msg.substr(0, 200);
+    EXPECT_NE(msg.find("expression too long: more than 256 operators chained or nested"), std::string::npos)
+        << msg.substr(0, 200);
   }
   // 240 chained additions are still fine.
   std::string ok = "flights_3m";

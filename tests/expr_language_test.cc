@@ -32,11 +32,11 @@ Population sample() {
       .boolean("b", {1, 0, std::nullopt, 1, 0, 1, 0, std::nullopt})
       .category("tier", {"Star", "Nova", "Aurora"}, {0, 1, 2, std::nullopt, 0, 1, 2, 0})
       .i64("big", {kI64Max, kI64Min, 0, std::nullopt, 1, -1, 5, 100})
-      .u64("id", {1, std::numeric_limits<uint64_t>::max(), uint64_t{1} << 63, (uint64_t{1} << 63) - 1, std::nullopt,
-                  0, 6000000000ull, 42})
-      .date("seen", {days_from_civil(2026, 10, 1), days_from_civil(2026, 11, 1), std::nullopt, 0,
-                     days_from_civil(2026, 11, 2), days_from_civil(2025, 11, 1), days_from_civil(2026, 10, 31),
-                     std::nullopt})
+      .u64("id", {1, std::numeric_limits<uint64_t>::max(), uint64_t{1} << 63, (uint64_t{1} << 63) - 1, std::nullopt, 0,
+                  6000000000ull, 42})
+      .date("seen",
+            {days_from_civil(2026, 10, 1), days_from_civil(2026, 11, 1), std::nullopt, 0, days_from_civil(2026, 11, 2),
+             days_from_civil(2025, 11, 1), days_from_civil(2026, 10, 31), std::nullopt})
       .f64("Points Balance", {10.5, -0.0, 0.0, std::nullopt, 1e300, -1e300, 20, 3})
       .build();
 }
@@ -81,7 +81,8 @@ TEST(ExprBetween, IsInclusiveAndEmptyWhenBoundsAreReversed) {
   EXPECT_EQ(rows_where(pop, "n NOT BETWEEN 0 AND 2"), (Rows{3, 5, 6, 7}));
   EXPECT_EQ(rows_where(pop, "n BETWEEN 2 AND 0"), Rows{});
   EXPECT_EQ(rows_where(pop, "n between -5 and null"), Rows{});  // >= -5 AND NULL: never TRUE
-  EXPECT_EQ(rows_where(pop, "n NOT BETWEEN 3 AND NULL"), (Rows{0, 1, 3, 4, 6}));  // < 3 makes it FALSE AND ..., so NOT is TRUE
+  EXPECT_EQ(rows_where(pop, "n NOT BETWEEN 3 AND NULL"),
+            (Rows{0, 1, 3, 4, 6}));  // < 3 makes it FALSE AND ..., so NOT is TRUE
 }
 
 TEST(ExprCompare, IntegerColumnAgainstConstantsOutsideInt32) {
@@ -125,7 +126,7 @@ TEST(ExprNaN, ComparisonsWithNaNAreFalseExceptNotEqual) {
   EXPECT_EQ(rows_where(pop, "x IS NULL"), (Rows{2}));  // NaN is a value, not NULL
   EXPECT_EQ(rows_where(pop, "least(x, 0) < 0"), (Rows{3}));
   EXPECT_EQ(rows_where(pop, "greatest(x, 0) <> greatest(x, 0)"), (Rows{1}));  // NaN wins
-  EXPECT_TRUE(std::isnan(*value_at(pop, "x * 0", 4)));                           // inf * 0
+  EXPECT_TRUE(std::isnan(*value_at(pop, "x * 0", 4)));                        // inf * 0
   EXPECT_EQ(*value_at(pop, "x - 1", 3), -std::numeric_limits<double>::infinity());
 }
 
@@ -150,7 +151,7 @@ TEST(ExprArithmetic, DivisionAndModuloByZeroAreNull) {
   EXPECT_EQ(rows_where(pop, "(n / 0) IS NULL"), (Rows{0, 1, 2, 3, 4, 5, 6, 7}));
   EXPECT_EQ(rows_where(pop, "(n % 0) IS NULL"), (Rows{0, 1, 2, 3, 4, 5, 6, 7}));
   EXPECT_EQ(rows_where(pop, "(x / 0.0) IS NULL"), (Rows{0, 1, 2, 3, 4, 5, 6, 7}));
-  EXPECT_EQ(rows_where(pop, "n / 2 = 0.5"), (Rows{0}));  // '/' always divides in double
+  EXPECT_EQ(rows_where(pop, "n / 2 = 0.5"), (Rows{0}));    // '/' always divides in double
   EXPECT_EQ(rows_where(pop, "n % 3 = -2"), (Rows{3, 6}));  // sign of the dividend
   EXPECT_EQ(rows_where(pop, "n % -1 = 0"), (Rows{0, 1, 3, 4, 5, 6, 7}));
   EXPECT_EQ(*value_at(pop, "10 / 4", 0), 2.5);
@@ -191,7 +192,7 @@ TEST(ExprFunctions, MathFunctionsGiveNullOutsideTheirDomain) {
   EXPECT_EQ(*value_at(pop, "abs(-3)", 0), 3.0);
   EXPECT_EQ(*value_at(pop, "abs(n)", 3), 5.0);
   EXPECT_EQ(*value_at(pop, "ln(x)", 5), std::log(5000.0));
-  EXPECT_FALSE(value_at(pop, "ln(x)", 3));   // ln(-inf)
+  EXPECT_FALSE(value_at(pop, "ln(x)", 3));  // ln(-inf)
   EXPECT_EQ(*value_at(pop, "sqrt(x)", 4), std::numeric_limits<double>::infinity());
   EXPECT_EQ(*value_at(pop, "exp(x)", 3), 0.0);
   EXPECT_TRUE(std::isnan(*value_at(pop, "sqrt(x)", 1)));

@@ -43,7 +43,8 @@ bool by_hand(const Population& p, std::size_t t, std::size_t r) {
     case 6: return f("points_balance") > 10000.0f && i("days_since_last_flight") > 300;
     case 7: return i("complaints_12m") >= 2;
     case 8: return i("opens_90d") == 0 && i("flights_12m") >= 6;
-    default: return tier == 0 && f("distance_12m") > 50000.0f && p.column("salary").is_valid(r) && f("salary") > 90000.0f;
+    default:
+      return tier == 0 && f("distance_12m") > 50000.0f && p.column("salary").is_valid(r) && f("salary") > 90000.0f;
   }
 }
 

@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "engine/base/simd.h"
 #include "engine/expr/program.h"
 #include "engine/store/population.h"
-#include "engine/base/simd.h"
 
 namespace nudge::test {
 
@@ -34,14 +34,29 @@ class PopBuilder {
     pop_.add_column(std::move(c));
     return *this;
   }
-  PopBuilder& i32(const std::string& n, const std::vector<std::optional<int32_t>>& v) { return add(n, DataType::Int32, v); }
-  PopBuilder& i64(const std::string& n, const std::vector<std::optional<int64_t>>& v) { return add(n, DataType::Int64, v); }
-  PopBuilder& u64(const std::string& n, const std::vector<std::optional<uint64_t>>& v) { return add(n, DataType::UInt64, v); }
-  PopBuilder& f32(const std::string& n, const std::vector<std::optional<float>>& v) { return add(n, DataType::Float32, v); }
-  PopBuilder& f64(const std::string& n, const std::vector<std::optional<double>>& v) { return add(n, DataType::Float64, v); }
-  PopBuilder& date(const std::string& n, const std::vector<std::optional<int32_t>>& v) { return add(n, DataType::Date, v); }
-  PopBuilder& boolean(const std::string& n, const std::vector<std::optional<uint8_t>>& v) { return add(n, DataType::Bool, v); }
-  PopBuilder& category(const std::string& n, std::vector<std::string> dict, const std::vector<std::optional<int32_t>>& codes) {
+  PopBuilder& i32(const std::string& n, const std::vector<std::optional<int32_t>>& v) {
+    return add(n, DataType::Int32, v);
+  }
+  PopBuilder& i64(const std::string& n, const std::vector<std::optional<int64_t>>& v) {
+    return add(n, DataType::Int64, v);
+  }
+  PopBuilder& u64(const std::string& n, const std::vector<std::optional<uint64_t>>& v) {
+    return add(n, DataType::UInt64, v);
+  }
+  PopBuilder& f32(const std::string& n, const std::vector<std::optional<float>>& v) {
+    return add(n, DataType::Float32, v);
+  }
+  PopBuilder& f64(const std::string& n, const std::vector<std::optional<double>>& v) {
+    return add(n, DataType::Float64, v);
+  }
+  PopBuilder& date(const std::string& n, const std::vector<std::optional<int32_t>>& v) {
+    return add(n, DataType::Date, v);
+  }
+  PopBuilder& boolean(const std::string& n, const std::vector<std::optional<uint8_t>>& v) {
+    return add(n, DataType::Bool, v);
+  }
+  PopBuilder& category(const std::string& n, std::vector<std::string> dict,
+                       const std::vector<std::optional<int32_t>>& codes) {
     add(n, DataType::Category, codes);
     pop_.mutable_column(pop_.num_columns() - 1).set_dictionary(std::move(dict));
     return *this;
@@ -113,7 +128,7 @@ inline bool same_double(double a, double b) { return (a != a && b != b) || std::
 // and evaluate() per batch for the number expressions, equal the row-at-a-time
 // reference evaluator on every row (NULL number rows hold 0).
 inline void check_set(const Population& pop, const expr::CompiledSet& set, const std::vector<expr::Source>& preds,
-               const std::vector<expr::Source>& nums) {
+                      const std::vector<expr::Source>& nums) {
   std::vector<std::vector<uint64_t>> want(set.num_predicates(), std::vector<uint64_t>(padded_rows(pop.rows()) / 64));
   for (std::size_t i = 0; i < set.num_predicates(); ++i)
     for (std::size_t r = 0; r < pop.rows(); ++r)
@@ -126,9 +141,9 @@ inline void check_set(const Population& pop, const expr::CompiledSet& set, const
       arena.execute([&] { got = expr::select_all(pop, set); });
       for (std::size_t i = 0; i < want.size(); ++i)
         for (std::size_t w = 0; w < want[i].size(); ++w)
-          ASSERT_EQ(got[i][w], want[i][w]) << "predicate " << preds[i].text << " rows " << w * 64 << ".. of "
-                                           << pop.rows() << " under " << simd::isa_name(isa) << ", " << threads
-                                           << " threads";
+          ASSERT_EQ(got[i][w], want[i][w])
+              << "predicate " << preds[i].text << " rows " << w * 64 << ".. of " << pop.rows() << " under "
+              << simd::isa_name(isa) << ", " << threads << " threads";
     }
     expr::Workspace ws;
     for (std::size_t begin = 0; begin < pop.rows(); begin += expr::kBatchRows) {
@@ -138,14 +153,13 @@ inline void check_set(const Population& pop, const expr::CompiledSet& set, const
         for (std::size_t r = 0; r < count; ++r) {
           auto ref = set.reference_number(pop, i, begin + r);
           bool valid = (ws.number_validity(i)[r / 64] >> (r % 64)) & 1;
-          ASSERT_EQ(valid, ref.has_value()) << "number " << nums[i].text << " row " << begin + r << " under "
-                                            << simd::isa_name(isa);
+          ASSERT_EQ(valid, ref.has_value())
+              << "number " << nums[i].text << " row " << begin + r << " under " << simd::isa_name(isa);
           if (valid)
             ASSERT_TRUE(same_double(ws.number_values(i)[r], *ref))
                 << "number " << nums[i].text << " row " << begin + r << ": " << ws.number_values(i)[r]
                 << " vs reference " << *ref << " under " << simd::isa_name(isa);
-          else
-            ASSERT_EQ(ws.number_values(i)[r], 0.0);
+          else ASSERT_EQ(ws.number_values(i)[r], 0.0);
         }
     }
   }

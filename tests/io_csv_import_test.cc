@@ -87,8 +87,9 @@ TEST(CsvImport, QuotedNumbersParse) {
 
 TEST(CsvImport, LineNumbersCountQuotedNewlines) {
   // Record 3 starts on line 5 because record 2 spans lines 3-4.
-  EXPECT_EQ(import_error("id,name,n\n1,a,5\n2,\"x\ny\",6\n3,b,oops\n", with_schema("[[column]]\nname='n'\ntype='int32'\n")),
-            "t.csv:5: column 3 (n): expected int32, found 'oops'");
+  EXPECT_EQ(
+      import_error("id,name,n\n1,a,5\n2,\"x\ny\",6\n3,b,oops\n", with_schema("[[column]]\nname='n'\ntype='int32'\n")),
+      "t.csv:5: column 3 (n): expected int32, found 'oops'");
 }
 
 TEST(CsvImport, AcceptsCrlfAndMissingFinalNewline) {
@@ -143,7 +144,8 @@ TEST(CsvImport, BadIntegerNamesFileLineColumnTextAndType) {
 
 TEST(CsvImport, OverflowIsAnErrorNotAWrap) {
   const auto o = with_schema("[[column]]\nname='n'\ntype='int32'\n[[column]]\nname='m'\ntype='uint64'\n");
-  EXPECT_EQ(import_error("n,m\n2147483648,1\n", o), "t.csv:2: column 1 (n): expected int32, found '2147483648' (out of range)");
+  EXPECT_EQ(import_error("n,m\n2147483648,1\n", o),
+            "t.csv:2: column 1 (n): expected int32, found '2147483648' (out of range)");
   EXPECT_EQ(import_error("n,m\n1,-1\n", o), "t.csv:2: column 2 (m): expected uint64, found '-1'");
   EXPECT_EQ(import_error("n,m\n1,18446744073709551616\n", o),
             "t.csv:2: column 2 (m): expected uint64, found '18446744073709551616' (out of range)");
@@ -191,7 +193,8 @@ TEST(CsvImport, DuplicateCustomerIdIsAnError) {
 }
 
 TEST(CsvImport, EmptyIdIsAnError) {
-  EXPECT_EQ(import_error("customer_id,x\n10,1\n,1\n"), "t.csv:3: column 1 (customer_id): the id column may not be empty");
+  EXPECT_EQ(import_error("customer_id,x\n10,1\n,1\n"),
+            "t.csv:3: column 1 (customer_id): the id column may not be empty");
 }
 
 TEST(CsvImport, LongFormTablesMayRepeatKeys) {
@@ -204,7 +207,8 @@ TEST(CsvImport, LongFormTablesMayRepeatKeys) {
   auto s = import("customer_id,month,flights\n1,1,3\n1,2,4\n", none);
   EXPECT_EQ(s.population.rows(), 2u);
   EXPECT_EQ(s.schema.id_column, std::optional<std::string>(""));
-  EXPECT_FALSE(s.population.id_column().has_value() && s.population.column(*s.population.id_column()).name() != "customer_id");
+  EXPECT_FALSE(s.population.id_column().has_value() &&
+               s.population.column(*s.population.id_column()).name() != "customer_id");
 }
 
 TEST(CsvImport, SkipPolicyCountsBadRowsAndKeepsFirstReasons) {
@@ -227,7 +231,8 @@ TEST(CsvImport, SkipPolicyFailsBeyondMaxErrors) {
   ImportOptions o = with_schema("[[column]]\nname='a'\ntype='int32'\n");
   o.skip_bad_rows = true;
   o.max_errors = 1;
-  EXPECT_EQ(import_error("a\n1\nx\ny\n", o), "2 bad rows, more than the 1 allowed; the first: t.csv:3: column 1 (a): expected int32, found 'x'");
+  EXPECT_EQ(import_error("a\n1\nx\ny\n", o),
+            "2 bad rows, more than the 1 allowed; the first: t.csv:3: column 1 (a): expected int32, found 'x'");
 }
 
 TEST(CsvImport, AsOfComesFromOptionThenSchemaThenToday) {

@@ -69,10 +69,26 @@ void expect_decimal_scan_agrees(const std::string& text) {
 
 TEST(CsvScan, IntegerScannerAgreesWithFullParsers) {
   std::mt19937_64 rng(7);
-  std::vector<std::string> texts = {"0", "-0", "-", "", "2147483647", "2147483648", "-2147483648", "-2147483649",
-                                    "9223372036854775807", "9223372036854775808", "-9223372036854775808",
-                                    "18446744073709551615", "18446744073709551616", "999999999", "1000000000",
-                                    "000000000000000000001", "12x", "1.5", "+1", " 1"};
+  std::vector<std::string> texts = {"0",
+                                    "-0",
+                                    "-",
+                                    "",
+                                    "2147483647",
+                                    "2147483648",
+                                    "-2147483648",
+                                    "-2147483649",
+                                    "9223372036854775807",
+                                    "9223372036854775808",
+                                    "-9223372036854775808",
+                                    "18446744073709551615",
+                                    "18446744073709551616",
+                                    "999999999",
+                                    "1000000000",
+                                    "000000000000000000001",
+                                    "12x",
+                                    "1.5",
+                                    "+1",
+                                    " 1"};
   for (int i = 0; i < 20000; ++i) texts.push_back(random_number_text(rng));
   for (const auto& t : texts) {
     expect_integer_scan_agrees<int32_t>(t, parse_int32);
@@ -89,9 +105,23 @@ TEST(CsvScan, IntegerScannerAgreesWithFullParsers) {
 
 TEST(CsvScan, DecimalFastPathRoundsLikeFastFloat) {
   std::mt19937_64 rng(11);
-  std::vector<std::string> texts = {"0", "-0", "0.1", "0.3", "16777216", "16777217", "1.6777217", "83325.38",
-                                    "131071.99", "-0.00", "9007199254740993", "0.1000000000000000055511151231257827",
-                                    "3.4028235e38", "1e-45", "12345678901234567890", "1.", "00.50"};
+  std::vector<std::string> texts = {"0",
+                                    "-0",
+                                    "0.1",
+                                    "0.3",
+                                    "16777216",
+                                    "16777217",
+                                    "1.6777217",
+                                    "83325.38",
+                                    "131071.99",
+                                    "-0.00",
+                                    "9007199254740993",
+                                    "0.1000000000000000055511151231257827",
+                                    "3.4028235e38",
+                                    "1e-45",
+                                    "12345678901234567890",
+                                    "1.",
+                                    "00.50"};
   for (int i = 0; i < 200000; ++i) texts.push_back(random_number_text(rng));
   for (const auto& t : texts) {
     expect_decimal_scan_agrees<float>(t);
@@ -108,7 +138,6 @@ TEST(CsvScan, DecimalFastPathRoundsLikeFastFloat) {
 }
 
 TEST(CsvNumber, ParsersAcceptExactlyTheirSyntax) {
-
   int32_t i = 0;
   EXPECT_EQ(parse_int32("+12", i), ParseStatus::Ok);
   EXPECT_EQ(i, 12);

@@ -20,7 +20,7 @@ namespace {
 
 struct Truth {
   std::vector<uint64_t> id;
-  std::vector<std::string> name;        // category, written quoted when needed
+  std::vector<std::string> name;  // category, written quoted when needed
   std::vector<std::optional<int32_t>> n;
   std::vector<std::optional<float>> f;  // float32 values with 2 decimals
   std::vector<uint8_t> flag;
@@ -38,8 +38,8 @@ std::string quote_csv(const std::string& s) {
 
 // A random RS-1-like CSV with awkward text fields; fills `truth`.
 std::string random_csv(std::mt19937_64& rng, std::size_t rows, Truth& truth) {
-  static const char* kNames[] = {"Star", "Nova", "Aurora", "a,b", "say \"hi\"", "two\nlines", "crlf\r\ninside",
-                                 "", "\"", ",", "x\ny\nz", "plain"};
+  static const char* kNames[] = {"Star",           "Nova", "Aurora", "a,b", "say \"hi\"", "two\nlines",
+                                 "crlf\r\ninside", "",     "\"",     ",",   "x\ny\nz",    "plain"};
   std::string csv = "customer_id,name,n,f,flag,day\n";
   std::uniform_int_distribution<int> pick(0, 11), coin(0, 9);
   std::vector<uint64_t> ids(rows);
@@ -64,7 +64,8 @@ std::string random_csv(std::mt19937_64& rng, std::size_t rows, Truth& truth) {
     } else {
       const long cents = static_cast<long>(rng() % 2000001) - 1000000;
       char buf[32];
-      std::snprintf(buf, sizeof buf, "%s%ld.%02ld", cents < 0 ? "-" : "", std::labs(cents) / 100, std::labs(cents) % 100);
+      std::snprintf(buf, sizeof buf, "%s%ld.%02ld", cents < 0 ? "-" : "", std::labs(cents) / 100,
+                    std::labs(cents) % 100);
       truth.f.push_back(std::strtof(buf, nullptr));
       line += coin(rng) < 1 ? quote_csv(buf) : std::string(buf);
     }
@@ -122,9 +123,7 @@ void expect_same(const Population& a, const Population& b, const std::string& wh
     ASSERT_EQ(x.has_validity(), y.has_validity());
     const std::size_t bytes = padded_rows(x.rows()) * type_width(x.type());
     EXPECT_EQ(std::memcmp(x.values_buffer().data(), y.values_buffer().data(), bytes), 0);
-    if (x.has_validity()) {
-      EXPECT_EQ(std::memcmp(x.validity(), y.validity(), padded_rows(x.rows()) / 8), 0);
-    }
+    if (x.has_validity()) { EXPECT_EQ(std::memcmp(x.validity(), y.validity(), padded_rows(x.rows()) / 8), 0); }
   }
 }
 
@@ -136,18 +135,12 @@ void expect_matches_truth(const Population& p, const Truth& t) {
     ASSERT_EQ(p.column("customer_id").values<uint64_t>()[i], t.id[i]);
     ASSERT_EQ(name.dictionary().at(static_cast<std::size_t>(name.values<int32_t>()[i])), t.name[i]);
     ASSERT_EQ(p.column("n").is_null(i), !t.n[i].has_value());
-    if (t.n[i]) {
-      ASSERT_EQ(p.column("n").values<int32_t>()[i], *t.n[i]);
-    }
+    if (t.n[i]) { ASSERT_EQ(p.column("n").values<int32_t>()[i], *t.n[i]); }
     ASSERT_EQ(p.column("f").is_null(i), !t.f[i].has_value());
-    if (t.f[i]) {
-      ASSERT_EQ(p.column("f").values<float>()[i], *t.f[i]);
-    }
+    if (t.f[i]) { ASSERT_EQ(p.column("f").values<float>()[i], *t.f[i]); }
     ASSERT_EQ(p.column("flag").values<uint8_t>()[i], t.flag[i]);
     ASSERT_EQ(p.column("day").is_null(i), !t.day[i].has_value());
-    if (t.day[i]) {
-      ASSERT_EQ(p.column("day").values<int32_t>()[i], *t.day[i]);
-    }
+    if (t.day[i]) { ASSERT_EQ(p.column("day").values<int32_t>()[i], *t.day[i]); }
   }
 }
 
@@ -162,12 +155,8 @@ TEST(CsvParallel, RegionsStartAtRecordStartsWhateverTheChunkSize) {
     // Records start at 2 (line 2), 10 (line 4) and 18 (line 6); no other cut is legal.
     for (std::size_t s : starts) EXPECT_TRUE(s == 2 || s == 10 || s == 18 || s == text.size()) << chunk << " " << s;
     for (const auto& r : regions) {
-      if (r.begin == 10) {
-        EXPECT_EQ(r.first_line, 4u);
-      }
-      if (r.begin == 18) {
-        EXPECT_EQ(r.first_line, 6u);
-      }
+      if (r.begin == 10) { EXPECT_EQ(r.first_line, 4u); }
+      if (r.begin == 18) { EXPECT_EQ(r.first_line, 6u); }
     }
     EXPECT_EQ(regions.back().end, text.size());
   }
@@ -206,9 +195,7 @@ TEST(CsvParallel, ErrorsAndSkippedRowsDoNotDependOnTheThreadCount) {
   std::string serial_error;
   try {
     import_csv_text(csv, "r.csv", ser);
-  } catch (const Error& e) {
-    serial_error = e.what();
-  }
+  } catch (const Error& e) { serial_error = e.what(); }
   ASSERT_FALSE(serial_error.empty());
   ser.skip_bad_rows = true;
   const ImportResult ref = import_csv_text(csv, "r.csv", ser);
@@ -220,9 +207,7 @@ TEST(CsvParallel, ErrorsAndSkippedRowsDoNotDependOnTheThreadCount) {
       try {
         import_csv_text(csv, "r.csv", par);
         ADD_FAILURE() << "no error";
-      } catch (const Error& e) {
-        EXPECT_EQ(e.what(), serial_error);
-      }
+      } catch (const Error& e) { EXPECT_EQ(e.what(), serial_error); }
       par.skip_bad_rows = true;
       const ImportResult r = import_csv_text(csv, "r.csv", par);
       EXPECT_EQ(r.rows_skipped, ref.rows_skipped);

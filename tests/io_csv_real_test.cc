@@ -18,7 +18,8 @@ std::filesystem::path members_csv() {
     auto d = test::make_temp_dir("airline");
     const auto zip = test::shared_dir() / "data/real/airline-loyalty-program/Airline+Loyalty+Program.zip";
     std::string out;
-    const int rc = test::run_command("unzip -q -o '" + zip.string() + "' -x '__MACOSX/*' -d '" + d.string() + "'", &out);
+    const int rc =
+        test::run_command("unzip -q -o '" + zip.string() + "' -x '__MACOSX/*' -d '" + d.string() + "'", &out);
     EXPECT_EQ(rc, 0) << out;
     return d;
   }();

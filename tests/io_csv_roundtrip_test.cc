@@ -5,9 +5,9 @@
 #include <gtest/gtest.h>
 
 #include "engine/base/error.h"
-#include "io/file/atomic_file.h"
 #include "io/csv/csv_import.h"
 #include "io/csv/csv_writer.h"
+#include "io/file/atomic_file.h"
 #include "io/gen/rs1_generator.h"
 #include "io/snapshot/snapshot.h"
 #include "tests/io_snapshot_fixtures.h"
@@ -31,7 +31,8 @@ ImportSchema schema_of(const Population& p) {
   s.as_of = p.as_of();
   for (const auto& c : p.columns()) {
     const DataType t = c.type();
-    s.columns.push_back(ColumnSpec{c.name(), t, "", t == DataType::Category ? c.dictionary() : std::vector<std::string>{}, "", false});
+    s.columns.push_back(
+        ColumnSpec{c.name(), t, "", t == DataType::Category ? c.dictionary() : std::vector<std::string>{}, "", false});
   }
   return s;
 }
@@ -84,9 +85,10 @@ TEST(ImportCommand, WritesSnapshotAndReports) {
   const auto dir = test::make_temp_dir("cli-import");
   write_csv(pop, dir / "m.csv");
   std::string out;
-  const int rc = test::run_command(nudge_cmd("import " + shell_quote(dir / "m.csv") + " -o " + shell_quote(dir / "m.snap") +
-                                             " --schema " + shell_quote(test::source_dir() / "data/schemas/rs1.toml")),
-                                   &out);
+  const int rc =
+      test::run_command(nudge_cmd("import " + shell_quote(dir / "m.csv") + " -o " + shell_quote(dir / "m.snap") +
+                                  " --schema " + shell_quote(test::source_dir() / "data/schemas/rs1.toml")),
+                        &out);
   ASSERT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("imported 3000 rows x 24 columns"), std::string::npos) << out;
   EXPECT_NE(out.find("as_of 2026-11-01 (from schema)"), std::string::npos) << out;
@@ -101,8 +103,8 @@ TEST(ImportCommand, PrintedSchemaFedBackGivesTheSameSnapshot) {
     f.commit();
   }
   std::string toml;
-  ASSERT_EQ(test::run_command(nudge_cmd("import " + shell_quote(dir / "a.csv") + " --print-schema --as-of 2026-01-01 > " +
-                                        shell_quote(dir / "a.toml")),
+  ASSERT_EQ(test::run_command(nudge_cmd("import " + shell_quote(dir / "a.csv") +
+                                        " --print-schema --as-of 2026-01-01 > " + shell_quote(dir / "a.toml")),
                               &toml),
             0)
       << toml;
@@ -131,8 +133,11 @@ TEST(ImportCommand, BadInputExitsOneAndLeavesNoFile) {
     f.commit();
   }
   std::string out;
-  EXPECT_EQ(test::run_command(nudge_cmd("import " + shell_quote(dir / "b.csv") + " -o " + shell_quote(dir / "b.snap")), &out), 1);
-  EXPECT_NE(out.find("b.csv:4: duplicate customer id 1 in column 'customer_id' (first on line 2)"), std::string::npos) << out;
+  EXPECT_EQ(
+      test::run_command(nudge_cmd("import " + shell_quote(dir / "b.csv") + " -o " + shell_quote(dir / "b.snap")), &out),
+      1);
+  EXPECT_NE(out.find("b.csv:4: duplicate customer id 1 in column 'customer_id' (first on line 2)"), std::string::npos)
+      << out;
   EXPECT_TRUE(dir_is_only(dir, 1)) << "the failed import left a file behind";
 }
 
@@ -148,8 +153,8 @@ TEST(ImportCommand, SkipBadRowsReportsCountAndReasons) {
     f.write("[[column]]\nname = \"n\"\ntype = \"int32\"\n");
     f.commit();
   }
-  const std::string base = "import " + shell_quote(dir / "s.csv") + " -o " + shell_quote(dir / "s.snap") + " --schema " +
-                           shell_quote(dir / "s.toml");
+  const std::string base = "import " + shell_quote(dir / "s.csv") + " -o " + shell_quote(dir / "s.snap") +
+                           " --schema " + shell_quote(dir / "s.toml");
   std::string out;
   EXPECT_EQ(test::run_command(nudge_cmd(base + " --skip-bad-rows --max-errors 1"), &out), 1) << out;
   EXPECT_NE(out.find("2 bad rows, more than the 1 allowed"), std::string::npos) << out;

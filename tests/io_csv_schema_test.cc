@@ -30,9 +30,7 @@ std::string schema_error(const std::string& toml) {
 std::string import_error(const std::string& csv, const ImportOptions& o) {
   try {
     import_csv_text(csv, "t.csv", o);
-  } catch (const Error& e) {
-    return e.what();
-  }
+  } catch (const Error& e) { return e.what(); }
   return "";
 }
 
@@ -57,7 +55,8 @@ format = "%Y%m%d"
 [[column]]
 name = "Postal Code"
 skip = true
-)", "s.toml");
+)",
+                                             "s.toml");
   EXPECT_EQ(s.as_of, days_from_civil(2026, 11, 1));
   EXPECT_EQ(s.id_column, std::optional<std::string>("customer_id"));
   ASSERT_EQ(s.columns.size(), 4u);
@@ -69,12 +68,14 @@ skip = true
 }
 
 TEST(ImportSchema, RejectsMistakesWithLine) {
-  EXPECT_EQ(schema_error("[[column]]\nname = 'a'\ntype = 'integer'\n"),
-            "s.toml:3: [[column]] #1: unknown type 'integer' (bool, int32, int64, uint64, float32, float64, category, date)");
+  EXPECT_EQ(
+      schema_error("[[column]]\nname = 'a'\ntype = 'integer'\n"),
+      "s.toml:3: [[column]] #1: unknown type 'integer' (bool, int32, int64, uint64, float32, float64, category, date)");
   EXPECT_EQ(schema_error("[[column]]\nname = 'a'\ntype = 'int32'\nrenmae = 'b'\n"),
             "s.toml:4: [[column]] #1: unknown key 'renmae' (name, type, rename, categories, format, skip)");
-  EXPECT_EQ(schema_error("[[column]]\nname = 'a'\ntype = 'date'\nformat = '%d.%m.%y'\n"),
-            "s.toml:4: [[column]] #1: date format '%d.%m.%y' is not supported (use %Y, %m, %d once each, e.g. \"%Y-%m-%d\")");
+  EXPECT_EQ(
+      schema_error("[[column]]\nname = 'a'\ntype = 'date'\nformat = '%d.%m.%y'\n"),
+      "s.toml:4: [[column]] #1: date format '%d.%m.%y' is not supported (use %Y, %m, %d once each, e.g. \"%Y-%m-%d\")");
   EXPECT_EQ(schema_error("[[column]]\nname = 'a'\ntype = 'int32'\ncategories = ['x']\n"),
             "s.toml:1: [[column]] #1: column 'a' lists categories but is of type int32");
   EXPECT_EQ(schema_error("[[column]]\nname = 'a'\ntype = 'category'\ncategories = ['x', 'x']\n"),
@@ -104,7 +105,8 @@ type = "date"
 name = "junk"
 skip = true
 )");
-  const auto r = import_csv_text("Loyalty Card,d1,junk,d2\nAurora,20240229,zz,1970-01-02\nStar,19691231,,\n", "t.csv", o);
+  const auto r =
+      import_csv_text("Loyalty Card,d1,junk,d2\nAurora,20240229,zz,1970-01-02\nStar,19691231,,\n", "t.csv", o);
   const Population& p = r.population;
   ASSERT_EQ(p.num_columns(), 3u);
   EXPECT_FALSE(p.find("junk").has_value());
@@ -129,12 +131,15 @@ TEST(ImportSchema, SchemaColumnMissingFromHeaderIsAnError) {
             "t.csv: the schema's column 'teir' is not in the header (did you mean 'tier'?)");
   EXPECT_EQ(import_error("id,x\n1,-2\n", with_schema("id_column = 'x'\n")),
             "t.csv: the id column 'x' must be uint64, it is int32");
-  EXPECT_EQ(import_error("id,x\n1,2\n", with_schema("id_column = 'cust'\n")), "t.csv: the id column 'cust' is not in the file");
+  EXPECT_EQ(import_error("id,x\n1,2\n", with_schema("id_column = 'cust'\n")),
+            "t.csv: the id column 'cust' is not in the file");
 }
 
 TEST(ImportSchema, NamedIdColumnIsCheckedForDuplicates) {
-  const auto o = with_schema("id_column = 'member'\n[[column]]\nname='Loyalty Number'\ntype='uint64'\nrename='member'\n");
-  EXPECT_EQ(import_error("Loyalty Number\n5\n5\n", o), "t.csv:3: duplicate customer id 5 in column 'member' (first on line 2)");
+  const auto o =
+      with_schema("id_column = 'member'\n[[column]]\nname='Loyalty Number'\ntype='uint64'\nrename='member'\n");
+  EXPECT_EQ(import_error("Loyalty Number\n5\n5\n", o),
+            "t.csv:3: duplicate customer id 5 in column 'member' (first on line 2)");
   const auto r = import_csv_text("Loyalty Number\n5\n6\n", "t.csv", o);
   EXPECT_EQ(r.population.column(*r.population.id_column()).name(), "member");
 }

@@ -22,9 +22,9 @@ namespace {
 std::array<double, 10> trigger_shares(const Population& p) {
   auto i32 = [&](const char* n) { return p.column(n).values<int32_t>(); };
   auto f32 = [&](const char* n) { return p.column(n).values<float>(); };
-  const int32_t *tier = i32("tier"), *f3 = i32("flights_3m"), *fp = i32("flights_prev_3m"),
-                *f12 = i32("flights_12m"), *dslf = i32("days_since_last_flight"), *dtb = i32("days_to_birthday"),
-                *compl12 = i32("complaints_12m"), *opens = i32("opens_90d");
+  const int32_t *tier = i32("tier"), *f3 = i32("flights_3m"), *fp = i32("flights_prev_3m"), *f12 = i32("flights_12m"),
+                *dslf = i32("days_since_last_flight"), *dtb = i32("days_to_birthday"), *compl12 = i32("complaints_12m"),
+                *opens = i32("opens_90d");
   const float *ptnt = f32("points_to_next_tier"), *clv = f32("clv"), *points = f32("points_balance"),
               *dist = f32("distance_12m"), *salary = f32("salary");
   const Column& sal = p.column("salary");
@@ -59,11 +59,30 @@ bool columns_equal(const Column& a, const Column& b) {
 
 TEST(Rs1Generator, HasTheRs1SchemaInOrder) {
   const Population p = generate_rs1(1000, 1);
-  const char* names[] = {"customer_id", "tier", "enroll_days", "clv", "salary", "flights_3m", "flights_prev_3m",
-                         "flights_12m", "distance_12m", "points_balance", "points_to_next_tier",
-                         "days_since_last_flight", "days_to_birthday", "email_opt_in", "sms_opt_in", "phone_opt_in",
-                         "mail_opt_in", "pressure_used", "contacts_30d", "days_since_last_contact",
-                         "days_since_calamity", "opens_90d", "clicks_90d", "complaints_12m"};
+  const char* names[] = {"customer_id",
+                         "tier",
+                         "enroll_days",
+                         "clv",
+                         "salary",
+                         "flights_3m",
+                         "flights_prev_3m",
+                         "flights_12m",
+                         "distance_12m",
+                         "points_balance",
+                         "points_to_next_tier",
+                         "days_since_last_flight",
+                         "days_to_birthday",
+                         "email_opt_in",
+                         "sms_opt_in",
+                         "phone_opt_in",
+                         "mail_opt_in",
+                         "pressure_used",
+                         "contacts_30d",
+                         "days_since_last_contact",
+                         "days_since_calamity",
+                         "opens_90d",
+                         "clicks_90d",
+                         "complaints_12m"};
   ASSERT_EQ(p.num_columns(), std::size(names));
   for (std::size_t i = 0; i < p.num_columns(); ++i) EXPECT_EQ(p.column(i).name(), names[i]);
   EXPECT_EQ(p.column("customer_id").type(), DataType::UInt64);
@@ -74,9 +93,7 @@ TEST(Rs1Generator, HasTheRs1SchemaInOrder) {
   EXPECT_EQ(p.id_column(), 0u);
   EXPECT_EQ(p.as_of(), days_from_civil(2026, 11, 1));
   EXPECT_EQ(generate_rs1(10, 1, 12345).as_of(), 12345);
-  for (const Column& c : p.columns()) {
-    EXPECT_EQ(c.has_validity(), c.name() == "salary") << c.name();
-  }
+  for (const Column& c : p.columns()) { EXPECT_EQ(c.has_validity(), c.name() == "salary") << c.name(); }
 }
 
 TEST(Rs1Generator, IsDeterministicWhateverTheThreadCount) {
@@ -166,16 +183,12 @@ TEST(Rs1Generator, ValuesStayInTheirDomainsWithAtMostTwoDecimals) {
     ASSERT_LE(c30[i], 4);
     ASSERT_EQ(ptnt[i] == 0, tier[i] == 0);  // 0 exactly at Star
     ASSERT_LE(clicks[i], opens[i]);
-    if (!email[i]) {
-      ASSERT_EQ(opens[i], 0);
-    }
+    if (!email[i]) { ASSERT_EQ(opens[i], 0); }
     nulls += p.column("salary").is_null(i);
     zero_pressure += pressure[i] == 0;
     recent_calamity += dsc[i] < 7;
     older_calamity += dsc[i] >= 7 && dsc[i] <= 365;
-    if (dsc[i] > 365) {
-      ASSERT_EQ(dsc[i], 9999);
-    }
+    if (dsc[i] > 365) { ASSERT_EQ(dsc[i], 9999); }
   }
   auto near = [n](std::size_t count, double share, double tol) {
     return std::fabs(static_cast<double>(count) / n - share) <= tol;

@@ -83,9 +83,8 @@ TEST(InspectCli, BadFilesExitOneWithTheReasonOnStderr) {
     f.write("customer_id,tier\n1,Star\n");
     f.commit();
   }
-  EXPECT_EQ(test::run_command("(" + test::cli_path().string() + " inspect " + (dir / "m.csv").string() +
-                                  " 2>/dev/null)",
-                              &out),
+  EXPECT_EQ(test::run_command(
+                "(" + test::cli_path().string() + " inspect " + (dir / "m.csv").string() + " 2>/dev/null)", &out),
             1);
   EXPECT_EQ(out, "");  // the message went to stderr, nothing to stdout
   EXPECT_EQ(nudge_cli("inspect " + (dir / "m.csv").string(), &out), 1);

@@ -38,9 +38,7 @@ std::optional<Error> open_error(const std::filesystem::path& p, bool verify_data
     o.verify_data = verify_data;
     open_snapshot(p, o);
     return std::nullopt;
-  } catch (const Error& e) {
-    return e;
-  }
+  } catch (const Error& e) { return e; }
 }
 
 void expect_invalid(const std::filesystem::path& p, const std::string& fragment) {
@@ -196,8 +194,8 @@ TEST_F(SnapshotCorruption, SampledTruncationsAndFlipsOfALargeSnapshotAreErrorsNo
   for (int i = 0; i < 300; ++i) {
     std::string bad = bytes;
     // Half the flips in the header and manifest, half anywhere.
-    const std::size_t pos = i % 2 ? rng() % bytes.size()
-                                  : (i % 4 == 0 ? rng() % 64 : data_end + rng() % (bytes.size() - data_end));
+    const std::size_t pos =
+        i % 2 ? rng() % bytes.size() : (i % 4 == 0 ? rng() % 64 : data_end + rng() % (bytes.size() - data_end));
     bad[pos] = static_cast<char>(bad[pos] ^ (1 << (rng() % 8)));
     write_bytes(p, bad);
     const auto e = open_error(p, /*verify_data=*/true);
@@ -291,19 +289,30 @@ TEST_F(SnapshotCorruption, ManifestsThatLieAboutTheDataAreRejected) {
   lie([](ManifestEdit& e) { col(e, "i32").type = 42; }, "column 'i32' has unknown type code 42");
   lie([](ManifestEdit& e) { col(e, "i32").type = static_cast<uint8_t>(fb::ColumnType::Int64); },
       "column 'i32' values holds 512 bytes, rows and type need 1024");
-  lie([](ManifestEdit& e) { auto& v = col(e, "i64").values; v = fb::BufferRef(v.offset() + 8, v.bytes(), v.xxh3()); },
+  lie(
+      [](ManifestEdit& e) {
+        auto& v = col(e, "i64").values;
+        v = fb::BufferRef(v.offset() + 8, v.bytes(), v.xxh3());
+      },
       "column 'i64' values lies outside the data area or is misaligned");
-  lie([](ManifestEdit& e) { auto& v = col(e, "i64").values; v = fb::BufferRef(1u << 30, v.bytes(), v.xxh3()); },
+  lie(
+      [](ManifestEdit& e) {
+        auto& v = col(e, "i64").values;
+        v = fb::BufferRef(1u << 30, v.bytes(), v.xxh3());
+      },
       "column 'i64' values lies outside the data area");
-  lie([](ManifestEdit& e) { auto& v = col(e, "i64").values; v = fb::BufferRef(0, v.bytes(), v.xxh3()); },
+  lie(
+      [](ManifestEdit& e) {
+        auto& v = col(e, "i64").values;
+        v = fb::BufferRef(0, v.bytes(), v.xxh3());
+      },
       "column 'i64' values lies outside the data area");
   lie([](ManifestEdit& e) { col(e, "f32").null_count = 66; }, "column 'f32' claims 66 NULLs in 65 rows");
   lie([](ManifestEdit& e) { col(e, "f32").null_count += 1; }, "column 'f32': validity bitmap marks");
   lie([](ManifestEdit& e) { col(e, "f32").validity.reset(); }, "column 'f32' has NULLs but no validity bitmap");
   lie([](ManifestEdit& e) { col(e, "i32").validity = col(e, "f32").validity; },
       "column 'i32' has a validity bitmap but no NULLs");
-  lie([](ManifestEdit& e) { col(e, "tier").dictionary->pop_back(); },
-      "outside its dictionary of 3");
+  lie([](ManifestEdit& e) { col(e, "tier").dictionary->pop_back(); }, "outside its dictionary of 3");
   lie([](ManifestEdit& e) { col(e, "tier").dictionary.reset(); }, "column 'tier' is a category without a dictionary");
   lie([](ManifestEdit& e) { col(e, "i32").dictionary = std::vector<std::string>{"a"}; },
       "column 'i32' is not a category but has a dictionary");

@@ -27,17 +27,24 @@ inline Population make_every_type_population(std::size_t rows, uint64_t seed) {
       f64("f64", DataType::Float64, rows), tier("tier", DataType::Category, rows), day("day", DataType::Date, rows),
       v0("visits@0", DataType::Int32, rows), v1("visits@1", DataType::Int32, rows);
   tier.set_dictionary({"Star", "Nova, \"the\" middle", "", "Aurora\nborealis"});
-  const float f32_special[] = {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity(),
-                               -std::numeric_limits<float>::infinity(), -0.0f, 1e-45f, 5000.0f, 15.5f};
+  const float f32_special[] = {std::numeric_limits<float>::quiet_NaN(),
+                               std::numeric_limits<float>::infinity(),
+                               -std::numeric_limits<float>::infinity(),
+                               -0.0f,
+                               1e-45f,
+                               5000.0f,
+                               15.5f};
   const int32_t i32_special[] = {std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max(), 0, -1};
   for (std::size_t i = 0; i < rows; ++i) {
     id.mutable_values<uint64_t>()[i] = 6'000'000'000ULL + rng() % 1'000'000'000ULL;
     flag.mutable_values<uint8_t>()[i] = rng() & 1;
     i32.mutable_values<int32_t>()[i] = i % 5 == 0 ? i32_special[(i / 5) % 4] : static_cast<int32_t>(rng());
     i64.mutable_values<int64_t>()[i] = static_cast<int64_t>(rng());
-    f32.mutable_values<float>()[i] =
-        i % 3 == 0 ? f32_special[(i / 3) % 7] : static_cast<float>(static_cast<int64_t>(rng() % 2000001) - 1000000) / 100;
-    f64.mutable_values<double>()[i] = std::ldexp(static_cast<double>(rng() % 1000000), static_cast<int>(rng() % 80) - 40);
+    f32.mutable_values<float>()[i] = i % 3 == 0
+                                         ? f32_special[(i / 3) % 7]
+                                         : static_cast<float>(static_cast<int64_t>(rng() % 2000001) - 1000000) / 100;
+    f64.mutable_values<double>()[i] =
+        std::ldexp(static_cast<double>(rng() % 1000000), static_cast<int>(rng() % 80) - 40);
     tier.mutable_values<int32_t>()[i] = static_cast<int32_t>(rng() % 4);
     day.mutable_values<int32_t>()[i] = static_cast<int32_t>(rng() % 40000) - 5000;
     v0.mutable_values<int32_t>()[i] = static_cast<int32_t>(rng() % 10);

@@ -124,7 +124,7 @@ TEST(Snapshot, WritesCanonicalZerosForNullSlotsAndPadding) {
   EXPECT_EQ(x.values<double>()[3], 0.0);
   EXPECT_EQ(x.values<double>()[4], 5.5);
   EXPECT_EQ(x.values<double>()[69], 70.5);
-  EXPECT_EQ(x.values<double>()[70], 0.0);          // padding row
+  EXPECT_EQ(x.values<double>()[70], 0.0);         // padding row
   EXPECT_EQ(x.validity()[1] >> (rows % 64), 0u);  // padding bits
 }
 

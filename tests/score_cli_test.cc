@@ -54,7 +54,10 @@ TEST(ScoreCli, WritesEveryMembersScoreAndTopNEqualToLibrary) {
 
   std::string out;
   ASSERT_EQ(test::run_command(test::cli_path().string() + " score " + (dir / "pop.snap").string() + " --model " +
-                                  model_path.string() + " -o " + (dir / "all.csv").string(), &out), 0) << out;
+                                  model_path.string() + " -o " + (dir / "all.csv").string(),
+                              &out),
+            0)
+      << out;
   auto all = read_scores_csv(dir / "all.csv");
   ASSERT_EQ(all.size(), pop.rows());
   for (std::size_t r = 0; r < pop.rows(); ++r) {
@@ -63,16 +66,17 @@ TEST(ScoreCli, WritesEveryMembersScoreAndTopNEqualToLibrary) {
   }
 
   ASSERT_EQ(test::run_command(test::cli_path().string() + " --threads 2 score " + (dir / "pop.snap").string() +
-                                  " --model " + model_path.string() + " --top 25 -o " + (dir / "top.csv").string(), &out), 0) << out;
+                                  " --model " + model_path.string() + " --top 25 -o " + (dir / "top.csv").string(),
+                              &out),
+            0)
+      << out;
   auto top = read_scores_csv(dir / "top.csv");
   auto rows = top_scores(want, ids, 25);
   ASSERT_EQ(top.size(), 25u);
   for (std::size_t i = 0; i < 25; ++i) {
     EXPECT_EQ(top[i].first, ids[rows[i]]);
     EXPECT_EQ(top[i].second, want[rows[i]]);
-    if (i) {
-      EXPECT_GE(top[i - 1].second, top[i].second);
-    }
+    if (i) { EXPECT_GE(top[i - 1].second, top[i].second); }
   }
 }
 
@@ -82,7 +86,8 @@ TEST(ScoreCli, MissingFeatureExitsWithStatusOneAndNamesIt) {
   std::string out;
   const int rc = test::run_command(test::cli_path().string() + " score " + (dir / "pop.snap").string() + " --model " +
                                        (test::source_dir() / "tests/data/xgboost/missing_feature.json").string() +
-                                       " -o " + (dir / "x.csv").string(), &out);
+                                       " -o " + (dir / "x.csv").string(),
+                                   &out);
   EXPECT_EQ(rc, 1) << out;
   EXPECT_NE(out.find("'loyalty_score'"), std::string::npos) << out;
   EXPECT_FALSE(std::filesystem::exists(dir / "x.csv"));

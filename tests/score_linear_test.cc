@@ -47,7 +47,9 @@ Population churn_population(std::size_t n, uint64_t seed, bool with_null_salary 
   return p;
 }
 
-std::unique_ptr<Model> model_from(std::string_view text) { return make_linear_model(parse_linear_model(text, "m.toml")); }
+std::unique_ptr<Model> model_from(std::string_view text) {
+  return make_linear_model(parse_linear_model(text, "m.toml"));
+}
 
 std::string error_of(const std::function<void()>& f) {
   try {
@@ -74,7 +76,10 @@ TEST(LinearModel, Rs1ChurnModelEqualsWorkloadFormulaInDouble) {
     // WORKLOAD.md, "Churn score", written out independently of the model file.
     double z = -1.2 - 0.35 * v("flights_3m", r) + 0.20 * v("flights_prev_3m", r) +
                0.004 * v("days_since_last_flight", r) + 0.45 * v("complaints_12m", r) - 0.05 * v("clicks_90d", r) -
-               0.0002 * v("enroll_days", r) + (tier[r] == 0 ? -0.6 : tier[r] == 1 ? -0.3 : 0.0);
+               0.0002 * v("enroll_days", r) +
+               (tier[r] == 0   ? -0.6
+                : tier[r] == 1 ? -0.3
+                               : 0.0);
     double want = 1.0 / (1.0 + std::exp(-z));
     ASSERT_NEAR(all[r], want, 1e-12) << "row " << r;
     ASSERT_EQ(all[r], bound->reference_score(r)) << "row " << r;
@@ -146,7 +151,8 @@ weights = { Aurora = 0.7, Star = -0.2 }
     bound->score_range(p.rows() - n, p.rows(), range.data());
     for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(range[i], bound->reference_score(p.rows() - n + i)) << "n=" << n;
   }
-  EXPECT_EQ(bound->columns_read(), (std::vector<std::size_t>{*p.find("salary"), *p.find("enroll_days"), *p.find("tier")}));
+  EXPECT_EQ(bound->columns_read(),
+            (std::vector<std::size_t>{*p.find("salary"), *p.find("enroll_days"), *p.find("tier")}));
 }
 
 TEST(LinearModel, BindNamesEveryMissingColumnAndEveryNullableTermWithoutReplacement) {
@@ -169,7 +175,8 @@ weights = { Gold = 1.0 }
   Population p = churn_population(100, 2, true);
   std::string msg = error_of([&] { model->bind(p); });
   EXPECT_NE(msg.find("m.toml:4:1: column 'flights_3n' is not in the population (did you mean 'flights_3m'?)"),
-            std::string::npos) << msg;
+            std::string::npos)
+      << msg;
   EXPECT_NE(msg.find("column 'nope' is not in the population"), std::string::npos) << msg;
   EXPECT_NE(msg.find("column 'salary' holds"), std::string::npos) << msg;
   EXPECT_NE(msg.find("and the term has no 'null_value'"), std::string::npos) << msg;
@@ -177,8 +184,9 @@ weights = { Gold = 1.0 }
 }
 
 TEST(LinearModel, BindRejectsColumnsOfTheWrongKind) {
-  auto model = model_from("link = \"identity\"\nintercept = 0\n[[numeric]]\ncolumn = \"tier\"\nweight = 1\n"
-                          "[[category]]\ncolumn = \"flights_3m\"\nweights = { a = 1 }\n");
+  auto model = model_from(
+      "link = \"identity\"\nintercept = 0\n[[numeric]]\ncolumn = \"tier\"\nweight = 1\n"
+      "[[category]]\ncolumn = \"flights_3m\"\nweights = { a = 1 }\n");
   Population p = churn_population(10, 2);
   std::string msg = error_of([&] { model->bind(p); });
   EXPECT_NE(msg.find("column 'tier' is category, not a number (use a [[category]] term)"), std::string::npos) << msg;
@@ -186,8 +194,9 @@ TEST(LinearModel, BindRejectsColumnsOfTheWrongKind) {
 }
 
 TEST(LinearModel, NullCategoryTakesNullWeight) {
-  auto model = model_from("link = \"identity\"\nintercept = 1\n[[category]]\ncolumn = \"tier\"\n"
-                          "weights = { Nova = 2.5 }\nnull_weight = -4\n");
+  auto model = model_from(
+      "link = \"identity\"\nintercept = 1\n[[category]]\ncolumn = \"tier\"\n"
+      "weights = { Nova = 2.5 }\nnull_weight = -4\n");
   Population p = churn_population(4, 2);
   auto& tier = p.mutable_column(*p.find("tier"));
   for (int r = 0; r < 4; ++r) tier.mutable_values<int32_t>()[r] = r % 3;
@@ -204,15 +213,25 @@ TEST(LinearModelFile, ReportsLineAndColumnOfEachFault) {
   EXPECT_EQ(error_of([] { model_from("link = \"identity\"\n"); }), "m.toml:1:1: the model lacks the key 'intercept'");
   EXPECT_EQ(error_of([] { model_from("link = \"identity\"\nintercept = \"x\"\n"); }),
             "m.toml:2:13: 'intercept' must be a number");
-  EXPECT_EQ(error_of([] { model_from("link = \"identity\"\nintercept = 0\n[[numeric]]\ncolumn = \"a\"\nwieght = 1\n"); }),
-            "m.toml:5:10: unknown key 'wieght' in a [[numeric]] term (allowed: column, weight, mean, std, null_value)");
-  EXPECT_EQ(error_of([] { model_from("link = \"identity\"\nintercept = 0\n[[numeric]]\ncolumn = \"a\"\nweight = 1\nstd = 0\nmean = 1\n"); }),
-            "m.toml:6:7: 'std' of 'a' must be > 0");
-  EXPECT_EQ(error_of([] { model_from("link = \"identity\"\nintercept = 0\n[[numeric]]\ncolumn = \"a\"\nweight = 1\nmean = 1\n"); }),
+  EXPECT_EQ(
+      error_of([] { model_from("link = \"identity\"\nintercept = 0\n[[numeric]]\ncolumn = \"a\"\nwieght = 1\n"); }),
+      "m.toml:5:10: unknown key 'wieght' in a [[numeric]] term (allowed: column, weight, mean, std, null_value)");
+  EXPECT_EQ(
+      error_of([] {
+        model_from("link = \"identity\"\nintercept = 0\n[[numeric]]\ncolumn = \"a\"\nweight = 1\nstd = 0\nmean = 1\n");
+      }),
+      "m.toml:6:7: 'std' of 'a' must be > 0");
+  EXPECT_EQ(error_of([] {
+              model_from("link = \"identity\"\nintercept = 0\n[[numeric]]\ncolumn = \"a\"\nweight = 1\nmean = 1\n");
+            }),
             "m.toml:3:1: term 'a' needs both 'mean' and 'std' to be standardised");
-  EXPECT_EQ(error_of([] { model_from("link = \"identity\"\nintercept = nan\n"); }), "m.toml:2:13: 'intercept' must be finite");
-  EXPECT_EQ(error_of([] { model_from("link = \"identity\"\nintercept = 0\n[[numeric]]\ncolumn = \"a\"\nweight = 1\n"
-                                     "[[category]]\ncolumn = \"a\"\nweights = {}\n"); }),
+  EXPECT_EQ(error_of([] { model_from("link = \"identity\"\nintercept = nan\n"); }),
+            "m.toml:2:13: 'intercept' must be finite");
+  EXPECT_EQ(error_of([] {
+              model_from(
+                  "link = \"identity\"\nintercept = 0\n[[numeric]]\ncolumn = \"a\"\nweight = 1\n"
+                  "[[category]]\ncolumn = \"a\"\nweights = {}\n");
+            }),
             "m.toml:7:10: column 'a' appears in two terms");
   EXPECT_EQ(error_of([] { model_from("link = \"identity\"\nintercept = 0\nnumeric = 3\n"); }),
             "m.toml:3:11: 'numeric' must be written as [[numeric]] tables");
@@ -238,7 +257,10 @@ TEST(LinearModel, Rs1ChurnOnGeneratedPopulationEqualsWorkloadFormula) {
   for (std::size_t r = 0; r < p.rows(); ++r) {
     double z = -1.2 - 0.35 * v("flights_3m", r) + 0.20 * v("flights_prev_3m", r) +
                0.004 * v("days_since_last_flight", r) + 0.45 * v("complaints_12m", r) - 0.05 * v("clicks_90d", r) -
-               0.0002 * v("enroll_days", r) + (tier[r] == 0 ? -0.6 : tier[r] == 1 ? -0.3 : 0.0);
+               0.0002 * v("enroll_days", r) +
+               (tier[r] == 0   ? -0.6
+                : tier[r] == 1 ? -0.3
+                               : 0.0);
     ASSERT_NEAR(all[r], 1.0 / (1.0 + std::exp(-z)), 1e-12) << "row " << r;
   }
 }

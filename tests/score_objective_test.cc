@@ -49,7 +49,8 @@ TEST(Objective, RejectsLogisticBaseScoreOutsideOpenUnitInterval) {
       FAIL() << b;
     } catch (const Error& e) {
       EXPECT_NE(std::string(e.what()).find("m.json: base_score must be in (0, 1) for objective binary:logistic"),
-                std::string::npos) << e.what();
+                std::string::npos)
+          << e.what();
     }
   }
 }
@@ -60,13 +61,15 @@ TEST(Objective, RejectsMultiClassAndUnknownObjectivesSayingWhy) {
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::InvalidInput);
-    EXPECT_NE(std::string(e.what()).find("m.json: objective multi:softprob is a multi-class objective"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("m.json: objective multi:softprob is a multi-class objective"),
+              std::string::npos);
   }
   try {
     make_objective("rank:pairwise", 0.5f, "m.json");
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("objective 'rank:pairwise' is not supported (supported: binary:logistic"),
-              std::string::npos) << e.what();
+              std::string::npos)
+        << e.what();
   }
 }

@@ -10,9 +10,9 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "engine/base/simd.h"
 #include "engine/score/model.h"
 #include "engine/score/xgboost_model.h"
-#include "engine/base/simd.h"
 
 using namespace nudge;
 using namespace nudge::score;
@@ -56,14 +56,17 @@ std::string random_model_json(uint64_t seed, const char* objective, int trees) {
   nlohmann::json tree_list = nlohmann::json::array();
   for (int t = 0; t < trees; ++t) {
     const int max_depth = t == 0 ? 0 : 1 + int(rng() % 7);  // tree 0: a single leaf
-    tree_list.push_back(random_tree(rng, t == 7 ? 12 : max_depth, t == 7 ? 11 : 0));  // tree 7: deeper than kMaxCompleteDepth
+    tree_list.push_back(
+        random_tree(rng, t == 7 ? 12 : max_depth, t == 7 ? 11 : 0));  // tree 7: deeper than kMaxCompleteDepth
   }
-  learner["learner_model_param"] = {{"base_score", "3.5E-1"}, {"num_class", "0"}, {"num_feature", std::to_string(kFeatures)}};
+  learner["learner_model_param"] = {
+      {"base_score", "3.5E-1"}, {"num_class", "0"}, {"num_feature", std::to_string(kFeatures)}};
   learner["objective"] = {{"name", objective}};
   learner["gradient_booster"] = {{"name", "gbtree"},
-                                 {"model", {{"gbtree_model_param", {{"num_trees", std::to_string(trees)}}},
-                                            {"tree_info", std::vector<int>(trees, 0)},
-                                            {"trees", tree_list}}}};
+                                 {"model",
+                                  {{"gbtree_model_param", {{"num_trees", std::to_string(trees)}}},
+                                   {"tree_info", std::vector<int>(trees, 0)},
+                                   {"trees", tree_list}}}};
   model["learner"] = learner;
   model["version"] = {1, 7, 4};
   return model.dump();
@@ -78,14 +81,20 @@ Population adversarial_population(std::size_t n, uint64_t seed) {
   const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
   for (std::size_t r = 0; r < n; ++r) {
     const float special[] = {nan, inf, -inf, 0.0f, -0.0f, kThresholds[rng() % std::size(kThresholds)]};
-    f0.mutable_values<float>()[r] = rng() % 2 ? special[rng() % std::size(special)] : float(int(rng() % 400) - 200) / 8.0f;
+    f0.mutable_values<float>()[r] =
+        rng() % 2 ? special[rng() % std::size(special)] : float(int(rng() % 400) - 200) / 8.0f;
     const int32_t ints[] = {INT32_MIN, INT32_MAX, 0, -1, 1, 1000, -7, int32_t(rng() % 100) - 50};
     f1.mutable_values<int32_t>()[r] = ints[rng() % std::size(ints)];
-    const double dbl[] = {double(kThresholds[rng() % std::size(kThresholds)]), 1e300, -1e300, double(nan), 0.5000000001,
+    const double dbl[] = {double(kThresholds[rng() % std::size(kThresholds)]),
+                          1e300,
+                          -1e300,
+                          double(nan),
+                          0.5000000001,
                           double(int(rng() % 200) - 100) / 8.0};
     f2.mutable_values<double>()[r] = dbl[rng() % std::size(dbl)];
     f3.mutable_values<uint8_t>()[r] = uint8_t(rng() % 2);
-    f4.mutable_values<float>()[r] = rng() % 3 ? kThresholds[rng() % std::size(kThresholds)] : float(rng() % 1000) / 3.0f;
+    f4.mutable_values<float>()[r] =
+        rng() % 3 ? kThresholds[rng() % std::size(kThresholds)] : float(rng() % 1000) / 3.0f;
     if (rng() % 7 == 0) f0.set_null(r);
     if (rng() % 5 == 0) f1.set_null(r);
     if (rng() % 6 == 0) f2.set_null(r);
@@ -105,7 +114,8 @@ void expect_fast_equals_reference(const BoundModel& b, std::size_t rows, const c
       std::vector<double> got(n + 1, -42.0);
       b.score_range(rows - n, rows, got.data());
       for (std::size_t i = 0; i < n; ++i)
-        ASSERT_EQ(got[i], b.reference_score(rows - n + i)) << what << " isa " << simd::isa_name(isa) << " n " << n << " i " << i;
+        ASSERT_EQ(got[i], b.reference_score(rows - n + i))
+            << what << " isa " << simd::isa_name(isa) << " n " << n << " i " << i;
       EXPECT_EQ(got[n], -42.0) << "wrote past the end";
       std::vector<uint32_t> sel;
       for (uint32_t r = 0; r < rows && sel.size() < n; ++r)
@@ -116,7 +126,8 @@ void expect_fast_equals_reference(const BoundModel& b, std::size_t rows, const c
         ASSERT_EQ(s2[i], b.reference_score(sel[i])) << what << " isa " << simd::isa_name(isa) << " row " << sel[i];
     }
     auto all = score_all(b, rows);
-    for (std::size_t r = 0; r < rows; ++r) ASSERT_EQ(all[r], b.reference_score(r)) << what << " isa " << simd::isa_name(isa);
+    for (std::size_t r = 0; r < rows; ++r)
+      ASSERT_EQ(all[r], b.reference_score(r)) << what << " isa " << simd::isa_name(isa);
   }
 }
 
@@ -151,14 +162,18 @@ TEST(TreeKernel, MissingValuesFollowDefaultDirectionAndThresholdEqualGoesRight) 
     nlohmann::json m;
     m["learner"] = {{"learner_model_param", {{"base_score", "0"}, {"num_feature", "1"}}},
                     {"objective", {{"name", "reg:squarederror"}}},
-                    {"gradient_booster", {{"name", "gbtree"},
-                                          {"model", {{"gbtree_model_param", {{"num_trees", "1"}}},
-                                                     {"tree_info", {0}}, {"trees", {t}}}}}}};
+                    {"gradient_booster",
+                     {{"name", "gbtree"},
+                      {"model", {{"gbtree_model_param", {{"num_trees", "1"}}}, {"tree_info", {0}}, {"trees", {t}}}}}}};
     auto model = make_xgboost_model(m.dump(), "split.json");
     Population p(6, 0);
     Column f0("f0", DataType::Float32, 6);
-    const float v[] = {0.5f, std::nextafter(0.5f, 0.0f), std::numeric_limits<float>::quiet_NaN(),
-                       std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(), 0.0f};
+    const float v[] = {0.5f,
+                       std::nextafter(0.5f, 0.0f),
+                       std::numeric_limits<float>::quiet_NaN(),
+                       std::numeric_limits<float>::infinity(),
+                       -std::numeric_limits<float>::infinity(),
+                       0.0f};
     for (int i = 0; i < 6; ++i) f0.mutable_values<float>()[i] = v[i];
     f0.set_null(5);
     p.add_column(std::move(f0));

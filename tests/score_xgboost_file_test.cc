@@ -31,7 +31,8 @@ std::string load_error(const std::string& text, std::filesystem::path* where = n
     score::load_model(path);
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::InvalidInput) << e.what();
-    EXPECT_NE(std::string(e.what()).find(path.string()), std::string::npos) << "message must name the file: " << e.what();
+    EXPECT_NE(std::string(e.what()).find(path.string()), std::string::npos)
+        << "message must name the file: " << e.what();
     return e.what();
   }
   return "";
@@ -52,7 +53,8 @@ TEST(XgboostFile, UnmodifiedFileLoads) { EXPECT_EQ(load_error(one_tree().dump())
 TEST(XgboostFile, ChildIndexOutOfRange) {
   EXPECT_CONTAINS(mutated([](Json& j) { tree0(j)["left_children"][0] = 99; }),
                   ": tree 0 node 0: child index 99 is out of range (the tree has");
-  EXPECT_CONTAINS(mutated([](Json& j) { tree0(j)["right_children"][0] = 0; }), ": tree 0 node 0: child index 0 is out of range");
+  EXPECT_CONTAINS(mutated([](Json& j) { tree0(j)["right_children"][0] = 0; }),
+                  ": tree 0 node 0: child index 0 is out of range");
 }
 
 TEST(XgboostFile, CycleOrSharedChild) {
@@ -89,8 +91,9 @@ TEST(XgboostFile, MissingFields) {
 TEST(XgboostFile, WrongArrayLengths) {
   EXPECT_CONTAINS(mutated([](Json& j) { tree0(j)["default_left"].erase(0); }),
                   "trees[0]: default_left has 14 elements, but num_nodes is 15");
-  EXPECT_CONTAINS(mutated([](Json& j) { j["learner"]["gradient_booster"]["model"]["gbtree_model_param"]["num_trees"] = "2"; }),
-                  "trees: holds 1 trees, but num_trees is 2");
+  EXPECT_CONTAINS(
+      mutated([](Json& j) { j["learner"]["gradient_booster"]["model"]["gbtree_model_param"]["num_trees"] = "2"; }),
+      "trees: holds 1 trees, but num_trees is 2");
   EXPECT_CONTAINS(mutated([](Json& j) { j["learner"]["feature_names"].erase(0); }),
                   "learner.feature_names: has 5 names, but num_feature is 6");
 }
@@ -115,16 +118,19 @@ TEST(XgboostFile, FeatureIndexOutOfRange) {
 TEST(XgboostFile, UnsupportedModelsSaySo) {
   EXPECT_CONTAINS(mutated([](Json& j) { tree0(j)["split_type"][0] = 1; }),
                   "tree 0 node 0: categorical splits are not supported");
-  EXPECT_CONTAINS(mutated([](Json& j) { j["learner"]["feature_types"] = {"float", "c", "float", "float", "float", "float"}; }),
-                  "feature 1 is categorical; categorical features are not supported");
+  EXPECT_CONTAINS(
+      mutated([](Json& j) { j["learner"]["feature_types"] = {"float", "c", "float", "float", "float", "float"}; }),
+      "feature 1 is categorical; categorical features are not supported");
   EXPECT_CONTAINS(mutated([](Json& j) { j["learner"]["learner_model_param"]["num_class"] = "3"; }),
                   "num_class = 3: multi-class models are not supported");
   EXPECT_CONTAINS(mutated([](Json& j) { j["learner"]["gradient_booster"]["model"]["tree_info"][0] = 1; }),
                   "tree 0 belongs to output group 1: multi-class models are not supported");
   EXPECT_CONTAINS(mutated([](Json& j) { j["learner"]["gradient_booster"]["name"] = "dart"; }),
                   "booster 'dart' is not supported (only gbtree; dart and gblinear models are rejected)");
-  EXPECT_CONTAINS(mutated([](Json& j) { j["learner"]["gradient_booster"]["name"] = "gblinear"; }), "booster 'gblinear' is not supported");
-  EXPECT_CONTAINS(mutated([](Json& j) { j["learner"]["objective"]["name"] = "multi:softmax"; }), "is a multi-class objective");
+  EXPECT_CONTAINS(mutated([](Json& j) { j["learner"]["gradient_booster"]["name"] = "gblinear"; }),
+                  "booster 'gblinear' is not supported");
+  EXPECT_CONTAINS(mutated([](Json& j) { j["learner"]["objective"]["name"] = "multi:softmax"; }),
+                  "is a multi-class objective");
 }
 
 TEST(XgboostFile, SyntaxErrorsAndEmptyFiles) {

@@ -9,8 +9,8 @@
 #include <sstream>
 
 #include "engine/base/error.h"
-#include "engine/score/model.h"
 #include "engine/base/simd.h"
+#include "engine/score/model.h"
 #include "io/gen/rs1_generator.h"
 #include "tests/support/test_paths.h"
 
@@ -40,8 +40,9 @@ Population load_rows() {
   const std::size_t n = cells.size();
   Population p(n, 0);
   for (std::size_t c = 0; c < names.size(); ++c) {
-    const DataType t = names[c].rfind("n_", 0) == 0 ? DataType::Int32
-                       : names[c].rfind("b_", 0) == 0 ? DataType::Bool : DataType::Float32;
+    const DataType t = names[c].rfind("n_", 0) == 0   ? DataType::Int32
+                       : names[c].rfind("b_", 0) == 0 ? DataType::Bool
+                                                      : DataType::Float32;
     Column col(names[c], t, n);
     for (std::size_t r = 0; r < n; ++r) {
       const std::string& s = cells[r].at(c);
@@ -97,19 +98,20 @@ TEST_P(XgboostGolden, EqualsXgboostPredictionsOnEveryRowAndIsa) {
   for (uint32_t r = 1; r < pop.rows(); r += 3) rows.push_back(r);
   std::vector<double> sel(rows.size());
   bound->score_rows(rows.data(), rows.size(), sel.data());
-  for (std::size_t i = 0; i < rows.size(); ++i) ASSERT_NEAR(sel[i], want[rows[i]], 1e-6) << g.model << " row " << rows[i];
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    ASSERT_NEAR(sel[i], want[rows[i]], 1e-6) << g.model << " row " << rows[i];
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Models, XgboostGolden,
-    ::testing::Values(
-        Golden{"one_tree", "xgboost gbtree, 1 trees, binary:logistic, 6 features, max depth 3"},
-        Golden{"logistic_100x6", "xgboost gbtree, 100 trees, binary:logistic, 6 features, max depth 6"},
-        Golden{"reg_logistic", "xgboost gbtree, 20 trees, reg:logistic, 6 features, max depth 4"},
-        Golden{"logitraw", "xgboost gbtree, 20 trees, binary:logitraw, 6 features, max depth 4"},
-        Golden{"squarederror", "xgboost gbtree, 20 trees, reg:squarederror, 6 features, max depth 5"},
-        Golden{"squarederror_500", "xgboost gbtree, 500 trees, reg:squarederror, 6 features, max depth 2"},
-        Golden{"deep_12", "xgboost gbtree, 3 trees, reg:squarederror, 6 features, max depth 12"}),
+    ::testing::Values(Golden{"one_tree", "xgboost gbtree, 1 trees, binary:logistic, 6 features, max depth 3"},
+                      Golden{"logistic_100x6", "xgboost gbtree, 100 trees, binary:logistic, 6 features, max depth 6"},
+                      Golden{"reg_logistic", "xgboost gbtree, 20 trees, reg:logistic, 6 features, max depth 4"},
+                      Golden{"logitraw", "xgboost gbtree, 20 trees, binary:logitraw, 6 features, max depth 4"},
+                      Golden{"squarederror", "xgboost gbtree, 20 trees, reg:squarederror, 6 features, max depth 5"},
+                      Golden{"squarederror_500",
+                             "xgboost gbtree, 500 trees, reg:squarederror, 6 features, max depth 2"},
+                      Golden{"deep_12", "xgboost gbtree, 3 trees, reg:squarederror, 6 features, max depth 12"}),
     [](const auto& info) { return std::string(info.param.model); });
 
 TEST(XgboostModel, BindNamesTheFeatureThePopulationLacks) {

@@ -12,11 +12,11 @@
 #include "engine/base/error.h"
 #include "engine/store/series_calendar.h"
 #include "io/activity/activity_import.h"
-#include "tests/oracles/activity_reference.h"
+#include "io/activity/series_summary.h"
 #include "io/csv/csv_import.h"
 #include "io/csv/member_overlay.h"
-#include "io/activity/series_summary.h"
 #include "io/csv/whitespace_table.h"
+#include "tests/oracles/activity_reference.h"
 
 using namespace nudge;
 
@@ -36,7 +36,8 @@ ActivitySpec period_spec(std::size_t buckets) {
   s.year_column = "year";
   s.month_column = "month";
   s.buckets = buckets;
-  s.metrics = {{"flights", "", DataType::Int32}, {"km", "distance", DataType::Float32},
+  s.metrics = {{"flights", "", DataType::Int32},
+               {"km", "distance", DataType::Float32},
                {"km", "distance_cents", DataType::Int32, 2}};
   return s;
 }
@@ -51,9 +52,7 @@ std::vector<int32_t> ints(const Population& p, const std::string& series) {
 std::string message_of(const std::function<void()>& f) {
   try {
     f();
-  } catch (const Error& e) {
-    return e.what();
-  }
+  } catch (const Error& e) { return e.what(); }
   return "<no error>";
 }
 
@@ -89,15 +88,15 @@ TEST(ActivityImport, PeriodRowsSumPerMemberAndMonthWithExactCounts) {
   spec.unknown_members = UnknownMemberPolicy::Skip;
   const char* csv =
       "id,year,month,flights,km\n"
-      "10,2018,12,2,100.25\n"   // bucket 0
-      "10,2018,12,3,50.5\n"     // repeated key, different: summed
-      "10,2018,11,1,10\n"       // bucket 1
-      "20,2018,10,4,7\n"        // bucket 2
-      "20,2018,10,4,7\n"        // exact duplicate of the row above: summed under "sum"
-      "20,2018,9,9,9\n"         // before the window
-      "20,2019,1,9,9\n"         // after as_of
-      "99,2018,12,5,5\n"        // unknown member
-      "30,2018,11,,2\n";        // empty flights: 0, counted
+      "10,2018,12,2,100.25\n"  // bucket 0
+      "10,2018,12,3,50.5\n"    // repeated key, different: summed
+      "10,2018,11,1,10\n"      // bucket 1
+      "20,2018,10,4,7\n"       // bucket 2
+      "20,2018,10,4,7\n"       // exact duplicate of the row above: summed under "sum"
+      "20,2018,9,9,9\n"        // before the window
+      "20,2019,1,9,9\n"        // after as_of
+      "99,2018,12,5,5\n"       // unknown member
+      "30,2018,11,,2\n";       // empty flights: 0, counted
   ActivityImport a = import_activity_text(csv, "act.csv", spec, m);
   EXPECT_EQ(ints(m, "flights"), (std::vector<int32_t>{5, 0, 0, 1, 0, 0, 0, 8, 0}));
   const Column& d0 = m.column("distance@0");
@@ -125,11 +124,11 @@ TEST(ActivityImport, DropExactDuplicatesKeepsTheFirstOfEqualRowsOnly) {
   const char* csv =
       "id,year,month,flights,km,note\n"
       "10,2018,12,2,1,a\n"
-      "10,2018,12,2,1,a\n"   // exact: dropped
-      "10,2018,12,2,1,b\n"   // differs in an unused column: kept
-      "10,2018,12,2,1,a\n"   // exact again: dropped
+      "10,2018,12,2,1,a\n"  // exact: dropped
+      "10,2018,12,2,1,b\n"  // differs in an unused column: kept
+      "10,2018,12,2,1,a\n"  // exact again: dropped
       "20,2018,11,1,1,a\n"
-      "20,2018,11,1,1,\n";   // NULL vs 'a': kept
+      "20,2018,11,1,1,\n";  // NULL vs 'a': kept
   ActivityImport a = import_activity_text(csv, "act.csv", spec, m);
   EXPECT_EQ(ints(m, "flights"), (std::vector<int32_t>{4, 0, 0, 2}));
   EXPECT_EQ(a.report.repeated_rows, 4u);
@@ -149,11 +148,11 @@ TEST(ActivityImport, EventRowsFallIntoWeekBucketsEndingOnAsOf) {
   spec.metrics = {{"amount", "spend", DataType::Float32}};
   const char* csv =
       "customer,date,amount\n"
-      "1,20181231,1.5\n"   // week 0
-      "1,20181225,2\n"     // week 0 (as_of - 6)
-      "1,20181224,4\n"     // week 1
-      "2,20181217,8\n"     // week 1 (as_of - 14 is week 2: 12-17 is as_of - 14) -> before
-      "2,20190101,16\n";   // after as_of
+      "1,20181231,1.5\n"  // week 0
+      "1,20181225,2\n"    // week 0 (as_of - 6)
+      "1,20181224,4\n"    // week 1
+      "2,20181217,8\n"    // week 1 (as_of - 14 is week 2: 12-17 is as_of - 14) -> before
+      "2,20190101,16\n";  // after as_of
   ActivityImport a = import_activity_text(csv, "ev.csv", spec, m);
   EXPECT_EQ(m.column("spend@0").values<float>()[0], 3.5f);
   EXPECT_EQ(m.column("spend@1").values<float>()[0], 4.0f);
@@ -178,7 +177,9 @@ TEST(ActivityImport, DayAfterAsOfInTheSameMonthIsAfterAsOf) {
 TEST(ActivityImport, UnknownMemberUnderErrorPolicyNamesRowAndId) {
   Population m = make_members({10}, kDec31);
   ActivitySpec spec = period_spec(2);
-  EXPECT_EQ(message_of([&] { import_activity_text("id,year,month,flights,km\n10,2018,12,1,1\n77,2018,12,1,1\n", "a.csv", spec, m); }),
+  EXPECT_EQ(message_of([&] {
+              import_activity_text("id,year,month,flights,km\n10,2018,12,1,1\n77,2018,12,1,1\n", "a.csv", spec, m);
+            }),
             "a.csv: data row 2: member 77 (column 'id') is not in the members table (set unknown_members = "
             "\"skip\" to count and skip such rows)");
   EXPECT_EQ(m.series().size(), 0u);  // nothing added on failure
@@ -193,13 +194,16 @@ TEST(ActivityImport, BadMonthAndEmptyIdAndOverflowAreErrors) {
   }
   {
     Population m = make_members({10}, kDec31);
-    EXPECT_EQ(message_of([&] { import_activity_text("id,year,month,flights,km\n10,2018,12,1,1\n,2018,12,1,1\n", "a.csv", spec, m); }),
+    EXPECT_EQ(message_of([&] {
+                import_activity_text("id,year,month,flights,km\n10,2018,12,1,1\n,2018,12,1,1\n", "a.csv", spec, m);
+              }),
               "a.csv: data row 2: column 'id' is empty; every activity row needs a member id");
   }
   {
     Population m = make_members({10}, kDec31);
     EXPECT_EQ(message_of([&] {
-                import_activity_text("id,year,month,flights,km\n10,2018,12,2147483647,1\n10,2018,12,1,1\n", "a.csv", spec, m);
+                import_activity_text("id,year,month,flights,km\n10,2018,12,2147483647,1\n10,2018,12,1,1\n", "a.csv",
+                                     spec, m);
               }),
               "series 'flights': member 10, bucket 0: the sum of 'flights' is 2147483648, outside int32 (declare the "
               "metric float32)");
@@ -225,7 +229,8 @@ TEST(ActivityImport, MembersFromActivityAreTheDistinctIdsWithFirstActiveDay) {
   spec.date_format = "%Y%m%d";
   spec.buckets = 3;
   spec.metrics = {{"n", "", DataType::Int32}};
-  ImportResult t = import_csv_text("c,d,n\n5,20181103,1\n2,20181201,1\n5,20181002,1\n", "x", activity_table_options(spec, kDec31));
+  ImportResult t =
+      import_csv_text("c,d,n\n5,20181103,1\n2,20181201,1\n5,20181002,1\n", "x", activity_table_options(spec, kDec31));
   Population m = members_from_activity(t.population, spec, "x", kDec31);
   ASSERT_EQ(m.rows(), 2u);
   EXPECT_EQ(m.column("customer_id").values<uint64_t>()[0], 2u);
@@ -237,10 +242,11 @@ TEST(ActivityImport, MembersFromActivityAreTheDistinctIdsWithFirstActiveDay) {
 }
 
 TEST(WhitespaceTable, ConvertsCdnowLinesToCsv) {
-  EXPECT_EQ(whitespace_table_to_csv(" customer_id  date number_of_cds  dollar_value\r\n 00001 19970101  1   11.77\r\n\r\n"
-                                    " 00002 19970112  1   12.00",
-                                    "cd.txt"),
-            "customer_id,date,number_of_cds,dollar_value\n00001,19970101,1,11.77\n00002,19970112,1,12.00\n");
+  EXPECT_EQ(
+      whitespace_table_to_csv(" customer_id  date number_of_cds  dollar_value\r\n 00001 19970101  1   11.77\r\n\r\n"
+                              " 00002 19970112  1   12.00",
+                              "cd.txt"),
+      "customer_id,date,number_of_cds,dollar_value\n00001,19970101,1,11.77\n00002,19970112,1,12.00\n");
   EXPECT_EQ(message_of([] { whitespace_table_to_csv("a b\n1 2 3\n", "t.txt"); }),
             "t.txt:2:1: line has 3 fields, the header line has 2");
   EXPECT_EQ(message_of([] { whitespace_table_to_csv("a b\n1 x,y\n", "t.txt"); }),
@@ -265,9 +271,10 @@ TEST(ActivitySpecFile, ParsesAllKeysAndRejectsUnknownOnes) {
             "s.toml:2: unknown key 'bucket' (format, member_column, date_column, date_format, year_column, "
             "month_column, unit, buckets, unknown_members, repeated_rows, metric)");
   EXPECT_EQ(message_of([] {
-              parse_activity_spec("member_column = \"a\"\nyear_column = \"y\"\nmonth_column = \"m\"\nunit = \"week\"\n"
-                                  "buckets = 3\n[[metric]]\ncolumn = \"x\"\n",
-                                  "s.toml");
+              parse_activity_spec(
+                  "member_column = \"a\"\nyear_column = \"y\"\nmonth_column = \"m\"\nunit = \"week\"\n"
+                  "buckets = 3\n[[metric]]\ncolumn = \"x\"\n",
+                  "s.toml");
             }),
             "s.toml: period rows (year and month) can only fill monthly buckets, not unit 'week'");
 }
@@ -295,7 +302,7 @@ RandomCase random_case(std::mt19937_64& rng, std::size_t members, std::size_t ro
       continue;
     }
     const uint64_t id = members > 0 && rng() % 20 != 0 ? c.ids[rng() % members] : 5u + rng() % 3;  // 5..7 unknown
-    const int year = 2016 + static_cast<int>(rng() % 4);                                            // 2016..2019
+    const int year = 2016 + static_cast<int>(rng() % 4);                                           // 2016..2019
     const int month = 1 + static_cast<int>(rng() % 12);
     std::string flights;
     switch (rng() % 8) {
@@ -375,21 +382,23 @@ TEST(ActivityImport, DecimalsKeepAmountsAsExactWholeCents) {
   spec.date_column = "d";
   spec.buckets = 2;
   spec.metrics = {{"usd", "cents", DataType::Int32, 2}, {"usd", "spend", DataType::Float32}};
-  import_activity_text("c,d,usd\n1,2018-12-01,14.99\n1,2018-12-02,0.01\n1,2018-11-02,-3\n1,2018-11-03,\n", "x", spec, m);
+  import_activity_text("c,d,usd\n1,2018-12-01,14.99\n1,2018-12-02,0.01\n1,2018-11-02,-3\n1,2018-11-03,\n", "x", spec,
+                       m);
   EXPECT_EQ(m.column("cents@0").values<int32_t>()[0], 1500);
   EXPECT_EQ(m.column("cents@1").values<int32_t>()[0], -300);
   EXPECT_EQ(m.column("spend@0").values<float>()[0], 15.0f);
   Population m2 = make_members({1}, kDec31);
-  EXPECT_EQ(message_of([&] { import_activity_text("c,d,usd\n1,2018-12-01,1.5\n1,2018-12-01,14.995\n", "x", spec, m2); }),
-            "x: data row 2: column 'usd' holds 14.995000, which is not a whole number of 1/10^2 (the metric keeps 2 "
-            "decimals)");
+  EXPECT_EQ(
+      message_of([&] { import_activity_text("c,d,usd\n1,2018-12-01,1.5\n1,2018-12-01,14.995\n", "x", spec, m2); }),
+      "x: data row 2: column 'usd' holds 14.995000, which is not a whole number of 1/10^2 (the metric keeps 2 "
+      "decimals)");
 }
 
 TEST(SeriesSummary, ListsBucketsWithTheirDaysTotalsAndActiveMembers) {
   Population m = make_members({10, 20}, kDec31);
   ActivitySpec spec = period_spec(2);
-  import_activity_text("id,year,month,flights,km\n10,2018,12,2,1.25\n20,2018,12,3,0\n20,2018,11,0,2.5\n", "a.csv",
-                       spec, m);
+  import_activity_text("id,year,month,flights,km\n10,2018,12,2,1.25\n20,2018,12,3,0\n20,2018,11,0,2.5\n", "a.csv", spec,
+                       m);
   auto s = summarize_series(m);
   ASSERT_EQ(s.size(), 3u);
   EXPECT_EQ(format_series_summary(s[0]),

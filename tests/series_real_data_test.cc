@@ -18,10 +18,10 @@
 
 #include "engine/expr/program.h"
 #include "io/activity/activity_import.h"
-#include "tests/oracles/activity_reference.h"
 #include "io/csv/csv_import.h"
 #include "io/csv/import_schema.h"
 #include "io/csv/whitespace_table.h"
+#include "tests/oracles/activity_reference.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;
@@ -90,7 +90,8 @@ const Airline& airline() {
     x.dir = test::make_temp_dir("airline");
     const fs::path zip = test::shared_dir() / "data/real/airline-loyalty-program/Airline+Loyalty+Program.zip";
     std::string out;
-    EXPECT_EQ(test::run_command("unzip -q -o '" + zip.string() + "' -x '__MACOSX/*' -d '" + x.dir.string() + "'", &out), 0)
+    EXPECT_EQ(test::run_command("unzip -q -o '" + zip.string() + "' -x '__MACOSX/*' -d '" + x.dir.string() + "'", &out),
+              0)
         << out;
     return x;
   }();
@@ -213,7 +214,8 @@ TEST(AirlineRealData, CampaignAudiencesEqualAPlainCountOverTheCsvFiles) {
   const std::size_t call = plain.call, email = plain.email, winback = plain.winback;
 
   Population m = airline_members();
-  import_activity(airline().activity(), load_activity_spec(test::source_dir() / "data/schemas/airline_activity.toml"), m);
+  import_activity(airline().activity(), load_activity_spec(test::source_dir() / "data/schemas/airline_activity.toml"),
+                  m);
   const fs::path campaign = test::source_dir() / "data/campaigns/airline_defection.toml";
   EXPECT_EQ(audience(m, campaign_trigger(campaign, "defection_call")), call);
   EXPECT_EQ(audience(m, campaign_trigger(campaign, "defection_email")), email);
@@ -237,7 +239,9 @@ TEST(AirlineRealData, ActivityCommandReportsTheCountsAndWritesTheSeriesSnapshot)
   EXPECT_EQ(grep_line(log, "default (not in the data):"),
             "default (not in the data): email_opt_in = true (bool) for all 16737 members");
   std::string inspect;
-  ASSERT_EQ(test::run_command("'" + test::cli_path().string() + "' inspect '" + (out / "a.snap").string() + "'", &inspect), 0);
+  ASSERT_EQ(
+      test::run_command("'" + test::cli_path().string() + "' inspect '" + (out / "a.snap").string() + "'", &inspect),
+      0);
   EXPECT_NE(inspect.find("flights          month   24 buckets  2017-01-01 .. 2018-12-31  total "), std::string::npos)
       << inspect;
   EXPECT_NE(inspect.find("@23  2017-01-01 .. 2017-01-31"), std::string::npos);
@@ -277,19 +281,20 @@ TEST(CdnowRealData, DailyPurchasesRollIntoMonthsAndBuysLessAudienceEqualsAPlainC
   EXPECT_EQ(r.rows, 69659u);
   EXPECT_EQ(r.rows_used, 69659u);
   EXPECT_EQ(r.rows_before_window + r.rows_after_as_of, 0u);
-  EXPECT_EQ(audience(m, campaign_trigger(test::source_dir() / "data/campaigns/cdnow_buys_less.toml", "buys_less_email")),
-            buys_less);
+  EXPECT_EQ(
+      audience(m, campaign_trigger(test::source_dir() / "data/campaigns/cdnow_buys_less.toml", "buys_less_email")),
+      buys_less);
   EXPECT_EQ(buys_less, 793u);
 }
 
 TEST(AirlineRealData, RunScriptImportsAndSweepsWithTheTriggerAudienceInTheFunnel) {
   const fs::path out = test::make_temp_dir("run-airline");
   std::string log;
-  ASSERT_EQ(test::run_command("NUDGE='" + test::cli_path().string() + "' NUDGE_SHARED_DIR='" +
-                                  test::shared_dir().string() + "' '" +
-                                  (test::source_dir() / "tools/run-airline.sh").string() + "' '" + out.string() + "'",
-                              &log),
-            0)
+  ASSERT_EQ(
+      test::run_command("NUDGE='" + test::cli_path().string() + "' NUDGE_SHARED_DIR='" + test::shared_dir().string() +
+                            "' '" + (test::source_dir() / "tools/run-airline.sh").string() + "' '" + out.string() + "'",
+                        &log),
+      0)
       << log;
   const std::string import_log = read_text(out / "import.log"), sweep_log = read_text(out / "sweep.log");
   EXPECT_EQ(grep_line(import_log, "activity rows:"), "activity rows: 405624");
@@ -308,11 +313,11 @@ TEST(AirlineRealData, RunScriptImportsAndSweepsWithTheTriggerAudienceInTheFunnel
 TEST(CdnowRealData, RunScriptImportsTheLogAndSweepsTheBuysLessAudience) {
   const fs::path out = test::make_temp_dir("run-cdnow");
   std::string log;
-  ASSERT_EQ(test::run_command("NUDGE='" + test::cli_path().string() + "' NUDGE_SHARED_DIR='" +
-                                  test::shared_dir().string() + "' '" +
-                                  (test::source_dir() / "tools/run-cdnow.sh").string() + "' '" + out.string() + "'",
-                              &log),
-            0)
+  ASSERT_EQ(
+      test::run_command("NUDGE='" + test::cli_path().string() + "' NUDGE_SHARED_DIR='" + test::shared_dir().string() +
+                            "' '" + (test::source_dir() / "tools/run-cdnow.sh").string() + "' '" + out.string() + "'",
+                        &log),
+      0)
       << log;
   const std::string import_log = read_text(out / "import.log"), sweep_log = read_text(out / "sweep.log");
   EXPECT_EQ(grep_line(import_log, "members:").substr(0, 29), "members: 23570 distinct ids o");

@@ -12,13 +12,13 @@
 #include <random>
 
 #include "engine/base/error.h"
-#include "engine/expr/program.h"
 #include "engine/base/simd.h"
+#include "engine/expr/program.h"
 #include "tests/expr_test_util.h"
 
 using namespace nudge;
-using test::value_at;
 using test::rows_where;
+using test::value_at;
 
 namespace {
 
@@ -110,10 +110,10 @@ TEST(WindowAggregates, TrendIsTheExactLeastSquaresSlopeTowardsAsOf) {
 
 TEST(WindowAggregates, DefectionTriggerComposesWithTheRestOfTheLanguage) {
   Population p = hand_population();
-  EXPECT_EQ(rows_where(p, "sum(flights, last 3 months) < 0.5 * sum(flights, months 4 to 6 ago)"),
-            (test::Rows{2, 3}));
-  EXPECT_EQ(rows_where(p, "sum(flights, last 3 months) = 0 AND count(flights, last 6 months) > 0 "
-                          "AND last_active(flights, last 6 months) >= 3"),
+  EXPECT_EQ(rows_where(p, "sum(flights, last 3 months) < 0.5 * sum(flights, months 4 to 6 ago)"), (test::Rows{2, 3}));
+  EXPECT_EQ(rows_where(p,
+                       "sum(flights, last 3 months) = 0 AND count(flights, last 6 months) > 0 "
+                       "AND last_active(flights, last 6 months) >= 3"),
             (test::Rows{2}));
   EXPECT_EQ(rows_where(p, "last_active(flights, last 6 months) IS NULL OR trend(flights, last 3 months) > 0"),
             (test::Rows{0, 1, 3}));  // row 3: 0, 0, 1 rises
@@ -236,7 +236,8 @@ class WindowGen {
     if (f == "trend" && w.find(" 1 month") != std::string::npos) w = "last 2 months";
     if (f == "trend" && w.rfind("months", 0) == 0) {  // need >= 2 buckets
       const int a = 1 + pick(kBuckets - 1);
-      w = "months " + std::to_string(a) + " to " + std::to_string(a + 1 + pick(static_cast<int>(kBuckets) - a)) + " ago";
+      w = "months " + std::to_string(a) + " to " + std::to_string(a + 1 + pick(static_cast<int>(kBuckets) - a)) +
+          " ago";
     }
     return f + "(" + (pick(2) ? "flights" : "spend") + ", " + w + ")";
   }

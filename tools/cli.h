@@ -39,8 +39,8 @@ std::vector<Entry>& registry();
 
 // Global options parsed before any subcommand runs.
 struct GlobalOptions {
-  int threads = 0;             // 0 = all hardware threads
-  std::string simd = "best";   // scalar, sse4.2, avx2, avx512, best
+  int threads = 0;            // 0 = all hardware threads
+  std::string simd = "best";  // scalar, sse4.2, avx2, avx512, best
 };
 const GlobalOptions& global_options();
 

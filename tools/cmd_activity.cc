@@ -19,11 +19,11 @@
 
 #include "engine/base/error.h"
 #include "io/activity/activity_import.h"
+#include "io/activity/series_summary.h"
 #include "io/csv/csv_import.h"
 #include "io/csv/member_overlay.h"
-#include "io/activity/series_summary.h"
-#include "io/snapshot/snapshot.h"
 #include "io/csv/whitespace_table.h"
+#include "io/snapshot/snapshot.h"
 #include "tools/cli.h"
 
 namespace {
@@ -55,8 +55,8 @@ int run_activity(const ActivityArgs& a) {
     mo.as_of = as_of;
     mo.threads = threads;
     ImportResult m = import_csv(a.members, mo);
-    std::fprintf(stderr, "members: %zu rows x %zu columns from %s in %.3f s, as_of %s (from %s)\n",
-                 m.population.rows(), m.population.num_columns(), a.members.c_str(), seconds_since(t0),
+    std::fprintf(stderr, "members: %zu rows x %zu columns from %s in %.3f s, as_of %s (from %s)\n", m.population.rows(),
+                 m.population.num_columns(), a.members.c_str(), seconds_since(t0),
                  format_iso_date(m.population.as_of()).c_str(), std::string(as_of_source_name(m.as_of_source)).c_str());
     members = std::move(m.population);
     const auto t1 = std::chrono::steady_clock::now();
@@ -106,11 +106,11 @@ nudge::cli::Registrar reg("activity", [](CLI::App& app) {
   sub->add_option("--schema", a->schema, "Import schema of the members CSV (data/schemas/README.md)");
   sub->add_option("--activity", a->activity, "Activity file: CSV, or whitespace-separated per the activity schema")
       ->required();
-  sub->add_option("--activity-schema", a->activity_schema, "Activity schema (TOML; io/activity/activity_spec.h)")->required();
+  sub->add_option("--activity-schema", a->activity_schema, "Activity schema (TOML; io/activity/activity_spec.h)")
+      ->required();
   sub->add_option("--as-of", a->as_of, "The day the data describes, YYYY-MM-DD (overrides the members schema)");
   sub->add_option("--overlay", a->overlay, "CSV keyed by member id with columns the data lacks (consent, counts)");
-  sub->add_option("--default", a->defaults, "name=value: a column with one stated value for every member")
-      ->take_all();
+  sub->add_option("--default", a->defaults, "name=value: a column with one stated value for every member")->take_all();
   sub->add_option("-o,--output", a->output, "Snapshot file to write")->required();
   sub->footer("Example: tools/run-airline.sh (data/real-data.md)");
   return [a] { return run_activity(*a); };

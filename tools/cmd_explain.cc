@@ -4,11 +4,11 @@
 #include <memory>
 #include <string>
 
+#include "engine/base/error.h"
 #include "engine/decide/bound_campaign.h"
 #include "engine/decide/campaign_loader.h"
 #include "engine/decide/explain.h"
 #include "engine/decide/sweep.h"
-#include "engine/base/error.h"
 #include "io/snapshot/snapshot.h"
 #include "tools/cli.h"
 

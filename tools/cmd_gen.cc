@@ -42,7 +42,9 @@ int run_gen(const GenOptions& o) {
 nudge::cli::Registrar reg("gen", [](CLI::App& app) {
   auto* sub = app.add_subcommand("gen", "Generate a deterministic RS-1 population (snapshot or CSV)");
   auto o = std::make_shared<GenOptions>();
-  sub->add_option("--members,-n", o->members, "Number of members (rows)")->required()->check(CLI::Range(0ul, 1ul << 36));
+  sub->add_option("--members,-n", o->members, "Number of members (rows)")
+      ->required()
+      ->check(CLI::Range(0ul, 1ul << 36));
   sub->add_option("--seed", o->seed, "Random seed; the same seed and size give the same population")
       ->capture_default_str();
   sub->add_option("--as-of", o->as_of, "Date the population describes (YYYY-MM-DD)")->capture_default_str();

@@ -18,8 +18,8 @@
 
 #include "engine/base/error.h"
 #include "io/csv/csv_import.h"
-#include "tools/cli.h"
 #include "io/snapshot/snapshot.h"
+#include "tools/cli.h"
 
 namespace {
 
@@ -52,8 +52,8 @@ int run_import(const ImportArgs& a) {
   const double parse_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   write_snapshot(r.population, a.output);
   const double total_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::fprintf(stderr, "imported %zu rows x %zu columns from %s: %.1f MB in %.3f s (%.0f MB/s)\n",
-               r.population.rows(), r.population.num_columns(), a.input.c_str(), r.bytes / 1e6, parse_s,
+  std::fprintf(stderr, "imported %zu rows x %zu columns from %s: %.1f MB in %.3f s (%.0f MB/s)\n", r.population.rows(),
+               r.population.num_columns(), a.input.c_str(), r.bytes / 1e6, parse_s,
                parse_s > 0 ? r.bytes / 1e6 / parse_s : 0.0);
   std::fprintf(stderr, "as_of %s (from %s)\n", format_iso_date(r.population.as_of()).c_str(),
                std::string(as_of_source_name(r.as_of_source)).c_str());
@@ -71,8 +71,10 @@ nudge::cli::Registrar reg("import", [](CLI::App& app) {
   sub->add_option("input", a->input, "CSV file (header row, RFC 4180 quoting)")->required();
   sub->add_option("-o,--output", a->output, "Snapshot file to write");
   sub->add_option("--schema", a->schema, "Import schema (TOML; see data/schemas/README.md)");
-  sub->add_flag("--print-schema", a->print_schema, "Print the schema the import would use (inferred where not given) and stop");
-  sub->add_option("--as-of", a->as_of, "The day the data describes, YYYY-MM-DD (default: the schema's, else today UTC)");
+  sub->add_flag("--print-schema", a->print_schema,
+                "Print the schema the import would use (inferred where not given) and stop");
+  sub->add_option("--as-of", a->as_of,
+                  "The day the data describes, YYYY-MM-DD (default: the schema's, else today UTC)");
   sub->add_flag("--skip-bad-rows", a->skip_bad_rows, "Leave out bad rows instead of failing; report how many and why");
   sub->add_option("--max-errors", a->max_errors, "With --skip-bad-rows: fail when more than N rows are bad");
   return [a] { return run_import(*a); };

@@ -7,8 +7,8 @@
 #include <string>
 
 #include "engine/store/types.h"
-#include "io/snapshot/snapshot.h"
 #include "io/activity/series_summary.h"
+#include "io/snapshot/snapshot.h"
 #include "io/snapshot/snapshot_summary.h"
 #include "tools/cli.h"
 
@@ -21,7 +21,8 @@ struct InspectOptions {
 
 std::string percent(std::size_t part, std::size_t whole) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f%%", whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0);
+  std::snprintf(buf, sizeof buf, "%.1f%%",
+                whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0);
   return buf;
 }
 
@@ -40,8 +41,8 @@ int run_inspect(const InspectOptions& o) {
   std::printf("rows         %zu\n", s.rows);
   std::printf("as_of        %s\n", nudge::format_iso_date(s.as_of).c_str());
   std::printf("id column    %s\n", s.id_column.empty() ? "(none)" : s.id_column.c_str());
-  std::printf("memory       %zu bytes = %.1f bytes per member (column buffers, mapped from the file)\n",
-              s.memory_bytes, s.bytes_per_member);
+  std::printf("memory       %zu bytes = %.1f bytes per member (column buffers, mapped from the file)\n", s.memory_bytes,
+              s.bytes_per_member);
   std::printf("file         %zu bytes = %.1f bytes per member (manifest %zu bytes)\n", info.file_bytes,
               static_cast<double>(info.file_bytes) / rows, info.manifest_bytes);
   std::printf("opened in    %.1f ms%s\n\n", open_ms, o.verify ? " (data checksums verified)" : "");

@@ -26,14 +26,17 @@ const GlobalOptions& global_options() { return g_options; }
 
 int main(int argc, char** argv) {
   using namespace nudge;
-  CLI::App app{"nudge: decides, for a whole customer population at once, who should be contacted, about what, "
-               "on which channel, and who should be left alone."};
+  CLI::App app{
+      "nudge: decides, for a whole customer population at once, who should be contacted, about what, "
+      "on which channel, and who should be left alone."};
   app.require_subcommand(1);
   app.set_version_flag("--version", "nudge " NUDGE_VERSION);
   app.add_option("--threads", cli::g_options.threads, "Worker threads (0 = all hardware threads)")
       ->check(CLI::Range(0, 1024));
   app.add_option("--simd", cli::g_options.simd, "Instruction set: scalar, sse4.2, avx2, avx512 or best")
-      ->check([](const std::string& s) { return simd::parse_isa(s) ? std::string() : "unknown instruction set '" + s + "'"; });
+      ->check([](const std::string& s) {
+        return simd::parse_isa(s) ? std::string() : "unknown instruction set '" + s + "'";
+      });
 
   auto& reg = cli::registry();
   std::sort(reg.begin(), reg.end(), [](auto& a, auto& b) { return a.name < b.name; });

@@ -37,6 +37,8 @@ class Error : public std::runtime_error {
 [[noreturn]] inline void throw_invalid_input(const std::string& m) { throw Error(ErrorKind::InvalidInput, m); }
 [[noreturn]] inline void throw_io(const std::string& m) { throw Error(ErrorKind::Io, m); }
 [[noreturn]] inline void throw_usage(const std::string& m) { throw Error(ErrorKind::Usage, m); }
-[[noreturn]] inline void throw_internal(const std::string& m) { throw Error(ErrorKind::Internal, "internal error: " + m); }
+[[noreturn]] inline void throw_internal(const std::string& m) {
+  throw Error(ErrorKind::Internal, "internal error: " + m);
+}
 
 }  // namespace nudge

@@ -37,11 +37,11 @@ std::string_view isa_name(Isa isa) noexcept;  // "scalar", "sse4.2", "avx2", "av
 // Accepts the names above plus "sse42", "avx512bw" and "best" (= best_isa()).
 std::optional<Isa> parse_isa(std::string_view name) noexcept;
 
-bool cpu_supports(Isa isa) noexcept;   // the CPU and OS can run it
-Isa best_isa() noexcept;               // the widest supported set
-std::vector<Isa> supported_isas();     // every supported set, Scalar first
+bool cpu_supports(Isa isa) noexcept;  // the CPU and OS can run it
+Isa best_isa() noexcept;              // the widest supported set
+std::vector<Isa> supported_isas();    // every supported set, Scalar first
 
-Isa active_isa() noexcept;             // the set kernels dispatch to now
+Isa active_isa() noexcept;  // the set kernels dispatch to now
 // Selects the set kernels use. Throws nudge::Error(Usage) when the CPU lacks it.
 void set_active_isa(Isa isa);
 

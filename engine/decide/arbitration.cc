@@ -8,7 +8,8 @@ void order_candidates(Candidate* c, std::size_t n) noexcept {
     Candidate x = c[i];
     std::size_t j = i;
     // Strictly "ranks before": equal priorities keep the lower action first.
-    while (j > 0 && (x.priority > c[j - 1].priority || (x.priority == c[j - 1].priority && x.action < c[j - 1].action))) {
+    while (j > 0 &&
+           (x.priority > c[j - 1].priority || (x.priority == c[j - 1].priority && x.action < c[j - 1].action))) {
       c[j] = c[j - 1];
       --j;
     }
@@ -16,8 +17,8 @@ void order_candidates(Candidate* c, std::size_t n) noexcept {
   }
 }
 
-std::size_t walk_budget(const Candidate* c, std::size_t n, double budget, std::size_t max_kept,
-                        int64_t* cap_allowance, Gate* gate, double* budget_left) noexcept {
+std::size_t walk_budget(const Candidate* c, std::size_t n, double budget, std::size_t max_kept, int64_t* cap_allowance,
+                        Gate* gate, double* budget_left) noexcept {
   std::size_t kept = 0;
   double remaining = budget;
   for (std::size_t i = 0; i < n; ++i) {

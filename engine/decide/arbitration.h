@@ -36,10 +36,10 @@ namespace nudge::decide {
 inline constexpr std::size_t kMaxFrequencyCaps = 64;  // caps per campaign (one bit each)
 
 struct Candidate {
-  double priority = 0;     // finite
-  double cost = 0;         // points, >= 0
-  uint32_t action = 0;     // index into Campaign::actions
-  uint64_t cap_mask = 0;   // bit j: frequency cap j covers this candidate's channel
+  double priority = 0;    // finite
+  double cost = 0;        // points, >= 0
+  uint32_t action = 0;    // index into Campaign::actions
+  uint64_t cap_mask = 0;  // bit j: frequency cap j covers this candidate's channel
 };
 
 // Sorts c[0..n) by priority (highest first), then action index. n is small
@@ -51,7 +51,7 @@ void order_candidates(Candidate* c, std::size_t n) noexcept;
 // kept candidates). Writes gate[i] (Kept, FrequencyCap, Budget or MemberMax)
 // and, for kept ones, budget_left[i] = the budget remaining after it.
 // Returns the number kept.
-std::size_t walk_budget(const Candidate* c, std::size_t n, double budget, std::size_t max_kept,
-                        int64_t* cap_allowance, Gate* gate, double* budget_left) noexcept;
+std::size_t walk_budget(const Candidate* c, std::size_t n, double budget, std::size_t max_kept, int64_t* cap_allowance,
+                        Gate* gate, double* budget_left) noexcept;
 
 }  // namespace nudge::decide

@@ -24,8 +24,8 @@ const Column& find_column(const Population& pop, const ColumnRef& ref, std::stri
 NumericColumn numeric(const Population& pop, const ColumnRef& ref, std::string_view role) {
   const Column& c = find_column(pop, ref, role);
   if (!is_numeric(c.type()))
-    throw_invalid_input(fmt::format("{}: {} column '{}' must be numeric, not {}", ref.origin, role, ref.name,
-                                    type_name(c.type())));
+    throw_invalid_input(
+        fmt::format("{}: {} column '{}' must be numeric, not {}", ref.origin, role, ref.name, type_name(c.type())));
   return {&c};
 }
 
@@ -91,12 +91,14 @@ BoundCampaign BoundCampaign::bind(const Campaign& c, const Population& pop, std:
       const auto& s = c.suppressions[r];
       bool type_ok = s.message_types.empty() ||
                      std::find(s.message_types.begin(), s.message_types.end(), a.message_type) != s.message_types.end();
-      bool chan_ok = s.channels.empty() || std::find(s.channels.begin(), s.channels.end(), a.channel) != s.channels.end();
+      bool chan_ok =
+          s.channels.empty() || std::find(s.channels.begin(), s.channels.end(), a.channel) != s.channels.end();
       if (type_ok && chan_ok) ba.suppressions.push_back(r);
     }
     for (std::size_t j = 0; j < c.frequency_caps.size(); ++j) {
       const auto& chans = c.frequency_caps[j].channels;
-      if (chans.empty() || std::find(chans.begin(), chans.end(), a.channel) != chans.end()) ba.cap_mask |= uint64_t{1} << j;
+      if (chans.empty() || std::find(chans.begin(), chans.end(), a.channel) != chans.end())
+        ba.cap_mask |= uint64_t{1} << j;
     }
     b.actions_.push_back(std::move(ba));
   }

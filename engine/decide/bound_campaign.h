@@ -33,8 +33,8 @@
 #include "engine/decide/arbitration.h"
 #include "engine/decide/campaign.h"
 #include "engine/expr/program.h"
-#include "engine/store/population.h"
 #include "engine/score/model.h"
+#include "engine/store/population.h"
 
 namespace nudge::decide {
 
@@ -66,11 +66,11 @@ inline int64_t cap_allowance(int64_t max, std::optional<double> count) noexcept 
 }
 
 struct BoundAction {
-  double cost = 0;                 // points
-  std::size_t consent = 0;         // index into BoundCampaign::consent_columns
-  std::vector<std::size_t> suppressions;  // suppression rules that cover it
-  uint64_t cap_mask = 0;           // bit j: frequency cap j covers its channel
-  bool exclusive = false;          // its message type is exclusive (calamity)
+  double cost = 0;                             // points
+  std::size_t consent = 0;                     // index into BoundCampaign::consent_columns
+  std::vector<std::size_t> suppressions;       // suppression rules that cover it
+  uint64_t cap_mask = 0;                       // bit j: frequency cap j covers its channel
+  bool exclusive = false;                      // its message type is exclusive (calamity)
   std::optional<std::size_t> priority_number;  // number expression index (Expression priorities)
 };
 

@@ -41,7 +41,7 @@ struct ColumnRef {
 
 struct MessageType {
   std::string name;
-  double base_cost = 0;    // points, >= 0
+  double base_cost = 0;  // points, >= 0
   // An exclusive message type (by default only "calamity") suppresses every
   // other candidate of the same member in the same sweep.
   bool exclusive = false;
@@ -49,8 +49,8 @@ struct MessageType {
 
 struct Channel {
   std::string name;
-  double factor = 1;        // intrusiveness: cost = base_cost(type) * factor, >= 0
-  ColumnRef consent;        // bool column; TRUE = consent; FALSE or NULL = no consent
+  double factor = 1;                 // intrusiveness: cost = base_cost(type) * factor, >= 0
+  ColumnRef consent;                 // bool column; TRUE = consent; FALSE or NULL = no consent
   std::optional<uint64_t> capacity;  // most decisions on this channel in one sweep
 };
 
@@ -94,9 +94,9 @@ struct Action {
   std::size_t channel = 0;       // index into Campaign::channels
   double value = 0;
   double weight = 1;
-  std::string brand;             // optional label; all brands share one basket
+  std::string brand;  // optional label; all brands share one basket
   PriorityKind priority_kind = PriorityKind::WeightValue;
-  std::string priority_text;     // as written in the file
+  std::string priority_text;  // as written in the file
   // Expression priorities only: the expression (without a trailing "* churn")
   // and whether the result is multiplied by the churn score.
   expr::Source priority_expression;
@@ -111,10 +111,10 @@ struct Action {
 struct Campaign {
   std::string name;
   std::string description;
-  std::filesystem::path source_path;        // the campaign file ("" when parsed from text)
+  std::filesystem::path source_path;                // the campaign file ("" when parsed from text)
   std::optional<std::filesystem::path> model_path;  // churn/propensity model, resolved against the file's folder
   std::size_t max_decisions_per_member = 1;
-  std::optional<std::size_t> top_k;         // nullopt = every decision
+  std::optional<std::size_t> top_k;  // nullopt = every decision
   Basket basket;
   std::vector<MessageType> message_types;
   std::vector<Channel> channels;

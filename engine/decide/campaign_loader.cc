@@ -23,13 +23,13 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 #include <map>
 #include <regex>
 #include <set>
+#include <sstream>
 
-#include "engine/decide/arbitration.h"
 #include "engine/base/error.h"
+#include "engine/decide/arbitration.h"
 #include "engine/store/population.h"
 
 namespace nudge::decide {
@@ -128,7 +128,8 @@ const toml::array* array_of_tables(const TomlReader& r, const toml::table& root,
   if (!n) return nullptr;
   const toml::array& a = r.array(*n, key, "");
   for (const toml::node& e : a)
-    if (!e.is_table()) r.fail(e, fmt::format("each '{}' must be a table ([[{}]]), not {}", key, key, TomlReader::type_of(e)));
+    if (!e.is_table())
+      r.fail(e, fmt::format("each '{}' must be a table ([[{}]]), not {}", key, key, TomlReader::type_of(e)));
   return &a;
 }
 
@@ -175,7 +176,8 @@ void read_priority(const TomlReader& r, const toml::node& n, Action& a, const st
   a.priority_text = r.nonempty_string(n, "priority", w);
   std::string norm;
   for (char ch : a.priority_text)
-    if (!std::isspace(static_cast<unsigned char>(ch))) norm += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (!std::isspace(static_cast<unsigned char>(ch)))
+      norm += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   if (norm == "weight*value*churn") {
     a.priority_kind = PriorityKind::WeightValueChurn;
     return;
@@ -225,10 +227,14 @@ void read_actions(const TomlReader& r, const toml::table& root, Campaign& c) {
     const toml::node* weight = t.get("weight");
     if (a.priority_kind == PriorityKind::Expression) {
       // The expression is the whole priority: a value or weight would be silently unused.
-      if (value) r.fail(*value, fmt::format("'value' of {} is not used when 'priority' is an expression; "
-                                            "write it into the expression", w));
-      if (weight) r.fail(*weight, fmt::format("'weight' of {} is not used when 'priority' is an expression; "
-                                              "write it into the expression", w));
+      if (value)
+        r.fail(*value, fmt::format("'value' of {} is not used when 'priority' is an expression; "
+                                   "write it into the expression",
+                                   w));
+      if (weight)
+        r.fail(*weight, fmt::format("'weight' of {} is not used when 'priority' is an expression; "
+                                    "write it into the expression",
+                                    w));
     } else {
       if (!value) r.fail(t, fmt::format("{} has no 'value' (its priority is '{}')", w, a.priority_text));
       a.value = r.number(*value, "value", w);
@@ -243,7 +249,8 @@ void read_actions(const TomlReader& r, const toml::table& root, Campaign& c) {
       for (const auto& a : c.actions)
         if (a.name == nm && a.uses_churn())
           r.fail(*t.get("priority"), fmt::format("action '{}' weighs its priority by churn, but [campaign] names no "
-                                                  "'model'", a.name));
+                                                 "'model'",
+                                                 a.name));
     }
   }
 }

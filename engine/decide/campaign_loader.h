@@ -37,7 +37,6 @@ Campaign load_campaign(const std::filesystem::path& path);
 
 // Parses campaign text. `source_name` prefixes positions in messages
 // ("rs1.toml"); a relative model path is resolved against `base_dir`.
-Campaign parse_campaign(std::string_view text, const std::string& source_name,
-                        const std::filesystem::path& base_dir);
+Campaign parse_campaign(std::string_view text, const std::string& source_name, const std::filesystem::path& base_dir);
 
 }  // namespace nudge::decide

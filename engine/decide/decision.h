@@ -20,13 +20,13 @@
 namespace nudge::decide {
 
 struct Decision {
-  double priority = 0;      // finite
+  double priority = 0;  // finite
   uint64_t customer_id = 0;
-  double budget_left = 0;   // points left in the member's basket after this decision
-  double churn = 0;         // churn score of the member (NaN when the campaign has no model)
-  uint32_t row = 0;         // row of the member in the population
-  uint16_t action = 0;      // index into Campaign::actions
-  uint8_t dropped = 0;      // 1 once channel capacity dropped it (ranking-internal)
+  double budget_left = 0;  // points left in the member's basket after this decision
+  double churn = 0;        // churn score of the member (NaN when the campaign has no model)
+  uint32_t row = 0;        // row of the member in the population
+  uint16_t action = 0;     // index into Campaign::actions
+  uint8_t dropped = 0;     // 1 once channel capacity dropped it (ranking-internal)
 };
 
 // True when a ranks before b (see the order above).

@@ -57,8 +57,10 @@ void write_decisions(std::FILE* out, const Campaign& c, const std::vector<Decisi
     cost.push_back(c.cost(a));
   }
   fmt::memory_buffer buf;
-  if (csv) fmt::format_to(std::back_inserter(buf), "rank,customer_id,action,channel,message_type,priority,cost,"
-                                                   "budget_left,churn,trigger,brand\n");
+  if (csv)
+    fmt::format_to(std::back_inserter(buf),
+                   "rank,customer_id,action,channel,message_type,priority,cost,"
+                   "budget_left,churn,trigger,brand\n");
   std::size_t rank = 0;
   for (const Decision& d : ranked) {
     const ActionText& t = text[d.action];

@@ -37,6 +37,7 @@ enum class OutputFormat { Csv, JsonLines };
 // Parses "csv" or "jsonl"; throws Error(Usage) otherwise.
 OutputFormat parse_output_format(std::string_view s);
 
-void write_decisions(std::FILE* out, const Campaign& campaign, const std::vector<Decision>& ranked, OutputFormat format);
+void write_decisions(std::FILE* out, const Campaign& campaign, const std::vector<Decision>& ranked,
+                     OutputFormat format);
 
 }  // namespace nudge::decide

@@ -35,7 +35,10 @@ std::string format_explanation(const BoundCampaign& b, const SweepResult& r) {
     int v = -2;
     for (const auto& e : t.entries)
       if (e.action == a) v = e.trigger;
-    s += fmt::format("  {:<{}}  {:<5}  {}\n", c.actions[a].name, w, v == 1 ? "TRUE" : v == 0 ? "FALSE" : "NULL",
+    s += fmt::format("  {:<{}}  {:<5}  {}\n", c.actions[a].name, w,
+                     v == 1   ? "TRUE"
+                     : v == 0 ? "FALSE"
+                              : "NULL",
                      c.actions[a].trigger.text);
   }
   s += "fired actions in candidate order (priority, then action order):\n";
@@ -45,8 +48,9 @@ std::string format_explanation(const BoundCampaign& b, const SweepResult& r) {
     const Action& a = c.actions[e.action];
     std::string verdict = *e.gate == Gate::Kept ? fmt::format("kept (budget left {})", e.budget_left)
                                                 : fmt::format("{}: {}", gate_name(*e.gate), e.detail);
-    s += fmt::format("  {}. {:<{}}  {:<6} {:<10}  priority {:<10}  cost {:<5} -> {}\n", ++n, a.name, w,
-                     c.channels[a.channel].name, c.message_types[a.message_type].name, num(e.priority), e.cost, verdict);
+    s +=
+        fmt::format("  {}. {:<{}}  {:<6} {:<10}  priority {:<10}  cost {:<5} -> {}\n", ++n, a.name, w,
+                    c.channels[a.channel].name, c.message_types[a.message_type].name, num(e.priority), e.cost, verdict);
   }
   if (n == 0) s += "  (none)\n";
   return s;

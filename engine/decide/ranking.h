@@ -65,20 +65,20 @@ class DecisionBuffer {
     std::size_t prune_at = SIZE_MAX;  // size at which it is cut to `limit`
     bool refuse_all = false;          // limit 0 (a capacity of 0)
     bool has_threshold = false;
-    Decision threshold;               // the worst decision kept at the last cut
+    Decision threshold;  // the worst decision kept at the last cut
   };
   void prune(Lane& l);
 
-  std::vector<uint16_t> lane_of_action_;  // lane 0: channels without capacity; 1 + k: k-th capacity channel
-  std::vector<std::size_t> lane_channel_; // channel of lane 1 + k
+  std::vector<uint16_t> lane_of_action_;   // lane 0: channels without capacity; 1 + k: k-th capacity channel
+  std::vector<std::size_t> lane_channel_;  // channel of lane 1 + k
   std::vector<Lane> lanes_;
 };
 
 struct RankingResult {
-  std::vector<Decision> ranked;                    // first K decisions in rank order
-  uint64_t decisions = 0;                          // decisions after channel capacity (before the K cut)
-  std::vector<uint64_t> dropped_by_capacity;       // per action
-  std::vector<uint64_t> in_top_k;                  // per action: decisions in `ranked`
+  std::vector<Decision> ranked;               // first K decisions in rank order
+  uint64_t decisions = 0;                     // decisions after channel capacity (before the K cut)
+  std::vector<uint64_t> dropped_by_capacity;  // per action
+  std::vector<uint64_t> in_top_k;             // per action: decisions in `ranked`
   // Per channel with a capacity that was exceeded: the last decision it kept
   // (a decision on that channel survived iff it is not ranked after this one).
   std::vector<std::optional<Decision>> capacity_cutoff;

@@ -24,9 +24,9 @@
 #include <cstring>
 #include <limits>
 
+#include "engine/base/error.h"
 #include "engine/decide/ranking.h"
 #include "engine/decide/trace.h"
-#include "engine/base/error.h"
 
 namespace nudge::decide {
 namespace {
@@ -165,7 +165,8 @@ class Sweeper {
         for (std::size_t r : ba.suppressions) supp |= ws.predicate_bits(b_.suppression_predicate(r))[wi];
         const uint64_t s = c & ~supp;
         uint64_t capm = 0;
-        for (uint64_t m = ba.cap_mask; m; m &= m - 1) capm |= w.capped[static_cast<std::size_t>(std::countr_zero(m)) * W_ + wi];
+        for (uint64_t m = ba.cap_mask; m; m &= m - 1)
+          capm |= w.capped[static_cast<std::size_t>(std::countr_zero(m)) * W_ + wi];
         const uint64_t k = s & ~capm;
         f.fired += bits_set(fired);
         f.consent += bits_set(fired ^ c);
@@ -226,8 +227,8 @@ class Sweeper {
         } else {
           const std::size_t e = static_cast<std::size_t>(pl.number);
           p = !(ws.number_validity(e)[wi] >> bit & 1) ? kNaN
-              : pl.times_churn                         ? ws.number_values(e)[off] * churn
-                                                       : ws.number_values(e)[off];
+              : pl.times_churn                        ? ws.number_values(e)[off] * churn
+                                                      : ws.number_values(e)[off];
         }
         if (tracing) trace->priority[a] = p;
         if (!std::isfinite(p)) {
@@ -242,8 +243,10 @@ class Sweeper {
       order_candidates(w.cands.data(), n);
       std::optional<double> used = b_.basket_used().at(row);
       const double budget = used ? points - *used : kNaN;  // unknown basket: fits nothing
-      for (std::size_t j = 0; j < caps.size(); ++j) w.allowance[j] = cap_allowance(c_.frequency_caps[j].max, caps[j].at(row));
-      walk_budget(w.cands.data(), n, budget, c_.max_decisions_per_member, w.allowance.data(), w.gates.data(), w.left.data());
+      for (std::size_t j = 0; j < caps.size(); ++j)
+        w.allowance[j] = cap_allowance(c_.frequency_caps[j].max, caps[j].at(row));
+      walk_budget(w.cands.data(), n, budget, c_.max_decisions_per_member, w.allowance.data(), w.gates.data(),
+                  w.left.data());
       for (std::size_t k = 0; k < n; ++k) {
         const std::size_t a = w.cands[k].action;
         ActionFunnel& f = w.funnel[a];
@@ -264,11 +267,11 @@ class Sweeper {
   }
 
   struct Plan {
-    double wv;           // weight * value
-    double cost;         // points
-    uint64_t cap_mask;   // frequency caps covering the channel
+    double wv;          // weight * value
+    double cost;        // points
+    uint64_t cap_mask;  // frequency caps covering the channel
     PriorityKind kind;
-    int number;          // number expression index, or -1
+    int number;  // number expression index, or -1
     bool times_churn;
   };
   const BoundCampaign& b_;
@@ -284,7 +287,8 @@ class Sweeper {
 SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
   const Campaign& c = b.campaign();
   const std::size_t rows = b.population().rows();
-  if (opt.trace_row && *opt.trace_row >= rows) throw_usage(fmt::format("row {} is not in the population", *opt.trace_row));
+  if (opt.trace_row && *opt.trace_row >= rows)
+    throw_usage(fmt::format("row {} is not in the population", *opt.trace_row));
   RankingInput in;
   for (const auto& ch : c.channels) in.channel_capacity.push_back(ch.capacity);
   for (const auto& a : c.actions) in.action_channel.push_back(static_cast<uint16_t>(a.channel));

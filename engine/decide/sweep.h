@@ -74,32 +74,32 @@ struct SweepTimes {
 // One member's candidates as `nudge explain` shows them.
 struct TraceEntry {
   std::size_t action = 0;
-  int trigger = 0;          // 1 TRUE, 0 FALSE, -1 NULL (reference evaluator)
-  double priority = 0;      // NaN when the priority is NULL
+  int trigger = 0;      // 1 TRUE, 0 FALSE, -1 NULL (reference evaluator)
+  double priority = 0;  // NaN when the priority is NULL
   double cost = 0;
-  std::optional<Gate> gate; // nullopt: trigger not TRUE
-  double budget_left = 0;   // after this decision, for kept ones
-  std::string detail;       // e.g. the suppression rule or frequency cap that stopped it
+  std::optional<Gate> gate;  // nullopt: trigger not TRUE
+  double budget_left = 0;    // after this decision, for kept ones
+  std::string detail;        // e.g. the suppression rule or frequency cap that stopped it
 };
 struct MemberTrace {
   std::size_t row = 0;
   uint64_t customer_id = 0;
-  double churn = 0;                  // NaN without a model
-  double budget = 0;                 // points_per_period - used (NaN when used is NULL)
-  std::vector<TraceEntry> entries;   // fired actions in candidate order (priority desc, action), then the rest
+  double churn = 0;                 // NaN without a model
+  double budget = 0;                // points_per_period - used (NaN when used is NULL)
+  std::vector<TraceEntry> entries;  // fired actions in candidate order (priority desc, action), then the rest
 };
 
 struct SweepOptions {
-  std::optional<std::size_t> top_k;       // overrides the campaign's top_k
-  std::optional<std::size_t> trace_row;   // record this member's trace (explain)
+  std::optional<std::size_t> top_k;      // overrides the campaign's top_k
+  std::optional<std::size_t> trace_row;  // record this member's trace (explain)
 };
 
 struct SweepResult {
   std::size_t members = 0;
-  std::size_t members_with_candidates = 0;   // = members scored
-  uint64_t decisions = 0;                    // after channel capacity, before top-K
-  std::vector<Decision> ranked;              // rank order, first K
-  std::vector<ActionFunnel> funnel;          // per action
+  std::size_t members_with_candidates = 0;               // = members scored
+  uint64_t decisions = 0;                                // after channel capacity, before top-K
+  std::vector<Decision> ranked;                          // rank order, first K
+  std::vector<ActionFunnel> funnel;                      // per action
   std::vector<std::optional<Decision>> capacity_cutoff;  // per channel (ranking.h)
   SweepTimes times;
   std::optional<MemberTrace> trace;

@@ -19,8 +19,8 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/decide/campaign.h"
 #include "engine/base/error.h"
+#include "engine/decide/campaign.h"
 #include "engine/store/population.h"
 
 namespace nudge::decide {

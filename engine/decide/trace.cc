@@ -35,9 +35,9 @@ std::string trace_detail(const BoundCampaign& b, std::size_t row, std::size_t a,
       for (uint64_t m = b.actions()[a].cap_mask; m; m &= m - 1) {
         std::size_t j = static_cast<std::size_t>(std::countr_zero(m));
         auto v = b.cap_counts()[j].at(row);
-        s += fmt::format("{}cap {} ({} {} + earlier decisions, max {})", s.empty() ? "" : ", ", c.frequency_caps[j].name,
-                         c.frequency_caps[j].count_column.name, v ? fmt::format("{}", *v) : "NULL",
-                         c.frequency_caps[j].max);
+        s += fmt::format("{}cap {} ({} {} + earlier decisions, max {})", s.empty() ? "" : ", ",
+                         c.frequency_caps[j].name, c.frequency_caps[j].count_column.name,
+                         v ? fmt::format("{}", *v) : "NULL", c.frequency_caps[j].max);
       }
       return s;
     }
@@ -50,7 +50,8 @@ std::string trace_detail(const BoundCampaign& b, std::size_t row, std::size_t a,
     }
     case Gate::MemberMax: return fmt::format("already {} decisions", c.max_decisions_per_member);
     case Gate::ChannelCapacity:
-      return fmt::format("channel {} keeps {} decisions", c.channels[act.channel].name, *c.channels[act.channel].capacity);
+      return fmt::format("channel {} keeps {} decisions", c.channels[act.channel].name,
+                         *c.channels[act.channel].capacity);
     case Gate::Kept: return "";
   }
   return "";
@@ -96,9 +97,10 @@ MemberTrace build_trace(const BoundCampaign& b, std::size_t row, TraceScratch& t
     e.budget_left = t.budget_left[a];
     if (e.gate == Gate::Kept) {
       const std::size_t ch = c.actions[a].channel;
-      Decision d{e.priority, m.customer_id, e.budget_left, m.churn, static_cast<uint32_t>(row), static_cast<uint16_t>(a), 0};
-      if (c.channels[ch].capacity && (*c.channels[ch].capacity == 0 ||
-                                      (r.capacity_cutoff[ch] && ranks_before(*r.capacity_cutoff[ch], d))))
+      Decision d{
+          e.priority, m.customer_id, e.budget_left, m.churn, static_cast<uint32_t>(row), static_cast<uint16_t>(a), 0};
+      if (c.channels[ch].capacity &&
+          (*c.channels[ch].capacity == 0 || (r.capacity_cutoff[ch] && ranks_before(*r.capacity_cutoff[ch], d))))
         e.gate = Gate::ChannelCapacity;
     }
     if (e.gate) e.detail = trace_detail(b, row, a, *e.gate, m.budget, m.entries);

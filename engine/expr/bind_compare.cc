@@ -37,11 +37,10 @@ BoundPtr Binder::bind_compare(Op op, BoundPtr a, BoundPtr b, const ParsedExpr& p
       code->i = k ? *k : -1;
       if (!k) {
         std::string dict;
-        for (std::size_t i = 0; i < c.dictionary().size() && i < 8; ++i)
-          dict += (i ? ", " : "") + c.dictionary()[i];
+        for (std::size_t i = 0; i < c.dictionary().size() && i < 8; ++i) dict += (i ? ", " : "") + c.dictionary()[i];
         if (c.dictionary().size() > 8) dict += ", ...";
-        warn(pstr.begin, "'" + value + "' is not a value of category column " + c.name() + " (" + dict +
-                             "); it never matches");
+        warn(pstr.begin,
+             "'" + value + "' is not a value of category column " + c.name() + " (" + dict + "); it never matches");
       }
     }
     BoundPtr colp = ta == Type::Category ? a : b;

@@ -13,8 +13,11 @@ namespace {
 Type column_type(DataType t) {
   switch (t) {
     case DataType::Bool: return Type::Bool;
-    case DataType::Int32: case DataType::Int64: case DataType::UInt64: return Type::Int;
-    case DataType::Float32: case DataType::Float64: return Type::Double;
+    case DataType::Int32:
+    case DataType::Int64:
+    case DataType::UInt64: return Type::Int;
+    case DataType::Float32:
+    case DataType::Float64: return Type::Double;
     case DataType::Category: return Type::Category;
     case DataType::Date: return Type::Date;
   }
@@ -112,8 +115,7 @@ BoundPtr Binder::bind_predicate(const ParsedExpr& e) {
 BoundPtr Binder::bind_number(const ParsedExpr& e) {
   BoundPtr b = bind(e);
   if (b->type == Type::Null) return coerce_null(b, Type::Double);
-  if (!numeric(b->type))
-    fail(e.begin, "a number expression must be integer or double, but " + describe_operand(e, *b));
+  if (!numeric(b->type)) fail(e.begin, "a number expression must be integer or double, but " + describe_operand(e, *b));
   return to_double(b);
 }
 
@@ -125,16 +127,23 @@ BoundPtr Binder::expect_bool(BoundPtr b, const ParsedExpr& e, const std::string&
 
 BoundPtr Binder::bind(const ParsedExpr& e) {
   switch (e.kind) {
-    case PKind::Integer: case PKind::Decimal: case PKind::String: case PKind::Date: case PKind::Bool:
-    case PKind::Null:
-      return bind_literal(e);
+    case PKind::Integer:
+    case PKind::Decimal:
+    case PKind::String:
+    case PKind::Date:
+    case PKind::Bool:
+    case PKind::Null: return bind_literal(e);
     case PKind::Column: return bind_column(e);
-    case PKind::Unary: case PKind::Binary: return bind_arith(e);
+    case PKind::Unary:
+    case PKind::Binary: return bind_arith(e);
     case PKind::Compare: {
       BoundPtr a = bind(*e.args[0]), b = bind(*e.args[1]);
       return bind_compare(compare_op(e.op), a, b, *e.args[0], *e.args[1], e);
     }
-    case PKind::Not: case PKind::And: case PKind::Or: case PKind::IsNull: return bind_logic(e);
+    case PKind::Not:
+    case PKind::And:
+    case PKind::Or:
+    case PKind::IsNull: return bind_logic(e);
     case PKind::In: {
       BoundPtr x = bind(*e.args[0]);
       BoundPtr any;
@@ -278,8 +287,9 @@ Type Binder::unify(const std::vector<const ParsedExpr*>& parsed, std::vector<Bou
     Type u = bound[k]->type;
     if (u == Type::Null) continue;
     bool ok = u == Type::Int || u == Type::Double || u == Type::Date || (allow_bool && u == Type::Bool);
-    if (!ok) fail(parsed[k]->begin, what + " cannot be " + std::string(type_label(u)) + ": " +
-                                        describe_operand(*parsed[k], *bound[k]));
+    if (!ok)
+      fail(parsed[k]->begin,
+           what + " cannot be " + std::string(type_label(u)) + ": " + describe_operand(*parsed[k], *bound[k]));
     if (t == Type::Null) {
       t = u;
       first = k;

@@ -35,14 +35,32 @@ enum class Type : uint8_t { Bool, Int, Double, Date, Category, String, Null };
 std::string_view type_label(Type t) noexcept;  // "bool", "integer", "double", "date", "category", "string", "NULL"
 
 enum class Op : uint8_t {
-  Const,      // constant of `type` (value in i / d, or null)
-  Column,     // column `column` of the population (DataType `ctype`)
-  Neg, Add, Sub, Mul, Div, Mod,
-  Eq, Ne, Lt, Le, Gt, Ge,  // comparisons (children of equal type after binding)
-  And, Or, Not, IsNull,
-  Case,       // children: cond0, value0, cond1, value1, ..., else
-  Coalesce, Least, Greatest,
-  Abs, Ln, Exp, Sqrt,
+  Const,   // constant of `type` (value in i / d, or null)
+  Column,  // column `column` of the population (DataType `ctype`)
+  Neg,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Mod,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,  // comparisons (children of equal type after binding)
+  And,
+  Or,
+  Not,
+  IsNull,
+  Case,  // children: cond0, value0, cond1, value1, ..., else
+  Coalesce,
+  Least,
+  Greatest,
+  Abs,
+  Ln,
+  Exp,
+  Sqrt,
   DaysSince,  // as_of - date
   ToDouble,   // implicit integer -> double conversion
 };

@@ -116,9 +116,11 @@ class Compiler {
         float f;
         return e.f32 && f32_constant(b.d, &f);
       }
-      case DataType::Float64: case DataType::Int32: case DataType::Date: case DataType::Category:
-      case DataType::Int64:
-        return true;
+      case DataType::Float64:
+      case DataType::Int32:
+      case DataType::Date:
+      case DataType::Category:
+      case DataType::Int64: return true;
       default: return false;
     }
   }
@@ -287,7 +289,12 @@ void Compiler::build(const BoundExpr& e, const std::vector<uint32_t>& in, uint32
       }
       return simple(Code::DFromI);
     }
-    case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: return build_compare(e, in, dst);
+    case Op::Eq:
+    case Op::Ne:
+    case Op::Lt:
+    case Op::Le:
+    case Op::Gt:
+    case Op::Ge: return build_compare(e, in, dst);
     case Op::Neg: return simple(dbl ? Code::DNeg : Code::INeg);
     case Op::Add: return simple(dbl ? Code::DAdd : Code::IAdd);
     case Op::Sub: return simple(dbl ? Code::DSub : Code::ISub);
@@ -308,8 +315,7 @@ void Compiler::build(const BoundExpr& e, const std::vector<uint32_t>& in, uint32
       Type t = e.children[0]->type;
       return simple(t == Type::Bool ? Code::BIsNullB : t == Type::Double ? Code::BIsNullD : Code::BIsNullI);
     }
-    case Op::Coalesce:
-      return simple(e.type == Type::Bool ? Code::BCoalesce : dbl ? Code::DCoalesce : Code::ICoalesce);
+    case Op::Coalesce: return simple(e.type == Type::Bool ? Code::BCoalesce : dbl ? Code::DCoalesce : Code::ICoalesce);
     case Op::Case: {
       // in = c0, v0, c1, v1, ..., else. Built from the last branch up:
       // acc = else; acc = c_k ? v_k : acc; ... ; the first TRUE condition wins.

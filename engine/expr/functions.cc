@@ -55,8 +55,8 @@ BoundPtr bind_days_since(Binder& b, const ParsedExpr& call) {
   BoundPtr a = b.bind(arg);
   if (a->type == Type::Null) a = Binder::coerce_null(a, Type::Date);
   if (a->type != Type::Date)
-    b.fail(arg.begin, "days_since needs a date (a date column or DATE 'YYYY-MM-DD'), but " +
-                          b.describe_operand(arg, *a));
+    b.fail(arg.begin,
+           "days_since needs a date (a date column or DATE 'YYYY-MM-DD'), but " + b.describe_operand(arg, *a));
   return Binder::make(Op::DaysSince, Type::Int, {a}, call);
 }
 

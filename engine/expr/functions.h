@@ -18,7 +18,7 @@
 namespace nudge::expr {
 
 struct FunctionDef {
-  std::string_view name;       // lower case
+  std::string_view name;  // lower case
   std::size_t min_args, max_args;
   std::string_view signature;  // for messages: "abs(number)"
   BoundPtr (*bind)(Binder& b, const ParsedExpr& call);

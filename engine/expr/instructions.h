@@ -33,15 +33,46 @@ enum class Code : uint8_t {
   BCmpI,       // int a `cmp` int b
   BCmpD,       // double a `cmp` double b (IEEE)
   BCmpB,       // bool a `cmp` bool b (= or <> only)
-  BAnd, BOr, BNot,
-  BIsNullB, BIsNullI, BIsNullD,  // a from the pool named by the suffix
-  BSelect,     // where bool c is TRUE: a, else b
-  BCoalesce,   // a where valid, else b
+  BAnd,
+  BOr,
+  BNot,
+  BIsNullB,
+  BIsNullI,
+  BIsNullD,   // a from the pool named by the suffix
+  BSelect,    // where bool c is TRUE: a, else b
+  BCoalesce,  // a where valid, else b
   // -> int register (int64, overflow gives NULL); IConst/DConst: ival/dval, or NULL when c = 1
-  ILoadCol, IConst, INeg, IAdd, ISub, IMul, IMod, IAbs, ILeast, IGreatest, ISelect, ICoalesce, IDaysSince,
+  ILoadCol,
+  IConst,
+  INeg,
+  IAdd,
+  ISub,
+  IMul,
+  IMod,
+  IAbs,
+  ILeast,
+  IGreatest,
+  ISelect,
+  ICoalesce,
+  IDaysSince,
   // -> double register
-  DLoadCol, DConst, DFromI, DNeg, DAdd, DSub, DMul, DDiv, DMod, DAbs, DLn, DExp, DSqrt, DLeast, DGreatest,
-  DSelect, DCoalesce,
+  DLoadCol,
+  DConst,
+  DFromI,
+  DNeg,
+  DAdd,
+  DSub,
+  DMul,
+  DDiv,
+  DMod,
+  DAbs,
+  DLn,
+  DExp,
+  DSqrt,
+  DLeast,
+  DGreatest,
+  DSelect,
+  DCoalesce,
 };
 
 // Physical layout of a loaded column (engine/store/types.h): bool; int32 (int32, date,
@@ -67,7 +98,7 @@ struct Instr {
 
 // A column's memory as the executors see it.
 struct ColumnRef {
-  const void* values = nullptr;       // row 0
+  const void* values = nullptr;        // row 0
   const uint64_t* validity = nullptr;  // nullptr: no NULLs
   std::size_t padded_rows = 0;         // rows the buffer holds (for prefetch bounds)
 };

@@ -140,7 +140,9 @@ class Executor {
   uint64_t* BM(uint32_t r) const { return f_.bvalid + r * SW_; }
 
   template <class T>
-  const T* col(const Instr& in) const { return static_cast<const T*>(f_.cols[in.col].values) + f_.begin; }
+  const T* col(const Instr& in) const {
+    return static_cast<const T*>(f_.cols[in.col].values) + f_.begin;
+  }
   // The column's rows of the next batch (for prefetching), or nullptr past its end.
   template <class T>
   const char* next_batch(uint32_t c) const {

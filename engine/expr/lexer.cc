@@ -10,10 +10,9 @@ namespace nudge::expr {
 namespace {
 
 constexpr std::pair<std::string_view, Tok> kKeywords[] = {
-    {"and", Tok::And},   {"or", Tok::Or},         {"not", Tok::Not},   {"in", Tok::In},
-    {"between", Tok::Between}, {"is", Tok::Is},   {"null", Tok::Null}, {"true", Tok::True},
-    {"false", Tok::False}, {"case", Tok::Case},   {"when", Tok::When}, {"then", Tok::Then},
-    {"else", Tok::Else}, {"end", Tok::End_},      {"date", Tok::Date},
+    {"and", Tok::And},   {"or", Tok::Or},     {"not", Tok::Not},   {"in", Tok::In},       {"between", Tok::Between},
+    {"is", Tok::Is},     {"null", Tok::Null}, {"true", Tok::True}, {"false", Tok::False}, {"case", Tok::Case},
+    {"when", Tok::When}, {"then", Tok::Then}, {"else", Tok::Else}, {"end", Tok::End_},    {"date", Tok::Date},
 };
 
 bool ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
@@ -31,8 +30,10 @@ std::string lower(std::string_view s) {
 std::string_view token_spelling(Tok t) {
   switch (t) {
     case Tok::End: return "end of expression";
-    case Tok::Ident: case Tok::QuotedIdent: return "a name";
-    case Tok::Integer: case Tok::Decimal: return "a number";
+    case Tok::Ident:
+    case Tok::QuotedIdent: return "a name";
+    case Tok::Integer:
+    case Tok::Decimal: return "a number";
     case Tok::String: return "a string";
     case Tok::LParen: return "'('";
     case Tok::RParen: return "')'";
@@ -72,7 +73,8 @@ std::string describe(const Token& t) {
     case Tok::End: return "end of expression";
     case Tok::Ident: return "name '" + t.value + "'";
     case Tok::QuotedIdent: return "name \"" + t.value + "\"";
-    case Tok::Integer: case Tok::Decimal: return "number " + t.value;
+    case Tok::Integer:
+    case Tok::Decimal: return "number " + t.value;
     case Tok::String: return "string '" + t.value + "'";
     default: return std::string(token_spelling(t.kind));
   }

@@ -26,11 +26,36 @@ enum class Tok : uint8_t {
   Integer,      // 42
   Decimal,      // 4.2, .5, 1e3
   String,       // 'text'
-  LParen, RParen, Comma,
-  Plus, Minus, Star, Slash, Percent,
-  Eq, Ne, Lt, Le, Gt, Ge,
+  LParen,
+  RParen,
+  Comma,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  Percent,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
   // keywords
-  And, Or, Not, In, Between, Is, Null, True, False, Case, When, Then, Else, End_, Date,
+  And,
+  Or,
+  Not,
+  In,
+  Between,
+  Is,
+  Null,
+  True,
+  False,
+  Case,
+  When,
+  Then,
+  Else,
+  End_,
+  Date,
 };
 
 struct Token {

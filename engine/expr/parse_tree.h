@@ -16,28 +16,28 @@
 namespace nudge::expr {
 
 enum class PKind : uint8_t {
-  Integer,   // text = digits
-  Decimal,   // text = number as written
-  String,    // text = contents
-  Date,      // text = 'YYYY-MM-DD' contents (DATE '...')
-  Bool,      // flag = value
+  Integer,  // text = digits
+  Decimal,  // text = number as written
+  String,   // text = contents
+  Date,     // text = 'YYYY-MM-DD' contents (DATE '...')
+  Bool,     // flag = value
   Null,
-  Column,    // text = name as written (bare or "quoted")
-  Unary,     // op = Minus or Plus; args[0]
-  Binary,    // op = Plus Minus Star Slash Percent; args[0], args[1]
-  Compare,   // op = Eq Ne Lt Le Gt Ge; args[0], args[1]
-  Not,       // args[0]
-  And,       // args[0], args[1]
-  Or,        // args[0], args[1]
-  In,        // args[0] IN (args[1..]); flag = NOT IN
-  Between,   // args[0] BETWEEN args[1] AND args[2]; flag = NOT BETWEEN
-  IsNull,    // args[0] IS NULL; flag = IS NOT NULL
-  Case,      // flag = has operand (args[0]); then WHEN/THEN pairs; has_else: last arg is ELSE
-  Call,      // text = function name as written; args = arguments
-  Window,    // a window of series buckets (engine/expr/window_functions.h), only as a
-             // function argument: text = unit ("days", "weeks", "months"), args[0], args[1]
-             // = Integer nodes: first and last bucket counted back from as_of, 1-based;
-             // flag = written as `last N unit`
+  Column,   // text = name as written (bare or "quoted")
+  Unary,    // op = Minus or Plus; args[0]
+  Binary,   // op = Plus Minus Star Slash Percent; args[0], args[1]
+  Compare,  // op = Eq Ne Lt Le Gt Ge; args[0], args[1]
+  Not,      // args[0]
+  And,      // args[0], args[1]
+  Or,       // args[0], args[1]
+  In,       // args[0] IN (args[1..]); flag = NOT IN
+  Between,  // args[0] BETWEEN args[1] AND args[2]; flag = NOT BETWEEN
+  IsNull,   // args[0] IS NULL; flag = IS NOT NULL
+  Case,     // flag = has operand (args[0]); then WHEN/THEN pairs; has_else: last arg is ELSE
+  Call,     // text = function name as written; args = arguments
+  Window,   // a window of series buckets (engine/expr/window_functions.h), only as a
+            // function argument: text = unit ("days", "weeks", "months"), args[0], args[1]
+            // = Integer nodes: first and last bucket counted back from as_of, 1-based;
+            // flag = written as `last N unit`
 };
 
 struct ParsedExpr {

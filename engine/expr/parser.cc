@@ -157,8 +157,7 @@ class Parser {
     if (is_cmp(t.kind)) {
       const Token& op = next();
       auto p = binary(PKind::Compare, op, std::move(a), parse_sum());
-      if (is_cmp(peek().kind))
-        fail(peek().begin, "comparisons cannot be chained; write a < b AND b < c");
+      if (is_cmp(peek().kind)) fail(peek().begin, "comparisons cannot be chained; write a < b AND b < c");
       return p;
     }
     bool negated = false;
@@ -285,12 +284,13 @@ class Parser {
     p->text = unit_word(lower(first.value));
     const Token& a = next();
     if (!accept_word("to"))
-      fail(peek().begin, "expected 'to' in the window '" + first.value + " " + a.value + " to N ago', found " +
-                             describe(peek()));
+      fail(peek().begin,
+           "expected 'to' in the window '" + first.value + " " + a.value + " to N ago', found " + describe(peek()));
     const Token& b = expect(Tok::Integer, "a whole number of " + p->text + " after 'to'");
     const Token& ago = peek();
-    if (!accept_word("ago")) fail(ago.begin, "expected 'ago' after '" + first.value + " " + a.value + " to " +
-                                                 b.value + "', found " + describe(ago));
+    if (!accept_word("ago"))
+      fail(ago.begin,
+           "expected 'ago' after '" + first.value + " " + a.value + " to " + b.value + "', found " + describe(ago));
     p->args.push_back(integer_node(a));
     p->args.push_back(integer_node(b));
     p->end = ago.end;
@@ -300,14 +300,19 @@ class Parser {
   ParsedPtr parse_primary() {
     const Token& t = peek();
     switch (t.kind) {
-      case Tok::Integer: case Tok::Decimal: case Tok::String: {
+      case Tok::Integer:
+      case Tok::Decimal:
+      case Tok::String: {
         next();
-        auto p = node(t.kind == Tok::Integer ? PKind::Integer : t.kind == Tok::Decimal ? PKind::Decimal : PKind::String,
+        auto p = node(t.kind == Tok::Integer   ? PKind::Integer
+                      : t.kind == Tok::Decimal ? PKind::Decimal
+                                               : PKind::String,
                       t.begin, t.end);
         p->text = t.value;
         return p;
       }
-      case Tok::True: case Tok::False: {
+      case Tok::True:
+      case Tok::False: {
         next();
         auto p = node(PKind::Bool, t.begin, t.end);
         p->flag = t.kind == Tok::True;
@@ -353,8 +358,7 @@ class Parser {
         return e;
       }
       case Tok::Case: return parse_case();
-      default:
-        fail(t.begin, "expected a value, a column name or '(', found " + describe(t));
+      default: fail(t.begin, "expected a value, a column name or '(', found " + describe(t));
     }
   }
 

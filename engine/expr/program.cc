@@ -14,14 +14,14 @@
 #include <algorithm>
 #include <cstring>
 
-#include "engine/store/buffer.h"
 #include "engine/base/error.h"
+#include "engine/base/simd.h"
 #include "engine/expr/binder.h"
 #include "engine/expr/compiled_program.h"
 #include "engine/expr/parser.h"
 #include "engine/expr/reference.h"
 #include "engine/expr/simplifier.h"
-#include "engine/base/simd.h"
+#include "engine/store/buffer.h"
 
 namespace nudge::expr {
 
@@ -35,9 +35,9 @@ std::string origin_or_default(const Source& s) { return s.origin.empty() ? std::
 struct Workspace::Impl {
   Buffer ireg, ivalid, dreg, dvalid, bval, bvalid;  // registers (64-byte aligned)
   std::vector<ColumnRef> cols;
-  std::vector<uint64_t> pred_out;                    // kWords per predicate
-  std::vector<double> num_out;                       // kBatchRows per number
-  std::vector<uint64_t> num_valid_out;               // kWords per number
+  std::vector<uint64_t> pred_out;       // kWords per predicate
+  std::vector<double> num_out;          // kBatchRows per number
+  std::vector<uint64_t> num_valid_out;  // kWords per number
 
   static void ensure(Buffer& b, std::size_t bytes) {
     if (b.empty() || b.size() < bytes) b = Buffer::allocate(std::max<std::size_t>(bytes, 64));
@@ -116,9 +116,19 @@ void CompiledSet::evaluate(const Population& pop, std::size_t begin, std::size_t
 
   const std::size_t rows64 = (count + 63) / 64 * 64, words = rows64 / 64;
   if (count > 0) {
-    ExecFrame f{p.code.data(), p.code.size(), w.cols.data(), begin, rows64, pop.as_of(), kBatchRows,
-                w.ireg.mutable_as<int64_t>(), w.ivalid.mutable_as<uint64_t>(), w.dreg.mutable_as<double>(),
-                w.dvalid.mutable_as<uint64_t>(), w.bval.mutable_as<uint64_t>(), w.bvalid.mutable_as<uint64_t>()};
+    ExecFrame f{p.code.data(),
+                p.code.size(),
+                w.cols.data(),
+                begin,
+                rows64,
+                pop.as_of(),
+                kBatchRows,
+                w.ireg.mutable_as<int64_t>(),
+                w.ivalid.mutable_as<uint64_t>(),
+                w.dreg.mutable_as<double>(),
+                w.dvalid.mutable_as<uint64_t>(),
+                w.bval.mutable_as<uint64_t>(),
+                w.bvalid.mutable_as<uint64_t>()};
     switch (simd::active_isa()) {
       case simd::Isa::Avx512: execute_avx512(f); break;
       case simd::Isa::Avx2: execute_avx2(f); break;

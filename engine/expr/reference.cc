@@ -18,13 +18,15 @@ Value read_column(const Column& c, std::size_t row) {
   if (c.is_null(row)) return null_value();
   switch (c.type()) {
     case DataType::Bool: return bool_value(c.values<uint8_t>()[row] != 0);
-    case DataType::Int32: case DataType::Category: case DataType::Date: return int_value(c.values<int32_t>()[row]);
+    case DataType::Int32:
+    case DataType::Category:
+    case DataType::Date: return int_value(c.values<int32_t>()[row]);
     case DataType::Int64: return int_value(c.values<int64_t>()[row]);
     case DataType::UInt64: {
       uint64_t v = c.values<uint64_t>()[row];
       // Beyond int64 the value has no integer representation: NULL (README, "Integers").
       return v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) ? null_value()
-                                                                              : int_value(static_cast<int64_t>(v));
+                                                                            : int_value(static_cast<int64_t>(v));
     }
     case DataType::Float32: return dbl_value(c.values<float>()[row]);
     case DataType::Float64: return dbl_value(c.values<double>()[row]);
@@ -105,12 +107,21 @@ Value reference_eval(const BoundExpr& e, const Population& pop, std::size_t row)
       if (e.type == Type::Double) return dbl_value(-a.d);
       return a.i == std::numeric_limits<int64_t>::min() ? null_value() : int_value(-a.i);
     }
-    case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: case Op::Mod: {
+    case Op::Add:
+    case Op::Sub:
+    case Op::Mul:
+    case Op::Div:
+    case Op::Mod: {
       Value a = child(0), b = child(1);
       if (a.null || b.null) return null_value();
       return e.children[0]->type == Type::Double ? dbl_arith(e.op, a.d, b.d) : int_arith(e.op, a.i, b.i);
     }
-    case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: {
+    case Op::Eq:
+    case Op::Ne:
+    case Op::Lt:
+    case Op::Le:
+    case Op::Gt:
+    case Op::Ge: {
       Value a = child(0), b = child(1);
       if (a.null || b.null) return null_value();
       if (e.children[0]->type != Type::Double) return bool_value(compare_ints(e.op, a.i, b.i));
@@ -147,7 +158,8 @@ Value reference_eval(const BoundExpr& e, const Population& pop, std::size_t row)
       Value a = child(0);
       return a.null ? child(1) : a;
     }
-    case Op::Least: case Op::Greatest: {
+    case Op::Least:
+    case Op::Greatest: {
       Value a = child(0), b = child(1);
       if (a.null || b.null) return null_value();  // NULL if any argument is NULL
       bool least = e.op == Op::Least;

@@ -11,7 +11,11 @@ namespace {
 // Operations whose result is NULL whenever an operand is NULL.
 bool strict(Op op) {
   switch (op) {
-    case Op::And: case Op::Or: case Op::IsNull: case Op::Case: case Op::Coalesce: return false;
+    case Op::And:
+    case Op::Or:
+    case Op::IsNull:
+    case Op::Case:
+    case Op::Coalesce: return false;
     default: return true;
   }
 }
@@ -68,7 +72,7 @@ BoundPtr Simplifier::rewrite(const BoundExpr& e, std::vector<BoundPtr> kids) {
       for (std::size_t i = 0; i + 1 < k.size(); i += 2) {
         const BoundExpr& c = *k[i];
         if (c.is_const() && (c.null || c.i == 0)) continue;  // never TRUE: branch dropped
-        if (c.is_const()) {                                    // always TRUE: it ends the CASE
+        if (c.is_const()) {                                  // always TRUE: it ends the CASE
           kept.push_back(k[i + 1]);
           break;
         }

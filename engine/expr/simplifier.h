@@ -34,9 +34,9 @@ class Simplifier {
   BoundPtr intern(BoundExpr node);
 
   const Population& pop_;
-  std::unordered_map<const BoundExpr*, BoundPtr> memo_;      // input node -> result
-  std::unordered_map<std::string, BoundPtr> interned_;        // structural key -> canonical node
-  std::unordered_map<const BoundExpr*, std::size_t> ids_;     // canonical node -> id
+  std::unordered_map<const BoundExpr*, BoundPtr> memo_;    // input node -> result
+  std::unordered_map<std::string, BoundPtr> interned_;     // structural key -> canonical node
+  std::unordered_map<const BoundExpr*, std::size_t> ids_;  // canonical node -> id
 };
 
 }  // namespace nudge::expr

@@ -76,8 +76,7 @@ std::string source_position(std::string_view origin, std::string_view text, std:
   return full.substr(0, full.find(": \n"));
 }
 
-void throw_source_error(std::string_view origin, std::string_view text, std::size_t offset,
-                        std::string_view message) {
+void throw_source_error(std::string_view origin, std::string_view text, std::size_t offset, std::string_view message) {
   throw_invalid_input(format_source_error(origin, text, offset, message));
 }
 

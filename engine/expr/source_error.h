@@ -20,7 +20,7 @@ namespace nudge::expr {
 // The full message for a fault at byte `offset` of `text`:
 //   "<origin>:<line>:<col>: <message>\n<source line>\n<spaces>^"
 std::string format_source_error(std::string_view origin, std::string_view text, std::size_t offset,
-                                 std::string_view message);
+                                std::string_view message);
 
 // Just "<origin>:<line>:<col>" for `offset` (warnings use it).
 std::string source_position(std::string_view origin, std::string_view text, std::size_t offset);

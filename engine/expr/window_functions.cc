@@ -85,8 +85,8 @@ Window resolve(Binder& b, const ParsedExpr& call) {
     const std::size_t ci = s->bucket_columns[k];
     const Column& c = pop.column(ci);
     if (!is_numeric(c.type()))
-      b.fail(sa.begin, "series '" + s->name + "' bucket column '" + c.name() + "' is " + std::string(type_name(c.type())) +
-                           ", not a number");
+      b.fail(sa.begin, "series '" + s->name + "' bucket column '" + c.name() + "' is " +
+                           std::string(type_name(c.type())) + ", not a number");
     auto n = std::make_shared<BoundExpr>();
     n->op = Op::Column;
     n->column = ci;
@@ -164,7 +164,8 @@ BoundPtr bind_window_count(Binder& b, const ParsedExpr& call) {
   Window w = resolve(b, call);
   std::vector<BoundPtr> flags;
   for (const auto& x : w.x)
-    flags.push_back(Binder::make(Op::Case, Type::Int, {active(b, x, call), int_const(1, call), int_const(0, call)}, call));
+    flags.push_back(
+        Binder::make(Op::Case, Type::Int, {active(b, x, call), int_const(1, call), int_const(0, call)}, call));
   return chain(Op::Add, Type::Int, flags, call);
 }
 
@@ -183,8 +184,8 @@ BoundPtr bind_window_trend(Binder& b, const ParsedExpr& call) {
   Window w = resolve(b, call);
   const auto n = static_cast<int64_t>(w.x.size());
   if (n < 2)
-    b.fail(call.args[1]->begin, "trend needs a window of at least 2 buckets, but '" + b.operand_text(*call.args[1]) +
-                                    "' has 1");
+    b.fail(call.args[1]->begin,
+           "trend needs a window of at least 2 buckets, but '" + b.operand_text(*call.args[1]) + "' has 1");
   // x[i] is bucket first + i: the newest first, so its time is t = n - 1 - i
   // and its coefficient c_i = 2t - (n-1) = n - 1 - 2i. The coefficients are
   // antisymmetric (c_{n-1-i} = -c_i), so the sum is taken over pairs:
@@ -193,7 +194,8 @@ BoundPtr bind_window_trend(Binder& b, const ParsedExpr& call) {
   std::vector<BoundPtr> terms;
   for (int64_t i = 0; i < n / 2; ++i) {
     const int64_t c = n - 1 - 2 * i;
-    BoundPtr diff = Binder::make(Op::Sub, w.type, {w.x[static_cast<std::size_t>(i)], w.x[static_cast<std::size_t>(n - 1 - i)]}, call);
+    BoundPtr diff = Binder::make(Op::Sub, w.type,
+                                 {w.x[static_cast<std::size_t>(i)], w.x[static_cast<std::size_t>(n - 1 - i)]}, call);
     if (c == 1) {
       terms.push_back(diff);
       continue;

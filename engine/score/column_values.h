@@ -12,8 +12,8 @@
 #include <cstdint>
 #include <string>
 
-#include "engine/store/column.h"
 #include "engine/base/error.h"
+#include "engine/store/column.h"
 
 namespace nudge::score {
 

@@ -5,9 +5,9 @@
 // tight loop over the column (the compiler vectorises the contiguous case).
 // The per-row reference walks the same terms in the same order with the same
 // expressions, so both paths give bit-identical doubles.
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 
 #include "engine/base/error.h"
 #include "engine/score/column_values.h"
@@ -152,7 +152,8 @@ class LinearModel final : public Model {
         if (!code) {
           std::string dict;
           for (const auto& d : c->dictionary()) dict += (dict.empty() ? "" : ", ") + d;
-          faults.push_back(fmt::format("{}: category '{}' has no value '{}' (values: {})", t.where, t.column, value, dict));
+          faults.push_back(
+              fmt::format("{}: category '{}' has no value '{}' (values: {})", t.where, t.column, value, dict));
           continue;
         }
         b.by_code[*code] = w;

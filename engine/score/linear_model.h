@@ -31,7 +31,7 @@ namespace nudge::score {
 enum class LinearLink { Identity, Logistic };
 
 struct NumericTerm {
-  std::string column;                // column name or alias in the population
+  std::string column;  // column name or alias in the population
   double weight = 0;
   std::optional<double> mean, std;   // both or neither; std > 0
   std::optional<double> null_value;  // raw value used for NULL rows (before standardisation)
@@ -39,9 +39,9 @@ struct NumericTerm {
 };
 
 struct CategoryTerm {
-  std::string column;                                  // a Category column
+  std::string column;                                   // a Category column
   std::vector<std::pair<std::string, double>> weights;  // value -> weight; unlisted values weigh 0
-  std::optional<double> null_weight;                   // weight of a NULL row
+  std::optional<double> null_weight;                    // weight of a NULL row
   std::string where;
 };
 

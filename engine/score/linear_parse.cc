@@ -48,21 +48,26 @@ void check_keys(const std::string& src, const toml::table& t, std::initializer_l
 
 double number(const std::string& src, const toml::table& t, std::string_view key, std::string_view what) {
   const toml::node* n = t.get(key);
-  if (!n) throw_invalid_input(where(src, t.source()) + ": " + std::string(what) + " lacks the key '" + std::string(key) + "'");
+  if (!n)
+    throw_invalid_input(where(src, t.source()) + ": " + std::string(what) + " lacks the key '" + std::string(key) +
+                        "'");
   if (!n->is_number()) fail(src, *n, "'" + std::string(key) + "' must be a number");
   double v = *n->value<double>();
   if (!std::isfinite(v)) fail(src, *n, "'" + std::string(key) + "' must be finite");
   return v;
 }
 
-std::optional<double> opt_number(const std::string& src, const toml::table& t, std::string_view key, std::string_view what) {
+std::optional<double> opt_number(const std::string& src, const toml::table& t, std::string_view key,
+                                 std::string_view what) {
   if (!t.contains(key)) return std::nullopt;
   return number(src, t, key, what);
 }
 
 std::string text(const std::string& src, const toml::table& t, std::string_view key, std::string_view what) {
   const toml::node* n = t.get(key);
-  if (!n) throw_invalid_input(where(src, t.source()) + ": " + std::string(what) + " lacks the key '" + std::string(key) + "'");
+  if (!n)
+    throw_invalid_input(where(src, t.source()) + ": " + std::string(what) + " lacks the key '" + std::string(key) +
+                        "'");
   if (!n->is_string()) fail(src, *n, "'" + std::string(key) + "' must be a string");
   return std::string(*n->value<std::string_view>());
 }
@@ -71,7 +76,8 @@ const toml::array* table_array(const std::string& src, const toml::table& root, 
   const toml::node* n = root.get(key);
   if (!n) return nullptr;
   const toml::array* a = n->as_array();
-  if (!a || !a->is_array_of_tables()) fail(src, *n, "'" + std::string(key) + "' must be written as [[" + std::string(key) + "]] tables");
+  if (!a || !a->is_array_of_tables())
+    fail(src, *n, "'" + std::string(key) + "' must be written as [[" + std::string(key) + "]] tables");
   return a;
 }
 

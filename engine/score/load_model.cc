@@ -5,23 +5,21 @@
 #include <algorithm>
 #include <cctype>
 
-#include "engine/base/error.h"
-#include "engine/score/linear_model.h"
-#include "engine/score/model.h"
-#include "engine/score/xgboost_model.h"
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include "engine/base/error.h"
+#include "engine/score/linear_model.h"
+#include "engine/score/model.h"
+#include "engine/score/xgboost_model.h"
 
 #include "engine/base/read_file.h"
 
 namespace nudge::score {
 
 // The whole file as text (engine/ may not use io/'s read_file: io links after engine).
-std::string read_model_file(const std::filesystem::path& path) {
-  return read_whole_file(path, "model");
-}
+std::string read_model_file(const std::filesystem::path& path) { return read_whole_file(path, "model"); }
 
 std::unique_ptr<Model> load_model(const std::filesystem::path& path) {
   std::string ext = path.extension().string();
@@ -37,8 +35,9 @@ std::vector<double> score_all(const BoundModel& model, std::size_t rows) {
   // Grain: 16 Ki rows per task, enough to amortise task overhead and the
   // per-block set-up of the scorers, small enough to balance 2-16 cores.
   constexpr std::size_t kGrain = 16 * 1024;
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, rows, kGrain),
-                    [&](const tbb::blocked_range<std::size_t>& r) { model.score_range(r.begin(), r.end(), out.data() + r.begin()); });
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, rows, kGrain), [&](const tbb::blocked_range<std::size_t>& r) {
+    model.score_range(r.begin(), r.end(), out.data() + r.begin());
+  });
   return out;
 }
 

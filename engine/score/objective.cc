@@ -25,9 +25,11 @@ Objective make_objective(std::string_view name, float base_score, const std::str
   }
   if (n == "reg:squarederror" || n == "reg:linear") return {n, Transform::Identity, base_score};
   if (n.rfind("multi:", 0) == 0)
-    throw_invalid_input(source + ": objective " + n + " is a multi-class objective; nudge scores only "
+    throw_invalid_input(source + ": objective " + n +
+                        " is a multi-class objective; nudge scores only "
                         "single-output models (binary:logistic, reg:logistic, binary:logitraw, reg:squarederror)");
-  throw_invalid_input(source + ": objective '" + n + "' is not supported (supported: binary:logistic, reg:logistic, "
+  throw_invalid_input(source + ": objective '" + n +
+                      "' is not supported (supported: binary:logistic, reg:logistic, "
                       "binary:logitraw, reg:squarederror)");
 }
 

@@ -34,9 +34,9 @@ namespace nudge::score {
 enum class Transform { Identity, Sigmoid };
 
 struct Objective {
-  std::string name;       // as in the JSON, e.g. "binary:logistic"
-  Transform transform;    // applied to the summed margin
-  float base_margin;      // the margin every prediction starts from
+  std::string name;     // as in the JSON, e.g. "binary:logistic"
+  Transform transform;  // applied to the summed margin
+  float base_margin;    // the margin every prediction starts from
 };
 
 // The objective `name` with base_score (as stored in the model). Throws

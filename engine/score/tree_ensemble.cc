@@ -45,17 +45,23 @@ int validate_tree(const XgbModelSpec& s, std::size_t t) {
     depth = std::max(depth, d);
     const int32_t l = tr.left[i], r = tr.right[i];
     if (l == -1 || r == -1) {
-      if (l != r) node_fault(s, t, i, "one child is -1 and the other " + std::to_string(l == -1 ? r : l) + " (a node is a leaf only when both are -1)");
+      if (l != r)
+        node_fault(s, t, i,
+                   "one child is -1 and the other " + std::to_string(l == -1 ? r : l) +
+                       " (a node is a leaf only when both are -1)");
       if (!std::isfinite(tr.split_condition[i])) node_fault(s, t, i, "leaf value is not finite");
       continue;
     }
     if (tr.split_index[i] < 0 || uint32_t(tr.split_index[i]) >= s.num_feature)
-      node_fault(s, t, i, "split feature " + std::to_string(tr.split_index[i]) + " is out of range (num_feature " +
-                              std::to_string(s.num_feature) + ")");
+      node_fault(s, t, i,
+                 "split feature " + std::to_string(tr.split_index[i]) + " is out of range (num_feature " +
+                     std::to_string(s.num_feature) + ")");
     if (!std::isfinite(tr.split_condition[i])) node_fault(s, t, i, "split threshold is not finite");
     for (int32_t c : {l, r}) {
       if (c <= 0 || std::size_t(c) >= n)
-        node_fault(s, t, i, "child index " + std::to_string(c) + " is out of range (the tree has " + std::to_string(n) + " nodes)");
+        node_fault(
+            s, t, i,
+            "child index " + std::to_string(c) + " is out of range (the tree has " + std::to_string(n) + " nodes)");
       if (seen[c]) node_fault(s, t, i, "child " + std::to_string(c) + " is reached twice (a cycle or a shared child)");
       seen[c] = 1;
       stack.push_back({c, d + 1});

@@ -34,8 +34,8 @@
 
 namespace nudge::score {
 
-inline constexpr int kMaxCompleteDepth = 10;   // 1023 slots + 1024 leaves = 12 KiB per tree at most
-inline constexpr uint8_t kWalkTree = 0xff;     // depth marker: tree too deep for the complete layout
+inline constexpr int kMaxCompleteDepth = 10;  // 1023 slots + 1024 leaves = 12 KiB per tree at most
+inline constexpr uint8_t kWalkTree = 0xff;    // depth marker: tree too deep for the complete layout
 // Zero slots after the last tree's slots: SIMD kernels load whole registers of
 // one level's slots and may read up to this many slots past a tree's end.
 inline constexpr std::size_t kSlotPadding = 32;

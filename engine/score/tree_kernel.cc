@@ -29,9 +29,12 @@ void score_forest_block_scalar(const ForestView& f, std::size_t t_begin, std::si
 void score_forest_block(const ForestView& f, std::size_t t_begin, std::size_t t_end, const float* m, int stride_shift,
                         std::size_t rows, float* acc) {
   switch (simd::active_isa()) {
-    case simd::Isa::Avx512: return detail::forest_block_kernel<xsimd::avx512bw>(f, t_begin, t_end, m, stride_shift, rows, acc);
-    case simd::Isa::Avx2: return detail::forest_block_kernel<xsimd::avx2>(f, t_begin, t_end, m, stride_shift, rows, acc);
-    case simd::Isa::Sse42: return detail::forest_block_kernel<xsimd::sse4_2>(f, t_begin, t_end, m, stride_shift, rows, acc);
+    case simd::Isa::Avx512:
+      return detail::forest_block_kernel<xsimd::avx512bw>(f, t_begin, t_end, m, stride_shift, rows, acc);
+    case simd::Isa::Avx2:
+      return detail::forest_block_kernel<xsimd::avx2>(f, t_begin, t_end, m, stride_shift, rows, acc);
+    case simd::Isa::Sse42:
+      return detail::forest_block_kernel<xsimd::sse4_2>(f, t_begin, t_end, m, stride_shift, rows, acc);
     case simd::Isa::Scalar: break;
   }
   score_forest_block_scalar(f, t_begin, t_end, m, stride_shift, rows, acc);

@@ -32,9 +32,9 @@ namespace nudge::score {
 // Raw views of an ensemble's complete layout (no containers: per-ISA code takes only pointers).
 struct ForestView {
   const CompleteTree* trees;
-  const int32_t* feature;   // feature index | default_left << 31, per slot
-  const float* threshold;   // per slot
-  const float* leaf;        // per leaf slot
+  const int32_t* feature;  // feature index | default_left << 31, per slot
+  const float* threshold;  // per slot
+  const float* leaf;       // per leaf slot
 };
 
 inline constexpr std::size_t kLanePadding = 64;  // rows the SIMD kernels step by (several registers at once)

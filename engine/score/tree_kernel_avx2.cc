@@ -2,4 +2,4 @@
 #include "engine/score/tree_kernels.h"
 
 template void nudge::score::detail::forest_block_kernel<xsimd::avx2>(const ForestView&, std::size_t, std::size_t,
-                                                                    const float*, int, std::size_t, float*) noexcept;
+                                                                     const float*, int, std::size_t, float*) noexcept;

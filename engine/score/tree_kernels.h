@@ -46,7 +46,8 @@ inline xsimd::batch<T, Arch> gather(const T* src, const xsimd::batch<int32_t, Ar
 
 // table[local] for the 2^level slots of one level (or the leaves), lane by lane.
 template <class Arch, class T>
-inline xsimd::batch<T, Arch> level_lookup(const T* table, const xsimd::batch<int32_t, Arch>& local, int level) noexcept {
+inline xsimd::batch<T, Arch> level_lookup(const T* table, const xsimd::batch<int32_t, Arch>& local,
+                                          int level) noexcept {
   if constexpr (std::is_same_v<Arch, xsimd::avx2>) {
     if (level <= kMaxLookupLevel) {
       // 8 slots per register, vpermd by the low 3 bits of local; then blendv by

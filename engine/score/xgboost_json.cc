@@ -74,7 +74,8 @@ struct Node {
       const Json& v = a[i];
       int64_t x;
       if (v.is_boolean()) x = v.get<bool>();
-      else if (v.is_number_integer()) x = v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX) ? hi + 1 : v.get<int64_t>();
+      else if (v.is_number_integer())
+        x = v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX) ? hi + 1 : v.get<int64_t>();
       else fail("element " + std::to_string(i) + " is not an integer: " + v.dump());
       if (x < lo || x > hi) fail("element " + std::to_string(i) + " = " + std::to_string(x) + " is out of range");
       out.push_back(static_cast<T>(x));
@@ -120,7 +121,8 @@ XgbTree parse_tree(const Node& t, std::size_t index) {
   tree.default_left = t.at("default_left").ints<uint8_t>(0, 1);
   auto check_len = [&](std::size_t got, const char* name) {
     if (got != std::size_t(nodes))
-      t.fail(std::string(name) + " has " + std::to_string(got) + " elements, but num_nodes is " + std::to_string(nodes));
+      t.fail(std::string(name) + " has " + std::to_string(got) + " elements, but num_nodes is " +
+             std::to_string(nodes));
   };
   check_len(tree.left.size(), "left_children");
   check_len(tree.right.size(), "right_children");
@@ -144,9 +146,7 @@ XgbModelSpec parse_xgboost_json(std::string_view json_text, const std::string& s
   Json root;
   try {
     root = Json::parse(json_text.begin(), json_text.end());
-  } catch (const nlohmann::json::exception& e) {
-    throw_invalid_input(source + ": not valid JSON: " + e.what());
-  }
+  } catch (const nlohmann::json::exception& e) { throw_invalid_input(source + ": not valid JSON: " + e.what()); }
   XgbModelSpec spec;
   spec.source = source;
   Node top{root, "", source};
@@ -169,7 +169,8 @@ XgbModelSpec parse_xgboost_json(std::string_view json_text, const std::string& s
 
   if (const Json* names = learner.find("feature_names")) {
     Node n = learner.sub(*names, ".feature_names");
-    for (std::size_t i = 0; i < n.array().size(); ++i) spec.feature_names.push_back(n.sub((*names)[i], fmt::format("[{}]", i)).str());
+    for (std::size_t i = 0; i < n.array().size(); ++i)
+      spec.feature_names.push_back(n.sub((*names)[i], fmt::format("[{}]", i)).str());
     if (!spec.feature_names.empty() && spec.feature_names.size() != spec.num_feature)
       n.fail("has " + std::to_string(spec.feature_names.size()) + " names, but num_feature is " + std::to_string(nf));
   }
@@ -188,13 +189,16 @@ XgbModelSpec parse_xgboost_json(std::string_view json_text, const std::string& s
   const int64_t num_trees = model.at("gbtree_model_param").at("num_trees").int_string();
   Node trees = model.at("trees");
   if (num_trees < 0 || std::size_t(num_trees) != trees.array().size())
-    trees.fail("holds " + std::to_string(trees.array().size()) + " trees, but num_trees is " + std::to_string(num_trees));
+    trees.fail("holds " + std::to_string(trees.array().size()) + " trees, but num_trees is " +
+               std::to_string(num_trees));
   auto info = model.at("tree_info").ints<int32_t>(INT32_MIN, INT32_MAX);
   if (info.size() != trees.array().size())
-    model.fail("tree_info has " + std::to_string(info.size()) + " elements for " + std::to_string(num_trees) + " trees");
+    model.fail("tree_info has " + std::to_string(info.size()) + " elements for " + std::to_string(num_trees) +
+               " trees");
   for (std::size_t i = 0; i < info.size(); ++i)
-    if (info[i] != 0) model.fail("tree " + std::to_string(i) + " belongs to output group " + std::to_string(info[i]) +
-                                 ": multi-class models are not supported");
+    if (info[i] != 0)
+      model.fail("tree " + std::to_string(i) + " belongs to output group " + std::to_string(info[i]) +
+                 ": multi-class models are not supported");
   for (std::size_t i = 0; i < trees.array().size(); ++i)
     spec.trees.push_back(parse_tree(trees.sub(trees.j[i], fmt::format("[{}]", i)), i));
   return spec;

@@ -30,10 +30,10 @@ namespace nudge::score {
 // One tree as stored in the file: node i is a leaf when left[i] == -1, and
 // then split_condition[i] is its leaf value.
 struct XgbTree {
-  std::vector<int32_t> left, right;     // child node indices, -1 at leaves
-  std::vector<int32_t> split_index;     // feature index tested at node i
-  std::vector<float> split_condition;   // threshold (x < t goes left) or leaf value
-  std::vector<uint8_t> default_left;    // 1: a missing value goes left
+  std::vector<int32_t> left, right;    // child node indices, -1 at leaves
+  std::vector<int32_t> split_index;    // feature index tested at node i
+  std::vector<float> split_condition;  // threshold (x < t goes left) or leaf value
+  std::vector<uint8_t> default_left;   // 1: a missing value goes left
 };
 
 struct XgbModelSpec {

@@ -130,9 +130,9 @@ class XgbModel final : public Model {
       }
       const Column& c = pop.column(*idx);
       if (!is_model_numeric(c.type()))
-        faults.push_back(fmt::format("feature '{}' is a {} column; XGBoost features must be numeric or bool{}", name,
-                                     type_name(c.type()),
-                                     c.type() == DataType::Category ? " (categorical features are not supported)" : ""));
+        faults.push_back(fmt::format(
+            "feature '{}' is a {} column; XGBoost features must be numeric or bool{}", name, type_name(c.type()),
+            c.type() == DataType::Category ? " (categorical features are not supported)" : ""));
       features.push_back({&c, c.validity()});
       cols.push_back(*idx);
     }
@@ -141,7 +141,8 @@ class XgbModel final : public Model {
       if (!missing.empty()) {
         msg += fmt::format("\n  {} of its {} features are not in the population: ", missing.size(), spec_.num_feature);
         for (std::size_t i = 0; i < missing.size(); ++i) msg += (i ? ", " : "") + missing[i];
-        if (default_names_) msg += "\n  (the model file has no feature_names; XGBoost's default names f0, f1, ... were used)";
+        if (default_names_)
+          msg += "\n  (the model file has no feature_names; XGBoost's default names f0, f1, ... were used)";
       }
       for (const auto& f : faults) msg += "\n  " + f;
       throw_invalid_input(msg);

@@ -22,7 +22,8 @@ Buffer Buffer::allocate(std::size_t bytes) {
 }
 
 Buffer Buffer::wrap(const void* data, std::size_t bytes, std::shared_ptr<const void> keep_alive) {
-  if (reinterpret_cast<std::uintptr_t>(data) % kAlignment != 0) throw_internal("Buffer::wrap: data not 64-byte aligned");
+  if (reinterpret_cast<std::uintptr_t>(data) % kAlignment != 0)
+    throw_internal("Buffer::wrap: data not 64-byte aligned");
   Buffer b;
   b.data_ = static_cast<std::byte*>(const_cast<void*>(data));
   b.size_ = bytes;

@@ -48,9 +48,13 @@ class Buffer {
   bool owned() const noexcept { return owned_; }
 
   template <class T>
-  const T* as() const noexcept { return reinterpret_cast<const T*>(data_); }
+  const T* as() const noexcept {
+    return reinterpret_cast<const T*>(data_);
+  }
   template <class T>
-  T* mutable_as() { return reinterpret_cast<T*>(mutable_data()); }
+  T* mutable_as() {
+    return reinterpret_cast<T*>(mutable_data());
+  }
 
  private:
   std::byte* data_ = nullptr;

@@ -7,7 +7,10 @@
 namespace nudge {
 
 Column::Column(std::string name, DataType type, std::size_t rows)
-    : name_(std::move(name)), alias_(normalize_name(name_)), type_(type), rows_(rows),
+    : name_(std::move(name)),
+      alias_(normalize_name(name_)),
+      type_(type),
+      rows_(rows),
       values_(Buffer::allocate(padded_rows(rows) * type_width(type))) {}
 
 Column Column::from_buffers(std::string name, DataType type, std::size_t rows, Buffer values, Buffer validity,

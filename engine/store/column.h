@@ -46,9 +46,13 @@ class Column {
   std::size_t rows() const noexcept { return rows_; }
 
   template <class T>
-  const T* values() const noexcept { return values_.as<T>(); }
+  const T* values() const noexcept {
+    return values_.as<T>();
+  }
   template <class T>
-  T* mutable_values() { return values_.mutable_as<T>(); }
+  T* mutable_values() {
+    return values_.mutable_as<T>();
+  }
   const Buffer& values_buffer() const noexcept { return values_; }
 
   bool has_validity() const noexcept { return !validity_.empty(); }

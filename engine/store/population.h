@@ -36,7 +36,7 @@ enum class BucketUnit : uint8_t { Day, Week, Month };
 std::string_view bucket_unit_name(BucketUnit u) noexcept;  // "day", "week", "month"
 
 struct Series {
-  std::string name;                    // metric name used in expressions, e.g. "flights"
+  std::string name;                     // metric name used in expressions, e.g. "flights"
   BucketUnit unit = BucketUnit::Month;  // bucket width
   // bucket_columns[k] = index in the population of the column holding bucket
   // k (0 = the bucket containing as_of). Columns are named "<name>@<k>".

@@ -49,8 +49,7 @@ int32_t bucket_last_day(BucketUnit unit, int32_t as_of, int64_t k) noexcept {
   switch (unit) {
     case BucketUnit::Day: return static_cast<int32_t>(as_of - k);
     case BucketUnit::Week: return static_cast<int32_t>(as_of - 7 * k);
-    case BucketUnit::Month:
-      return k == 0 ? as_of : first_day_of_month_index(month_index(as_of) - k + 1) - 1;
+    case BucketUnit::Month: return k == 0 ? as_of : first_day_of_month_index(month_index(as_of) - k + 1) - 1;
   }
   return as_of;
 }

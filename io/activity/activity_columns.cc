@@ -19,8 +19,8 @@ const Column& need(const Population& t, std::string_view source, const std::stri
   if (!i) {
     std::string hint;
     for (const auto& n : t.nearest_names(name, 1)) hint = " (did you mean '" + n + "'?)";
-    throw_invalid_input(std::string(source) + ": the " + role + " column '" + name +
-                        "' is not in the activity table" + hint);
+    throw_invalid_input(std::string(source) + ": the " + role + " column '" + name + "' is not in the activity table" +
+                        hint);
   }
   return t.column(*i);
 }
@@ -65,8 +65,7 @@ ActivityColumns ActivityColumns::resolve(const Population& t, const ActivitySpec
   }
   for (const auto& m : spec.metrics) {
     const Column& col = need(t, source, m.column, "metric");
-    if (!is_integer(col.type()) && !is_float(col.type()))
-      wrong_type(source, col, "metric", "a number type");
+    if (!is_integer(col.type()) && !is_float(col.type())) wrong_type(source, col, "metric", "a number type");
     if (m.type == DataType::Int32 && m.decimals == 0 && !is_integer(col.type()))
       wrong_type(source, col, "metric", "an integer type (give the metric decimals = N, or type float32)");
     c.metrics.push_back(&col);
@@ -200,8 +199,8 @@ std::unordered_map<uint64_t, uint32_t> member_index(const Population& members) {
   std::unordered_map<uint64_t, uint32_t> index;
   index.reserve(members.rows());
   for (std::size_t r = 0; r < members.rows(); ++r) {
-    if (ids.is_null(r)) throw_invalid_input("the members' id column '" + ids.name() + "' is empty in row " +
-                                            std::to_string(r + 1));
+    if (ids.is_null(r))
+      throw_invalid_input("the members' id column '" + ids.name() + "' is empty in row " + std::to_string(r + 1));
     const uint64_t id = ids.values<uint64_t>()[r];
     if (!index.emplace(id, static_cast<uint32_t>(r)).second)
       throw_invalid_input("the members' id column '" + ids.name() + "' holds " + std::to_string(id) +

@@ -24,9 +24,9 @@
 
 #include "engine/base/error.h"
 #include "io/activity/activity_columns.h"
-#include "io/file/atomic_file.h"
 #include "io/csv/csv_import.h"
 #include "io/csv/whitespace_table.h"
+#include "io/file/atomic_file.h"
 
 namespace nudge {
 namespace {
@@ -229,14 +229,14 @@ ActivityReport add_activity_series(Population& members, const Population& table,
   const std::size_t n = table.rows();
 
   std::vector<uint64_t> keys(n);
-  const auto cc = reduce_ranges<ClassifyCounts>(n, kClassifyGrain, threads, [&](std::size_t b, std::size_t e) {
-    return classify(cx, b, e, keys.data());
-  });
+  const auto cc = reduce_ranges<ClassifyCounts>(
+      n, kClassifyGrain, threads, [&](std::size_t b, std::size_t e) { return classify(cx, b, e, keys.data()); });
   if (cc.first_bad != kNone) {  // re-derive the message of the first bad row, serially
     std::string why;
     auto id = cols.member_id(cc.first_bad);
-    if (!id) throw_invalid_input(cols.row_label(cc.first_bad) + ": column '" + cols.member->name() +
-                                 "' is empty; every activity row needs a member id");
+    if (!id)
+      throw_invalid_input(cols.row_label(cc.first_bad) + ": column '" + cols.member->name() +
+                          "' is empty; every activity row needs a member id");
     if (!cols.bucket(cc.first_bad, spec, cx.as_of, &why)) throw_invalid_input(why);
     activity::throw_unknown_member(cols, cc.first_bad, *id);
   }
@@ -286,7 +286,8 @@ ActivityReport add_activity_series(Population& members, const Population& table,
     Series s;
     s.name = m.series_name();
     s.unit = spec.unit;
-    for (std::size_t k = 0; k < spec.buckets; ++k) s.bucket_columns.push_back(members.add_column(std::move(columns[next++])));
+    for (std::size_t k = 0; k < spec.buckets; ++k)
+      s.bucket_columns.push_back(members.add_column(std::move(columns[next++])));
     members.add_series(std::move(s));
   }
   rep.rows = n;

@@ -17,8 +17,9 @@ Population members_from_activity(const Population& table, const ActivitySpec& sp
   std::string why;
   for (std::size_t r = 0; r < table.rows(); ++r) {
     auto id = cols.member_id(r);
-    if (!id) throw_invalid_input(cols.row_label(r) + ": column '" + cols.member->name() +
-                                 "' is empty; every activity row needs a member id");
+    if (!id)
+      throw_invalid_input(cols.row_label(r) + ": column '" + cols.member->name() +
+                          "' is empty; every activity row needs a member id");
     auto d = cols.first_day(r, &why);
     if (!d) throw_invalid_input(why);
     seen.emplace_back(*id, *d);
@@ -44,8 +45,8 @@ std::string format_activity_report(const ActivityReport& r, const ActivitySpec& 
     << "rows used: " << r.rows_used << "\n"
     << "repeated member-bucket rows: " << r.repeated_rows << " (rows whose member and bucket occurred before)\n"
     << "exact duplicates: " << r.exact_duplicates << " (equal to an earlier row in every column)\n"
-    << "repeated rows policy: " << repeat_policy_name(spec.repeated_rows) << " (exact duplicates dropped: "
-    << r.dropped_duplicates << ")\n"
+    << "repeated rows policy: " << repeat_policy_name(spec.repeated_rows)
+    << " (exact duplicates dropped: " << r.dropped_duplicates << ")\n"
     << "rows for unknown members: " << r.unknown_member_rows << " (policy "
     << unknown_member_policy_name(spec.unknown_members) << ")";
   if (!r.first_unknown_member.empty()) o << ", first: " << r.first_unknown_member;

@@ -5,8 +5,8 @@
 #include <set>
 
 #include "engine/base/error.h"
-#include "io/file/atomic_file.h"
 #include "io/csv/csv_number.h"
+#include "io/file/atomic_file.h"
 
 namespace nudge {
 namespace {
@@ -68,8 +68,10 @@ void ActivitySpec::validate(std::string_view source) const {
   const bool has_date = !date_column.empty();
   const bool has_period = !year_column.empty() || !month_column.empty();
   if (has_date == has_period)
-    throw_invalid_input(s + ": give either 'date_column' (event rows) or 'year_column' and 'month_column' "
-                            "(period rows), not " + (has_date ? "both" : "neither"));
+    throw_invalid_input(s +
+                        ": give either 'date_column' (event rows) or 'year_column' and 'month_column' "
+                        "(period rows), not " +
+                        (has_date ? "both" : "neither"));
   if (has_period && (year_column.empty() || month_column.empty()))
     throw_invalid_input(s + ": period rows need both 'year_column' and 'month_column'");
   if (has_period && unit != BucketUnit::Month)

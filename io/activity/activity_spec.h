@@ -73,9 +73,9 @@ struct ActivityMetric {
 struct ActivitySpec {
   ActivityFormat format = ActivityFormat::Csv;
   std::string member_column;
-  std::string date_column;                 // event rows
-  std::string date_format;                 // empty = "%Y-%m-%d"
-  std::string year_column, month_column;   // period rows
+  std::string date_column;                // event rows
+  std::string date_format;                // empty = "%Y-%m-%d"
+  std::string year_column, month_column;  // period rows
   BucketUnit unit = BucketUnit::Month;
   std::size_t buckets = 0;
   UnknownMemberPolicy unknown_members = UnknownMemberPolicy::Error;
@@ -93,7 +93,7 @@ ActivitySpec parse_activity_spec(std::string_view toml_text, std::string_view so
 // Throws Error(Io) when the file cannot be read.
 ActivitySpec load_activity_spec(const std::filesystem::path& path);
 
-std::string_view repeat_policy_name(RepeatPolicy p) noexcept;          // "sum", "drop-exact-duplicates"
+std::string_view repeat_policy_name(RepeatPolicy p) noexcept;                 // "sum", "drop-exact-duplicates"
 std::string_view unknown_member_policy_name(UnknownMemberPolicy p) noexcept;  // "error", "skip"
 
 }  // namespace nudge

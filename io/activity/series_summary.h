@@ -19,10 +19,10 @@
 namespace nudge {
 
 struct BucketSummary {
-  std::size_t column = 0;        // index in the population
+  std::size_t column = 0;  // index in the population
   int32_t first_day = 0, last_day = 0;
-  double total = 0;              // sum over members
-  std::size_t active = 0;        // members with a non-zero value
+  double total = 0;        // sum over members
+  std::size_t active = 0;  // members with a non-zero value
 };
 
 struct SeriesSummary {
@@ -30,9 +30,9 @@ struct SeriesSummary {
   BucketUnit unit = BucketUnit::Month;
   std::vector<BucketSummary> buckets;  // bucket 0 (as_of's) first
   double total = 0;
-  std::size_t members_active = 0;      // members with a non-zero value in any bucket
-  std::size_t nulls = 0;               // NULL cells over all buckets
-  bool integer = true;                 // every bucket column is an integer type (totals print whole)
+  std::size_t members_active = 0;  // members with a non-zero value in any bucket
+  std::size_t nulls = 0;           // NULL cells over all buckets
+  bool integer = true;             // every bucket column is an integer type (totals print whole)
 };
 
 std::vector<SeriesSummary> summarize_series(const Population& pop);

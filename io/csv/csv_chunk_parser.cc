@@ -29,8 +29,7 @@ unsigned char* allocate(std::size_t bytes) {
 
 class RegionParser {
  public:
-  RegionParser(std::string_view text, const Region& region, const CsvPlan& plan)
-      : reader_(text, region), plan_(plan) {
+  RegionParser(std::string_view text, const Region& region, const CsvPlan& plan) : reader_(text, region), plan_(plan) {
     const std::size_t cap = region.newlines + 1;  // records <= LF bytes + 1
     res_.columns.resize(plan.columns.size());
     for (std::size_t c = 0; c < plan.columns.size(); ++c)
@@ -236,8 +235,7 @@ class RegionParser {
     return st == ParseStatus::Ok || fail(c, t, st, why);
   }
 
-  static bool store_null(const PlanColumn& c, ChunkColumn& cc, std::size_t row, unsigned char* slot,
-                         std::string& why) {
+  static bool store_null(const PlanColumn& c, ChunkColumn& cc, std::size_t row, unsigned char* slot, std::string& why) {
     if (c.is_id) {
       why = "the id column may not be empty";
       return false;

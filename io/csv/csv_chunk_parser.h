@@ -47,15 +47,15 @@
 namespace nudge::csv {
 
 struct PlanColumn {
-  std::size_t field = 0;        // 0-based field index in the record
-  std::string header;           // header text as written (for messages)
-  std::string out_name;         // population column name
+  std::size_t field = 0;  // 0-based field index in the record
+  std::string header;     // header text as written (for messages)
+  std::string out_name;   // population column name
   DataType type = DataType::Category;
-  std::size_t width = 4;        // type_width(type)
-  DateFormat date_format;       // Date only
+  std::size_t width = 4;          // type_width(type)
+  DateFormat date_format;         // Date only
   bool fixed_categories = false;  // Category: `dictionary` is the schema's list, values outside it are errors
-  CsvDictionary dictionary;     // Category with fixed_categories: the list
-  bool is_id = false;           // the id column: NULL is an error
+  CsvDictionary dictionary;       // Category with fixed_categories: the list
+  bool is_id = false;             // the id column: NULL is an error
 };
 
 struct CsvPlan {
@@ -75,16 +75,16 @@ struct MiFree {
 
 struct ChunkColumn {
   std::unique_ptr<unsigned char[], MiFree> data;  // rows * width bytes, uninitialised
-  std::vector<uint32_t> nulls;            // local rows that are NULL, ascending
-  CsvDictionary dictionary;               // first-seen Category: chunk-local strings
-  std::vector<std::size_t> dict_first_row;  // row that added each entry (for undo)
+  std::vector<uint32_t> nulls;                    // local rows that are NULL, ascending
+  CsvDictionary dictionary;                       // first-seen Category: chunk-local strings
+  std::vector<std::size_t> dict_first_row;        // row that added each entry (for undo)
 };
 
 struct ChunkResult {
-  std::size_t rows = 0;                 // rows kept
-  std::size_t bad_rows = 0;             // rows rejected (skip mode)
-  std::vector<std::string> reasons;     // first max_reasons rejection messages, in order
-  std::optional<std::string> error;     // fail mode: the first bad row's message
+  std::size_t rows = 0;              // rows kept
+  std::size_t bad_rows = 0;          // rows rejected (skip mode)
+  std::vector<std::string> reasons;  // first max_reasons rejection messages, in order
+  std::optional<std::string> error;  // fail mode: the first bad row's message
   // (local row, line) where a row's line is not the previous row's line + 1
   // (the first row, quoted newlines, blank lines, rejected rows).
   std::vector<std::pair<std::size_t, uint64_t>> line_anchors;

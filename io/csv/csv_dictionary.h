@@ -43,8 +43,7 @@ class CsvDictionary {
     if (values_.size() > kLinearMax) {
       if (index_.empty())
         for (std::size_t i = 0; i < values_.size(); ++i) index_.emplace(values_[i], static_cast<int32_t>(i));
-      else
-        index_.emplace(values_.back(), code);
+      else index_.emplace(values_.back(), code);
     }
     return code;
   }

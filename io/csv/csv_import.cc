@@ -59,8 +59,13 @@ struct Assembly {
   std::size_t max_errors;
 
   Assembly(const csv::CsvPlan& p, std::size_t cap, std::size_t max_err)
-      : plan(p), capacity(cap), values(p.columns.size()), validity(p.columns.size()),
-        null_counts(p.columns.size(), 0), dictionaries(p.columns.size()), max_errors(max_err) {
+      : plan(p),
+        capacity(cap),
+        values(p.columns.size()),
+        validity(p.columns.size()),
+        null_counts(p.columns.size(), 0),
+        dictionaries(p.columns.size()),
+        max_errors(max_err) {
     for (std::size_t c = 0; c < p.columns.size(); ++c) {
       values[c] = Buffer::allocate(padded_rows(cap) * p.columns[c].width);
       prefer_huge_pages(values[c]);
@@ -143,13 +148,15 @@ Population build_population(Assembly& a, int32_t as_of) {
       // Clear the bits of rows past the end (the bitmap was sized for the upper bound).
       uint64_t* w = a.validity[c].mutable_as<uint64_t>();
       const std::size_t words = a.validity[c].size() / 8;
-      for (std::size_t i = a.rows / 64; i < words; ++i) w[i] = i == a.rows / 64 ? w[i] & ((uint64_t{1} << (a.rows % 64)) - 1) : 0;
+      for (std::size_t i = a.rows / 64; i < words; ++i)
+        w[i] = i == a.rows / 64 ? w[i] & ((uint64_t{1} << (a.rows % 64)) - 1) : 0;
       validity = a.validity[c];
     }
     std::vector<std::string> dict;
-    if (pc.type == DataType::Category) dict = pc.fixed_categories ? pc.dictionary.values() : a.dictionaries[c].take_values();
-    pop.add_column(Column::from_buffers(pc.out_name, pc.type, a.rows, a.values[c], validity, std::move(dict),
-                                        a.null_counts[c]));
+    if (pc.type == DataType::Category)
+      dict = pc.fixed_categories ? pc.dictionary.values() : a.dictionaries[c].take_values();
+    pop.add_column(
+        Column::from_buffers(pc.out_name, pc.type, a.rows, a.values[c], validity, std::move(dict), a.null_counts[c]));
   }
   return pop;
 }
@@ -198,26 +205,20 @@ ImportResult run_import(std::string_view text, std::string_view file_name, const
     const std::size_t tokens = 2 * static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()) + 2;
     tbb::parallel_pipeline(
         tokens,
-        tbb::make_filter<void, std::size_t>(tbb::filter_mode::serial_in_order,
-                                            [&](tbb::flow_control& fc) -> std::size_t {
-                                              if (next == regions.size()) fc.stop();
-                                              return next++;
-                                            }) &
-            tbb::make_filter<std::size_t, std::size_t>(tbb::filter_mode::parallel,
-                                                       [&](std::size_t i) {
-                                                         slots[i] = std::make_unique<Chunk>(
-                                                             Chunk{csv::parse_region(text, regions[i], plan), 0, {}});
-                                                         return i;
-                                                       }) &
-            tbb::make_filter<std::size_t, std::size_t>(tbb::filter_mode::serial_in_order,
-                                                       [&](std::size_t i) {
-                                                         merge(a, *slots[i]);
-                                                         return i;
-                                                       }) &
-            tbb::make_filter<std::size_t, void>(tbb::filter_mode::parallel, [&](std::size_t i) {
-              place(a, *slots[i]);
-              slots[i].reset();
-            }));
+        tbb::make_filter<void,
+                         std::size_t>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> std::size_t {
+          if (next == regions.size()) fc.stop();
+          return next++;
+        }) & tbb::make_filter<std::size_t, std::size_t>(tbb::filter_mode::parallel, [&](std::size_t i) {
+          slots[i] = std::make_unique<Chunk>(Chunk{csv::parse_region(text, regions[i], plan), 0, {}});
+          return i;
+        }) & tbb::make_filter<std::size_t, std::size_t>(tbb::filter_mode::serial_in_order, [&](std::size_t i) {
+          merge(a, *slots[i]);
+          return i;
+        }) & tbb::make_filter<std::size_t, void>(tbb::filter_mode::parallel, [&](std::size_t i) {
+          place(a, *slots[i]);
+          slots[i].reset();
+        }));
   }
 
   res.rows_read = a.rows + a.bad_rows;
@@ -231,8 +232,8 @@ ImportResult run_import(std::string_view text, std::string_view file_name, const
       const Column& ids = res.population.column(idc);
       if (auto dup = csv::find_duplicate_id(ids.values<uint64_t>(), ids.rows(), !serial))
         throw_invalid_input(std::string(file_name) + ":" + std::to_string(line_of_row(a, dup->second_row)) +
-                            ": duplicate customer id " + std::to_string(dup->id) + " in column '" +
-                            ids.name() + "' (first on line " + std::to_string(line_of_row(a, dup->first_row)) + ")");
+                            ": duplicate customer id " + std::to_string(dup->id) + " in column '" + ids.name() +
+                            "' (first on line " + std::to_string(line_of_row(a, dup->first_row)) + ")");
     }
   }
   return res;

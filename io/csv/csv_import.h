@@ -58,16 +58,16 @@
 namespace nudge {
 
 struct ImportOptions {
-  std::optional<ImportSchema> schema;     // explicit types; nullopt = infer every column
-  std::optional<int32_t> as_of;           // overrides the schema's as_of (days since 1970-01-01)
-  bool skip_bad_rows = false;             // false: the first bad row fails the import
+  std::optional<ImportSchema> schema;  // explicit types; nullopt = infer every column
+  std::optional<int32_t> as_of;        // overrides the schema's as_of (days since 1970-01-01)
+  bool skip_bad_rows = false;          // false: the first bad row fails the import
   std::size_t max_errors = std::numeric_limits<std::size_t>::max();  // skip mode: most bad rows tolerated
-  std::size_t max_reasons = 5;            // skip mode: messages kept in ImportResult::reasons
-  std::optional<std::string> id_column;   // overrides the schema's id_column; "" = none
-  bool check_unique_ids = true;           // check the id column for duplicates
-  std::size_t infer_rows = 100000;        // records sampled to infer unlisted columns
+  std::size_t max_reasons = 5;                     // skip mode: messages kept in ImportResult::reasons
+  std::optional<std::string> id_column;            // overrides the schema's id_column; "" = none
+  bool check_unique_ids = true;                    // check the id column for duplicates
+  std::size_t infer_rows = 100000;                 // records sampled to infer unlisted columns
   std::size_t chunk_bytes = std::size_t{1} << 20;  // region size for parallel parsing (1 .. 1 GiB; larger is capped)
-  int threads = 0;                        // 1: the serial driver; 0 (or more): the calling thread's oneTBB arena
+  int threads = 0;  // 1: the serial driver; 0 (or more): the calling thread's oneTBB arena
 };
 
 enum class AsOfSource : uint8_t { Option, Schema, Today };

@@ -155,8 +155,10 @@ ParseStatus DateFormat::parse(std::string_view s, int32_t& days) const noexcept 
   for (std::size_t i = 0; i < p.size(); ++i) {
     if (p[i] == '%') {
       const char dir = p[++i];
-      const bool ok = dir == 'Y' ? digits(4, y) : dir == 'm' ? digits(2, m) : dir == 'd' ? digits(2, d)
-                                                 : (at < s.size() && s[at++] == '%');
+      const bool ok = dir == 'Y'   ? digits(4, y)
+                      : dir == 'm' ? digits(2, m)
+                      : dir == 'd' ? digits(2, d)
+                                   : (at < s.size() && s[at++] == '%');
       if (!ok) return ParseStatus::Invalid;
     } else if (at >= s.size() || s[at++] != p[i]) {
       return ParseStatus::Invalid;

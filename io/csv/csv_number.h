@@ -25,10 +25,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <type_traits>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace nudge::csv {
 
@@ -79,7 +79,8 @@ inline const char* scan_integer(const char* p, const char* end, T& out) noexcept
     ++p;
   }
   if (p == s) return nullptr;
-  if (p < end && static_cast<unsigned>(static_cast<unsigned char>(*p) - unsigned{'0'}) <= 9) return nullptr;  // long: full parser
+  if (p < end && static_cast<unsigned>(static_cast<unsigned char>(*p) - unsigned{'0'}) <= 9)
+    return nullptr;  // long: full parser
   if constexpr (sizeof(T) == 4) {
     if (v > static_cast<uint64_t>(std::numeric_limits<T>::max()) + (neg ? 1 : 0)) return nullptr;
   }

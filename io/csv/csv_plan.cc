@@ -70,8 +70,10 @@ ImportSchema resolve_schema(std::string_view text, const CsvLayout& layout, std:
     for (const auto& spec : given->columns) {
       std::size_t i = 0;
       while (i < n && layout.header[i] != spec.name) ++i;
-      if (i == n) i = std::find_if(layout.header.begin(), layout.header.end(),
-                                   [&](const std::string& h) { return same_name(h, spec.name); }) - layout.header.begin();
+      if (i == n)
+        i = std::find_if(layout.header.begin(), layout.header.end(),
+                         [&](const std::string& h) { return same_name(h, spec.name); }) -
+            layout.header.begin();
       if (i == n)
         throw_invalid_input(file + ": the schema's column '" + spec.name + "' is not in the header" +
                             did_you_mean(spec.name, layout.header));
@@ -120,8 +122,8 @@ ImportSchema resolve_schema(std::string_view text, const CsvLayout& layout, std:
       throw_invalid_input(file + ": the id column '" + c.output_name() + "' must be uint64, it is " +
                           std::string(type_name(c.type)));
   }
-  out.id_column = !ids.empty() && out.columns[ids[0]].type == DataType::UInt64 ? out.columns[ids[0]].output_name()
-                                                                             : std::string();
+  out.id_column =
+      !ids.empty() && out.columns[ids[0]].type == DataType::UInt64 ? out.columns[ids[0]].output_name() : std::string();
 
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < i; ++j)

@@ -59,12 +59,11 @@ std::vector<Region> split_regions(std::string_view text, std::size_t begin, uint
   if (parallel)
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunks),
                       [&](const tbb::blocked_range<std::size_t>& r) { count_range(r.begin(), r.end()); });
-  else
-    count_range(0, chunks);
+  else count_range(0, chunks);
 
   std::vector<Region> regions;
   regions.push_back({begin, text.size(), first_line, 0});
-  std::size_t quotes = counts[0].quotes;   // '"' bytes before the current chunk
+  std::size_t quotes = counts[0].quotes;      // '"' bytes before the current chunk
   std::size_t newlines = counts[0].newlines;  // LF bytes before the current chunk
   for (std::size_t k = 1; k < chunks; ++k) {
     const std::size_t b = begin + k * chunk_bytes;
@@ -91,8 +90,8 @@ std::vector<Region> split_regions(std::string_view text, std::size_t begin, uint
   for (std::size_t r = 0; r < regions.size(); ++r) {
     const bool last = r + 1 == regions.size();
     regions[r].end = last ? text.size() : regions[r + 1].begin;
-    regions[r].newlines = static_cast<std::size_t>((last ? last_line : regions[r + 1].first_line) -
-                                                   regions[r].first_line);
+    regions[r].newlines =
+        static_cast<std::size_t>((last ? last_line : regions[r + 1].first_line) - regions[r].first_line);
   }
   return regions;
 }
@@ -100,7 +99,8 @@ std::vector<Region> split_regions(std::string_view text, std::size_t begin, uint
 const char* malformed_message(Malformed m) noexcept {
   switch (m) {
     case Malformed::None: return "no error";
-    case Malformed::QuoteInUnquoted: return "a quote inside an unquoted field (quote the whole field and double the quote)";
+    case Malformed::QuoteInUnquoted:
+      return "a quote inside an unquoted field (quote the whole field and double the quote)";
     case Malformed::TextAfterQuote: return "text after a closing quote (expected a comma or the end of the line)";
     case Malformed::Unterminated: return "a quoted field that is never closed";
   }

@@ -87,8 +87,11 @@ inline constexpr SpecialTable kSpecial{};
 class RecordReader {
  public:
   RecordReader(std::string_view text, const Region& region)
-      : base_(text.data()), p_(text.data() + region.begin), end_(text.data() + region.end),
-        data_end_(text.data() + text.size()), line_(region.first_line) {}
+      : base_(text.data()),
+        p_(text.data() + region.begin),
+        end_(text.data() + region.end),
+        data_end_(text.data() + text.size()),
+        line_(region.first_line) {}
 
   // Skips blank lines and positions at the next record; false when the
   // region holds no further record.

@@ -31,11 +31,14 @@ bool any_duplicate(const uint64_t* ids, std::size_t n, bool parallel) {
     return acc;
   };
   const MinMax init{UINT64_MAX, 0};
-  MinMax mm = parallel ? tbb::parallel_reduce(
-                             tbb::blocked_range<std::size_t>(0, n), init,
-                             [&](const tbb::blocked_range<std::size_t>& r, MinMax a) { return span(r.begin(), r.end(), a); },
-                             [](MinMax a, MinMax b) { return MinMax{std::min(a.first, b.first), std::max(a.second, b.second)}; })
-                       : span(0, n, init);
+  MinMax mm = parallel
+                  ? tbb::parallel_reduce(
+                        tbb::blocked_range<std::size_t>(0, n), init,
+                        [&](const tbb::blocked_range<std::size_t>& r, MinMax a) { return span(r.begin(), r.end(), a); },
+                        [](MinMax a, MinMax b) {
+                          return MinMax{std::min(a.first, b.first), std::max(a.second, b.second)};
+                        })
+                  : span(0, n, init);
   const uint64_t range = mm.second - mm.first;  // ids span range + 1 values
   if (range < std::max<uint64_t>(uint64_t{64} * n, uint64_t{1} << 29)) {
     std::vector<uint64_t> bits(range / 64 + 1, 0);
@@ -54,10 +57,8 @@ bool any_duplicate(const uint64_t* ids, std::size_t n, bool parallel) {
   }
   std::vector<uint64_t> sorted(n);
   std::copy_n(ids, n, sorted.begin());
-  if (parallel)
-    tbb::parallel_sort(sorted.begin(), sorted.end());
-  else
-    std::sort(sorted.begin(), sorted.end());
+  if (parallel) tbb::parallel_sort(sorted.begin(), sorted.end());
+  else std::sort(sorted.begin(), sorted.end());
   return std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end();
 }
 

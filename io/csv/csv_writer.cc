@@ -55,8 +55,15 @@ void append_date(std::string& out, int32_t days) {
     out.append(format_iso_date(days));
     return;
   }
-  char buf[10] = {char('0' + y / 1000), char('0' + y / 100 % 10), char('0' + y / 10 % 10), char('0' + y % 10), '-',
-                  char('0' + m / 10),   char('0' + m % 10),       '-',                     char('0' + d / 10),
+  char buf[10] = {char('0' + y / 1000),
+                  char('0' + y / 100 % 10),
+                  char('0' + y / 10 % 10),
+                  char('0' + y % 10),
+                  '-',
+                  char('0' + m / 10),
+                  char('0' + m % 10),
+                  '-',
+                  char('0' + d / 10),
                   char('0' + d % 10)};
   out.append(buf, sizeof buf);
 }
@@ -112,25 +119,22 @@ void write_csv(const Population& pop, const std::filesystem::path& path) {
   const auto tokens = static_cast<std::size_t>(2 * tbb::info::default_concurrency());
   tbb::parallel_pipeline(
       tokens,
-      tbb::make_filter<void, std::size_t>(tbb::filter_mode::serial_in_order,
-                                          [&](tbb::flow_control& fc) -> std::size_t {
-                                            if (next >= rows) {
-                                              fc.stop();
-                                              return 0;
-                                            }
-                                            const std::size_t b = next;
-                                            next += kCsvBlockRows;
-                                            return b;
-                                          }) &
-          tbb::make_filter<std::size_t, std::string>(tbb::filter_mode::parallel,
-                                                     [&](std::size_t b) {
-                                                       std::string s;
-                                                       s.reserve(kCsvBlockRows * 16 * (pop.num_columns() + 1));
-                                                       format_csv_rows(pop, b, std::min(rows, b + kCsvBlockRows), s);
-                                                       return s;
-                                                     }) &
-          tbb::make_filter<std::string, void>(tbb::filter_mode::serial_in_order,
-                                              [&](const std::string& s) { file.write(s); }));
+      tbb::make_filter<void, std::size_t>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> std::size_t {
+        if (next >= rows) {
+          fc.stop();
+          return 0;
+        }
+        const std::size_t b = next;
+        next += kCsvBlockRows;
+        return b;
+      }) & tbb::make_filter<std::size_t, std::string>(tbb::filter_mode::parallel, [&](std::size_t b) {
+        std::string s;
+        s.reserve(kCsvBlockRows * 16 * (pop.num_columns() + 1));
+        format_csv_rows(pop, b, std::min(rows, b + kCsvBlockRows), s);
+        return s;
+      }) & tbb::make_filter<std::string, void>(tbb::filter_mode::serial_in_order, [&](const std::string& s) {
+        file.write(s);
+      }));
   file.commit();
 }
 

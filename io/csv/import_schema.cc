@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include "engine/base/error.h"
-#include "io/file/atomic_file.h"
 #include "io/csv/csv_number.h"
+#include "io/file/atomic_file.h"
 
 namespace nudge {
 namespace {
@@ -65,7 +65,8 @@ ColumnSpec parse_column(std::string_view source, const toml::table& t, std::size
     } else if (k == "format") {
       c.date_format = get_string(source, node, k);
       if (!csv::DateFormat::compile(c.date_format))
-        fail(node, "date format '" + c.date_format + "' is not supported (use %Y, %m, %d once each, e.g. \"%Y-%m-%d\")");
+        fail(node,
+             "date format '" + c.date_format + "' is not supported (use %Y, %m, %d once each, e.g. \"%Y-%m-%d\")");
     } else if (k == "skip") {
       auto b = node.value<bool>();
       if (!b) fail(node, "'skip' must be true or false");

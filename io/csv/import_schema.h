@@ -48,7 +48,7 @@
 namespace nudge {
 
 struct ColumnSpec {
-  std::string name;                     // CSV header text (or its normalised alias)
+  std::string name;  // CSV header text (or its normalised alias)
   DataType type = DataType::Category;
   std::string rename;                   // population column name; empty = keep `name`
   std::vector<std::string> categories;  // Category only: fixed dictionary, codes 0.. in this order; empty = first-seen

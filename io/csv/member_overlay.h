@@ -34,9 +34,9 @@
 namespace nudge {
 
 struct OverlayReport {
-  std::size_t overlay_rows = 0;       // rows in the overlay
-  std::size_t members_matched = 0;    // members that got values
-  std::size_t members_missing = 0;    // members left NULL
+  std::size_t overlay_rows = 0;     // rows in the overlay
+  std::size_t members_matched = 0;  // members that got values
+  std::size_t members_missing = 0;  // members left NULL
   std::size_t columns_added = 0;
 };
 

@@ -28,8 +28,8 @@ std::string whitespace_table_to_csv(std::string_view text, std::string_view file
       while (i < l.size() && l[i] != ' ' && l[i] != '\t') {
         if (l[i] == ',' || l[i] == '"')
           throw_invalid_input(std::string(file_name) + ":" + std::to_string(line) + ":" + std::to_string(i + 1) +
-                              ": field '" + std::string(l.substr(b, l.find_first_of(" \t", b) - b)) +
-                              "' holds a '" + l[i] + "', which a whitespace-separated table cannot carry");
+                              ": field '" + std::string(l.substr(b, l.find_first_of(" \t", b) - b)) + "' holds a '" +
+                              l[i] + "', which a whitespace-separated table cannot carry");
         ++i;
       }
       if (fields++ > 0) out.push_back(',');

@@ -13,9 +13,9 @@
 // Thread-safety: pure.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <string_view>
-#include <filesystem>
 
 namespace nudge {
 

@@ -138,23 +138,23 @@ float money(double x) noexcept {
 
 enum Tier { kStar = 0, kNova = 1, kAurora = 2 };
 
-constexpr double kTierShare[2] = {0.20, 0.55};            // cumulative: Star, Star+Nova
-constexpr double kEnrollMin[3] = {1200, 500, 30};          // days
-constexpr double kEnrollMean[3] = {2600, 1800, 1100};      // days above the minimum (exponential)
-constexpr double kRateMedian[3] = {5.0, 2.6, 1.1};         // flights per 3 months
-constexpr double kRateSigma = 0.75;                        // lognormal sigma of the flight rate
-constexpr double kRateMax = 45;                            // cap: about one flight every two days
-constexpr double kCountSigma = 0.48;                       // quarter-to-quarter variation at rate 0
-constexpr double kDefectionShare = 0.03;                   // members in the defection wave
-constexpr double kDefectionKeep = 0.30;                    // defectors fly U(0, 0.3) of their rate
-constexpr double kLapsedShare = 0.10;                      // members who stopped flying months ago
+constexpr double kTierShare[2] = {0.20, 0.55};                 // cumulative: Star, Star+Nova
+constexpr double kEnrollMin[3] = {1200, 500, 30};              // days
+constexpr double kEnrollMean[3] = {2600, 1800, 1100};          // days above the minimum (exponential)
+constexpr double kRateMedian[3] = {5.0, 2.6, 1.1};             // flights per 3 months
+constexpr double kRateSigma = 0.75;                            // lognormal sigma of the flight rate
+constexpr double kRateMax = 45;                                // cap: about one flight every two days
+constexpr double kCountSigma = 0.48;                           // quarter-to-quarter variation at rate 0
+constexpr double kDefectionShare = 0.03;                       // members in the defection wave
+constexpr double kDefectionKeep = 0.30;                        // defectors fly U(0, 0.3) of their rate
+constexpr double kLapsedShare = 0.10;                          // members who stopped flying months ago
 constexpr double kLapsedRecent = 0.03, kLapsedEarlier = 0.25;  // their rate factor: last 6 / months 7-12
-constexpr double kLapsedClv = 0.50;                        // and their value has faded
-constexpr double kClvMedian[3] = {8000, 3800, 1500};       // CAD
+constexpr double kLapsedClv = 0.50;                            // and their value has faded
+constexpr double kClvMedian[3] = {8000, 3800, 1500};           // CAD
 constexpr double kSalaryMedian = 65000, kSalarySigma = 0.45, kSalaryNull = 0.25;
 constexpr double kTripKmMedian = 1150, kTripKmSigma = 0.55;
 constexpr double kTierGapMedian = 13000, kTierGapSigma = 1.05;  // points to the next tier
-constexpr double kOptIn[4] = {0.85, 0.60, 0.70, 0.90};     // email, sms, phone, mail
+constexpr double kOptIn[4] = {0.85, 0.60, 0.70, 0.90};          // email, sms, phone, mail
 constexpr double kNoPressure = 0.60;
 constexpr double kCalamityRecent = 0.02, kCalamityOlder = 0.06;
 
@@ -223,8 +223,7 @@ Member draw_member(Rng& rng) noexcept {
   const double salary = rng.lognormal(kSalaryMedian * (m.tier == kStar ? 1.05 : 1.0), kSalarySigma);
   m.salary = m.salary_null ? 0.0f : money(std::nearbyint(salary));
   m.points_balance = std::floor(0.6 * m.distance_12m + rng.lognormal(3.0 * m.enroll_days + 800, 0.9));
-  m.points_to_next_tier =
-      m.tier == kStar ? 0.0f : std::floor(1.0 + rng.lognormal(kTierGapMedian, kTierGapSigma));
+  m.points_to_next_tier = m.tier == kStar ? 0.0f : std::floor(1.0 + rng.lognormal(kTierGapMedian, kTierGapSigma));
   m.points_balance = money(m.points_balance);
   m.points_to_next_tier = money(m.points_to_next_tier);
   m.days_to_birthday = rng.below(366);
@@ -245,7 +244,7 @@ Member draw_member(Rng& rng) noexcept {
   m.days_since_last_contact =
       m.contacts_30d > 0 ? rng.below(30) : 30 + static_cast<int32_t>(std::min(3000.0, rng.exponential(90)));
   const double c = rng.uniform();
-  m.days_since_calamity = c < kCalamityRecent ? rng.below(7)
+  m.days_since_calamity = c < kCalamityRecent                    ? rng.below(7)
                           : c < kCalamityRecent + kCalamityOlder ? 7 + rng.below(359)
                                                                  : 9999;
 
@@ -271,19 +270,31 @@ Population generate_rs1(std::size_t members, uint64_t seed, int32_t as_of) {
     Buffer values;
   };
   std::vector<Col> cols;
-  for (auto [name, type] : std::initializer_list<std::pair<const char*, DataType>>{
-           {"customer_id", DataType::UInt64},        {"tier", DataType::Category},
-           {"enroll_days", DataType::Int32},         {"clv", DataType::Float32},
-           {"salary", DataType::Float32},            {"flights_3m", DataType::Int32},
-           {"flights_prev_3m", DataType::Int32},     {"flights_12m", DataType::Int32},
-           {"distance_12m", DataType::Float32},      {"points_balance", DataType::Float32},
-           {"points_to_next_tier", DataType::Float32}, {"days_since_last_flight", DataType::Int32},
-           {"days_to_birthday", DataType::Int32},    {"email_opt_in", DataType::Bool},
-           {"sms_opt_in", DataType::Bool},           {"phone_opt_in", DataType::Bool},
-           {"mail_opt_in", DataType::Bool},          {"pressure_used", DataType::Float32},
-           {"contacts_30d", DataType::Int32},        {"days_since_last_contact", DataType::Int32},
-           {"days_since_calamity", DataType::Int32}, {"opens_90d", DataType::Int32},
-           {"clicks_90d", DataType::Int32},          {"complaints_12m", DataType::Int32}})
+  for (auto [name, type] :
+       std::initializer_list<std::pair<const char*, DataType>>{{"customer_id", DataType::UInt64},
+                                                               {"tier", DataType::Category},
+                                                               {"enroll_days", DataType::Int32},
+                                                               {"clv", DataType::Float32},
+                                                               {"salary", DataType::Float32},
+                                                               {"flights_3m", DataType::Int32},
+                                                               {"flights_prev_3m", DataType::Int32},
+                                                               {"flights_12m", DataType::Int32},
+                                                               {"distance_12m", DataType::Float32},
+                                                               {"points_balance", DataType::Float32},
+                                                               {"points_to_next_tier", DataType::Float32},
+                                                               {"days_since_last_flight", DataType::Int32},
+                                                               {"days_to_birthday", DataType::Int32},
+                                                               {"email_opt_in", DataType::Bool},
+                                                               {"sms_opt_in", DataType::Bool},
+                                                               {"phone_opt_in", DataType::Bool},
+                                                               {"mail_opt_in", DataType::Bool},
+                                                               {"pressure_used", DataType::Float32},
+                                                               {"contacts_30d", DataType::Int32},
+                                                               {"days_since_last_contact", DataType::Int32},
+                                                               {"days_since_calamity", DataType::Int32},
+                                                               {"opens_90d", DataType::Int32},
+                                                               {"clicks_90d", DataType::Int32},
+                                                               {"complaints_12m", DataType::Int32}})
     cols.push_back({name, type, alloc(type)});
   Buffer salary_validity = Buffer::allocate(padded_rows(n) / 8);
 
@@ -291,9 +302,8 @@ Population generate_rs1(std::size_t members, uint64_t seed, int32_t as_of) {
   auto i32 = [&](int c) { return cols[c].values.mutable_as<int32_t>(); };
   auto f32 = [&](int c) { return cols[c].values.mutable_as<float>(); };
   auto b8 = [&](int c) { return cols[c].values.mutable_as<uint8_t>(); };
-  int32_t *tier = i32(1), *enroll = i32(2), *f3 = i32(5), *fp = i32(6), *f12 = i32(7), *dslf = i32(11),
-          *dtb = i32(12), *c30 = i32(18), *dslc = i32(19), *dsc = i32(20), *opens = i32(21), *clicks = i32(22),
-          *compl12 = i32(23);
+  int32_t *tier = i32(1), *enroll = i32(2), *f3 = i32(5), *fp = i32(6), *f12 = i32(7), *dslf = i32(11), *dtb = i32(12),
+          *c30 = i32(18), *dslc = i32(19), *dsc = i32(20), *opens = i32(21), *clicks = i32(22), *compl12 = i32(23);
   float *clv = f32(3), *salary = f32(4), *dist = f32(8), *points = f32(9), *ptnt = f32(10), *pressure = f32(17);
   uint8_t* opt[4] = {b8(13), b8(14), b8(15), b8(16)};
   uint64_t* valid = salary_validity.mutable_as<uint64_t>();

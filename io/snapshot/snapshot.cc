@@ -94,7 +94,8 @@ void check_column(const Column& c) {
 std::size_t count_nulls(const Column& c) {
   if (!c.has_validity()) return 0;
   std::size_t valid = 0;
-  for (std::size_t w = 0; w < c.rows() / 64; ++w) valid += static_cast<std::size_t>(__builtin_popcountll(c.validity()[w]));
+  for (std::size_t w = 0; w < c.rows() / 64; ++w)
+    valid += static_cast<std::size_t>(__builtin_popcountll(c.validity()[w]));
   for (std::size_t r = c.rows() / 64 * 64; r < c.rows(); ++r) valid += c.is_valid(r);
   return c.rows() - valid;
 }
@@ -160,19 +161,19 @@ void write_snapshot(const Population& pop, const std::filesystem::path& path) {
     auto name = fbb.CreateString(c.name());
     flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>> dict;
     if (c.type() == DataType::Category) dict = fbb.CreateVectorOfStrings(c.dictionary());
-    columns.push_back(fb::CreateColumn(fbb, name, snapshot::to_fb(c.type()), nulls,
-                                       &values, validity ? &*validity : nullptr, dict));
+    columns.push_back(
+        fb::CreateColumn(fbb, name, snapshot::to_fb(c.type()), nulls, &values, validity ? &*validity : nullptr, dict));
   }
   std::vector<flatbuffers::Offset<fb::Series>> series;
   for (const Series& s : pop.series()) {
     std::vector<uint32_t> buckets(s.bucket_columns.begin(), s.bucket_columns.end());
-    series.push_back(fb::CreateSeries(fbb, fbb.CreateString(s.name), to_fb(s.unit),
-                                      fbb.CreateVector(buckets)));
+    series.push_back(fb::CreateSeries(fbb, fbb.CreateString(s.name), to_fb(s.unit), fbb.CreateVector(buckets)));
   }
   const auto id = pop.id_column();
-  auto manifest = fb::CreateManifest(fbb, snapshot::kSnapshotVersion, pop.as_of(), pop.rows(),
-                                     id ? static_cast<int64_t>(*id) : -1, fbb.CreateVector(columns),
-                                     fbb.CreateVector(series), /*contact_history=*/0, fbb.CreateString("nudge " NUDGE_VERSION));
+  auto manifest =
+      fb::CreateManifest(fbb, snapshot::kSnapshotVersion, pop.as_of(), pop.rows(), id ? static_cast<int64_t>(*id) : -1,
+                         fbb.CreateVector(columns), fbb.CreateVector(series), /*contact_history=*/0,
+                         fbb.CreateString("nudge " NUDGE_VERSION));
   fb::FinishManifestBuffer(fbb, manifest);
 
   const std::size_t manifest_offset = file.pad_to(kFileAlignment);

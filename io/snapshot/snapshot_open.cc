@@ -87,8 +87,8 @@ void check_ref(const Opened& o, const fb::BufferRef& ref, std::size_t want, cons
     corrupt(o.file->path(), what + " lies outside the data area or is misaligned (offset " +
                                 std::to_string(ref.offset()) + ", " + std::to_string(ref.bytes()) + " bytes)");
   if (ref.bytes() != want)
-    corrupt(o.file->path(), what + " holds " + std::to_string(ref.bytes()) + " bytes, rows and type need " +
-                                std::to_string(want));
+    corrupt(o.file->path(),
+            what + " holds " + std::to_string(ref.bytes()) + " bytes, rows and type need " + std::to_string(want));
 }
 
 Buffer view(const Opened& o, const fb::BufferRef& ref) {
@@ -145,8 +145,8 @@ Column build_column(const Opened& o, const fb::Column& fc, std::size_t rows) {
   if (!fc.values()) corrupt(o.file->path(), col + " has no values buffer");
   check_ref(o, *fc.values(), padded_rows(rows) * type_width(*type), col + " values");
   if (fc.null_count() > rows)
-    corrupt(o.file->path(), col + " claims " + std::to_string(fc.null_count()) + " NULLs in " + std::to_string(rows) +
-                                " rows");
+    corrupt(o.file->path(),
+            col + " claims " + std::to_string(fc.null_count()) + " NULLs in " + std::to_string(rows) + " rows");
   Buffer validity;
   if (fc.null_count() > 0) {
     if (!fc.validity()) corrupt(o.file->path(), col + " has NULLs but no validity bitmap");
@@ -216,7 +216,8 @@ Population open_snapshot(const std::filesystem::path& path, const SnapshotOpenOp
 
   std::vector<std::string> faults(pop.num_columns());
   // One task per column: the scans are memory-bound, columns are independent.
-  tbb::parallel_for(std::size_t{0}, pop.num_columns(), [&](std::size_t i) { faults[i] = check_content(pop.column(i)); });
+  tbb::parallel_for(std::size_t{0}, pop.num_columns(),
+                    [&](std::size_t i) { faults[i] = check_content(pop.column(i)); });
   for (const auto& f : faults)
     if (!f.empty()) corrupt(path, f);
   if (options.verify_data) verify_hashes(o);

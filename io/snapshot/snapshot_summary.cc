@@ -89,7 +89,8 @@ PopulationSummary summarize_population(const Population& pop) {
   s.memory_bytes = pop.memory_bytes();
   s.bytes_per_member = s.rows ? static_cast<double>(s.memory_bytes) / static_cast<double>(s.rows) : 0.0;
   s.columns.resize(pop.num_columns());
-  tbb::parallel_for(std::size_t{0}, pop.num_columns(), [&](std::size_t i) { s.columns[i] = summarize_column(pop.column(i)); });
+  tbb::parallel_for(std::size_t{0}, pop.num_columns(),
+                    [&](std::size_t i) { s.columns[i] = summarize_column(pop.column(i)); });
   s.series = pop.series();
   return s;
 }

@@ -36,9 +36,9 @@ struct ColumnSummary {
 struct PopulationSummary {
   std::size_t rows = 0;
   int32_t as_of = 0;
-  std::string id_column;              // name, or empty when none
-  std::size_t memory_bytes = 0;       // Population::memory_bytes()
-  double bytes_per_member = 0;        // memory_bytes / rows (0 when no rows)
+  std::string id_column;         // name, or empty when none
+  std::size_t memory_bytes = 0;  // Population::memory_bytes()
+  double bytes_per_member = 0;   // memory_bytes / rows (0 when no rows)
   std::vector<ColumnSummary> columns;
   std::vector<Series> series;
 };

@@ -13,7 +13,8 @@ ActivityReport add_activity_series_reference(Population& members, const Populati
   spec.validate(source);
   const auto cols = activity::ActivityColumns::resolve(table, spec, source);
   for (const auto& m : spec.metrics) {
-    if (members.find_series(m.series_name())) throw_invalid_input("the members already have a series '" + m.series_name() + "'");
+    if (members.find_series(m.series_name()))
+      throw_invalid_input("the members already have a series '" + m.series_name() + "'");
     for (std::size_t k = 0; k < spec.buckets; ++k)
       if (members.find(m.series_name() + "@" + std::to_string(k)))
         throw_invalid_input("the members already have a column '" + m.series_name() + "@" + std::to_string(k) + "'");
@@ -27,7 +28,7 @@ ActivityReport add_activity_series_reference(Population& members, const Populati
   ActivityReport rep;
   rep.rows = table.rows();
   std::map<std::pair<std::size_t, std::size_t>, std::vector<std::size_t>> rows_of;  // (member, bucket) -> rows seen
-  std::map<std::pair<std::size_t, std::size_t>, std::vector<__int128>> isum;       // per metric
+  std::map<std::pair<std::size_t, std::size_t>, std::vector<__int128>> isum;        // per metric
   std::map<std::pair<std::size_t, std::size_t>, std::vector<double>> fsum;
   std::set<std::size_t> active;
   std::string why;
@@ -44,8 +45,14 @@ ActivityReport add_activity_series_reference(Population& members, const Populati
       if (rep.unknown_member_rows++ == 0) rep.first_unknown_member = std::to_string(id);
       continue;
     }
-    if (*k < 0) { ++rep.rows_after_as_of; continue; }
-    if (*k >= static_cast<int64_t>(spec.buckets)) { ++rep.rows_before_window; continue; }
+    if (*k < 0) {
+      ++rep.rows_after_as_of;
+      continue;
+    }
+    if (*k >= static_cast<int64_t>(spec.buckets)) {
+      ++rep.rows_before_window;
+      continue;
+    }
     const auto key = std::make_pair(it->second, static_cast<std::size_t>(*k));
     auto& earlier = rows_of[key];
     bool duplicate = false;
@@ -89,8 +96,7 @@ ActivityReport add_activity_series_reference(Population& members, const Populati
         if (!isum.count(key)) continue;
         if (spec.metrics[m].type == DataType::Int32)
           c.mutable_values<int32_t>()[r] = static_cast<int32_t>(isum[key][m]);
-        else
-          c.mutable_values<float>()[r] = activity::to_float32(fsum[key][m]);
+        else c.mutable_values<float>()[r] = activity::to_float32(fsum[key][m]);
       }
       s.bucket_columns.push_back(members.add_column(std::move(c)));
     }

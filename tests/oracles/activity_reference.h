@@ -15,7 +15,7 @@
 
 namespace nudge {
 
-ActivityReport add_activity_series_reference(Population& members, const Population& activity,
-                                             const ActivitySpec& spec, std::string_view source);
+ActivityReport add_activity_series_reference(Population& members, const Population& activity, const ActivitySpec& spec,
+                                             std::string_view source);
 
 }  // namespace nudge

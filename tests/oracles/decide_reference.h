@@ -14,8 +14,8 @@
 
 #include "engine/decide/campaign.h"
 #include "engine/expr/program.h"
-#include "engine/store/population.h"
 #include "engine/score/model.h"
+#include "engine/store/population.h"
 
 namespace nudge::test {
 
@@ -100,8 +100,8 @@ inline RefResult reference_sweep(const decide::Campaign& c, const Population& po
       }
       bool suppressed = false;
       for (std::size_t s = 0; s < c.suppressions.size(); ++s)
-        if (contains(c.suppressions[s].message_types, act.message_type) && contains(c.suppressions[s].channels, act.channel) &&
-            set.reference_predicate(pop, A + s, row) == 1)
+        if (contains(c.suppressions[s].message_types, act.message_type) &&
+            contains(c.suppressions[s].channels, act.channel) && set.reference_predicate(pop, A + s, row) == 1)
           suppressed = true;
       if (suppressed) {
         ++r.funnel[a].suppression;

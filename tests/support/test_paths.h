@@ -7,9 +7,9 @@
 
 namespace nudge::test {
 
-std::filesystem::path source_dir();   // repository root
-std::filesystem::path shared_dir();   // ../shared beside the checkout (NUDGE_SHARED_DIR)
-std::filesystem::path cli_path();     // the built `nudge` executable
+std::filesystem::path source_dir();  // repository root
+std::filesystem::path shared_dir();  // ../shared beside the checkout (NUDGE_SHARED_DIR)
+std::filesystem::path cli_path();    // the built `nudge` executable
 // A fresh empty directory under the system temp dir, unique per call.
 std::filesystem::path make_temp_dir(const std::string& tag);
 // Runs a shell command, returns its exit status; stdout+stderr captured into *output.
