@@ -8,6 +8,7 @@
 
 #include "bench/stream_read/stream_read.h"
 #include "engine/base/error.h"
+#include "engine/base/read_file.h"
 #include "engine/base/simd.h"
 #include "engine/store/population.h"
 #include "io/file/atomic_file.h"

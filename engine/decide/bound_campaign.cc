@@ -13,9 +13,8 @@ namespace {
 const Column& find_column(const Population& pop, const ColumnRef& ref, std::string_view role) {
   auto i = pop.find(ref.name);
   if (!i) {
-    auto near = pop.nearest_names(ref.name, 1);
     throw_invalid_input(fmt::format("{}: {} column '{}' is not in the population{}", ref.origin, role, ref.name,
-                                    near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near[0])));
+                                    pop.nearest_column(ref.name).hint()));
   }
   return pop.column(*i);
 }

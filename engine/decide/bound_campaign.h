@@ -43,15 +43,8 @@ namespace nudge::decide {
 struct NumericColumn {
   const Column* column = nullptr;
   std::optional<double> at(std::size_t row) const noexcept {
-    if (column->is_null(row)) return std::nullopt;
-    switch (column->type()) {
-      case DataType::Float32: return column->values<float>()[row];
-      case DataType::Int32: return column->values<int32_t>()[row];
-      case DataType::Int64: return static_cast<double>(column->values<int64_t>()[row]);
-      case DataType::UInt64: return static_cast<double>(column->values<uint64_t>()[row]);
-      case DataType::Float64: return column->values<double>()[row];
-      default: return std::nullopt;  // bind() admits numeric columns only
-    }
+    if (column->is_null(row)) return std::nullopt;  // bind() admits numeric columns only
+    return visit_values(*column, [row](const auto* v) { return static_cast<double>(v[row]); });
   }
 };
 

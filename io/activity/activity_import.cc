@@ -23,10 +23,10 @@
 #include <utility>
 
 #include "engine/base/error.h"
+#include "engine/base/read_file.h"
 #include "io/activity/activity_columns.h"
 #include "io/csv/csv_import.h"
 #include "io/csv/whitespace_table.h"
-#include "io/file/atomic_file.h"
 
 namespace nudge {
 namespace {
@@ -349,7 +349,7 @@ ActivityImport import_activity_text(std::string_view text, std::string_view file
 ActivityImport import_activity(const std::filesystem::path& path, const ActivitySpec& spec, Population& members,
                                int threads) {
   if (spec.format == ActivityFormat::Whitespace)
-    return import_activity_text(read_file(path), path.string(), spec, members, threads);
+    return import_activity_text(read_file(path, "activity"), path.string(), spec, members, threads);
   spec.validate(path.string());
   ImportResult r = import_csv(path, activity_table_options(spec, members.as_of(), threads));
   ActivityImport a;
