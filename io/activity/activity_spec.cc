@@ -1,5 +1,7 @@
 #include "io/activity/activity_spec.h"
 
+#include <fmt/format.h>
+
 #include <set>
 
 #include "engine/base/error.h"
@@ -12,7 +14,7 @@ namespace {
 
 std::string get_string(const TomlReader& r, const toml::node& n, std::string_view key) {
   if (auto v = n.value<std::string>()) return *v;
-  r.fail(n, "'" + std::string(key) + "' must be a string");
+  r.fail(n, fmt::format("'{}' must be a string", key));
 }
 
 ActivityMetric parse_metric(const TomlReader& r, const toml::table& t, std::size_t index) {

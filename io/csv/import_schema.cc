@@ -1,6 +1,8 @@
 #include "io/csv/import_schema.h"
 
 #include <cstdio>
+#include <fmt/format.h>
+
 #include <set>
 #include <sstream>
 
@@ -14,7 +16,7 @@ namespace {
 
 std::string get_string(const TomlReader& r, const toml::node& n, std::string_view key) {
   if (auto v = n.value<std::string>()) return *v;
-  r.fail(n, "'" + std::string(key) + "' must be a string");
+  r.fail(n, fmt::format("'{}' must be a string", key));
 }
 
 int32_t get_date(const TomlReader& r, const toml::node& n, std::string_view key) {
@@ -24,7 +26,7 @@ int32_t get_date(const TomlReader& r, const toml::node& n, std::string_view key)
   }
   if (auto s = n.value<std::string>())
     if (auto d = parse_iso_date(*s)) return *d;
-  r.fail(n, "'" + std::string(key) + "' must be a date YYYY-MM-DD");
+  r.fail(n, fmt::format("'{}' must be a date YYYY-MM-DD", key));
 }
 
 ColumnSpec parse_column(const TomlReader& r, const toml::table& t, std::size_t index) {
