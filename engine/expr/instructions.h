@@ -1,5 +1,5 @@
 // The compiled form of a CompiledSet: a flat list of typed vector
-// instructions over batch registers (engine/expr/compiler.h builds it, the
+// instructions over batch registers (engine/expr/compiler.cc builds it, the
 // per-instruction-set executors in engine/expr/executor_*.cc run it).
 //
 // Registers hold one batch (kBatchRows rows) and come in three pools:
