@@ -10,6 +10,7 @@
 #include "engine/score/linear_model.h"
 #include "engine/score/model.h"
 #include "io/gen/rs1_generator.h"
+#include "tests/support/error_text.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;
@@ -52,14 +53,9 @@ std::unique_ptr<Model> model_from(std::string_view text) {
 }
 
 std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::InvalidInput);
-    return e.what();
-  }
-  ADD_FAILURE() << "expected nudge::Error";
-  return "";
+  auto m = test::thrown_message(f);
+  if (!m) ADD_FAILURE() << "expected nudge::Error";
+  return m.value_or("");
 }
 
 }  // namespace
