@@ -135,32 +135,51 @@ History build(EventTable&& t, const BuildOptions& options) {
   // 2. Contacts: sort, dedupe on the triple.
   std::vector<RawContact>& rc = t.contacts;
   if (rc.size() >= kNoMember) throw_usage("history: more than 4e9 contacts");
-  tbb::parallel_sort(rc.begin(), rc.end(), [&](const RawContact& a, const RawContact& b) {
-    if (a.customer_id != b.customer_id) return a.customer_id < b.customer_id;
-    if (a.sent_on != b.sent_on) return a.sent_on < b.sent_on;
-    const int32_t aa = prof[a.profile].action, ba = prof[b.profile].action;
-    if (aa != ba) return aa < ba;
-    if (a.batch != b.batch) return a.batch < b.batch;
-    return a.origin < b.origin;
+  // Sort flat keys (no indirection in the comparator): (customer_id, sent_on
+  // and action packed, input position); then each run of one triple keeps
+  // its row with the lowest (batch, origin).
+  struct Key {
+    uint64_t id, day_action;
+    uint32_t idx;
+  };
+  std::vector<Key> keys(rc.size());
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, rc.size(), 65536), [&](const auto& range) {
+    for (std::size_t i = range.begin(); i != range.end(); ++i)
+      keys[i] = {rc[i].customer_id,
+                 (uint64_t{static_cast<uint32_t>(rc[i].sent_on) ^ 0x80000000u} << 32) |
+                     static_cast<uint32_t>(prof[rc[i].profile].action),
+                 static_cast<uint32_t>(i)};
   });
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < rc.size(); ++i) {
-    if (kept > 0) {
-      const RawContact& k = rc[kept - 1];
-      if (k.customer_id == rc[i].customer_id && k.sent_on == rc[i].sent_on &&
-          prof[k.profile].action == prof[rc[i].profile].action) {
-        if (!(prof[k.profile] == prof[rc[i].profile])) {
-          throw_invalid_input(t.describe(rc[i].origin) + ": contact (customer_id " + std::to_string(rc[i].customer_id) +
-                              ", action '" + h.actions.name(prof[k.profile].action) + "', sent_on " +
-                              format_iso_date(rc[i].sent_on) + ") repeats " + t.describe(k.origin) + " with " +
-                              describe_difference(prof[rc[i].profile], prof[k.profile], h));
-        }
-        continue;  // the same contact again: counts once
-      }
+  tbb::parallel_sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
+    if (a.id != b.id) return a.id < b.id;
+    if (a.day_action != b.day_action) return a.day_action < b.day_action;
+    return a.idx < b.idx;
+  });
+  std::vector<RawContact> sorted;
+  sorted.reserve(rc.size());
+  for (std::size_t g = 0; g < keys.size();) {
+    std::size_t e = g + 1;
+    while (e < keys.size() && keys[e].id == keys[g].id && keys[e].day_action == keys[g].day_action) ++e;
+    const RawContact* best = &rc[keys[g].idx];
+    for (std::size_t j = g + 1; j < e; ++j) {  // a repeated triple: rare
+      const RawContact& c = rc[keys[j].idx];
+      if (std::pair(c.batch, c.origin) < std::pair(best->batch, best->origin)) best = &c;
     }
-    rc[kept++] = rc[i];
+    for (std::size_t j = g + 1; j < e; ++j) {
+      const RawContact& c = rc[keys[j].idx];
+      if (!(prof[c.profile] == prof[best->profile]))
+        throw_invalid_input(t.describe(std::max(c.origin, best->origin)) + ": contact (customer_id " +
+                            std::to_string(c.customer_id) + ", action '" + h.actions.name(prof[c.profile].action) +
+                            "', sent_on " + format_iso_date(c.sent_on) + ") repeats " +
+                            t.describe(std::min(c.origin, best->origin)) + " with " +
+                            describe_difference(prof[c.profile], prof[best->profile], h));
+    }
+    sorted.push_back(*best);
+    g = e;
   }
-  rc.resize(kept);
+  std::vector<Key>().swap(keys);
+  rc.swap(sorted);
+  std::vector<RawContact>().swap(sorted);
 
   // Profiles in use, sorted: the canonical profile table.
   std::vector<uint8_t> used(prof.size(), 0);
