@@ -23,33 +23,13 @@
 
 #include "engine/base/error.h"
 #include "engine/history/event_table.h"
+#include "engine/history/owned_history.h"
 #include "engine/store/types.h"
 
 namespace nudge::history {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-// Storage whose spans point into its own vectors.
-struct OwnedHistory : HistoryStorage {
-  std::vector<uint64_t> ids;
-  std::vector<uint32_t> coff, roff, cprof, cbatch, rcontact;
-  std::vector<int32_t> sent, resp_on;
-  std::vector<uint16_t> rtype;
-  std::vector<double> rvalue;
-  void point() {
-    customer_ids = ids;
-    contact_offsets = coff;
-    response_offsets = roff;
-    sent_on = sent;
-    contact_profile = cprof;
-    contact_batch = cbatch;
-    response_contact = rcontact;
-    responded_on = resp_on;
-    response_type = rtype;
-    response_value = rvalue;
-  }
-};
 
 // Value order for sorting and equality: NaN first and equal to NaN.
 bool value_less(double a, double b) noexcept {
@@ -103,6 +83,116 @@ std::string describe_difference(const ContactProfile& a, const ContactProfile& b
 }
 
 }  // namespace
+
+// Stage 2 of build(): attaches `rr` (codes already canonical) to the final
+// contacts of `out`, or keeps them as skipped; sorts and dedupes both.
+History attach_responses(const std::shared_ptr<OwnedHistory>& out, std::vector<RawResponse>& rr, const EventTable* t,
+                         const BuildOptions& options) {
+  OwnedHistory& h = *out;
+  if (rr.size() >= kNoMember) throw_usage("history: more than 4e9 responses");
+  const History view(out);  // contacts are final: lookups go through the view
+  constexpr uint32_t kSkipNoContact = kNoMember, kSkipBefore = kNoMember - 1;
+  std::vector<uint32_t> target(rr.size());
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, rr.size(), 8192), [&](const auto& range) {
+    for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      const RawResponse& r = rr[i];
+      uint32_t result = kSkipNoContact;
+      const uint32_t m = view.find_member(r.customer_id);
+      if (m != kNoMember) {
+        const IndexRange cs = view.contacts_of(m);
+        const int32_t* sent = h.sent.data();
+        const uint32_t* first =
+            std::lower_bound(h.cprof.data() + cs.first, h.cprof.data() + cs.last, 0u, [&](const uint32_t& p, uint32_t) {
+              const auto idx = static_cast<std::size_t>(&p - h.cprof.data());
+              return std::pair(sent[idx], h.profiles[p].action) < std::pair(r.sent_on, r.action);
+            });
+        const auto c = static_cast<uint32_t>(first - h.cprof.data());
+        if (c < cs.last && sent[c] == r.sent_on && h.profiles[h.cprof[c]].action == r.action)
+          result = r.responded_on >= r.sent_on ? c : kSkipBefore;
+      }
+      target[i] = result;
+    }
+  });
+  if (options.strict_responses) {
+    std::size_t worst = rr.size();
+    for (std::size_t i = 0; i < rr.size(); ++i)
+      if (target[i] >= kSkipBefore && (worst == rr.size() || rr[i].origin < rr[worst].origin)) worst = i;
+    if (worst != rr.size()) {
+      const RawResponse& r = rr[worst];
+      throw_invalid_input((t ? t->describe(r.origin) : std::string("history")) + ": response to contact (customer_id " +
+                          std::to_string(r.customer_id) + ", action '" + h.actions.name(r.action) + "', sent_on " +
+                          format_iso_date(r.sent_on) + ") " +
+                          (target[worst] == kSkipBefore
+                               ? "is dated " + format_iso_date(r.responded_on) + ", before the contact"
+                               : std::string("names a contact the history does not hold")) +
+                          " (strict mode; without it such responses are skipped and counted)");
+    }
+  }
+
+  struct Attached {
+    uint32_t member, contact;
+    int32_t responded_on;
+    uint16_t type;
+    double value;
+  };
+  std::vector<Attached> att;
+  att.reserve(rr.size());
+  for (std::size_t i = 0; i < rr.size(); ++i) {
+    const RawResponse& r = rr[i];
+    if (target[i] < kSkipBefore) {
+      att.push_back(
+          {view.member_of_contact(target[i]), target[i], r.responded_on, static_cast<uint16_t>(r.type), r.value});
+    } else {
+      h.skipped.push_back({r.customer_id, r.action, r.sent_on, r.responded_on, static_cast<uint16_t>(r.type), r.value,
+                           target[i] == kSkipBefore ? SkipReason::BeforeContact : SkipReason::NoContact});
+    }
+  }
+  std::vector<RawResponse>().swap(rr);
+  if (h.response_types.size() > 65535) throw_usage("history: more than 65535 response types");
+
+  tbb::parallel_sort(att.begin(), att.end(), [](const Attached& a, const Attached& b) {
+    if (a.member != b.member) return a.member < b.member;
+    if (a.responded_on != b.responded_on) return a.responded_on < b.responded_on;
+    if (a.contact != b.contact) return a.contact < b.contact;
+    if (a.type != b.type) return a.type < b.type;
+    return value_less(a.value, b.value);
+  });
+  att.erase(std::unique(att.begin(), att.end(),
+                        [](const Attached& a, const Attached& b) {
+                          return a.contact == b.contact && a.responded_on == b.responded_on && a.type == b.type &&
+                                 value_equal(a.value, b.value);
+                        }),
+            att.end());
+  h.roff.assign(h.ids.size() + 1, 0);
+  h.rcontact.resize(att.size());
+  h.resp_on.resize(att.size());
+  h.rtype.resize(att.size());
+  h.rvalue.resize(att.size());
+  for (std::size_t i = 0; i < att.size(); ++i) {
+    ++h.roff[att[i].member + 1];
+    h.rcontact[i] = att[i].contact;
+    h.resp_on[i] = att[i].responded_on;
+    h.rtype[i] = att[i].type;
+    h.rvalue[i] = att[i].value;
+  }
+  for (std::size_t m = 0; m < h.ids.size(); ++m) h.roff[m + 1] += h.roff[m];
+  if (h.ids.empty()) h.coff.assign(1, 0);
+
+  auto skey = [](const SkippedResponse& s) {
+    return std::tuple(s.customer_id, s.action, s.sent_on, s.responded_on, s.type);
+  };
+  std::sort(h.skipped.begin(), h.skipped.end(), [&](const SkippedResponse& a, const SkippedResponse& b) {
+    if (skey(a) != skey(b)) return skey(a) < skey(b);
+    return value_less(a.value, b.value);
+  });
+  h.skipped.erase(std::unique(h.skipped.begin(), h.skipped.end(),
+                              [&](const SkippedResponse& a, const SkippedResponse& b) {
+                                return skey(a) == skey(b) && value_equal(a.value, b.value);
+                              }),
+                  h.skipped.end());
+  h.point();
+  return History(out);
+}
 
 History build(EventTable&& t, const BuildOptions& options) {
   auto out = std::make_shared<OwnedHistory>();
@@ -212,113 +302,12 @@ History build(EventTable&& t, const BuildOptions& options) {
 
   // 3. Responses: attach or skip.
   std::vector<RawResponse>& rr = t.responses;
-  if (rr.size() >= kNoMember) throw_usage("history: more than 4e9 responses");
   for (RawResponse& r : rr) {
     r.action = re(Dict::Action, r.action);
     r.type = re(Dict::ResponseType, r.type);
     if (std::isnan(r.value)) r.value = kNaN;
   }
-  const History view(out);  // contacts are final: lookups go through the view
-  constexpr uint32_t kSkipNoContact = kNoMember, kSkipBefore = kNoMember - 1;
-  std::vector<uint32_t> target(rr.size());
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, rr.size(), 8192), [&](const auto& range) {
-    for (std::size_t i = range.begin(); i != range.end(); ++i) {
-      const RawResponse& r = rr[i];
-      uint32_t result = kSkipNoContact;
-      const uint32_t m = view.find_member(r.customer_id);
-      if (m != kNoMember) {
-        const IndexRange cs = view.contacts_of(m);
-        const int32_t* sent = h.sent.data();
-        const uint32_t* first =
-            std::lower_bound(h.cprof.data() + cs.first, h.cprof.data() + cs.last, 0u, [&](const uint32_t& p, uint32_t) {
-              const auto idx = static_cast<std::size_t>(&p - h.cprof.data());
-              return std::pair(sent[idx], h.profiles[p].action) < std::pair(r.sent_on, r.action);
-            });
-        const auto c = static_cast<uint32_t>(first - h.cprof.data());
-        if (c < cs.last && sent[c] == r.sent_on && h.profiles[h.cprof[c]].action == r.action)
-          result = r.responded_on >= r.sent_on ? c : kSkipBefore;
-      }
-      target[i] = result;
-    }
-  });
-  if (options.strict_responses) {
-    std::size_t worst = rr.size();
-    for (std::size_t i = 0; i < rr.size(); ++i)
-      if (target[i] >= kSkipBefore && (worst == rr.size() || rr[i].origin < rr[worst].origin)) worst = i;
-    if (worst != rr.size()) {
-      const RawResponse& r = rr[worst];
-      throw_invalid_input(t.describe(r.origin) + ": response to contact (customer_id " + std::to_string(r.customer_id) +
-                          ", action '" + h.actions.name(r.action) + "', sent_on " + format_iso_date(r.sent_on) + ") " +
-                          (target[worst] == kSkipBefore
-                               ? "is dated " + format_iso_date(r.responded_on) + ", before the contact"
-                               : std::string("names a contact the history does not hold")) +
-                          " (strict mode; without it such responses are skipped and counted)");
-    }
-  }
-
-  struct Attached {
-    uint32_t member, contact;
-    int32_t responded_on;
-    uint16_t type;
-    double value;
-  };
-  std::vector<Attached> att;
-  att.reserve(rr.size());
-  for (std::size_t i = 0; i < rr.size(); ++i) {
-    const RawResponse& r = rr[i];
-    if (target[i] < kSkipBefore) {
-      att.push_back(
-          {view.member_of_contact(target[i]), target[i], r.responded_on, static_cast<uint16_t>(r.type), r.value});
-    } else {
-      h.skipped.push_back({r.customer_id, r.action, r.sent_on, r.responded_on, static_cast<uint16_t>(r.type), r.value,
-                           target[i] == kSkipBefore ? SkipReason::BeforeContact : SkipReason::NoContact});
-    }
-  }
-  std::vector<RawResponse>().swap(rr);
-  if (h.response_types.size() > 65535) throw_usage("history: more than 65535 response types");
-
-  tbb::parallel_sort(att.begin(), att.end(), [](const Attached& a, const Attached& b) {
-    if (a.member != b.member) return a.member < b.member;
-    if (a.responded_on != b.responded_on) return a.responded_on < b.responded_on;
-    if (a.contact != b.contact) return a.contact < b.contact;
-    if (a.type != b.type) return a.type < b.type;
-    return value_less(a.value, b.value);
-  });
-  att.erase(std::unique(att.begin(), att.end(),
-                        [](const Attached& a, const Attached& b) {
-                          return a.contact == b.contact && a.responded_on == b.responded_on && a.type == b.type &&
-                                 value_equal(a.value, b.value);
-                        }),
-            att.end());
-  h.roff.assign(h.ids.size() + 1, 0);
-  h.rcontact.resize(att.size());
-  h.resp_on.resize(att.size());
-  h.rtype.resize(att.size());
-  h.rvalue.resize(att.size());
-  for (std::size_t i = 0; i < att.size(); ++i) {
-    ++h.roff[att[i].member + 1];
-    h.rcontact[i] = att[i].contact;
-    h.resp_on[i] = att[i].responded_on;
-    h.rtype[i] = att[i].type;
-    h.rvalue[i] = att[i].value;
-  }
-  for (std::size_t m = 0; m < h.ids.size(); ++m) h.roff[m + 1] += h.roff[m];
-  if (h.ids.empty()) h.coff.assign(1, 0);
-
-  auto skey = [](const SkippedResponse& s) {
-    return std::tuple(s.customer_id, s.action, s.sent_on, s.responded_on, s.type);
-  };
-  std::sort(h.skipped.begin(), h.skipped.end(), [&](const SkippedResponse& a, const SkippedResponse& b) {
-    if (skey(a) != skey(b)) return skey(a) < skey(b);
-    return value_less(a.value, b.value);
-  });
-  h.skipped.erase(std::unique(h.skipped.begin(), h.skipped.end(),
-                              [&](const SkippedResponse& a, const SkippedResponse& b) {
-                                return skey(a) == skey(b) && value_equal(a.value, b.value);
-                              }),
-                  h.skipped.end());
-  h.point();
-  return History(out);
+  return attach_responses(out, rr, &t, options);
 }
 
 History build_history(std::vector<ContactRecord> contacts, std::vector<ResponseRecord> responses,
