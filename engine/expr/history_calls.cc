@@ -149,8 +149,9 @@ HistoryCall parse_history_call(const ParsedExpr& call,
     const bool eq = a.kind == PKind::Compare && a.op == Tok::Eq;
     const bool in = a.kind == PKind::In && !a.flag;
     if ((!eq && !in) || a.args[0]->kind != PKind::Column)
-      fail(a.begin, name + ": a filter is field = 'value' or field IN ('a', ...), with field one of channel, "
-                           "message_type, action, brand, campaign" +
+      fail(a.begin, name +
+                        ": a filter is field = 'value' or field IN ('a', ...), with field one of channel, "
+                        "message_type, action, brand, campaign" +
                         std::string(responses ? ", type" : "") +
                         (h.kind == HistoryAggregate::Answered ? " (and within = N days)" : ""));
     const std::string field = lower(a.args[0]->text);
@@ -194,8 +195,7 @@ void collect(const ParsedExpr& e, std::vector<HistoryCall>& out) {
       const std::string k = h.key();
       if (std::none_of(out.begin(), out.end(), [&](const HistoryCall& c) { return c.key() == k; }))
         out.push_back(std::move(h));
-    } catch (const Bad&) {
-    }
+    } catch (const Bad&) {}
     return;
   }
   for (const auto& a : e.args) collect(*a, out);
@@ -221,8 +221,9 @@ BoundPtr bind_history_call(Binder& b, const ParsedExpr& call) {
   const std::string col = history_column_name(h);
   auto idx = b.population().find(col);
   if (!idx)
-    b.fail(call.begin, lower(call.text) +
-                           "(...) reads the contact history: give the sweep a history (nudge sweep ... --history HIST)");
+    b.fail(call.begin,
+           lower(call.text) +
+               "(...) reads the contact history: give the sweep a history (nudge sweep ... --history HIST)");
   const Column& c = b.population().column(*idx);
   auto n = std::make_shared<BoundExpr>();
   n->op = Op::Column;

@@ -21,7 +21,8 @@ std::string contact_text(const history::History& h, uint32_t i) {
 std::string HistoryPolicy::explain(std::size_t row) const {
   const uint32_t m = member_of_row_[row];
   std::string s;
-  if (m == history::kNoMember) return "  (no history for this member: basket full, caps at 0, consent as the columns say)\n";
+  if (m == history::kNoMember)
+    return "  (no history for this member: basket full, caps at 0, consent as the columns say)\n";
   const auto sent = h_.sent_on();
   std::size_t after = 0, control = 0;
   for (uint32_t i : h_.contacts_of(m)) {
@@ -70,7 +71,7 @@ std::string HistoryPolicy::explain(std::size_t row) const {
     const Agg& a = aggs_[k];
     const bool dbl = a.call.kind == expr::HistoryAggregate::Points;
     const bool null = a.validity && !(a.validity[row >> 6] >> (row & 63) & 1);
-    const std::string v = null ? "NULL"
+    const std::string v = null  ? "NULL"
                           : dbl ? fmt::format("{}", static_cast<const double*>(a.values)[row])
                                 : fmt::format("{}", static_cast<const int64_t*>(a.values)[row]);
     std::string list;
@@ -93,11 +94,10 @@ std::string HistoryPolicy::explain(std::size_t row) const {
                               h_.response_types().name(h_.response_type()[r]), contact_text(h_, ci));
       }
     }
-    s += fmt::format("  {} = {}{}\n{}", a.call.key(), v, a.call.window ? fmt::format(" (window {} to {})",
-                                                                                    format_iso_date(a.first),
-                                                                                    format_iso_date(a.last))
-                                                                      : "",
-                     list);
+    s += fmt::format(
+        "  {} = {}{}\n{}", a.call.key(), v,
+        a.call.window ? fmt::format(" (window {} to {})", format_iso_date(a.first), format_iso_date(a.last)) : "",
+        list);
   }
   if (after || control)
     s += fmt::format("  ignored: {} contacts dated after as_of {}, {} control contacts\n", after,

@@ -107,7 +107,8 @@ HistoryPolicy::HistoryPolicy(const decide::Campaign& c, const Population& pop, h
     const std::string campaign = p.campaign >= 0 ? h_.campaigns().name(p.campaign) : std::string();
     for (std::size_t j : history_caps_) {
       const auto& f = c.frequency_caps[j];
-      bool ok = listed(f.actions, action) && listed(f.campaigns, campaign) && (f.brands.empty() || listed(f.brands, brand));
+      bool ok =
+          listed(f.actions, action) && listed(f.campaigns, campaign) && (f.brands.empty() || listed(f.brands, brand));
       if (f.brands.empty() == false && brand.empty()) ok = false;
       if (!f.channels.empty())
         ok = ok && std::any_of(f.channels.begin(), f.channels.end(),
@@ -129,9 +130,9 @@ HistoryPolicy::HistoryPolicy(const decide::Campaign& c, const Population& pop, h
       if (ok) pc.aggs |= uint64_t{1} << k;
     }
     for (std::size_t ch = 0; ch < c.channels.size(); ++ch)
-      if (c.channels[ch].name == channel || std::find(c.channels[ch].revoked_by.begin(),
-                                                      c.channels[ch].revoked_by.end(),
-                                                      channel) != c.channels[ch].revoked_by.end())
+      if (c.channels[ch].name == channel ||
+          std::find(c.channels[ch].revoked_by.begin(), c.channels[ch].revoked_by.end(), channel) !=
+              c.channels[ch].revoked_by.end())
         pc.revokes |= uint64_t{1} << ch;
     profiles_.push_back(pc);
   }

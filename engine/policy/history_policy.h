@@ -76,11 +76,11 @@ class HistoryPolicy final : public decide::MemberInputSource {
  private:
   struct Agg {
     expr::HistoryCall call;
-    int32_t first = 0, last = 0;  // window (inclusive), clipped to as_of
-    std::size_t column = 0;       // in pop_
-    void* values = nullptr;       // int64_t or double, pop_ rows
-    uint64_t* validity = nullptr; // days_since_contact only
-    std::vector<bool> type_ok;    // response type code -> passes the type filter
+    int32_t first = 0, last = 0;   // window (inclusive), clipped to as_of
+    std::size_t column = 0;        // in pop_
+    void* values = nullptr;        // int64_t or double, pop_ rows
+    uint64_t* validity = nullptr;  // days_since_contact only
+    std::vector<bool> type_ok;     // response type code -> passes the type filter
   };
   struct ProfileClass {
     double cost = 0;

@@ -14,13 +14,13 @@
 namespace nudge {
 
 const Rs2HistoryAction kRs2HistoryActions[15] = {
-    {"defection_call", "call", "commercial", 20},  {"defection_email", "email", "commercial", 10},
-    {"tier_nudge", "email", "editorial", 5},       {"birthday", "email", "service", 2},
-    {"winback_mail", "mail", "commercial", 15},    {"winback_sms", "sms", "commercial", 15},
-    {"points_expiry", "email", "service", 2},      {"complaint_followup", "call", "service", 4},
-    {"engagement_push", "push", "editorial", 5},   {"premium_upsell", "email", "commercial", 10},
-    {"newsletter", "email", "editorial", 5},       {"partner_offer", "sms", "commercial", 15},
-    {"service_push", "push", "service", 2},        {"flight_disruption", "sms", "calamity", 30},
+    {"defection_call", "call", "commercial", 20}, {"defection_email", "email", "commercial", 10},
+    {"tier_nudge", "email", "editorial", 5},      {"birthday", "email", "service", 2},
+    {"winback_mail", "mail", "commercial", 15},   {"winback_sms", "sms", "commercial", 15},
+    {"points_expiry", "email", "service", 2},     {"complaint_followup", "call", "service", 4},
+    {"engagement_push", "push", "editorial", 5},  {"premium_upsell", "email", "commercial", 10},
+    {"newsletter", "email", "editorial", 5},      {"partner_offer", "sms", "commercial", 15},
+    {"service_push", "push", "service", 2},       {"flight_disruption", "sms", "calamity", 30},
     {"safety_notice", "email", "calamity", 20},
 };
 
@@ -75,8 +75,8 @@ Rs2Data generate_rs2(std::size_t members, uint64_t seed, int32_t as_of, double c
   unsigned m, day;
   civil_from_days(as_of, y, m, day);
   const int32_t month_first = days_from_civil(y, m, 1);
-  const int32_t edges[] = {as_of,      as_of - 6,       as_of - 7,       as_of - 13, as_of - 14, as_of - 29,
-                           as_of - 30, month_first, month_first - 1, as_of + 1};
+  const int32_t edges[] = {as_of,      as_of - 6,  as_of - 7,   as_of - 13,      as_of - 14,
+                           as_of - 29, as_of - 30, month_first, month_first - 1, as_of + 1};
   d.contacts.reserve(static_cast<std::size_t>(static_cast<double>(members) * (contacts_per_member + 1)));
   d.responses.reserve(static_cast<std::size_t>(static_cast<double>(members) * contacts_per_member * 0.4));
   std::vector<Rs2ContactRow> mine;
@@ -97,7 +97,7 @@ Rs2Data generate_rs2(std::size_t members, uint64_t seed, int32_t as_of, double c
     if (r.chance(0.03)) mine.push_back({id, static_cast<int32_t>(as_of - r.below(7)), kFlightDisruption});
     if (r.chance(0.02)) mine.push_back({id, as_of - 7 + static_cast<int32_t>(r.below(2)), kSafetyNotice});
     if (r.chance(0.01)) mine.push_back({id, as_of - 13 - static_cast<int32_t>(r.below(2)), 0});  // defection_call
-    if (r.chance(0.01)) mine.push_back({id, as_of + 1, kFlightDisruption});  // calamity after as_of
+    if (r.chance(0.01)) mine.push_back({id, as_of + 1, kFlightDisruption});                      // calamity after as_of
     const std::size_t distinct = mine.size();
     if (r.chance(0.01) && distinct) mine.push_back(mine[static_cast<std::size_t>(r.below(distinct))]);  // repeat row
     for (const auto& c : mine) d.contacts.push_back(c);
@@ -138,8 +138,8 @@ void write_rs2_csv(const Rs2Data& d, const std::filesystem::path& dir) {
     std::string buf = "customer_id,sent_on,action,channel,message_type,cost\n";
     for (const auto& c : d.contacts) {
       const auto& a = kRs2HistoryActions[c.action];
-      fmt::format_to(std::back_inserter(buf), "{},{},{},{},{},{}\n", c.customer_id, format_iso_date(c.sent_on),
-                     a.name, a.channel, a.message_type, a.cost);
+      fmt::format_to(std::back_inserter(buf), "{},{},{},{},{},{}\n", c.customer_id, format_iso_date(c.sent_on), a.name,
+                     a.channel, a.message_type, a.cost);
       if (buf.size() > (1 << 20)) f.write(buf), buf.clear();
     }
     f.write(buf);

@@ -68,8 +68,7 @@ struct Rs2Data {
 
 inline int32_t rs2_as_of() noexcept { return days_from_civil(2026, 11, 15); }
 
-Rs2Data generate_rs2(std::size_t members, uint64_t seed, int32_t as_of = rs2_as_of(),
-                     double contacts_per_member = 25);
+Rs2Data generate_rs2(std::size_t members, uint64_t seed, int32_t as_of = rs2_as_of(), double contacts_per_member = 25);
 
 // DIR/population.csv (RS-2 columns), DIR/contacts.csv
 // (customer_id,sent_on,action,channel,message_type,cost) and DIR/responses.csv

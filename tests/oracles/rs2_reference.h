@@ -31,7 +31,7 @@ struct Rs2Decision {
 };
 
 struct Rs2Reference {
-  std::vector<Rs2Decision> ranked;  // first K in rank order
+  std::vector<Rs2Decision> ranked;    // first K in rank order
   std::size_t skipped_responses = 0;  // responses dated <= D that attach to no contact dated <= D
 };
 
@@ -100,7 +100,9 @@ inline Rs2Reference rs2_reference(const Rs2Data& d, int32_t D, const std::functi
                       {"complaint_followup", "service", "call", 120, 1.2, true},
                       {"engagement_push", "editorial", "push", 30, 0.7, false},
                       {"premium_upsell", "commercial", "email", 200, 0.6, false}};
-  auto base = [](const std::string& t) { return t == "service" ? 2.0 : t == "editorial" ? 5.0 : t == "commercial" ? 10.0 : 20.0; };
+  auto base = [](const std::string& t) {
+    return t == "service" ? 2.0 : t == "editorial" ? 5.0 : t == "commercial" ? 10.0 : 20.0;
+  };
   auto factor = [](const std::string& c) { return c == "sms" || c == "mail" ? 1.5 : c == "call" ? 2.0 : 1.0; };
   int32_t y;
   unsigned mo, dd;
@@ -112,16 +114,16 @@ inline Rs2Reference rs2_reference(const Rs2Data& d, int32_t D, const std::functi
     const std::string t = tier.dictionary()[std::size_t(tier.values<int32_t>()[r])];
     const double fp = i32("flights_prev_3m", r), f3 = i32("flights_3m", r), dslf = i32("days_since_last_flight", r);
     const bool salary_ok = col("salary").is_valid(r) && f32("salary", r) > 90000;
-    const bool fired[10] = {fp >= 4 && f3 < 0.5 * fp && (t == "Star" || t == "Nova"),
-                            fp >= 2 && f3 < 0.5 * fp,
-                            f32("points_to_next_tier", r) > 0 && f32("points_to_next_tier", r) <= 2000,
-                            i32("days_to_birthday", r) <= 14,
-                            dslf > 180 && f32("clv", r) > 5000,
-                            dslf > 120 && dslf <= 180,
-                            f32("points_balance", r) > 10000 && dslf > 300,
-                            i32("complaints_12m", r) >= 2,
-                            i32("opens_90d", r) == 0 && i32("flights_12m", r) >= 6,
-                            t == "Star" && f32("distance_12m", r) > 50000 && salary_ok};
+    const bool fired[10] = {
+        fp >= 4 && f3 < 0.5 * fp && (t == "Star" || t == "Nova"),
+        fp >= 2 && f3<0.5 * fp, f32("points_to_next_tier", r)> 0 && f32("points_to_next_tier", r) <= 2000,
+        i32("days_to_birthday", r) <= 14,
+        dslf > 180 && f32("clv", r) > 5000,
+        dslf > 120 && dslf <= 180,
+        f32("points_balance", r) > 10000 && dslf > 300,
+        i32("complaints_12m", r) >= 2,
+        i32("opens_90d", r) == 0 && i32("flights_12m", r) >= 6,
+        t == "Star" && f32("distance_12m", r) > 50000 && salary_ok};
     // The member's history at D.
     double used = 0;
     int n30 = 0, calls14 = 0;
@@ -136,9 +138,9 @@ inline Rs2Reference rs2_reference(const Rs2Data& d, int32_t D, const std::functi
     const std::set<std::string>& gone = revoked[ids[r]];
     auto consent = [&](const std::string& ch) {
       const bool column = ch == "email" || ch == "push" ? opt("email_opt_in", r)
-                          : ch == "sms"                ? opt("sms_opt_in", r)
-                          : ch == "call"               ? opt("phone_opt_in", r)
-                                                       : opt("mail_opt_in", r);
+                          : ch == "sms"                 ? opt("sms_opt_in", r)
+                          : ch == "call"                ? opt("phone_opt_in", r)
+                                                        : opt("mail_opt_in", r);
       return column && !gone.count(ch);
     };
     struct Cand {
@@ -164,10 +166,10 @@ inline Rs2Reference rs2_reference(const Rs2Data& d, int32_t D, const std::functi
       const A& x = acts[c.action];
       const bool call = std::string(x.channel) == "call";
       const double cost = base(x.type) * factor(x.channel);
-      if (n30 + kept >= 4) continue;                     // 4 contacts in the last 30 days
-      if (call && calls14 + kept_calls >= 1) continue;   // 1 call in the last 14 days
-      if (left <= 0 || cost > left) continue;            // budget
-      if (kept == 2) continue;                           // 2 per member
+      if (n30 + kept >= 4) continue;                    // 4 contacts in the last 30 days
+      if (call && calls14 + kept_calls >= 1) continue;  // 1 call in the last 14 days
+      if (left <= 0 || cost > left) continue;           // budget
+      if (kept == 2) continue;                          // 2 per member
       left -= cost;
       ++kept;
       kept_calls += call;
