@@ -77,7 +77,7 @@ struct Worker {
   std::optional<DecisionBuffer> decisions;
   std::vector<ActionFunnel> funnel;
   std::size_t with_candidates = 0;
-  double t_eval = 0, t_gates = 0, t_score = 0, t_walk = 0;
+  double t_hist = 0, t_eval = 0, t_gates = 0, t_score = 0, t_walk = 0;
 };
 
 // What the pre-walk gates did to each action for the traced member.
@@ -113,8 +113,9 @@ class Sweeper {
   }
 
   void batch(std::size_t begin, std::size_t count, Worker& w, TraceScratch* trace) const {
-    auto t0 = Clock::now();
+    auto th = Clock::now();
     if (inputs_) inputs_->fill(begin, count, w.hist);
+    auto t0 = Clock::now();
     b_.expressions().evaluate(b_.population(), begin, count, w.ws);
     auto t1 = Clock::now();
     gates(begin, count, w, trace);
@@ -126,6 +127,7 @@ class Sweeper {
     auto t3 = Clock::now();
     walk(begin, w, trace);
     auto t4 = Clock::now();
+    w.t_hist += seconds(th, t0);
     w.t_eval += seconds(t0, t1);
     w.t_gates += seconds(t1, t2);
     w.t_score += seconds(t2, t3);
@@ -364,7 +366,7 @@ SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
       f.priority += g.priority, f.budget += g.budget, f.member_max += g.member_max, f.kept += g.kept;
     }
     res.members_with_candidates += w.with_candidates;
-    res.times.evaluate_cpu += w.t_eval, res.times.gates_cpu += w.t_gates;
+    res.times.history_cpu += w.t_hist, res.times.evaluate_cpu += w.t_eval, res.times.gates_cpu += w.t_gates;
     res.times.score_cpu += w.t_score, res.times.walk_cpu += w.t_walk;
     parts.push_back(&*w.decisions);
   }

@@ -69,6 +69,7 @@ struct ActionFunnel {
 // pass_wall and rank_wall are wall-clock.
 struct SweepTimes {
   double pass_wall = 0;     // the parallel pass, wall-clock
+  double history_cpu = 0;   // history inputs of the batch (SweepOptions::inputs)
   double evaluate_cpu = 0;  // expression evaluation
   double gates_cpu = 0;     // consent/suppression/cap/exclusive bitmaps and the candidate list
   double score_cpu = 0;     // churn model on members with candidates
