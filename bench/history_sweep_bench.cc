@@ -167,7 +167,7 @@ history::History synthetic_history(const Population& pop, double per_member, int
         if (mix(s + k) % 5 == 0) {
           const uint64_t h = mix(s ^ (k * 977));
           const uint32_t ci = c.coff[m] + k;
-          const uint16_t type = h % 1000 < 60 ? history::kUnsubscribe : static_cast<uint16_t>(h % 3);
+          const uint16_t type = h % 1000 < 60 ? uint16_t{history::kUnsubscribe} : static_cast<uint16_t>(h % 3);
           ev.push_back({c.sent[ci] + static_cast<int32_t>((h >> 20) % 4), ci, type});
         }
       std::sort(ev.begin(), ev.end());

@@ -160,12 +160,48 @@ void HistoryPolicy::fill(std::size_t begin, std::size_t count, decide::MemberInp
   out.cap_counts.assign(c_.frequency_caps.size() * B, 0);
   out.revoked.assign(c_.channels.size() * (B / 64), 0);
   std::vector<uint32_t> scratch;
-  for (std::size_t r = 0; r < count; ++r) {
-    const std::size_t row = begin + r;
+  // Population rows reach the history's members in random order, so each
+  // member's events are cache misses. Per chunk of rows, prefetch every
+  // member's offsets, then the newest contacts and the responses, then walk:
+  // the misses of a chunk overlap instead of following one another.
+  const auto coff = h_.contact_offsets();
+  const auto roff = h_.response_offsets();
+  const auto sent = h_.sent_on();
+  const auto prof = h_.contact_profile();
+  const auto ron = h_.responded_on();
+  const auto rtype = h_.response_type();
+  const auto rc = h_.response_contact();
+  constexpr std::size_t kChunk = 128;
+  for (std::size_t c0 = 0; c0 < count; c0 += kChunk) {
+    const std::size_t c1 = std::min(count, c0 + kChunk);
+    for (std::size_t r = c0; r < c1; ++r)
+      if (const uint32_t m = member_of_row_[begin + r]; m != history::kNoMember) {
+        __builtin_prefetch(&coff[m + 1]);
+        __builtin_prefetch(&roff[m + 1]);
+      }
+    for (std::size_t r = c0; r < c1; ++r)
+      if (const uint32_t m = member_of_row_[begin + r]; m != history::kNoMember) {
+        const uint32_t last = coff[m + 1] - 1;
+        __builtin_prefetch(&sent[last]);
+        __builtin_prefetch(&prof[last]);
+        if (roff[m] != roff[m + 1]) {
+          __builtin_prefetch(&rtype[roff[m]]);
+          __builtin_prefetch(&ron[roff[m]]);
+          __builtin_prefetch(&rc[roff[m]]);
+          __builtin_prefetch(&prof[coff[m]]);  // the contacts answered (an unsubscribe's channel)
+        }
+      }
+    for (std::size_t r = c0; r < c1; ++r) fill_row(begin + r, r, out, scratch);
+  }
+}
+
+void HistoryPolicy::fill_row(std::size_t row, std::size_t r, decide::MemberInputs& out,
+                             std::vector<uint32_t>& scratch) const {
+  {
     const uint32_t m = member_of_row_[row];
     if (m != history::kNoMember) {
       member(m, row, r, out, scratch);
-      continue;
+      return;
     }
     for (const Agg& a : aggs_) {
       if (a.validity) a.validity[row >> 6] &= ~(uint64_t{1} << (row & 63));
@@ -181,12 +217,13 @@ void HistoryPolicy::member(uint32_t m, std::size_t row, std::size_t r, decide::M
   const auto sent = h_.sent_on();
   const auto prof = h_.contact_profile();
   const std::size_t K = aggs_.size();
-  int64_t ival[64] = {};
-  double dval[64] = {};
+  // Per aggregate and per cap (at most 64 each); only the first K / caps entries are used.
+  int64_t ival[64], caps[64];
+  double dval[64];
   int32_t newest[64];
-  std::fill(newest, newest + K, INT32_MIN);
+  std::fill_n(ival, K, 0), std::fill_n(dval, K, 0.0), std::fill_n(newest, K, INT32_MIN);
+  std::fill_n(caps, c_.frequency_caps.size(), 0);
   double used = 0;
-  int64_t caps[64] = {};
   // Contacts newest first (they are sorted by sent_on): only those dated from
   // lookback_first_ on can count, except for a days_since_contact aggregate
   // that has not met its newest contact yet.
@@ -222,7 +259,15 @@ void HistoryPolicy::member(uint32_t m, std::size_t row, std::size_t r, decide::M
   const auto rc = h_.response_contact();
   const auto ron = h_.responded_on();
   const auto rtype = h_.response_type();
-  for (uint32_t k = h_.responses_of(m).first; k < h_.responses_of(m).last; ++k) {
+  if (!response_mask_) {
+    // Only unsubscribes matter: read the types, and the rest of an unsubscribe only.
+    for (uint32_t k = h_.responses_of(m).first; k < h_.responses_of(m).last; ++k)
+      if (rtype[k] == history::kUnsubscribe && ron[k] <= as_of_) {
+        const ProfileClass& pc = profiles_[prof[rc[k]]];
+        if (!pc.control) revoked |= pc.revokes;
+      }
+  }
+  for (uint32_t k = h_.responses_of(m).first; response_mask_ && k < h_.responses_of(m).last; ++k) {
     const int32_t t = ron[k];
     if (t > as_of_) break;  // responses are sorted by responded_on
     const uint32_t ci = rc[k];

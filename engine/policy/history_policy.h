@@ -92,6 +92,7 @@ class HistoryPolicy final : public decide::MemberInputSource {
     uint64_t aggs = 0;     // bit k: aggregate k's contact filters pass
     uint64_t revokes = 0;  // bit ch: an unsubscribe to it revokes campaign channel ch
   };
+  void fill_row(std::size_t row, std::size_t r, decide::MemberInputs& out, std::vector<uint32_t>& scratch) const;
   void member(uint32_t m, std::size_t row, std::size_t r, decide::MemberInputs& out,
               std::vector<uint32_t>& scratch) const;
 
