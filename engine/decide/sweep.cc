@@ -27,6 +27,7 @@
 #include "engine/base/error.h"
 #include "engine/decide/ranking.h"
 #include "engine/decide/trace.h"
+#include "engine/dialogue/dialogue_pass.h"
 
 namespace nudge::decide {
 namespace {
@@ -76,14 +77,17 @@ struct Worker {
   std::optional<DecisionBuffer> decisions;
   std::vector<ActionFunnel> funnel;
   std::size_t with_candidates = 0;
+  dialogue::DialogueScratch dlg;  // dialogue places of the batch (engine/dialogue/dialogue_pass.h)
+  double t_dialogue = 0;
   double t_eval = 0, t_gates = 0, t_score = 0, t_walk = 0;
 };
 
 // What the pre-walk gates did to each action for the traced member.
 class Sweeper {
  public:
-  Sweeper(const BoundCampaign& b, const RankingInput& ranking, std::optional<std::size_t> trace_row)
-      : b_(b), c_(b.campaign()), ranking_(ranking), trace_row_(trace_row) {
+  Sweeper(const BoundCampaign& b, const RankingInput& ranking, std::optional<std::size_t> trace_row,
+          const dialogue::BoundDialogues* dlg)
+      : b_(b), c_(b.campaign()), ranking_(ranking), trace_row_(trace_row), dlg_(dlg) {
     A_ = c_.actions.size();
     W_ = expr::kBatchRows / 64;
     for (std::size_t a = 0; a < A_; ++a) {
@@ -108,12 +112,17 @@ class Sweeper {
     w.allowance.resize(b_.cap_counts().size());
     w.funnel.assign(A_, {});
     w.decisions.emplace(ranking_);
+    dlg_->init(w.dlg);
   }
 
   void batch(std::size_t begin, std::size_t count, Worker& w, TraceScratch* trace) const {
     auto t0 = Clock::now();
     b_.expressions().evaluate(b_.population(), begin, count, w.ws);
     auto t1 = Clock::now();
+    dlg_->batch(begin, count, w.ws, w.dlg);
+    auto t1d = Clock::now();
+    w.t_dialogue += seconds(t1, t1d);
+    t1 = t1d;
     gates(begin, count, w, trace);
     auto t2 = Clock::now();
     const std::size_t n = w.rows.size();
@@ -159,7 +168,10 @@ class Sweeper {
       for (std::size_t a = 0; a < A_; ++a) {
         const BoundAction& ba = b_.actions()[a];
         ActionFunnel& f = w.funnel[a];
-        const uint64_t fired = ws.predicate_bits(b_.trigger_predicate(a))[wi] & rowmask;
+        // A dialogue step fires where the member is due for it (dialogue_pass.h), not on its trigger.
+        const uint64_t fired = (a >= dlg_->first_step_action() ? dlg_->fired(w.dlg, a, wi)
+                                                               : ws.predicate_bits(b_.trigger_predicate(a))[wi]) &
+                               rowmask;
         const uint64_t c = fired & w.consent[ba.consent * W_ + wi];
         uint64_t supp = 0;
         for (std::size_t r : ba.suppressions) supp |= ws.predicate_bits(b_.suppression_predicate(r))[wi];
@@ -278,6 +290,7 @@ class Sweeper {
   const Campaign& c_;
   const RankingInput& ranking_;
   std::optional<std::size_t> trace_row_;
+  const dialogue::BoundDialogues* dlg_;
   std::vector<Plan> plan_;
   std::size_t A_ = 0, W_ = 0;
 };
@@ -293,7 +306,11 @@ SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
   for (const auto& ch : c.channels) in.channel_capacity.push_back(ch.capacity);
   for (const auto& a : c.actions) in.action_channel.push_back(static_cast<uint16_t>(a.channel));
   in.top_k = opt.top_k ? opt.top_k : c.top_k;
-  Sweeper sweeper(b, in, opt.trace_row);
+  // A campaign without dialogues, or a sweep without a history: no member is in a dialogue yet.
+  std::optional<dialogue::BoundDialogues> no_history;
+  if (!opt.dialogues) no_history.emplace(dialogue::BoundDialogues::bind(b, nullptr, nullptr, 0));
+  const dialogue::BoundDialogues* dlg = opt.dialogues ? opt.dialogues : &*no_history;
+  Sweeper sweeper(b, in, opt.trace_row, dlg);
   tbb::enumerable_thread_specific<Worker> workers([&] {
     Worker w;
     sweeper.init(w);
@@ -323,6 +340,7 @@ SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
   SweepResult res;
   res.members = rows;
   res.funnel.assign(c.actions.size(), {});
+  res.dialogues.assign(c.dialogues.size(), {});
   std::vector<DecisionBuffer*> parts;
   for (Worker& w : workers) {
     for (std::size_t a = 0; a < c.actions.size(); ++a) {
@@ -332,6 +350,8 @@ SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
       f.priority += g.priority, f.budget += g.budget, f.member_max += g.member_max, f.kept += g.kept;
     }
     res.members_with_candidates += w.with_candidates;
+    for (std::size_t d = 0; d < c.dialogues.size(); ++d) res.dialogues[d].add(w.dlg.funnel[d]);
+    res.times.dialogue_cpu += w.t_dialogue;
     res.times.evaluate_cpu += w.t_eval, res.times.gates_cpu += w.t_gates;
     res.times.score_cpu += w.t_score, res.times.walk_cpu += w.t_walk;
     parts.push_back(&*w.decisions);
