@@ -74,6 +74,7 @@ struct Worker {
   std::vector<Gate> gates;
   std::vector<double> left;
   std::vector<int64_t> allowance;
+  MemberInputs hist;  // SweepOptions::inputs of the batch
   std::optional<DecisionBuffer> decisions;
   std::vector<ActionFunnel> funnel;
   std::size_t with_candidates = 0;
@@ -86,8 +87,8 @@ struct Worker {
 class Sweeper {
  public:
   Sweeper(const BoundCampaign& b, const RankingInput& ranking, std::optional<std::size_t> trace_row,
-          const dialogue::BoundDialogues* dlg)
-      : b_(b), c_(b.campaign()), ranking_(ranking), trace_row_(trace_row), dlg_(dlg) {
+          const MemberInputSource* inputs, const dialogue::BoundDialogues* dlg)
+      : b_(b), c_(b.campaign()), ranking_(ranking), trace_row_(trace_row), inputs_(inputs), dlg_(dlg) {
     A_ = c_.actions.size();
     W_ = expr::kBatchRows / 64;
     for (std::size_t a = 0; a < A_; ++a) {
@@ -117,6 +118,7 @@ class Sweeper {
 
   void batch(std::size_t begin, std::size_t count, Worker& w, TraceScratch* trace) const {
     auto t0 = Clock::now();
+    if (inputs_) inputs_->fill(begin, count, w.hist);
     b_.expressions().evaluate(b_.population(), begin, count, w.ws);
     auto t1 = Clock::now();
     dlg_->batch(begin, count, w.ws, w.dlg);
@@ -158,12 +160,18 @@ class Sweeper {
       for (std::size_t j = 0; j < caps.size(); ++j) {
         const int64_t max = c_.frequency_caps[j].max;
         uint64_t bits = 0;
-        for (std::size_t r = 0; r < live; ++r)
-          bits |= static_cast<uint64_t>(cap_allowance(max, caps[j].at(row0 + r)) <= 0) << r;
+        if (!caps[j].column) {  // from the history
+          const int64_t* n = w.hist.cap_counts.data() + j * expr::kBatchRows + 64 * wi;
+          for (std::size_t r = 0; r < live; ++r) bits |= static_cast<uint64_t>(n[r] >= max) << r;
+        } else {
+          for (std::size_t r = 0; r < live; ++r)
+            bits |= static_cast<uint64_t>(cap_allowance(max, caps[j].at(row0 + r)) <= 0) << r;
+        }
         w.capped[j * W_ + wi] = bits;
       }
       const bool tracing = trace && *trace_row_ >= row0 && *trace_row_ < row0 + live;
       const unsigned tbit = tracing ? static_cast<unsigned>(*trace_row_ - row0) : 0;
+      if (tracing) record_inputs(*trace_row_, *trace_row_ - begin, w, *trace);
       uint64_t exclusive = 0;
       for (std::size_t a = 0; a < A_; ++a) {
         const BoundAction& ba = b_.actions()[a];
@@ -172,7 +180,8 @@ class Sweeper {
         const uint64_t fired = (a >= dlg_->first_step_action() ? dlg_->fired(w.dlg, a, wi)
                                                                : ws.predicate_bits(b_.trigger_predicate(a))[wi]) &
                                rowmask;
-        const uint64_t c = fired & w.consent[ba.consent * W_ + wi];
+        uint64_t c = fired & w.consent[ba.consent * W_ + wi];
+        if (inputs_) c &= ~w.hist.revoked[c_.actions[a].channel * W_ + wi];
         uint64_t supp = 0;
         for (std::size_t r : ba.suppressions) supp |= ws.predicate_bits(b_.suppression_predicate(r))[wi];
         const uint64_t s = c & ~supp;
@@ -209,6 +218,21 @@ class Sweeper {
       for (uint64_t m = any; m; m &= m - 1) w.rows.push_back(static_cast<uint32_t>(row0 + std::countr_zero(m)));
     }
     w.with_candidates += w.rows.size();
+  }
+
+  // The traced member's basket, cap counts and revoked channels as the gates see them.
+  void record_inputs(std::size_t row, std::size_t off, const Worker& w, TraceScratch& t) const {
+    auto used = b_.basket_used().column ? b_.basket_used().at(row) : std::optional<double>(w.hist.basket_used[off]);
+    t.used = used ? *used : kNaN;
+    t.cap_counts.clear();
+    for (std::size_t j = 0; j < b_.cap_counts().size(); ++j) {
+      auto v = b_.cap_counts()[j].column ? b_.cap_counts()[j].at(row)
+                                         : std::optional<double>(w.hist.cap_counts[j * expr::kBatchRows + off]);
+      t.cap_counts.push_back(v ? *v : kNaN);
+    }
+    t.revoked.assign(c_.channels.size(), false);
+    if (inputs_)
+      for (std::size_t ch = 0; ch < c_.channels.size(); ++ch) t.revoked[ch] = w.hist.revoked[ch * W_ + off / 64] >> (off % 64) & 1;
   }
 
   void walk(std::size_t begin, Worker& w, TraceScratch* trace) const {
@@ -253,10 +277,12 @@ class Sweeper {
       if (tracing) trace->churn = churn, trace->scored = true;
       if (n == 0) continue;
       order_candidates(w.cands.data(), n);
-      std::optional<double> used = b_.basket_used().at(row);
+      std::optional<double> used =
+          b_.basket_used().column ? b_.basket_used().at(row) : std::optional<double>(w.hist.basket_used[off]);
       const double budget = used ? points - *used : kNaN;  // unknown basket: fits nothing
       for (std::size_t j = 0; j < caps.size(); ++j)
-        w.allowance[j] = cap_allowance(c_.frequency_caps[j].max, caps[j].at(row));
+        w.allowance[j] = caps[j].column ? cap_allowance(c_.frequency_caps[j].max, caps[j].at(row))
+                                        : c_.frequency_caps[j].max - w.hist.cap_counts[j * expr::kBatchRows + off];
       walk_budget(w.cands.data(), n, budget, c_.max_decisions_per_member, w.allowance.data(), w.gates.data(),
                   w.left.data());
       for (std::size_t k = 0; k < n; ++k) {
@@ -290,6 +316,7 @@ class Sweeper {
   const Campaign& c_;
   const RankingInput& ranking_;
   std::optional<std::size_t> trace_row_;
+  const MemberInputSource* inputs_;
   const dialogue::BoundDialogues* dlg_;
   std::vector<Plan> plan_;
   std::size_t A_ = 0, W_ = 0;
@@ -306,11 +333,15 @@ SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
   for (const auto& ch : c.channels) in.channel_capacity.push_back(ch.capacity);
   for (const auto& a : c.actions) in.action_channel.push_back(static_cast<uint16_t>(a.channel));
   in.top_k = opt.top_k ? opt.top_k : c.top_k;
+  if (c.needs_history() && !opt.inputs)
+    throw_usage(fmt::format("campaign {} computes its {} from the contact history: give the sweep a history "
+                            "(--history HIST)",
+                            c.name, c.basket.from_history() ? "basket" : "frequency caps"));
   // A campaign without dialogues, or a sweep without a history: no member is in a dialogue yet.
   std::optional<dialogue::BoundDialogues> no_history;
   if (!opt.dialogues) no_history.emplace(dialogue::BoundDialogues::bind(b, nullptr, nullptr, 0));
   const dialogue::BoundDialogues* dlg = opt.dialogues ? opt.dialogues : &*no_history;
-  Sweeper sweeper(b, in, opt.trace_row, dlg);
+  Sweeper sweeper(b, in, opt.trace_row, opt.inputs, dlg);
   tbb::enumerable_thread_specific<Worker> workers([&] {
     Worker w;
     sweeper.init(w);
