@@ -14,12 +14,15 @@
 #include "io/file/atomic_file.h"
 #include "io/snapshot/snapshot.h"
 #include "tools/cli.h"
+#include "tools/dialogue_option.h"
+#include "tools/history_option.h"
 
 namespace {
 
 struct SweepCmd {
   std::string snapshot, campaign, output, format = "csv";
   std::size_t top = 0;  // 0: the campaign's top_k
+  nudge::cli::HistoryOption history;
 };
 
 int run_sweep_cmd(const SweepCmd& o) {
@@ -30,9 +33,13 @@ int run_sweep_cmd(const SweepCmd& o) {
   const nudge::Population pop = nudge::open_snapshot(o.snapshot);
   const auto t1 = Clock::now();
   const auto campaign = nudge::decide::load_campaign(o.campaign);
-  const auto bound = nudge::decide::BoundCampaign::bind(campaign, pop);
+  const auto hp = o.history.open(campaign, pop, true);
+  const auto bound = nudge::decide::BoundCampaign::bind(campaign, hp ? hp->population() : pop);
   const auto t2 = Clock::now();
   nudge::decide::SweepOptions opt;
+  opt.inputs = hp.get();
+  const auto dialogues = nudge::cli::bind_dialogues(bound, hp.get(), true);
+  if (dialogues) opt.dialogues = &*dialogues;
   if (o.top) opt.top_k = o.top;
   const auto result = nudge::decide::run_sweep(bound, opt);
   const auto t3 = Clock::now();
@@ -59,6 +66,7 @@ nudge::cli::Registrar reg("sweep", [](CLI::App& app) {
   sub->add_option("--campaign,-c", o->campaign, "Campaign file (TOML, data/campaigns/README.md)")->required();
   sub->add_option("-o,--output", o->output, "Decisions file (default: stdout); written atomically");
   sub->add_option("--format", o->format, "csv or jsonl")->capture_default_str()->check(CLI::IsMember({"csv", "jsonl"}));
+  o->history.add_to(sub);
   sub->add_option("--top", o->top, "Keep the K highest-ranked decisions (overrides the campaign's top_k)")
       ->check(CLI::PositiveNumber);
   sub->footer("Example: nudge sweep members.snap --campaign data/campaigns/rs1.toml -o decisions.csv");

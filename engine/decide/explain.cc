@@ -25,8 +25,9 @@ std::string format_explanation(const BoundCampaign& b, const SweepResult& r, con
   auto num = [](double x) { return std::isnan(x) ? std::string("NULL") : fmt::format("{}", x); };
   std::string s = fmt::format("member {} (row {}) in campaign {}\n", t.customer_id, t.row, c.name);
   s += fmt::format("churn score: {}\n", b.model() ? num(t.churn) : std::string("(no model)"));
-  s += fmt::format("basket: {} points per {}, {} = {} used, {} left\n", c.basket.points_per_period, c.basket.period,
-                   c.basket.from_history() ? std::string("history") : c.basket.used.name, num(t.used), num(t.budget));
+  s += fmt::format("basket: {} points per {}, {} used ({}), {} left\n", c.basket.points_per_period, c.basket.period,
+                   num(t.used), c.basket.from_history() ? std::string("from the history") : c.basket.used.name,
+                   num(t.budget));
   std::size_t w = 6;
   for (const auto& a : c.actions) w = std::max(w, a.name.size());
   s += "triggers:\n";

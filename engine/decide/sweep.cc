@@ -80,7 +80,7 @@ struct Worker {
   std::size_t with_candidates = 0;
   dialogue::DialogueScratch dlg;  // dialogue places of the batch (engine/dialogue/dialogue_pass.h)
   double t_dialogue = 0;
-  double t_eval = 0, t_gates = 0, t_score = 0, t_walk = 0;
+  double t_hist = 0, t_eval = 0, t_gates = 0, t_score = 0, t_walk = 0;
 };
 
 // What the pre-walk gates did to each action for the traced member.
@@ -117,8 +117,9 @@ class Sweeper {
   }
 
   void batch(std::size_t begin, std::size_t count, Worker& w, TraceScratch* trace) const {
-    auto t0 = Clock::now();
+    auto th = Clock::now();
     if (inputs_) inputs_->fill(begin, count, w.hist);
+    auto t0 = Clock::now();
     b_.expressions().evaluate(b_.population(), begin, count, w.ws);
     auto t1 = Clock::now();
     dlg_->batch(begin, count, w.ws, w.dlg);
@@ -134,6 +135,7 @@ class Sweeper {
     auto t3 = Clock::now();
     walk(begin, w, trace);
     auto t4 = Clock::now();
+    w.t_hist += seconds(th, t0);
     w.t_eval += seconds(t0, t1);
     w.t_gates += seconds(t1, t2);
     w.t_score += seconds(t2, t3);
@@ -383,7 +385,7 @@ SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
     res.members_with_candidates += w.with_candidates;
     for (std::size_t d = 0; d < c.dialogues.size(); ++d) res.dialogues[d].add(w.dlg.funnel[d]);
     res.times.dialogue_cpu += w.t_dialogue;
-    res.times.evaluate_cpu += w.t_eval, res.times.gates_cpu += w.t_gates;
+    res.times.history_cpu += w.t_hist, res.times.evaluate_cpu += w.t_eval, res.times.gates_cpu += w.t_gates;
     res.times.score_cpu += w.t_score, res.times.walk_cpu += w.t_walk;
     parts.push_back(&*w.decisions);
   }

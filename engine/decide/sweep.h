@@ -70,6 +70,7 @@ struct ActionFunnel {
 // pass_wall and rank_wall are wall-clock.
 struct SweepTimes {
   double pass_wall = 0;     // the parallel pass, wall-clock
+  double history_cpu = 0;   // history inputs of the batch (SweepOptions::inputs)
   double evaluate_cpu = 0;  // expression evaluation
   double dialogue_cpu = 0;  // dialogue places from the history (engine/dialogue/dialogue_pass.h)
   double gates_cpu = 0;     // consent/suppression/cap/exclusive bitmaps and the candidate list

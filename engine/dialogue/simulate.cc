@@ -6,7 +6,10 @@
 #include <chrono>
 #include <set>
 
+#include "engine/decide/bound_campaign.h"
 #include "engine/dialogue/history_append.h"
+#include "engine/policy/history_policy.h"
+#include "engine/score/model.h"
 #include "engine/store/types.h"
 
 namespace nudge::dialogue {
@@ -17,27 +20,26 @@ double seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::d
 
 }  // namespace
 
-SimulateResult simulate(const decide::BoundCampaign& bound, history::History start, const ResponseModel& model,
-                        const SimulateOptions& opt) {
-  const decide::Campaign& c = bound.campaign();
+SimulateResult simulate(const decide::Campaign& c, const Population& pop, history::History start,
+                        const ResponseModel& model, const SimulateOptions& opt) {
   SimulateResult out;
   history::History h = std::move(start);
   std::vector<DrawnResponse> drawn;
+  std::shared_ptr<const score::Model> churn;  // loaded once for every day
+  if (c.model_path) churn = score::load_model(*c.model_path);
   for (int i = 0; i < opt.days; ++i) {
     const int32_t D = opt.from + i;
     DayReport rep;
     rep.day = D;
     const auto t0 = Clock::now();
-    const std::vector<uint32_t> members = h.map_population(bound.population());
-    const BoundDialogues dlg = BoundDialogues::bind(bound, &h, members.data(), D);
-    decide::SweepResult r;
-    if (opt.sweep) {
-      r = opt.sweep(h, members, D, dlg);
-    } else {
-      decide::SweepOptions so;
-      so.dialogues = &dlg;
-      r = decide::run_sweep(bound, so);
-    }
+    const policy::HistoryPolicy hp(c, pop, h, D);
+    const auto bound = decide::BoundCampaign::bind(c, hp.population(), churn);
+    const BoundDialogues dlg = BoundDialogues::bind(bound, &hp.history(), hp.member_map().data(), D);
+    decide::SweepOptions so;
+    so.inputs = &hp;
+    so.dialogues = &dlg;
+    so.top_k = opt.top_k;
+    decide::SweepResult r = decide::run_sweep(bound, so);
     const auto t1 = Clock::now();
     rep.sent.assign(c.actions.size(), 0);
     std::vector<DayContact> contacts;

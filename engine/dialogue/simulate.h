@@ -2,8 +2,9 @@
 // dialogue design does over a month before anything is sent.
 //
 //   for D = from, from + 1, ..., from + days - 1:
-//     1. sweep the population at as_of = D over the history so far (the
-//        caller's DaySweep: history policies and dialogues);
+//     1. sweep the population at as_of = D over the history so far: the
+//        history policies (engine/policy/history_policy.h: basket, caps,
+//        consent, history aggregates) and the dialogues (dialogue_pass.h);
 //     2. record every decision of the sweep's output (after channel capacity
 //        and top-K) as a contact sent on D (action, channel, message type,
 //        cost, campaign, dialogue and step);
@@ -30,10 +31,11 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "engine/decide/bound_campaign.h"
+#include "engine/decide/campaign.h"
 #include "engine/decide/sweep.h"
 #include "engine/dialogue/dialogue_pass.h"
 #include "engine/dialogue/response_model.h"
@@ -41,19 +43,11 @@
 
 namespace nudge::dialogue {
 
-// One day's sweep: the history so far, the population rows' members in it,
-// the day, and the campaign's dialogues bound to them.
-using DaySweep =
-    std::function<decide::SweepResult(const history::History& h, const std::vector<uint32_t>& member_of_row,
-                                      int32_t day, const BoundDialogues& dialogues)>;
-
 struct SimulateOptions {
   int32_t from = 0;  // first day, days since 1970-01-01
   int days = 30;
   uint64_t seed = 1;
-  // Null: run_sweep with the dialogues only (a campaign whose basket and caps
-  // come from columns).
-  DaySweep sweep;
+  std::optional<std::size_t> top_k;  // overrides the campaign's top_k
 };
 
 struct DayReport {
@@ -71,8 +65,9 @@ struct SimulateResult {
   history::History history;  // the history after the last day
 };
 
-SimulateResult simulate(const decide::BoundCampaign& bound, history::History start, const ResponseModel& model,
-                        const SimulateOptions& options);
+// `pop` is the population swept every day (its columns do not change).
+SimulateResult simulate(const decide::Campaign& campaign, const Population& pop, history::History start,
+                        const ResponseModel& model, const SimulateOptions& options);
 
 // A table, one row per day: date, contacts per action, points, responses per
 // type, and per dialogue the members outside / waiting / due / left.
