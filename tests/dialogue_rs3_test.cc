@@ -43,7 +43,7 @@ decide::Campaign rs3_campaign(std::size_t capacity, std::size_t top_k) {
 }
 
 #if NUDGE_BATCH_ROWS < 256
-constexpr std::size_t kMembers = 6000;
+constexpr std::size_t kMembers = 6000;  // simulate: 3,000
 #else
 constexpr std::size_t kMembers = 20000;
 #endif
@@ -167,7 +167,7 @@ TEST(DialogueRs3, SimulateEqualsAPlainDailyLoopOverTheReference) {
   const int32_t D0 = rs2_as_of() + 11;  // after the generated history's last contact (D + 10)
   const int days = 6;
   const uint64_t seed = 9;
-  const Rs3Data start = generate_rs3(3000, 8, rs2_as_of());
+  const Rs3Data start = generate_rs3(kMembers / 2, 8, rs2_as_of());  // 10,000 members (3,000 in the ASan build)
   const auto campaign = rs3_campaign(40, 100000);
   const auto model = dialogue::parse_response_model(kModel, "model.toml");
   dialogue::SimulateOptions opt;
