@@ -15,7 +15,9 @@
 // before as_of), about 0.2 responses per contact (open, click, convert,
 // unsubscribe, complaint). Before timing, the sweep with 2 threads is checked
 // against 1 thread; a mismatch aborts.
-// Counters: prepare_s = HistoryPolicy construction (rows -> members, profile
+// Counters: cpu_s = CPU seconds of all threads per sweep (or per simulation):
+// on a loaded machine wall time says little, cpu_s / threads is what an idle
+// machine's wall time would be with perfect balance; prepare_s = HistoryPolicy construction (rows -> members, profile
 // classes) + dialogue binding; dialogue_s / history_s = thread seconds of
 // those pass phases per sweep.
 #include <benchmark/benchmark.h>
@@ -25,6 +27,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <memory>
 
 #include "engine/decide/bound_campaign.h"
@@ -43,6 +46,12 @@ namespace {
 
 using namespace nudge;
 using Clock = std::chrono::steady_clock;
+
+double process_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
 
 std::size_t env(const char* name, std::size_t dflt) {
   const char* e = std::getenv(name);
@@ -211,12 +220,14 @@ void BM_Sweep(benchmark::State& state, const char* file) {
         std::abort();
   }
   double dialogue_s = 0, history_s = 0;
+  const double cpu0 = process_cpu_seconds();
   for (auto _ : state) {
     decide::SweepResult r;
     arena.execute([&] { r = sweep_once(bound, hp, dlg ? &*dlg : nullptr); });
     dialogue_s += r.times.dialogue_cpu, history_s += r.times.history_cpu;
     benchmark::DoNotOptimize(r.ranked.data());
   }
+  state.counters["cpu_s"] = (process_cpu_seconds() - cpu0) / static_cast<double>(state.iterations());
   state.counters["members"] = static_cast<double>(d.pop.rows());
   state.counters["prepare_s"] = prepare;
   state.counters["dialogue_s"] = dialogue_s / static_cast<double>(state.iterations());
@@ -237,6 +248,7 @@ void BM_Simulate(benchmark::State& state) {
   opt.from = D + 1, opt.days = days, opt.seed = 7;
   tbb::task_arena arena(static_cast<int>(state.range(0)));
   double sweep = 0, record = 0, sent = 0;
+  const double cpu0 = process_cpu_seconds();
   for (auto _ : state) {
     dialogue::SimulateResult r;
     arena.execute([&] { r = dialogue::simulate(c, pop, h, model, opt); });
@@ -246,6 +258,7 @@ void BM_Simulate(benchmark::State& state) {
     }
   }
   const double it = static_cast<double>(state.iterations());
+  state.counters["cpu_s"] = (process_cpu_seconds() - cpu0) / it;
   state.counters["members"] = static_cast<double>(n);
   state.counters["days"] = days;
   state.counters["sweeps_s"] = sweep / it;
