@@ -89,11 +89,26 @@ HistoryPolicy::HistoryPolicy(const decide::Campaign& c, const Population& pop, h
   }
 
   cap_first_.assign(c.frequency_caps.size(), 0);
+  lookback_first_ = c.basket.from_history() ? period_first_ : INT32_MAX;
   for (std::size_t j = 0; j < c.frequency_caps.size(); ++j)
     if (c.frequency_caps[j].from_history()) {
       history_caps_.push_back(j);
       cap_first_[j] = static_cast<int32_t>(as_of - c.frequency_caps[j].window_days + 1);
+      lookback_first_ = std::min(lookback_first_, cap_first_[j]);
     }
+  for (std::size_t k = 0; k < aggs_.size(); ++k) {
+    const auto kind = aggs_[k].call.kind;
+    if (kind == HistoryAggregate::Contacts || kind == HistoryAggregate::Points) {
+      contact_mask_ |= uint64_t{1} << k;
+      lookback_first_ = std::min(lookback_first_, aggs_[k].first);
+    } else if (kind == HistoryAggregate::DaysSinceContact) {
+      contact_mask_ |= uint64_t{1} << k;
+      days_since_mask_ |= uint64_t{1} << k;
+    } else {
+      response_mask_ |= uint64_t{1} << k;
+      if (kind == HistoryAggregate::Answered) answered_mask_ |= uint64_t{1} << k;
+    }
+  }
 
   // Classify each distinct contact profile once.
   for (const auto& p : h_.profiles()) {
@@ -145,12 +160,48 @@ void HistoryPolicy::fill(std::size_t begin, std::size_t count, decide::MemberInp
   out.cap_counts.assign(c_.frequency_caps.size() * B, 0);
   out.revoked.assign(c_.channels.size() * (B / 64), 0);
   std::vector<uint32_t> scratch;
-  for (std::size_t r = 0; r < count; ++r) {
-    const std::size_t row = begin + r;
+  // Population rows reach the history's members in random order, so each
+  // member's events are cache misses. Per chunk of rows, prefetch every
+  // member's offsets, then the newest contacts and the responses, then walk:
+  // the misses of a chunk overlap instead of following one another.
+  const auto coff = h_.contact_offsets();
+  const auto roff = h_.response_offsets();
+  const auto sent = h_.sent_on();
+  const auto prof = h_.contact_profile();
+  const auto ron = h_.responded_on();
+  const auto rtype = h_.response_type();
+  const auto rc = h_.response_contact();
+  constexpr std::size_t kChunk = 128;
+  for (std::size_t c0 = 0; c0 < count; c0 += kChunk) {
+    const std::size_t c1 = std::min(count, c0 + kChunk);
+    for (std::size_t r = c0; r < c1; ++r)
+      if (const uint32_t m = member_of_row_[begin + r]; m != history::kNoMember) {
+        __builtin_prefetch(&coff[m + 1]);
+        __builtin_prefetch(&roff[m + 1]);
+      }
+    for (std::size_t r = c0; r < c1; ++r)
+      if (const uint32_t m = member_of_row_[begin + r]; m != history::kNoMember) {
+        const uint32_t last = coff[m + 1] - 1;
+        __builtin_prefetch(&sent[last]);
+        __builtin_prefetch(&prof[last]);
+        if (roff[m] != roff[m + 1]) {
+          __builtin_prefetch(&rtype[roff[m]]);
+          __builtin_prefetch(&ron[roff[m]]);
+          __builtin_prefetch(&rc[roff[m]]);
+          __builtin_prefetch(&prof[coff[m]]);  // the contacts answered (an unsubscribe's channel)
+        }
+      }
+    for (std::size_t r = c0; r < c1; ++r) fill_row(begin + r, r, out, scratch);
+  }
+}
+
+void HistoryPolicy::fill_row(std::size_t row, std::size_t r, decide::MemberInputs& out,
+                             std::vector<uint32_t>& scratch) const {
+  {
     const uint32_t m = member_of_row_[row];
     if (m != history::kNoMember) {
       member(m, row, r, out, scratch);
-      continue;
+      return;
     }
     for (const Agg& a : aggs_) {
       if (a.validity) a.validity[row >> 6] &= ~(uint64_t{1} << (row & 63));
@@ -166,32 +217,41 @@ void HistoryPolicy::member(uint32_t m, std::size_t row, std::size_t r, decide::M
   const auto sent = h_.sent_on();
   const auto prof = h_.contact_profile();
   const std::size_t K = aggs_.size();
-  int64_t ival[64] = {};
-  double dval[64] = {};
+  // Per aggregate and per cap (at most 64 each); only the first K / caps entries are used.
+  int64_t ival[64], caps[64];
+  double dval[64];
   int32_t newest[64];
-  std::fill(newest, newest + K, INT32_MIN);
+  std::fill_n(ival, K, 0), std::fill_n(dval, K, 0.0), std::fill_n(newest, K, INT32_MIN);
+  std::fill_n(caps, c_.frequency_caps.size(), 0);
   double used = 0;
-  int64_t caps[64] = {};
-  for (uint32_t i : h_.contacts_of(m)) {
-    const int32_t t = sent[i];
-    if (t > as_of_) break;  // contacts are sorted by sent_on
-    const ProfileClass& pc = profiles_[prof[i]];
+  // Contacts newest first (they are sorted by sent_on): only those dated from
+  // lookback_first_ on can count, except for a days_since_contact aggregate
+  // that has not met its newest contact yet.
+  const history::IndexRange cr = h_.contacts_of(m);
+  uint32_t i = cr.last;
+  while (i > cr.first && sent[i - 1] > as_of_) --i;  // dated after as_of: ignored
+  uint64_t pending = days_since_mask_;
+  for (; i > cr.first; --i) {
+    const uint32_t ci = i - 1;
+    const int32_t t = sent[ci];
+    if (t < lookback_first_ && !pending) break;
+    const ProfileClass& pc = profiles_[prof[ci]];
     if (pc.control) continue;
     if (t >= period_first_) used += pc.cost;
     for (uint64_t b = pc.caps; b; b &= b - 1) {
       const int j = __builtin_ctzll(b);
       caps[j] += t >= cap_first_[static_cast<std::size_t>(j)];
     }
-    for (uint64_t b = pc.aggs; b; b &= b - 1) {
+    for (uint64_t b = pc.aggs & contact_mask_; b; b &= b - 1) {
       const std::size_t k = static_cast<std::size_t>(__builtin_ctzll(b));
       const Agg& a = aggs_[k];
-      switch (a.call.kind) {
-        case HistoryAggregate::Contacts: ival[k] += t >= a.first && t <= a.last; break;
-        case HistoryAggregate::Points:
-          if (t >= a.first && t <= a.last) dval[k] += pc.cost;
-          break;
-        case HistoryAggregate::DaysSinceContact: newest[k] = std::max(newest[k], t); break;
-        default: break;
+      if (a.call.kind == HistoryAggregate::Contacts) {
+        ival[k] += t >= a.first && t <= a.last;
+      } else if (a.call.kind == HistoryAggregate::Points) {
+        if (t >= a.first && t <= a.last) dval[k] += pc.cost;
+      } else if (pending >> k & 1) {  // DaysSinceContact: the newest match
+        newest[k] = t;
+        pending &= ~(uint64_t{1} << k);
       }
     }
   }
@@ -199,24 +259,29 @@ void HistoryPolicy::member(uint32_t m, std::size_t row, std::size_t r, decide::M
   const auto rc = h_.response_contact();
   const auto ron = h_.responded_on();
   const auto rtype = h_.response_type();
-  bool answered = false;
-  for (const Agg& a : aggs_) answered |= a.call.kind == HistoryAggregate::Answered;
-  for (uint32_t k = h_.responses_of(m).first; k < h_.responses_of(m).last; ++k) {
+  if (!response_mask_) {
+    // Only unsubscribes matter: read the types, and the rest of an unsubscribe only.
+    for (uint32_t k = h_.responses_of(m).first; k < h_.responses_of(m).last; ++k)
+      if (rtype[k] == history::kUnsubscribe && ron[k] <= as_of_) {
+        const ProfileClass& pc = profiles_[prof[rc[k]]];
+        if (!pc.control) revoked |= pc.revokes;
+      }
+  }
+  for (uint32_t k = h_.responses_of(m).first; response_mask_ && k < h_.responses_of(m).last; ++k) {
     const int32_t t = ron[k];
     if (t > as_of_) break;  // responses are sorted by responded_on
     const uint32_t ci = rc[k];
     const ProfileClass& pc = profiles_[prof[ci]];
     if (pc.control) continue;  // kept for holdout comparisons; no effect on any policy
     if (rtype[k] == history::kUnsubscribe) revoked |= pc.revokes;
-    for (uint64_t b = pc.aggs; b; b &= b - 1) {
+    for (uint64_t b = pc.aggs & response_mask_ & ~answered_mask_; b; b &= b - 1) {
       const std::size_t j = static_cast<std::size_t>(__builtin_ctzll(b));
       const Agg& a = aggs_[j];
-      if (a.call.kind != HistoryAggregate::Responses && a.call.kind != HistoryAggregate::Answered) continue;
       if (!a.type_ok.empty() && !a.type_ok[rtype[k]]) continue;
-      if (a.call.kind == HistoryAggregate::Responses) ival[j] += t >= a.first && t <= a.last;
+      ival[j] += t >= a.first && t <= a.last;
     }
   }
-  if (answered) {
+  if (answered_mask_) {
     // Contacts (sent in the window, filters passing) with a response of a passing type within `within` days.
     for (std::size_t j = 0; j < K; ++j) {
       const Agg& a = aggs_[j];

@@ -25,9 +25,12 @@
 //     points a double (Float64), days_since_contact an integer, NULL when no
 //     contact matches.
 // Everything is computed in one walk over each member's events per batch,
-// inside the sweep's pass; a member without history has zeros (and NULL
-// days_since_contact). Costs are summed in double in event order (exact
-// for RS-2's multiples of 0.5).
+// inside the sweep's pass: contacts newest first, stopping at the oldest day
+// a basket, cap or windowed aggregate reads (days_since_contact reads on to
+// its newest match), then the responses dated up to as_of (every one: an
+// unsubscribe never expires). A member without history has zeros (and NULL
+// days_since_contact). Costs are summed in double, newest first (exact for
+// RS-2's multiples of 0.5).
 //
 // Cost: the constructor maps population rows to history members
 // (History::map_population, O(N + M)) and classifies each contact profile
@@ -91,6 +94,7 @@ class HistoryPolicy final : public decide::MemberInputSource {
     uint64_t aggs = 0;     // bit k: aggregate k's contact filters pass
     uint64_t revokes = 0;  // bit ch: an unsubscribe to it revokes campaign channel ch
   };
+  void fill_row(std::size_t row, std::size_t r, decide::MemberInputs& out, std::vector<uint32_t>& scratch) const;
   void member(uint32_t m, std::size_t row, std::size_t r, decide::MemberInputs& out,
               std::vector<uint32_t>& scratch) const;
 
@@ -103,6 +107,8 @@ class HistoryPolicy final : public decide::MemberInputSource {
   std::vector<Agg> aggs_;
   std::vector<std::size_t> history_caps_;  // campaign cap indices counted from the history
   std::vector<int32_t> cap_first_;         // per campaign cap: first day of its window
+  int32_t lookback_first_ = 0;             // oldest day a basket, cap or windowed contact aggregate reads
+  uint64_t contact_mask_ = 0, days_since_mask_ = 0, response_mask_ = 0, answered_mask_ = 0;  // aggregate kinds
   std::vector<ProfileClass> profiles_;
 };
 
