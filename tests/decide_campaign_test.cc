@@ -162,7 +162,7 @@ TEST(CampaignFile, UnknownKeyIsAnErrorWithItsPositionAndAHint) {
             "(allowed: name, trigger, message_type, channel, value, weight, brand, priority)");
   EXPECT_EQ(error_of("[actions]\n" + kBase),
             "c.toml:1:2: unknown key 'actions' in the campaign file (did you mean 'action'?) "
-            "(allowed: campaign, basket, message_types, channels, suppression, frequency_cap, action)");
+            "(allowed: campaign, basket, message_types, channels, suppression, frequency_cap, action, dialogue)");
 }
 
 TEST(CampaignFile, WrongTypeNamesKeyAndType) {

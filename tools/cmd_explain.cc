@@ -9,8 +9,10 @@
 #include "engine/decide/campaign_loader.h"
 #include "engine/decide/explain.h"
 #include "engine/decide/sweep.h"
+#include "engine/dialogue/dialogue_report.h"
 #include "io/snapshot/snapshot.h"
 #include "tools/cli.h"
+#include "tools/dialogue_option.h"
 #include "tools/history_option.h"
 
 namespace {
@@ -31,8 +33,11 @@ int run_explain(const ExplainCmd& o) {
   nudge::decide::SweepOptions opt;
   opt.trace_row = *row;
   opt.inputs = hp.get();
+  const auto dialogues = nudge::cli::bind_dialogues(bound, hp.get(), true);
+  if (dialogues) opt.dialogues = &*dialogues;
   const auto result = nudge::decide::run_sweep(bound, opt);  // the whole sweep: channel capacity is global
   std::printf("%s", nudge::decide::format_explanation(bound, result, hp.get()).c_str());
+  if (dialogues) std::printf("%s", nudge::dialogue::format_dialogue_explanation(bound, *dialogues, *row).c_str());
   return 0;
 }
 

@@ -2,8 +2,8 @@
 // size, written as a snapshot (-o) or as CSV (--csv); with --history DIR an
 // RS-2 population and its contact history (io/gen/rs2_generator.h) in DIR.
 #include <chrono>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -12,6 +12,7 @@
 #include "io/csv/csv_writer.h"
 #include "io/gen/rs1_generator.h"
 #include "io/gen/rs2_generator.h"
+#include "io/gen/rs3_generator.h"
 #include "io/snapshot/snapshot.h"
 #include "tools/cli.h"
 
@@ -23,22 +24,29 @@ struct GenOptions {
   std::string as_of;  // default 2026-11-01 (RS-1), 2026-11-15 with --history (RS-2)
   std::string snapshot, csv, history;
   double contacts_per_member = 25;
+  bool rs3 = false;  // with --history: add RS-3's dialogue history (io/gen/rs3_generator.h)
 };
 
 // RS-2: DIR/population.csv + population.snap, contacts.csv, responses.csv.
 int run_gen_history(const GenOptions& o, int32_t as_of) {
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
-  const nudge::Rs2Data d = nudge::generate_rs2(o.members, o.seed, as_of, o.contacts_per_member);
+  nudge::Rs3Data d3;
+  if (o.rs3) d3 = nudge::generate_rs3(o.members, o.seed, as_of, o.contacts_per_member);
+  else d3.rs2 = nudge::generate_rs2(o.members, o.seed, as_of, o.contacts_per_member);
+  const nudge::Rs2Data& d = d3.rs2;
   const auto t1 = Clock::now();
-  nudge::write_rs2_csv(d, o.history);
+  if (o.rs3) nudge::write_rs3_csv(d3, o.history);
+  else nudge::write_rs2_csv(d, o.history);
   nudge::write_snapshot(d.population, std::filesystem::path(o.history) / "population.snap");
   const auto t2 = Clock::now();
   auto secs = [](auto x) { return std::chrono::duration<double>(x).count(); };
-  std::printf("generated %zu RS-2 members (seed %llu, as_of %s), %zu contact rows, %zu response rows in %.2f s; "
-              "wrote %s/{population.csv,population.snap,contacts.csv,responses.csv} in %.2f s\n",
-              d.population.rows(), static_cast<unsigned long long>(o.seed), nudge::format_iso_date(as_of).c_str(),
-              d.contacts.size(), d.responses.size(), secs(t1 - t0), o.history.c_str(), secs(t2 - t1));
+  std::printf(
+      "generated %zu %s members (seed %llu, as_of %s), %zu contact rows, %zu response rows in %.2f s; "
+      "wrote %s/{population.csv,population.snap,contacts.csv,responses.csv} in %.2f s\n",
+      d.population.rows(), o.rs3 ? "RS-3" : "RS-2", static_cast<unsigned long long>(o.seed),
+      nudge::format_iso_date(as_of).c_str(), d.contacts.size() + d3.step_contacts.size(),
+      d.responses.size() + d3.step_responses.size(), secs(t1 - t0), o.history.c_str(), secs(t2 - t1));
   return 0;
 }
 
@@ -73,17 +81,22 @@ nudge::cli::Registrar reg("gen", [](CLI::App& app) {
       ->check(CLI::Range(0ul, 1ul << 36));
   sub->add_option("--seed", o->seed, "Random seed; the same seed and size give the same population")
       ->capture_default_str();
-  sub->add_option("--as-of", o->as_of, "Date the population describes (YYYY-MM-DD; default 2026-11-01, RS-2 2026-11-15)");
+  sub->add_option("--as-of", o->as_of,
+                  "Date the population describes (YYYY-MM-DD; default 2026-11-01, RS-2 2026-11-15)");
   sub->add_option("--history", o->history,
                   "Write an RS-2 population and its contact history to this folder (population.csv/.snap, "
                   "contacts.csv, responses.csv)");
+  sub->add_flag("--rs3", o->rs3,
+                "With --history: RS-3, the defection_rescue dialogue's contacts and responses added so that members "
+                "hold every dialogue state (data/campaigns/rs3.toml)");
   sub->add_option("--contacts-per-member", o->contacts_per_member, "With --history: mean contacts per member")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1000.0));
   auto* snap = sub->add_option("-o,--output", o->snapshot, "Write a snapshot to this file");
   sub->add_option("--csv", o->csv, "Write CSV to this file instead")->excludes(snap);
-  sub->footer("Example: nudge gen --members 1000000 --seed 42 -o members.snap\n"
-              "         nudge gen --members 100000 --history rs2/");
+  sub->footer(
+      "Example: nudge gen --members 1000000 --seed 42 -o members.snap\n"
+      "         nudge gen --members 100000 --history rs2/");
   return [o] { return run_gen(*o); };
 });
 

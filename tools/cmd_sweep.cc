@@ -19,6 +19,7 @@
 #include "io/history/record_decisions.h"
 #include "io/snapshot/snapshot.h"
 #include "tools/cli.h"
+#include "tools/dialogue_option.h"
 #include "tools/history_option.h"
 
 namespace {
@@ -46,6 +47,8 @@ int run_sweep_cmd(const SweepCmd& o) {
   const auto t2 = Clock::now();
   nudge::decide::SweepOptions opt;
   opt.inputs = hp.get();
+  const auto dialogues = nudge::cli::bind_dialogues(bound, hp.get(), true);
+  if (dialogues) opt.dialogues = &*dialogues;
   if (o.top) opt.top_k = o.top;
   const auto result = nudge::decide::run_sweep(bound, opt);
   const auto t3 = Clock::now();

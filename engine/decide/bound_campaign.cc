@@ -53,6 +53,11 @@ BoundCampaign BoundCampaign::bind(const Campaign& c, const Population& pop, std:
   std::vector<expr::Source> predicates, numbers;
   for (const auto& a : c.actions) predicates.push_back(a.trigger);
   for (const auto& s : c.suppressions) predicates.push_back(s.when);
+  std::vector<std::optional<std::size_t>> goals;  // dialogue goals follow the suppression rules
+  for (const auto& d : c.dialogues) {
+    goals.push_back(d.goal ? std::optional<std::size_t>(predicates.size()) : std::nullopt);
+    if (d.goal) predicates.push_back(*d.goal);
+  }
   std::vector<std::optional<std::size_t>> number_of(c.actions.size());
   for (std::size_t i = 0; i < c.actions.size(); ++i)
     if (c.actions[i].priority_kind == PriorityKind::Expression) {
@@ -60,6 +65,7 @@ BoundCampaign BoundCampaign::bind(const Campaign& c, const Population& pop, std:
       numbers.push_back(c.actions[i].priority_expression);
     }
   BoundCampaign b(c, pop, expr::CompiledSet::compile(pop, predicates, numbers));
+  b.goal_predicates_ = std::move(goals);
   b.ids_ = pop.column(*id).values<uint64_t>();
   std::vector<std::size_t> read = b.set_.columns_read();
   read.push_back(*id);

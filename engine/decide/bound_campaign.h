@@ -110,6 +110,9 @@ class BoundCampaign {
   // Predicate indices in expressions(): trigger of action a = a; suppression rule r = actions + r.
   std::size_t trigger_predicate(std::size_t action) const noexcept { return action; }
   std::size_t suppression_predicate(std::size_t rule) const noexcept { return campaign_->actions.size() + rule; }
+  // Dialogue d's goal predicate (nullopt: no goal); its entry condition is
+  // the trigger of each of its steps (engine/dialogue/dialogue.h).
+  std::optional<std::size_t> goal_predicate(std::size_t dialogue) const noexcept { return goal_predicates_[dialogue]; }
   const std::vector<BoundAction>& actions() const noexcept { return actions_; }
   // Distinct consent columns (several channels may share one).
   const std::vector<const Column*>& consent_columns() const noexcept { return consent_columns_; }
@@ -145,6 +148,7 @@ class BoundCampaign {
   std::shared_ptr<const score::Model> model_;
   std::unique_ptr<score::BoundModel> bound_model_;
   std::vector<std::size_t> columns_read_;
+  std::vector<std::optional<std::size_t>> goal_predicates_;
 };
 
 }  // namespace nudge::decide

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/dialogue/dialogue.h"
 #include "engine/expr/program.h"
 
 namespace nudge::decide {
@@ -104,6 +105,7 @@ enum class PriorityKind : uint8_t {
 
 struct Action {
   std::string name;
+  std::string name_origin;  // "file:line:col" of the name in the campaign file
   expr::Source trigger;
   std::size_t message_type = 0;  // index into Campaign::message_types
   std::size_t channel = 0;       // index into Campaign::channels
@@ -116,6 +118,11 @@ struct Action {
   // and whether the result is multiplied by the churn score.
   expr::Source priority_expression;
   bool priority_times_churn = false;
+  // Dialogue steps only (engine/dialogue/dialogue.h): the dialogue and the
+  // 0-based step. A step's `trigger` is its dialogue's entry condition; the
+  // sweep fires it from the member's place in the dialogue instead.
+  std::optional<std::size_t> dialogue;  // index into Campaign::dialogues
+  std::size_t step = 0;
 
   bool uses_churn() const noexcept {
     return priority_kind == PriorityKind::WeightValueChurn ||
@@ -135,7 +142,8 @@ struct Campaign {
   std::vector<Channel> channels;
   std::vector<SuppressionRule> suppressions;
   std::vector<FrequencyCap> frequency_caps;
-  std::vector<Action> actions;
+  std::vector<Action> actions;  // plain actions, then every dialogue's steps
+  std::vector<dialogue::Dialogue> dialogues;
 
   // Points one contact of action a costs: base_cost(type) * factor(channel).
   double cost(const Action& a) const noexcept {

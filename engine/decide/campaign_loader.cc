@@ -10,9 +10,12 @@
 //   [[frequency_cap]]     name, count_column | window_days, max, channels, message_types, actions,
 //                         brands, campaigns
 //   [[action]]            name, trigger, message_type, channel, value, weight, brand, priority
+//   [[dialogue]]          engine/dialogue/dialogue_loader.h (steps are actions after the plain ones)
 //
 // Every error is "file:line:col: message" at the key or value at fault.
 #include "engine/decide/campaign_loader.h"
+#include "engine/decide/action_table.h"
+#include "engine/dialogue/dialogue_loader.h"
 
 #include <fmt/format.h>
 
@@ -258,67 +261,73 @@ void read_priority(const TomlReader& r, const toml::node& n, Action& a, const st
 
 void read_actions(const TomlReader& r, const toml::table& root, Campaign& c) {
   const toml::array* arr = array_of_tables(r, root, "action");
-  if (!arr || arr->empty()) r.fail(root, "the campaign declares no [[action]]");
-  auto types = index_of_types(c);
-  auto chans = index_of_channels(c);
-  std::map<std::string, std::string> seen;  // name -> position
+  if ((!arr || arr->empty()) && !root.get("dialogue")) r.fail(root, "the campaign declares no [[action]]");
+  if (!arr) return;
   for (const toml::node& e : *arr) {
     const toml::table& t = *e.as_table();
-    if (c.actions.size() == kMaxActions) r.fail(t, fmt::format("at most {} actions per campaign", kMaxActions));
-    Action a;
     std::string w = fmt::format("action #{}", c.actions.size() + 1);
-    const toml::node& name = *r.require(t, "name", w);
-    a.name = r.nonempty_string(name, "name", w);
-    if (auto it = seen.find(a.name); it != seen.end())
-      r.fail(name, fmt::format("action name '{}' is already used at {}", a.name, it->second));
-    seen[a.name] = r.pos(name);
-    w = fmt::format("action '{}'", a.name);
+    const std::string name = read_action_name(r, t, c, w);
+    w = fmt::format("action '{}'", name);
     r.check_keys(t, {"name", "trigger", "message_type", "channel", "value", "weight", "brand", "priority"}, w);
+    Action a = read_action_fields(r, t, c, w);
+    a.name = name;
     a.trigger = expression(r, *r.require(t, "trigger", w), "trigger", w);
-    const toml::node& mt = *r.require(t, "message_type", w);
-    a.message_type = r.resolve(mt, r.string(mt, "message_type", w), types, "message type");
-    const toml::node& ch = *r.require(t, "channel", w);
-    a.channel = r.resolve(ch, r.string(ch, "channel", w), chans, "channel");
-    if (auto* b = t.get("brand")) a.brand = r.nonempty_string(*b, "brand", w);
-    read_priority(r, *r.require(t, "priority", w), a, w);
-    const toml::node* value = t.get("value");
-    const toml::node* weight = t.get("weight");
-    if (a.priority_kind == PriorityKind::Expression) {
-      // The expression is the whole priority: a value or weight would be silently unused.
-      if (value)
-        r.fail(*value, fmt::format("'value' of {} is not used when 'priority' is an expression; "
-                                   "write it into the expression",
-                                   w));
-      if (weight)
-        r.fail(*weight, fmt::format("'weight' of {} is not used when 'priority' is an expression; "
-                                    "write it into the expression",
-                                    w));
-    } else {
-      if (!value) r.fail(t, fmt::format("{} has no 'value' (its priority is '{}')", w, a.priority_text));
-      a.value = r.number(*value, "value", w);
-      if (weight) a.weight = r.number(*weight, "weight", w);
-    }
     c.actions.push_back(std::move(a));
-  }
-  if (c.any_uses_churn() && !c.model_path) {
-    for (const toml::node& e : *arr) {
-      const toml::table& t = *e.as_table();
-      std::string nm = *t.get("name")->value<std::string>();
-      for (const auto& a : c.actions)
-        if (a.name == nm && a.uses_churn())
-          r.fail(*t.get("priority"), fmt::format("action '{}' weighs its priority by churn, but [campaign] names no "
-                                                 "'model'",
-                                                 a.name));
-    }
   }
 }
 
 }  // namespace
 
+expr::Source read_expression(const TomlReader& r, const toml::node& n, std::string_view key, std::string_view where) {
+  return expression(r, n, key, where);
+}
+
+std::string read_action_name(const TomlReader& r, const toml::table& t, const Campaign& c, const std::string& w) {
+  if (c.actions.size() == kMaxActions) r.fail(t, fmt::format("at most {} actions per campaign", kMaxActions));
+  const toml::node& name = *r.require(t, "name", w);
+  std::string s = r.nonempty_string(name, "name", w);
+  for (const auto& a : c.actions)
+    if (a.name == s) r.fail(name, fmt::format("action name '{}' is already used at {}", s, a.name_origin));
+  return s;
+}
+
+Action read_action_fields(const TomlReader& r, const toml::table& t, const Campaign& c, const std::string& w) {
+  Action a;
+  a.name_origin = r.pos(*t.get("name"));
+  const toml::node& mt = *r.require(t, "message_type", w);
+  a.message_type = r.resolve(mt, r.string(mt, "message_type", w), index_of_types(c), "message type");
+  const toml::node& ch = *r.require(t, "channel", w);
+  a.channel = r.resolve(ch, r.string(ch, "channel", w), index_of_channels(c), "channel");
+  if (auto* b = t.get("brand")) a.brand = r.nonempty_string(*b, "brand", w);
+  const toml::node& priority = *r.require(t, "priority", w);
+  read_priority(r, priority, a, w);
+  const toml::node* value = t.get("value");
+  const toml::node* weight = t.get("weight");
+  if (a.priority_kind == PriorityKind::Expression) {
+    // The expression is the whole priority: a value or weight would be silently unused.
+    if (value)
+      r.fail(*value, fmt::format("'value' of {} is not used when 'priority' is an expression; "
+                                 "write it into the expression",
+                                 w));
+    if (weight)
+      r.fail(*weight, fmt::format("'weight' of {} is not used when 'priority' is an expression; "
+                                  "write it into the expression",
+                                  w));
+  } else {
+    if (!value) r.fail(t, fmt::format("{} has no 'value' (its priority is '{}')", w, a.priority_text));
+    a.value = r.number(*value, "value", w);
+    if (weight) a.weight = r.number(*weight, "weight", w);
+  }
+  if (a.uses_churn() && !c.model_path)
+    r.fail(priority, fmt::format("{} weighs its priority by churn, but [campaign] names no 'model'", w));
+  return a;
+}
+
 Campaign parse_campaign(std::string_view text, const std::string& source_name, const std::filesystem::path& base_dir) {
   TomlReader r(text, source_name);
   const toml::table& root = r.root();
-  r.check_keys(root, {"campaign", "basket", "message_types", "channels", "suppression", "frequency_cap", "action"},
+  r.check_keys(root, {"campaign", "basket", "message_types", "channels", "suppression", "frequency_cap", "action",
+                      "dialogue"},
                "the campaign file");
   Campaign c;
   c.name = source_name;
@@ -329,6 +338,7 @@ Campaign parse_campaign(std::string_view text, const std::string& source_name, c
   read_suppressions(r, root, c);
   read_caps(r, root, c);
   read_actions(r, root, c);
+  dialogue::read_dialogues(r, root, c);
   return c;
 }
 

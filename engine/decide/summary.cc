@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "engine/decide/sweep.h"
+#include "engine/dialogue/dialogue_report.h"
 
 namespace nudge::decide {
 
@@ -26,12 +27,14 @@ std::string format_summary(const BoundCampaign& b, const SweepResult& r) {
   s += fmt::format("{:<{}} {:>10} {:>9} {:>11} {:>8} {:>8} {:>9} {:>8} {:>8} {:>10} {:>9}\n", "total", w, t.fired,
                    t.consent, t.suppression, t.frequency_cap, t.priority, t.budget, t.member_max, t.capacity, t.kept,
                    t.in_top_k);
+  s += dialogue::format_dialogue_report(c, r);  // empty without dialogues
   const auto& tm = r.times;
   s += fmt::format(
-      "time: pass {:.3f} s wall (thread time: {}evaluate {:.3f} s, gates {:.3f} s, score {:.3f} s, "
+      "time: pass {:.3f} s wall (thread time: {}evaluate {:.3f} s, {}gates {:.3f} s, score {:.3f} s, "
       "walk {:.3f} s), capacity + top-K {:.3f} s; {:.1f} M members/s\n",
       tm.pass_wall, tm.history_cpu > 0 ? fmt::format("history {:.3f} s, ", tm.history_cpu) : std::string(),
-      tm.evaluate_cpu, tm.gates_cpu, tm.score_cpu, tm.walk_cpu, tm.rank_wall,
+      tm.evaluate_cpu, tm.dialogue_cpu > 0 ? fmt::format("dialogues {:.3f} s, ", tm.dialogue_cpu) : std::string(),
+      tm.gates_cpu, tm.score_cpu, tm.walk_cpu, tm.rank_wall,
       r.members / std::max(1e-9, tm.pass_wall + tm.rank_wall) / 1e6);
   return s;
 }

@@ -27,6 +27,7 @@
 #include "engine/base/error.h"
 #include "engine/decide/ranking.h"
 #include "engine/decide/trace.h"
+#include "engine/dialogue/dialogue_pass.h"
 
 namespace nudge::decide {
 namespace {
@@ -77,6 +78,8 @@ struct Worker {
   std::optional<DecisionBuffer> decisions;
   std::vector<ActionFunnel> funnel;
   std::size_t with_candidates = 0;
+  dialogue::DialogueScratch dlg;  // dialogue places of the batch (engine/dialogue/dialogue_pass.h)
+  double t_dialogue = 0;
   double t_hist = 0, t_eval = 0, t_gates = 0, t_score = 0, t_walk = 0;
 };
 
@@ -85,8 +88,8 @@ struct Worker {
 class Sweeper {
  public:
   Sweeper(const BoundCampaign& b, const RankingInput& ranking, std::optional<std::size_t> trace_row,
-          const MemberInputSource* inputs)
-      : bound_(b), campaign_(b.campaign()), ranking_(ranking), trace_row_(trace_row), inputs_(inputs) {
+          const MemberInputSource* inputs, const dialogue::BoundDialogues* dlg)
+      : bound_(b), campaign_(b.campaign()), ranking_(ranking), trace_row_(trace_row), inputs_(inputs), dlg_(dlg) {
     actions_ = campaign_.actions.size();
     for (const BoundAction& ba : b.actions())
       plan_.push_back({ba.priority, ba.cost, ba.cap_mask, ba.priority_number ? *ba.priority_number : 0});
@@ -105,6 +108,7 @@ class Sweeper {
     w.allowance.resize(bound_.cap_counts().size());
     w.funnel.assign(actions_, {});
     w.decisions.emplace(ranking_);
+    dlg_->init(w.dlg);
   }
 
   void batch(std::size_t begin, std::size_t count, Worker& w, TraceScratch* trace) const {
@@ -113,6 +117,10 @@ class Sweeper {
     auto t0 = Clock::now();
     bound_.expressions().evaluate(bound_.population(), begin, count, w.ws);
     auto t1 = Clock::now();
+    dlg_->batch(begin, count, w.ws, w.dlg);
+    auto t1d = Clock::now();
+    w.t_dialogue += seconds(t1, t1d);
+    t1 = t1d;
     gates(begin, count, w, trace);
     auto t2 = Clock::now();
     const std::size_t n = w.rows.size();
@@ -165,7 +173,10 @@ class Sweeper {
       for (std::size_t a = 0; a < actions_; ++a) {
         const BoundAction& ba = bound_.actions()[a];
         ActionFunnel& f = w.funnel[a];
-        const uint64_t fired = ws.predicate_bits(bound_.trigger_predicate(a))[wi] & rowmask;
+        // A dialogue step fires where the member is due for it (dialogue_pass.h), not on its trigger.
+        const uint64_t fired = (a >= dlg_->first_step_action() ? dlg_->fired(w.dlg, a, wi)
+                                                               : ws.predicate_bits(bound_.trigger_predicate(a))[wi]) &
+                               rowmask;
         uint64_t c = fired & w.consent[ba.consent * kWords + wi];
         if (inputs_) c &= ~w.hist.revoked[campaign_.actions[a].channel * kWords + wi];
         uint64_t supp = 0;
@@ -296,6 +307,7 @@ class Sweeper {
   const RankingInput& ranking_;
   std::optional<std::size_t> trace_row_;
   const MemberInputSource* inputs_;
+  const dialogue::BoundDialogues* dlg_;
   std::vector<Plan> plan_;
   std::size_t actions_ = 0;  // number of actions in the campaign
 };
@@ -315,7 +327,11 @@ SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
     throw_usage(fmt::format("campaign {} computes its {} from the contact history: give the sweep a history "
                             "(--history HIST)",
                             c.name, c.basket.from_history() ? "basket" : "frequency caps"));
-  Sweeper sweeper(b, in, opt.trace_row, opt.inputs);
+  // A campaign without dialogues, or a sweep without a history: no member is in a dialogue yet.
+  std::optional<dialogue::BoundDialogues> no_history;
+  if (!opt.dialogues) no_history.emplace(dialogue::BoundDialogues::bind(b, nullptr, nullptr, 0));
+  const dialogue::BoundDialogues* dlg = opt.dialogues ? opt.dialogues : &*no_history;
+  Sweeper sweeper(b, in, opt.trace_row, opt.inputs, dlg);
   tbb::enumerable_thread_specific<Worker> workers([&] {
     Worker w;
     sweeper.init(w);
@@ -345,10 +361,13 @@ SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
   SweepResult res;
   res.members = rows;
   res.funnel.assign(c.actions.size(), {});
+  res.dialogues.assign(c.dialogues.size(), {});
   std::vector<DecisionBuffer*> parts;
   for (Worker& w : workers) {
     for (std::size_t a = 0; a < c.actions.size(); ++a) { res.funnel[a] += w.funnel[a]; }
     res.members_with_candidates += w.with_candidates;
+    for (std::size_t d = 0; d < c.dialogues.size(); ++d) res.dialogues[d].add(w.dlg.funnel[d]);
+    res.times.dialogue_cpu += w.t_dialogue;
     res.times.history_cpu += w.t_hist, res.times.evaluate_cpu += w.t_eval, res.times.gates_cpu += w.t_gates;
     res.times.score_cpu += w.t_score, res.times.walk_cpu += w.t_walk;
     parts.push_back(&*w.decisions);

@@ -46,6 +46,7 @@
 #include "engine/decide/bound_campaign.h"
 #include "engine/decide/decision.h"
 #include "engine/decide/member_inputs.h"
+#include "engine/dialogue/dialogue_pass.h"
 
 namespace nudge::decide {
 
@@ -79,6 +80,7 @@ struct SweepTimes {
   double pass_wall = 0;     // the parallel pass, wall-clock
   double history_cpu = 0;   // history inputs of the batch (SweepOptions::inputs)
   double evaluate_cpu = 0;  // expression evaluation
+  double dialogue_cpu = 0;  // dialogue places from the history (engine/dialogue/dialogue_pass.h)
   double gates_cpu = 0;     // consent/suppression/cap/exclusive bitmaps and the candidate list
   double score_cpu = 0;     // churn model on members with candidates
   double walk_cpu = 0;      // priorities, ordering, budget walk, decision buffers
@@ -111,6 +113,9 @@ struct SweepOptions {
   // Policies from a contact history (member_inputs.h); required when the
   // campaign's basket or a frequency cap has no column (Error(Usage) otherwise).
   const MemberInputSource* inputs = nullptr;
+  // The campaign's dialogues bound to a history at as_of; null: no history,
+  // every member is outside every dialogue.
+  const dialogue::BoundDialogues* dialogues = nullptr;
 };
 
 struct SweepResult {
@@ -118,7 +123,8 @@ struct SweepResult {
   std::size_t members_with_candidates = 0;               // = members scored
   uint64_t decisions = 0;                                // after channel capacity, before top-K
   std::vector<Decision> ranked;                          // rank order, first K
-  std::vector<ActionFunnel> funnel;                      // per action
+  std::vector<ActionFunnel> funnel;                      // per action (dialogue steps: fired = due)
+  std::vector<dialogue::DialogueFunnel> dialogues;       // per dialogue: members per state and step
   std::vector<std::optional<Decision>> capacity_cutoff;  // per channel (ranking.h)
   SweepTimes times;
   std::optional<MemberTrace> trace;

@@ -72,6 +72,8 @@ class HistoryPolicy final : public decide::MemberInputSource {
   const history::History& history() const noexcept { return h_; }
   // History member of a population row (history::kNoMember: none).
   uint32_t member_of(std::size_t row) const noexcept { return member_of_row_[row]; }
+  // Every row's history member (for engine/dialogue/dialogue_pass.h, which reads the same map).
+  const std::vector<uint32_t>& member_map() const noexcept { return member_of_row_; }
 
   void fill(std::size_t begin, std::size_t count, decide::MemberInputs& out) const override;
   std::string explain(std::size_t row) const override;

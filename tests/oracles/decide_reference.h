@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -58,8 +59,11 @@ inline bool ref_less(const RefDecision& a, const RefDecision& b) {
   return a.action < b.action;
 }
 
+// `fired`, when given, decides whether action a fires on row (dialogue steps,
+// tests/oracles/dialogue_reference.h) instead of its trigger.
 inline RefResult reference_sweep(const decide::Campaign& c, const Population& pop, const score::BoundModel* model,
-                                 std::optional<std::size_t> top_k) {
+                                 std::optional<std::size_t> top_k,
+                                 const std::function<bool(std::size_t, std::size_t)>& fired = {}) {
   using namespace decide;
   const std::size_t A = c.actions.size();
   std::vector<expr::Source> preds, nums;
@@ -91,7 +95,7 @@ inline RefResult reference_sweep(const decide::Campaign& c, const Population& po
     std::vector<std::size_t> cands;
     for (std::size_t a = 0; a < A; ++a) {
       const Action& act = c.actions[a];
-      if (set.reference_predicate(pop, a, row) != 1) continue;
+      if (!(fired ? fired(a, row) : set.reference_predicate(pop, a, row) == 1)) continue;
       ++r.funnel[a].fired;
       const Column& consent = pop.column(c.channels[act.channel].consent.name);
       if (consent.is_null(row) || consent.values<uint8_t>()[row] == 0) {

@@ -1,0 +1,170 @@
+// Dialogue places in the sweep's batches (dialogue_pass.h).
+#include "engine/dialogue/dialogue_pass.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "engine/base/error.h"
+
+namespace nudge::dialogue {
+
+BoundDialogues BoundDialogues::bind(const decide::BoundCampaign& bound, const history::History* history,
+                                    const uint32_t* member_of_row, int32_t as_of) {
+  const decide::Campaign& c = bound.campaign();
+  BoundDialogues b;
+  b.bound_ = &bound;
+  b.c_ = &c;
+  b.history_ = history && history->members() ? history : nullptr;
+  b.member_of_row_ = b.history_ ? member_of_row : nullptr;
+  if (b.history_ && !member_of_row) throw_usage("dialogues: a history needs the population's member map");
+  b.as_of_ = as_of;
+  b.dialogues_ = c.dialogues.size();
+  b.words_ = expr::kBatchRows / 64;
+  b.first_step_ = c.actions.size();
+  for (std::size_t a = 0; a < c.actions.size(); ++a)
+    if (c.actions[a].dialogue) {
+      b.first_step_ = std::min(b.first_step_, a);
+      ++b.steps_total_;
+    }
+  if (b.first_step_ + b.steps_total_ != c.actions.size())
+    throw_internal("dialogue steps must follow the plain actions");
+  std::size_t slot = 0;
+  for (std::size_t d = 0; d < c.dialogues.size(); ++d) {
+    const Dialogue& dl = c.dialogues[d];
+    b.first_slot_.push_back(slot);
+    slot += dl.steps.size();
+    b.entry_pred_.push_back(bound.trigger_predicate(dl.steps[0].action));
+    b.goal_pred_.push_back(bound.goal_predicate(d));
+    b.max_window_ = std::max(b.max_window_, dl.reentry_days);
+    if (dl.steps[0].action != b.first_step_ + b.first_slot_[d]) throw_internal("dialogue step order");
+  }
+  if (!b.history_) return b;
+  // History codes -> dialogue steps (by action name) and response kinds.
+  const history::History& h = *b.history_;
+  std::vector<uint16_t> step_of_action(h.actions().size(), kNone);
+  for (std::size_t d = 0; d < c.dialogues.size(); ++d)
+    for (std::size_t k = 0; k < c.dialogues[d].steps.size(); ++k) {
+      const int32_t code = h.actions().find(c.actions[c.dialogues[d].steps[k].action].name);
+      if (code >= 0) step_of_action[static_cast<std::size_t>(code)] = static_cast<uint16_t>(d << 8 | k);
+    }
+  b.step_of_profile_.resize(h.profiles().size(), kNone);
+  for (std::size_t p = 0; p < h.profiles().size(); ++p) {
+    const history::ContactProfile& pr = h.profiles()[p];
+    if (!pr.control) b.step_of_profile_[p] = step_of_action[static_cast<std::size_t>(pr.action)];
+  }
+  b.response_bits_.assign(h.response_types().size(), 0);
+  b.exit_bits_.assign(h.response_types().size(), 0);
+  for (std::size_t d = 0; d < c.dialogues.size(); ++d) {
+    for (const auto& t : c.dialogues[d].response_types)
+      if (int32_t code = h.response_types().find(t); code >= 0) b.response_bits_[code] |= 1u << d;
+    for (const auto& t : c.dialogues[d].exit_response_types)
+      if (int32_t code = h.response_types().find(t); code >= 0) b.exit_bits_[code] |= 1u << d;
+  }
+  return b;
+}
+
+void BoundDialogues::init(DialogueScratch& s) const {
+  s.fired.assign(steps_total_ * words_, 0);
+  s.funnel.assign(dialogues_, {});
+  s.contacts.reserve(64);
+  s.one.reserve(64);
+}
+
+void BoundDialogues::batch(std::size_t begin, std::size_t count, const expr::Workspace& ws, DialogueScratch& s) const {
+  if (dialogues_ == 0) return;
+  const std::size_t words = (count + 63) / 64;
+  std::fill(s.fired.begin(), s.fired.end(), 0);
+  std::span<const int32_t> sent_on, responded_on;
+  std::span<const uint32_t> profile, rcontact;
+  std::span<const uint16_t> rtype;
+  if (history_) {
+    sent_on = history_->sent_on(), profile = history_->contact_profile();
+    responded_on = history_->responded_on(), rcontact = history_->response_contact();
+    rtype = history_->response_type();
+  }
+  const int32_t D = as_of_, oldest = as_of_ - max_window_;
+  for (std::size_t wi = 0; wi < words; ++wi) {
+    const std::size_t live = std::min<std::size_t>(64, count - 64 * wi);
+    for (unsigned r = 0; r < live; ++r) {
+      const std::size_t row = begin + 64 * wi + r;
+      s.contacts.clear();
+      s.contact_index.clear();
+      s.dialogue_of.clear();
+      const uint32_t m = member_of(row);
+      if (m != history::kNoMember) {
+        const history::IndexRange cs = history_->contacts_of(m);
+        for (uint32_t i = cs.last; i-- > cs.first;) {
+          const int32_t day = sent_on[i];
+          if (day <= oldest) break;
+          if (day > D) continue;
+          const uint16_t code = step_of_profile_[profile[i]];
+          if (code == kNone) continue;
+          const std::size_t d = code >> 8;
+          if (day <= D - c_->dialogues[d].reentry_days) continue;
+          s.contacts.push_back({day, static_cast<uint8_t>(code & 0xFF), false, false});
+          s.contact_index.push_back(i);
+          s.dialogue_of.push_back(static_cast<uint8_t>(d));
+        }
+        if (!s.contacts.empty()) {
+          const history::IndexRange rs = history_->responses_of(m);
+          for (uint32_t j = rs.first; j < rs.last && responded_on[j] <= D; ++j) {
+            const uint32_t resp = response_bits_[rtype[j]], ex = exit_bits_[rtype[j]];
+            if (!(resp | ex)) continue;
+            for (std::size_t k = 0; k < s.contacts.size(); ++k)
+              if (s.contact_index[k] == rcontact[j]) {
+                s.contacts[k].responded |= (resp >> s.dialogue_of[k]) & 1;
+                s.contacts[k].exited |= (ex >> s.dialogue_of[k]) & 1;
+              }
+          }
+        }
+      }
+      for (std::size_t d = 0; d < dialogues_; ++d) {
+        const bool entry = ws.predicate_bits(entry_pred_[d])[wi] >> r & 1;
+        const bool goal = goal_pred_[d] && (ws.predicate_bits(*goal_pred_[d])[wi] >> r & 1);
+        const StepContact* first = nullptr;
+        std::size_t n = 0;
+        if (!s.contacts.empty()) {
+          s.one.clear();
+          for (std::size_t k = 0; k < s.contacts.size(); ++k)
+            if (s.dialogue_of[k] == d) s.one.push_back(s.contacts[k]);
+          first = s.one.data(), n = s.one.size();
+        }
+        const Place p = place_of(c_->dialogues[d], D, first, n, entry, goal);
+        ++s.funnel[d].members[static_cast<std::size_t>(p.state)][p.step];
+        if (p.state == State::Due) s.fired[(first_slot_[d] + p.step) * words_ + wi] |= uint64_t{1} << r;
+      }
+    }
+  }
+}
+
+Place BoundDialogues::explain(std::size_t row, std::size_t d, bool entry, bool goal,
+                              std::vector<ReadEvent>* events) const {
+  const Dialogue& dl = c_->dialogues[d];
+  std::vector<StepContact> cs;
+  std::vector<ReadEvent> ev;
+  const uint32_t m = member_of(row);
+  if (m != history::kNoMember) {
+    const history::History& h = *history_;
+    for (uint32_t i : h.contacts_of(m)) {
+      const int32_t day = h.sent_on()[i];
+      const uint16_t code = step_of_profile_[h.contact_profile()[i]];
+      if (code == kNone || (code >> 8) != d || day > as_of_ || day <= as_of_ - dl.reentry_days) continue;
+      ReadEvent e;
+      e.contact = i, e.sent_on = day, e.step = static_cast<uint8_t>(code & 0xFF);
+      for (uint32_t j : h.responses_of(m)) {
+        if (h.response_contact()[j] != i || h.responded_on()[j] > as_of_) continue;
+        const uint16_t t = h.response_type()[j];
+        e.responses.emplace_back(h.responded_on()[j], h.response_types().name(t));
+        e.responded |= (response_bits_[t] >> d) & 1;
+        e.exited |= (exit_bits_[t] >> d) & 1;
+      }
+      cs.push_back({e.sent_on, e.step, e.responded, e.exited});
+      ev.push_back(std::move(e));
+    }
+  }
+  if (events) *events = std::move(ev);
+  return place_of(dl, as_of_, cs.data(), cs.size(), entry, goal);
+}
+
+}  // namespace nudge::dialogue

@@ -1,0 +1,43 @@
+// One simulated day added to a history view in memory (`nudge simulate`):
+// the day's contacts (all dated `day`) and the responses drawn for them,
+// merged into a new history::History with the view's invariants (members by
+// customer_id, a member's contacts by (sent_on, action name), its responses
+// by (responded_on, contact, type, value), sorted dictionaries).
+//
+//   history::History next = append_day(h, day, contacts, responses);
+//
+// Preconditions (checked): every contact of `h` is dated before `day`
+// (simulate starts after the history; Error(Usage) otherwise), no two new
+// contacts share (customer_id, action), each response names a new contact
+// by index and is dated on or after `day`. Responses the history skipped
+// (no contact) stay skipped. Cost: O(members + contacts +
+// responses) per call plus sorting the day's own events; the old columns are
+// copied (the view is immutable).
+// Thread-safety: pure function; `h` is only read.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/history/history.h"
+
+namespace nudge::dialogue {
+
+struct DayContact {
+  uint64_t customer_id = 0;
+  std::string action, channel, message_type, campaign, dialogue;  // campaign, dialogue: "" = none
+  int32_t step = 0;                                               // 1-based; 0 = none
+  double cost = 0;
+};
+
+struct DayResponse {
+  std::size_t contact = 0;  // index into the day's contacts
+  int32_t responded_on = 0;
+  std::string type;
+};
+
+history::History append_day(const history::History& h, int32_t day, const std::vector<DayContact>& contacts,
+                            const std::vector<DayResponse>& responses);
+
+}  // namespace nudge::dialogue
