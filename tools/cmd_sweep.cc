@@ -7,10 +7,12 @@
 #include <optional>
 #include <string>
 
+#include "engine/base/error.h"
 #include "engine/decide/bound_campaign.h"
 #include "engine/decide/campaign_loader.h"
 #include "engine/decide/decision_writer.h"
 #include "engine/decide/sweep.h"
+#include "engine/optimise/optimise.h"
 #include "io/file/atomic_file.h"
 #include "io/snapshot/snapshot.h"
 #include "tools/cli.h"
@@ -18,7 +20,7 @@
 namespace {
 
 struct SweepCmd {
-  std::string snapshot, campaign, output, format = "csv";
+  std::string snapshot, campaign, output, format = "csv", report;
   std::size_t top = 0;  // 0: the campaign's top_k
 };
 
@@ -30,11 +32,14 @@ int run_sweep_cmd(const SweepCmd& o) {
   const nudge::Population pop = nudge::open_snapshot(o.snapshot);
   const auto t1 = Clock::now();
   const auto campaign = nudge::decide::load_campaign(o.campaign);
+  if (!o.report.empty() && campaign.arbitration.mode != nudge::decide::ArbitrationMode::Optimise)
+    nudge::throw_usage("--report needs a campaign with [arbitration] mode = \"optimise\"");
   const auto bound = nudge::decide::BoundCampaign::bind(campaign, pop);
   const auto t2 = Clock::now();
   nudge::decide::SweepOptions opt;
   if (o.top) opt.top_k = o.top;
-  const auto result = nudge::decide::run_sweep(bound, opt);
+  const auto arbitrated = nudge::optimise::run_arbitrated_sweep(bound, opt);
+  const auto& result = arbitrated.sweep;
   const auto t3 = Clock::now();
   if (o.output.empty() || o.output == "-") {
     nudge::decide::write_decisions(stdout, campaign, result.ranked, format);
@@ -47,6 +52,14 @@ int run_sweep_cmd(const SweepCmd& o) {
   const auto t4 = Clock::now();
   for (const auto& w : bound.expressions().warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
   std::fprintf(stderr, "%s", nudge::decide::format_summary(bound, result).c_str());
+  if (arbitrated.optimise) {
+    std::fprintf(stderr, "%s", nudge::optimise::format_optimise_report(*arbitrated.optimise).c_str());
+    if (!o.report.empty()) {
+      nudge::AtomicFile rep(o.report);
+      std::fputs(nudge::optimise::optimise_report_json(*arbitrated.optimise).c_str(), rep.stream());
+      rep.commit();
+    }
+  }
   std::fprintf(stderr, "open %.3f s, bind %.3f s, sweep %.3f s, write %.3f s\n", secs(t0, t1), secs(t1, t2),
                secs(t2, t3), secs(t3, t4));
   return 0;
@@ -61,6 +74,9 @@ nudge::cli::Registrar reg("sweep", [](CLI::App& app) {
   sub->add_option("--format", o->format, "csv or jsonl")->capture_default_str()->check(CLI::IsMember({"csv", "jsonl"}));
   sub->add_option("--top", o->top, "Keep the K highest-ranked decisions (overrides the campaign's top_k)")
       ->check(CLI::PositiveNumber);
+  sub->add_option("--report", o->report,
+                  "Optimisation report as JSON (objective, greedy objective, prices, passes, dual bound); "
+                  "[arbitration] mode = \"optimise\" only");
   sub->footer("Example: nudge sweep members.snap --campaign data/campaigns/rs1.toml -o decisions.csv");
   return [o] { return run_sweep_cmd(*o); };
 });

@@ -19,6 +19,7 @@
 // Thread-safety: an immutable value after loading; share freely.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -52,7 +53,18 @@ struct Channel {
   double factor = 1;                 // intrusiveness: cost = base_cost(type) * factor, >= 0
   ColumnRef consent;                 // bool column; TRUE = consent; FALSE or NULL = no consent
   std::optional<uint64_t> capacity;  // most decisions on this channel in one sweep
+  // Or a capacity as a share of the population swept (N members):
+  // floor(capacity_share * N + 1e-9) decisions (capacity_for below).
+  std::optional<double> capacity_share;
 };
+
+// The capacity of channel ch for a population of `members` rows (nullopt = uncapped).
+inline std::optional<uint64_t> capacity_for(const Channel& ch, std::size_t members) noexcept {
+  if (ch.capacity) return ch.capacity;
+  if (!ch.capacity_share) return std::nullopt;
+  // 1e-9 absorbs the binary rounding of a decimal share (0.29 * 100 = 28.999999999999996).
+  return static_cast<uint64_t>(std::floor(*ch.capacity_share * static_cast<double>(members) + 1e-9));
+}
 
 // The contact-pressure basket every member has per period; all brands share it.
 struct Basket {
@@ -101,11 +113,26 @@ struct Action {
   // and whether the result is multiplied by the churn score.
   expr::Source priority_expression;
   bool priority_times_churn = false;
+  // Population optimisation only ([arbitration] mode = "optimise"):
+  std::optional<uint64_t> min_volume;  // at least this many decisions of this action (best effort, reported)
+  std::optional<uint64_t> max_volume;  // at most this many decisions of this action
+  double money_cost = 0;               // CAD one decision costs, counted against [arbitration] money_budget
 
   bool uses_churn() const noexcept {
     return priority_kind == PriorityKind::WeightValueChurn ||
            (priority_kind == PriorityKind::Expression && priority_times_churn);
   }
+};
+
+// How the decisions of all members are chosen together ([arbitration] table).
+enum class ArbitrationMode : uint8_t {
+  Greedy,    // RS-1: each member's walk, then channel capacity keeps the highest (the default; RS-1's contract)
+  Optimise,  // maximise the total priority under every member and global constraint (engine/optimise/README.md)
+};
+struct Arbitration {
+  ArbitrationMode mode = ArbitrationMode::Greedy;
+  std::optional<double> money_budget;  // CAD: sum of money_cost over the kept decisions (optimise only)
+  std::size_t max_passes = 30;         // price passes of the optimiser
 };
 
 struct Campaign {
@@ -121,6 +148,7 @@ struct Campaign {
   std::vector<SuppressionRule> suppressions;
   std::vector<FrequencyCap> frequency_caps;
   std::vector<Action> actions;
+  Arbitration arbitration;
 
   // Points one contact of action a costs: base_cost(type) * factor(channel).
   double cost(const Action& a) const noexcept {

@@ -30,6 +30,7 @@
 
 #include "engine/base/error.h"
 #include "engine/decide/arbitration.h"
+#include "engine/decide/campaign_arbitration.h"
 #include "engine/store/population.h"
 
 namespace nudge::decide {
@@ -103,10 +104,14 @@ void read_channels(const TomlReader& r, const toml::table& root, Campaign& c) {
     ch.name = std::string(k.str());
     const std::string w = fmt::format("channel '{}'", ch.name);
     const toml::table& ct = r.table(v, ch.name, "in [channels]");
-    r.check_keys(ct, {"factor", "consent", "capacity"}, w);
+    r.check_keys(ct, {"factor", "consent", "capacity", "capacity_share"}, w);
     if (auto* f = ct.get("factor")) ch.factor = r.nonnegative(*f, "factor", w);
     ch.consent = r.column(*r.require(ct, "consent", w), "consent", w);
     if (auto* cap = ct.get("capacity")) ch.capacity = static_cast<uint64_t>(r.integer(*cap, "capacity", w, 0));
+    if (auto* share = ct.get("capacity_share")) {
+      if (ch.capacity) r.fail(*share, fmt::format("{} has both 'capacity' and 'capacity_share'", w));
+      ch.capacity_share = r.nonnegative(*share, "capacity_share", w);
+    }
     c.channels.push_back(std::move(ch));
   }
 }
@@ -215,7 +220,11 @@ void read_actions(const TomlReader& r, const toml::table& root, Campaign& c) {
       r.fail(name, fmt::format("action name '{}' is already used at {}", a.name, it->second));
     seen[a.name] = r.pos(name);
     w = fmt::format("action '{}'", a.name);
-    r.check_keys(t, {"name", "trigger", "message_type", "channel", "value", "weight", "brand", "priority"}, w);
+    r.check_keys(t,
+                 {"name", "trigger", "message_type", "channel", "value", "weight", "brand", "priority", "min_volume",
+                  "max_volume", "money_cost"},
+                 w);
+    read_action_limits(r, t, a, w, c.arbitration);
     a.trigger = r.expression(*r.require(t, "trigger", w), "trigger", w);
     const toml::node& mt = *r.require(t, "message_type", w);
     a.message_type = r.resolve(mt, r.string(mt, "message_type", w), types, "message type");
@@ -265,7 +274,9 @@ Campaign parse_campaign(std::string_view text, const std::string& source_name, c
   } catch (const toml::parse_error& e) {
     throw_invalid_input(fmt::format("{}: {}", r.pos(e.source()), e.description()));
   }
-  r.check_keys(root, {"campaign", "basket", "message_types", "channels", "suppression", "frequency_cap", "action"},
+  r.check_keys(root,
+               {"campaign", "basket", "message_types", "channels", "suppression", "frequency_cap", "action",
+                "arbitration"},
                "the campaign file");
   Campaign c;
   c.name = source_name;
@@ -275,6 +286,7 @@ Campaign parse_campaign(std::string_view text, const std::string& source_name, c
   read_channels(r, root, c);
   read_suppressions(r, root, c);
   read_caps(r, root, c);
+  read_arbitration(r, root, c);
   read_actions(r, root, c);
   return c;
 }

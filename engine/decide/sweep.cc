@@ -74,6 +74,7 @@ struct Worker {
   std::vector<double> left;
   std::vector<int64_t> allowance;
   std::optional<DecisionBuffer> decisions;
+  MemberSinkWorker* sink = nullptr;
   std::vector<ActionFunnel> funnel;
   std::size_t with_candidates = 0;
   double t_eval = 0, t_gates = 0, t_score = 0, t_walk = 0;
@@ -82,8 +83,9 @@ struct Worker {
 // What the pre-walk gates did to each action for the traced member.
 class Sweeper {
  public:
-  Sweeper(const BoundCampaign& b, const RankingInput& ranking, std::optional<std::size_t> trace_row)
-      : b_(b), c_(b.campaign()), ranking_(ranking), trace_row_(trace_row) {
+  Sweeper(const BoundCampaign& b, const RankingInput& ranking, std::optional<std::size_t> trace_row,
+          MemberSink* sink)
+      : b_(b), c_(b.campaign()), ranking_(ranking), trace_row_(trace_row), sink_(sink) {
     A_ = c_.actions.size();
     W_ = expr::kBatchRows / 64;
     for (std::size_t a = 0; a < A_; ++a) {
@@ -108,6 +110,7 @@ class Sweeper {
     w.allowance.resize(b_.cap_counts().size());
     w.funnel.assign(A_, {});
     w.decisions.emplace(ranking_);
+    if (sink_) w.sink = sink_->worker();
   }
 
   void batch(std::size_t begin, std::size_t count, Worker& w, TraceScratch* trace) const {
@@ -245,6 +248,9 @@ class Sweeper {
       const double budget = used ? points - *used : kNaN;  // unknown basket: fits nothing
       for (std::size_t j = 0; j < caps.size(); ++j)
         w.allowance[j] = cap_allowance(c_.frequency_caps[j].max, caps[j].at(row));
+      if (w.sink)
+        w.sink->add({static_cast<uint32_t>(row), ids[row], budget, churn, w.cands.data(), n, w.allowance.data(),
+                     caps.size()});
       walk_budget(w.cands.data(), n, budget, c_.max_decisions_per_member, w.allowance.data(), w.gates.data(),
                   w.left.data());
       for (std::size_t k = 0; k < n; ++k) {
@@ -278,6 +284,7 @@ class Sweeper {
   const Campaign& c_;
   const RankingInput& ranking_;
   std::optional<std::size_t> trace_row_;
+  MemberSink* sink_;
   std::vector<Plan> plan_;
   std::size_t A_ = 0, W_ = 0;
 };
@@ -290,10 +297,10 @@ SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
   if (opt.trace_row && *opt.trace_row >= rows)
     throw_usage(fmt::format("row {} is not in the population", *opt.trace_row));
   RankingInput in;
-  for (const auto& ch : c.channels) in.channel_capacity.push_back(ch.capacity);
+  for (const auto& ch : c.channels) in.channel_capacity.push_back(capacity_for(ch, rows));
   for (const auto& a : c.actions) in.action_channel.push_back(static_cast<uint16_t>(a.channel));
   in.top_k = opt.top_k ? opt.top_k : c.top_k;
-  Sweeper sweeper(b, in, opt.trace_row);
+  Sweeper sweeper(b, in, opt.trace_row, opt.member_sink);
   tbb::enumerable_thread_specific<Worker> workers([&] {
     Worker w;
     sweeper.init(w);
