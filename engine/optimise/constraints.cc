@@ -23,8 +23,8 @@ ConstraintSet ConstraintSet::build(const decide::Campaign& c, std::size_t member
   for (std::size_t ch = 0; ch < c.channels.size(); ++ch) {
     const auto cap = decide::capacity_for(c.channels[ch], members);
     if (!cap) continue;
-    const uint32_t k = add_upper({ConstraintKind::ChannelCapacity, ch, static_cast<double>(*cap),
-                                  "capacity " + c.channels[ch].name, true});
+    const uint32_t k = add_upper(
+        {ConstraintKind::ChannelCapacity, ch, static_cast<double>(*cap), "capacity " + c.channels[ch].name, true});
     for (std::size_t a = 0; a < A; ++a)
       if (c.actions[a].channel == ch) s.action_upper[a].push_back({k, 1.0});
   }
@@ -44,7 +44,8 @@ ConstraintSet ConstraintSet::build(const decide::Campaign& c, std::size_t member
     bool any = false;
     for (const auto& a : c.actions) any |= a.money_cost > 0;
     if (any) {
-      const uint32_t k = add_upper({ConstraintKind::MoneyBudget, 0, *c.arbitration.money_budget, "money_budget", false});
+      const uint32_t k =
+          add_upper({ConstraintKind::MoneyBudget, 0, *c.arbitration.money_budget, "money_budget", false});
       for (std::size_t a = 0; a < A; ++a)
         if (c.actions[a].money_cost > 0) s.action_upper[a].push_back({k, c.actions[a].money_cost});
     }

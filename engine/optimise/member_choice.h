@@ -39,8 +39,8 @@ struct MemberProblem {
 };
 
 struct MemberChoice {
-  uint64_t set = 0;   // bit i: c[i] kept
-  double value = 0;   // sum of (priority - shift) over the set; -inf when infeasible (forced)
+  uint64_t set = 0;  // bit i: c[i] kept
+  double value = 0;  // sum of (priority - shift) over the set; -inf when infeasible (forced)
 };
 
 MemberChoice best_set(const MemberProblem& p, const double* shift, uint64_t allowed = ~uint64_t{0},

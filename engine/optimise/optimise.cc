@@ -117,7 +117,8 @@ ArbitratedSweep run_arbitrated_sweep(const decide::BoundCampaign& b, const decid
   if (opt.fixed_prices) {
     if (opt.fixed_prices->size() != cons.upper.size() + cons.lower.size())
       throw_usage("fixed prices: one per capacity, max_volume, money budget and min_volume expected");
-    lambda.assign(opt.fixed_prices->begin(), opt.fixed_prices->begin() + static_cast<std::ptrdiff_t>(cons.upper.size()));
+    lambda.assign(opt.fixed_prices->begin(),
+                  opt.fixed_prices->begin() + static_cast<std::ptrdiff_t>(cons.upper.size()));
     nu.assign(opt.fixed_prices->begin() + static_cast<std::ptrdiff_t>(cons.upper.size()), opt.fixed_prices->end());
     rep.dual_bound = solve_at(p, lambda, nu, set);
     rep.fixed_prices = true;
@@ -127,6 +128,7 @@ ArbitratedSweep run_arbitrated_sweep(const decide::BoundCampaign& b, const decid
     rep.dual_bound = pr.dual_bound;
     rep.passes = pr.passes;
     rep.converged = pr.converged;
+    rep.stalled = pr.stalled;
     for (const auto& l : pr.log) rep.pass_dual.push_back(l.dual), rep.pass_seconds.push_back(l.seconds);
   }
   const auto t3 = Clock::now();

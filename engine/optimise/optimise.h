@@ -36,7 +36,7 @@
 namespace nudge::optimise {
 
 struct ConstraintReport {
-  std::string name;  // "capacity call", "max_volume x", "money_budget", "min_volume x"
+  std::string name;    // "capacity call", "max_volume x", "money_budget", "min_volume x"
   bool lower = false;  // a minimum (>=) rather than a maximum (<=)
   double limit = 0;    // decisions, or CAD for the money budget
   double price = 0;    // dual price, priority points per unit (per decision, or per CAD)
@@ -49,7 +49,8 @@ struct OptimiseReport {
   double greedy_objective = 0;  // total priority of RS-1's greedy decisions on the same population
   double dual_bound = 0;        // Lagrangian dual bound: no feasible set of decisions has a higher total
   std::size_t passes = 0;       // pricing passes
-  bool converged = false;       // the prices repeated exactly before the pass limit
+  bool converged = false;       // the prices repeated (to 1e-9 relative)
+  bool stalled = false;         // stopped after 5 passes without a lower dual bound
   bool fixed_prices = false;    // prices given by the caller (no passes, no repair)
   std::vector<ConstraintReport> constraints;
   std::vector<double> pass_dual;     // L at each pass's prices

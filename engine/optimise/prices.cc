@@ -98,7 +98,8 @@ PassOut pass(const Problem& p, const std::vector<uint32_t>& members, const std::
     out.upper_bids.resize(K);
     out.lower_losses.resize(Lw);
     for (ThreadBids& t : tb) {
-      for (std::size_t k = 0; k < K; ++k) out.upper_bids[k].insert(out.upper_bids[k].end(), t.upper[k].begin(), t.upper[k].end());
+      for (std::size_t k = 0; k < K; ++k)
+        out.upper_bids[k].insert(out.upper_bids[k].end(), t.upper[k].begin(), t.upper[k].end());
       for (std::size_t l = 0; l < Lw; ++l)
         out.lower_losses[l].insert(out.lower_losses[l].end(), t.lower[l].begin(), t.lower[l].end());
     }
@@ -121,9 +122,8 @@ double clearing_price(std::vector<Bid>& bids, double limit, bool unit) {
       return nth->price;
     }
   }
-  std::sort(bids.begin(), bids.end(), [](const Bid& a, const Bid& b) {
-    return a.price != b.price ? a.price > b.price : a.units < b.units;
-  });
+  std::sort(bids.begin(), bids.end(),
+            [](const Bid& a, const Bid& b) { return a.price != b.price ? a.price > b.price : a.units < b.units; });
   // Units are summed in (price desc, units asc) order: the same for any input order.
   double cum = 0;
   for (const Bid& b : bids) {
@@ -174,6 +174,15 @@ std::vector<uint32_t> inactive_members(const Problem& p) {
   return v;
 }
 
+// Prices equal to 1e-9 relative (or 1e-9 absolute near 0).
+bool same(const std::vector<double>& a, const std::vector<double>& b) {
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::abs(a[i] - b[i]) > 1e-9 * std::max(1.0, std::abs(b[i]))) return false;
+  return true;
+}
+
+constexpr std::size_t kStall = 5;
+
 }  // namespace
 
 double solve_at(const Problem& p, const std::vector<double>& lambda, const std::vector<double>& nu,
@@ -201,12 +210,17 @@ Prices find_prices(const Problem& p, std::size_t max_passes, std::vector<uint64_
     const double d = dual_value(p, fixed + o.value, lambda, nu);
     if (d < best) best = d, best_pass = t, r.lambda = lambda, r.nu = nu;
     std::vector<double> nl(lambda.size()), nn(nu.size());
-    for (std::size_t k = 0; k < nl.size(); ++k) nl[k] = clearing_price(o.upper_bids[k], cs.upper[k].limit, cs.upper[k].unit);
+    for (std::size_t k = 0; k < nl.size(); ++k)
+      nl[k] = clearing_price(o.upper_bids[k], cs.upper[k].limit, cs.upper[k].unit);
     for (std::size_t l = 0; l < nn.size(); ++l) nn[l] = lower_price(o.lower_losses[l], cs.lower[l].limit);
     r.log.push_back({d, lambda, nu, std::chrono::duration<double>(Clock::now() - t0).count()});
     r.passes = t;
-    if (nl == lambda && nn == nu) {
+    if (same(nl, lambda) && same(nn, nu)) {
       r.converged = true;
+      break;
+    }
+    if (t >= best_pass + kStall) {  // the bound stopped improving
+      r.stalled = true;
       break;
     }
     lambda = std::move(nl), nu = std::move(nn);

@@ -16,7 +16,8 @@
 //      given those bids: lambda_k = the bid at which the units bidding more
 //      first exceed limit_k (0 when all bids fit); nu_l = just above the
 //      limit_l-th smallest loss (everyone's, when fewer members can take a).
-// Passes stop when the prices repeat exactly or after max_passes. The
+// Passes stop when the prices repeat (to 1e-9 relative), when 5 passes in a
+// row did not lower L, or after max_passes. The
 // solution uses the prices of the pass with the lowest L (the tightest bound),
 // the bound reported is that lowest L.
 //
@@ -43,7 +44,8 @@ struct Prices {
   std::vector<double> lambda, nu;  // the solution's prices
   double dual_bound = 0;           // min over passes of L
   std::size_t passes = 0;          // pricing passes (each with bids)
-  bool converged = false;          // prices repeated exactly
+  bool converged = false;          // prices repeated (to 1e-9 relative)
+  bool stalled = false;            // stopped because L stopped falling
   std::vector<PassLog> log;
 };
 

@@ -108,61 +108,30 @@ RepairStats repair(const Problem& p, const std::vector<double>& shift, std::vect
   RepairStats st;
   std::vector<double> up, lo;
   constraint_usage(p, set, up, lo);
-  // 1. Drop.
-  uint64_t over = 0;
-  for (std::size_t k = 0; k < cs.upper.size(); ++k)
-    if (up[k] > cs.upper[k].limit) over |= uint64_t{1} << k;
-  if (over) {
-    tbb::enumerable_thread_specific<std::vector<Item>> local;
-    for_chunks(p.active.size(), [&](std::size_t, std::size_t b, std::size_t e) {
-      auto& v = local.local();
-      for (std::size_t j = b; j < e; ++j) {
-        const std::size_t m = p.active[j];
-        const auto* c = p.store->cand.data() + p.store->off[m];
-        for (uint64_t s = set[m]; s; s &= s - 1) {
-          const int i = __builtin_ctzll(s);
-          const auto a = c[i].action;
-          if (cs.action_upper_mask[a] & over)
-            v.push_back({c[i].priority - shift[a], p.store->customer_id[m], static_cast<uint32_t>(m),
-                         static_cast<uint16_t>(a), static_cast<uint8_t>(i)});
-        }
-      }
-    });
-    std::vector<Item> items;
-    for (auto& v : local) items.insert(items.end(), v.begin(), v.end());
-    tbb::parallel_sort(items.begin(), items.end(), item_before);
-    for (const Item& it : items) take(cs, up, lo, it.action, -1);  // all out, then back in order
-    for (const Item& it : items) {
-      if (fits_global(cs, up, it.action)) {
-        take(cs, up, lo, it.action, +1);
-      } else {
-        set[it.member] &= ~(uint64_t{1} << it.index);
-        ++st.dropped;
-      }
-    }
+  constraint_usage(p, set, up, lo);
+}
+// 2. Refill.
+for (const Item& it : additions(p, set, [](uint16_t) { return true; }))
+  if (fits_global(cs, up, it.action) && fits_member(p, it.member, set[it.member], it.index)) {
+    set[it.member] |= uint64_t{1} << it.index;
+    take(cs, up, lo, it.action, +1);
+    ++st.refilled;
   }
-  // 2. Refill.
-  for (const Item& it : additions(p, set, [](uint16_t) { return true; }))
+// 3. Min volumes.
+for (std::size_t l = 0; l < cs.lower.size(); ++l) {
+  if (lo[l] >= cs.lower[l].limit) continue;
+  const auto action = static_cast<uint16_t>(cs.lower[l].index);
+  for (const Item& it : additions(p, set, [&](uint16_t a) { return a == action; })) {
+    if (lo[l] >= cs.lower[l].limit) break;
     if (fits_global(cs, up, it.action) && fits_member(p, it.member, set[it.member], it.index)) {
       set[it.member] |= uint64_t{1} << it.index;
       take(cs, up, lo, it.action, +1);
-      ++st.refilled;
-    }
-  // 3. Min volumes.
-  for (std::size_t l = 0; l < cs.lower.size(); ++l) {
-    if (lo[l] >= cs.lower[l].limit) continue;
-    const auto action = static_cast<uint16_t>(cs.lower[l].index);
-    for (const Item& it : additions(p, set, [&](uint16_t a) { return a == action; })) {
-      if (lo[l] >= cs.lower[l].limit) break;
-      if (fits_global(cs, up, it.action) && fits_member(p, it.member, set[it.member], it.index)) {
-        set[it.member] |= uint64_t{1} << it.index;
-        take(cs, up, lo, it.action, +1);
-        ++st.min_filled;
-      }
+      ++st.min_filled;
     }
   }
-  st.upper_usage = up, st.lower_usage = lo;
-  return st;
+}
+st.upper_usage = up, st.lower_usage = lo;
+return st;
 }
 
 }  // namespace nudge::optimise

@@ -1,13 +1,15 @@
 // From the members' best sets at the final prices to a feasible solution
 // (engine/optimise/README.md "Repair"). Three deterministic steps:
 //
-//   1. Drop: for every upper constraint its sets exceed (two members bidding
-//      exactly the price, or prices not yet settled), the decisions using
-//      any exceeded constraint are taken in the order
-//        reduced priority (priority - shift at the final prices) desc,
-//        then customer_id, then action index
-//      and kept while every upper constraint they use has room; the others
-//      are dropped. Decisions using no exceeded constraint stay.
+//   1. Close: while an upper constraint k is exceeded (members bidding
+//      exactly its price, or prices not yet settled), its users are ranked
+//      by their loss (the member's best value at the final prices minus its
+//      best value with k closed to it) desc, then customer_id; users are
+//      kept in that order while k has room, and every other user has k
+//      closed and re-chooses its best set at the final prices without it
+//      (which may move it onto another constraint: rounds repeat until no
+//      constraint is exceeded; each closes one constraint for one member,
+//      so they end).
 //   2. Refill: every active member's candidates not in its set, of positive
 //      priority, that fit the member (count, budget, frequency caps), in the
 //      order priority desc, customer_id, action index, are added while the
@@ -29,11 +31,11 @@
 namespace nudge::optimise {
 
 struct RepairStats {
-  uint64_t dropped = 0;                 // decisions removed in step 1
-  uint64_t refilled = 0;                // decisions added in step 2
-  uint64_t min_filled = 0;              // decisions added in step 3
-  std::vector<double> upper_usage;      // per upper constraint, after repair
-  std::vector<double> lower_usage;      // per lower constraint, after repair
+  uint64_t dropped = 0;             // decisions members gave up in step 1
+  uint64_t refilled = 0;            // decisions added in step 2
+  uint64_t min_filled = 0;          // decisions added in step 3
+  std::vector<double> upper_usage;  // per upper constraint, after repair
+  std::vector<double> lower_usage;  // per lower constraint, after repair
 };
 
 // Usage of every upper and lower constraint by the sets (summed chunk by chunk).
