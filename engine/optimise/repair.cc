@@ -108,30 +108,75 @@ RepairStats repair(const Problem& p, const std::vector<double>& shift, std::vect
   RepairStats st;
   std::vector<double> up, lo;
   constraint_usage(p, set, up, lo);
-  constraint_usage(p, set, up, lo);
-}
-// 2. Refill.
-for (const Item& it : additions(p, set, [](uint16_t) { return true; }))
-  if (fits_global(cs, up, it.action) && fits_member(p, it.member, set[it.member], it.index)) {
-    set[it.member] |= uint64_t{1} << it.index;
-    take(cs, up, lo, it.action, +1);
-    ++st.refilled;
+  // 1. Close: members give up an exceeded constraint, least loss first, and re-choose without it.
+  std::vector<uint64_t> closed(set.size(), 0);
+  auto allowed = [&](std::size_t m, uint64_t cl) {
+    const MemberProblem mp = p.member(m);
+    uint64_t a = 0;
+    for (std::size_t i = 0; i < mp.n; ++i)
+      if (!(cs.action_upper_mask[mp.c[i].action] & cl)) a |= uint64_t{1} << i;
+    return a;
+  };
+  for (;;) {
+    uint64_t over = 0;
+    for (std::size_t k = 0; k < cs.upper.size(); ++k)
+      if (up[k] > cs.upper[k].limit) over |= uint64_t{1} << k;
+    if (!over) break;
+    for (uint64_t ov = over; ov; ov &= ov - 1) {
+      const std::size_t k = static_cast<std::size_t>(__builtin_ctzll(ov));
+      const uint64_t bit = uint64_t{1} << k;
+      tbb::enumerable_thread_specific<std::vector<Item>> local;
+      for_chunks(p.active.size(), [&](std::size_t, std::size_t b, std::size_t e) {
+        auto& v = local.local();
+        for (std::size_t j = b; j < e; ++j) {
+          const std::size_t m = p.active[j];
+          if (!(p.usage(m, set[m], k) > 0)) continue;
+          const MemberProblem mp = p.member(m);
+          const double with = best_set(mp, shift.data(), allowed(m, closed[m])).value;
+          const double without = best_set(mp, shift.data(), allowed(m, closed[m] | bit)).value;
+          v.push_back({with - without, p.store->customer_id[m], static_cast<uint32_t>(m), 0, 0});
+        }
+      });
+      std::vector<Item> users;
+      for (auto& v : local) users.insert(users.end(), v.begin(), v.end());
+      tbb::parallel_sort(users.begin(), users.end(), item_before);
+      double used = 0;
+      for (const Item& it : users) {
+        const double u = p.usage(it.member, set[it.member], k);
+        if (used + u <= cs.upper[k].limit) {
+          used += u;
+          continue;
+        }
+        closed[it.member] |= bit;
+        const uint64_t before = set[it.member];
+        set[it.member] = best_set(p.member(it.member), shift.data(), allowed(it.member, closed[it.member])).set;
+        st.dropped += static_cast<uint64_t>(__builtin_popcountll(before & ~set[it.member]));
+      }
+    }
+    constraint_usage(p, set, up, lo);
   }
-// 3. Min volumes.
-for (std::size_t l = 0; l < cs.lower.size(); ++l) {
-  if (lo[l] >= cs.lower[l].limit) continue;
-  const auto action = static_cast<uint16_t>(cs.lower[l].index);
-  for (const Item& it : additions(p, set, [&](uint16_t a) { return a == action; })) {
-    if (lo[l] >= cs.lower[l].limit) break;
+  // 2. Refill.
+  for (const Item& it : additions(p, set, [](uint16_t) { return true; }))
     if (fits_global(cs, up, it.action) && fits_member(p, it.member, set[it.member], it.index)) {
       set[it.member] |= uint64_t{1} << it.index;
       take(cs, up, lo, it.action, +1);
-      ++st.min_filled;
+      ++st.refilled;
+    }
+  // 3. Min volumes.
+  for (std::size_t l = 0; l < cs.lower.size(); ++l) {
+    if (lo[l] >= cs.lower[l].limit) continue;
+    const auto action = static_cast<uint16_t>(cs.lower[l].index);
+    for (const Item& it : additions(p, set, [&](uint16_t a) { return a == action; })) {
+      if (lo[l] >= cs.lower[l].limit) break;
+      if (fits_global(cs, up, it.action) && fits_member(p, it.member, set[it.member], it.index)) {
+        set[it.member] |= uint64_t{1} << it.index;
+        take(cs, up, lo, it.action, +1);
+        ++st.min_filled;
+      }
     }
   }
-}
-st.upper_usage = up, st.lower_usage = lo;
-return st;
+  st.upper_usage = up, st.lower_usage = lo;
+  return st;
 }
 
 }  // namespace nudge::optimise
