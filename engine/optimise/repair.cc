@@ -5,6 +5,8 @@
 #include <tbb/parallel_sort.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 namespace nudge::optimise {
 namespace {
@@ -108,6 +110,41 @@ RepairStats repair(const Problem& p, const std::vector<double>& shift, std::vect
   RepairStats st;
   std::vector<double> up, lo;
   constraint_usage(p, set, up, lo);
+  // 0. Minimums: members that lose least by taking the action are made to take it.
+  std::vector<int> forced(set.size(), -1);
+  for (std::size_t l = 0; l < cs.lower.size(); ++l) {
+    if (lo[l] >= cs.lower[l].limit) continue;
+    const auto action = cs.lower[l].index;
+    tbb::enumerable_thread_specific<std::vector<Item>> local;
+    for_chunks(p.active.size(), [&](std::size_t, std::size_t b, std::size_t e) {
+      auto& v = local.local();
+      for (std::size_t j = b; j < e; ++j) {
+        const std::size_t m = p.active[j];
+        if (forced[m] >= 0) continue;
+        const MemberProblem mp = p.member(m);
+        for (std::size_t i = 0; i < mp.n; ++i) {
+          if (mp.c[i].action != action || (set[m] >> i & 1)) continue;
+          const MemberChoice f = best_set(mp, shift.data(), ~uint64_t{0}, static_cast<int>(i));
+          if (!std::isfinite(f.value)) continue;
+          const double loss = best_set(mp, shift.data()).value - f.value;
+          v.push_back({-loss, p.store->customer_id[m], static_cast<uint32_t>(m), static_cast<uint16_t>(action),
+                       static_cast<uint8_t>(i)});
+        }
+      }
+    });
+    std::vector<Item> cands;
+    for (auto& v : local) cands.insert(cands.end(), v.begin(), v.end());
+    tbb::parallel_sort(cands.begin(), cands.end(), item_before);
+    double have = lo[l];
+    for (const Item& it : cands) {
+      if (have >= cs.lower[l].limit) break;
+      forced[it.member] = it.index;
+      set[it.member] = best_set(p.member(it.member), shift.data(), ~uint64_t{0}, it.index).set;
+      have += 1;
+      ++st.min_filled;
+    }
+    constraint_usage(p, set, up, lo);
+  }
   // 1. Close: members give up an exceeded constraint, least loss first, and re-choose without it.
   std::vector<uint64_t> closed(set.size(), 0);
   auto allowed = [&](std::size_t m, uint64_t cl) {
@@ -116,6 +153,12 @@ RepairStats repair(const Problem& p, const std::vector<double>& shift, std::vect
     for (std::size_t i = 0; i < mp.n; ++i)
       if (!(cs.action_upper_mask[mp.c[i].action] & cl)) a |= uint64_t{1} << i;
     return a;
+  };
+  auto choose = [&](std::size_t m, uint64_t cl) {
+    return best_set(p.member(m), shift.data(), allowed(m, cl), forced[m]);
+  };
+  auto forced_uses = [&](std::size_t m, uint64_t bit) {
+    return forced[m] >= 0 && (cs.action_upper_mask[p.store->cand[p.store->off[m] + forced[m]].action] & bit);
   };
   for (;;) {
     uint64_t over = 0;
@@ -131,10 +174,10 @@ RepairStats repair(const Problem& p, const std::vector<double>& shift, std::vect
         for (std::size_t j = b; j < e; ++j) {
           const std::size_t m = p.active[j];
           if (!(p.usage(m, set[m], k) > 0)) continue;
-          const MemberProblem mp = p.member(m);
-          const double with = best_set(mp, shift.data(), allowed(m, closed[m])).value;
-          const double without = best_set(mp, shift.data(), allowed(m, closed[m] | bit)).value;
-          v.push_back({with - without, p.store->customer_id[m], static_cast<uint32_t>(m), 0, 0});
+          // A decision forced by a minimum is kept first.
+          const double loss = forced_uses(m, bit) ? std::numeric_limits<double>::infinity()
+                                                  : choose(m, closed[m]).value - choose(m, closed[m] | bit).value;
+          v.push_back({loss, p.store->customer_id[m], static_cast<uint32_t>(m), 0, 0});
         }
       });
       std::vector<Item> users;
@@ -148,8 +191,9 @@ RepairStats repair(const Problem& p, const std::vector<double>& shift, std::vect
           continue;
         }
         closed[it.member] |= bit;
+        if (forced_uses(it.member, bit)) forced[it.member] = -1;  // the minimum cannot be had here
         const uint64_t before = set[it.member];
-        set[it.member] = best_set(p.member(it.member), shift.data(), allowed(it.member, closed[it.member])).set;
+        set[it.member] = choose(it.member, closed[it.member]).set;
         st.dropped += static_cast<uint64_t>(__builtin_popcountll(before & ~set[it.member]));
       }
     }

@@ -1,6 +1,10 @@
 // From the members' best sets at the final prices to a feasible solution
-// (engine/optimise/README.md "Repair"). Three deterministic steps:
+// (engine/optimise/README.md "Repair"). Deterministic steps:
 //
+//   0. Minimums: for each action below its min_volume (action order), the
+//      members that can take it are ranked by their loss (best value at the
+//      final prices minus best value with the action forced in) asc, then
+//      customer_id; the first ones are made to take it, up to the minimum.
 //   1. Close: while an upper constraint k is exceeded (members bidding
 //      exactly its price, or prices not yet settled), its users are ranked
 //      by their loss (the member's best value at the final prices minus its
@@ -9,7 +13,7 @@
 //      closed and re-chooses its best set at the final prices without it
 //      (which may move it onto another constraint: rounds repeat until no
 //      constraint is exceeded; each closes one constraint for one member,
-//      so they end).
+//      so they end). Decisions forced by step 0 are ranked first.
 //   2. Refill: every active member's candidates not in its set, of positive
 //      priority, that fit the member (count, budget, frequency caps), in the
 //      order priority desc, customer_id, action index, are added while the
