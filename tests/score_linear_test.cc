@@ -215,7 +215,8 @@ TEST(LinearModelFile, ReportsLineAndColumnOfEachFault) {
             "m.toml:2:13: 'intercept' must be a number");
   EXPECT_EQ(
       error_of([] { model_from("link = \"identity\"\nintercept = 0\n[[numeric]]\ncolumn = \"a\"\nwieght = 1\n"); }),
-      "m.toml:5:10: unknown key 'wieght' in a [[numeric]] term (allowed: column, weight, mean, std, null_value)");
+      "m.toml:5:1: unknown key 'wieght' in a [[numeric]] term (did you mean 'weight'?) (allowed: column, weight, mean, "
+      "std, null_value)");
   EXPECT_EQ(
       error_of([] {
         model_from("link = \"identity\"\nintercept = 0\n[[numeric]]\ncolumn = \"a\"\nweight = 1\nstd = 0\nmean = 1\n");

@@ -268,8 +268,9 @@ TEST(ActivitySpecFile, ParsesAllKeysAndRejectsUnknownOnes) {
   EXPECT_EQ(s.metrics[1].series_name(), "number_of_cds");
   EXPECT_EQ(s.metrics[1].type, DataType::Int32);
   EXPECT_EQ(message_of([] { parse_activity_spec("member_column = \"a\"\nbucket = 3\n", "s.toml"); }),
-            "s.toml:2: unknown key 'bucket' (format, member_column, date_column, date_format, year_column, "
-            "month_column, unit, buckets, unknown_members, repeated_rows, metric)");
+            "s.toml:2:1: unknown key 'bucket' in the activity spec (did you mean 'buckets'?) (allowed: format, "
+            "member_column, date_column, date_format, year_column, month_column, unit, buckets, unknown_members, "
+            "repeated_rows, metric)");
   EXPECT_EQ(message_of([] {
               parse_activity_spec(
                   "member_column = \"a\"\nyear_column = \"y\"\nmonth_column = \"m\"\nunit = \"week\"\n"

@@ -146,7 +146,7 @@ TEST(WindowAggregates, ArgumentErrorsSayWhatIsExpected) {
             "sum(flights_3m, last 3 months) > 0\n"
             "    ^");
   EXPECT_EQ(error_of(p, "sum(flightz, last 3 months) > 0"),
-            "--expr:1:5: unknown series 'flightz' (did you mean flights?) (series: flights, spend)\n"
+            "--expr:1:5: unknown series 'flightz' (did you mean 'flights'?) (series: flights, spend)\n"
             "sum(flightz, last 3 months) > 0\n"
             "    ^");
   EXPECT_EQ(error_of(p, "sum(flights, 3) > 0"),

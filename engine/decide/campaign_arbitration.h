@@ -16,7 +16,7 @@
 #include <string>
 
 #include "engine/decide/campaign.h"
-#include "engine/decide/toml_reader.h"
+#include "engine/base/toml_reader.h"
 
 namespace nudge::decide {
 

@@ -12,23 +12,19 @@
 //
 // Every error is "file:line:col: message" at the key or value at fault.
 #include "engine/decide/campaign_loader.h"
-#include "engine/base/read_file.h"
-#include "engine/decide/toml_reader.h"
 
 #include <fmt/format.h>
 
 #include <toml++/toml.h>
 
-#include <cerrno>
 #include <cmath>
-#include <cstring>
-#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
-#include <sstream>
 
 #include "engine/base/error.h"
+#include "engine/base/read_file.h"
+#include "engine/base/toml_reader.h"
 #include "engine/decide/arbitration.h"
 #include "engine/decide/campaign_arbitration.h"
 #include "engine/store/population.h"
@@ -39,6 +35,16 @@ namespace {
 // Default base costs (points) of the four usual message types (WORKLOAD.md).
 const std::map<std::string, double> kDefaultCosts = {
     {"service", 2}, {"editorial", 5}, {"commercial", 10}, {"calamity", 20}};
+
+// A column name and where the file names it.
+ColumnRef column(const TomlReader& r, const toml::node& n, std::string_view key, std::string_view where) {
+  return {r.nonempty_string(n, key, where), r.pos(n)};
+}
+
+// An expression and where its text starts, so compiler errors point inside it.
+expr::Source expression(const TomlReader& r, const toml::node& n, std::string_view key, std::string_view where) {
+  return {r.nonempty_string(n, key, where), r.text_pos(n)};
+}
 
 void read_campaign_table(const TomlReader& r, const toml::table& root, Campaign& c, const std::filesystem::path& base) {
   const toml::node* n = root.get("campaign");
@@ -63,7 +69,7 @@ void read_basket(const TomlReader& r, const toml::table& root, Campaign& c) {
   const std::string w = "[basket]";
   r.check_keys(t, {"points_per_period", "used_column", "period"}, w);
   c.basket.points_per_period = r.number(*r.require(t, "points_per_period", w), "points_per_period", w);
-  c.basket.used = r.column(*r.require(t, "used_column", w), "used_column", w);
+  c.basket.used = column(r, *r.require(t, "used_column", w), "used_column", w);
   if (auto* v = t.get("period")) c.basket.period = r.nonempty_string(*v, "period", w);
 }
 
@@ -106,7 +112,7 @@ void read_channels(const TomlReader& r, const toml::table& root, Campaign& c) {
     const toml::table& ct = r.table(v, ch.name, "in [channels]");
     r.check_keys(ct, {"factor", "consent", "capacity", "capacity_share"}, w);
     if (auto* f = ct.get("factor")) ch.factor = r.nonnegative(*f, "factor", w);
-    ch.consent = r.column(*r.require(ct, "consent", w), "consent", w);
+    ch.consent = column(r, *r.require(ct, "consent", w), "consent", w);
     if (auto* cap = ct.get("capacity")) ch.capacity = static_cast<uint64_t>(r.integer(*cap, "capacity", w, 0));
     if (auto* share = ct.get("capacity_share")) {
       if (ch.capacity) r.fail(*share, fmt::format("{} has both 'capacity' and 'capacity_share'", w));
@@ -150,7 +156,7 @@ void read_suppressions(const TomlReader& r, const toml::table& root, Campaign& c
     s.name = r.nonempty_string(*r.require(t, "name", w), "name", w);
     w = fmt::format("suppression rule '{}'", s.name);
     r.check_keys(t, {"name", "when", "message_types", "channels"}, w);
-    s.when = r.expression(*r.require(t, "when", w), "when", w);
+    s.when = expression(r, *r.require(t, "when", w), "when", w);
     if (auto* v = t.get("message_types")) s.message_types = r.names(*v, "message_types", w, types, "message type");
     if (auto* v = t.get("channels")) s.channels = r.names(*v, "channels", w, chans, "channel");
     c.suppressions.push_back(std::move(s));
@@ -168,7 +174,7 @@ void read_caps(const TomlReader& r, const toml::table& root, Campaign& c) {
     f.name = r.nonempty_string(*r.require(t, "name", w), "name", w);
     w = fmt::format("frequency cap '{}'", f.name);
     r.check_keys(t, {"name", "count_column", "max", "channels"}, w);
-    f.count_column = r.column(*r.require(t, "count_column", w), "count_column", w);
+    f.count_column = column(r, *r.require(t, "count_column", w), "count_column", w);
     f.max = r.integer(*r.require(t, "max", w), "max", w, 0);
     if (auto* v = t.get("channels")) f.channels = r.names(*v, "channels", w, chans, "channel");
     if (c.frequency_caps.size() == kMaxFrequencyCaps)
@@ -192,7 +198,7 @@ void read_priority(const TomlReader& r, const toml::node& n, Action& a, const st
     return;
   }
   a.priority_kind = PriorityKind::Expression;
-  a.priority_expression = r.expression(n, "priority", w);
+  a.priority_expression = expression(r, n, "priority", w);
   // A trailing "* churn" multiplies the expression by the churn score; the
   // rest is an expression over the population's columns.
   static const std::regex times_churn(R"(^([\s\S]*\S)\s*\*\s*[cC][hH][uU][rR][nN]\s*$)");
@@ -225,7 +231,7 @@ void read_actions(const TomlReader& r, const toml::table& root, Campaign& c) {
                   "max_volume", "money_cost"},
                  w);
     read_action_limits(r, t, a, w, c.arbitration);
-    a.trigger = r.expression(*r.require(t, "trigger", w), "trigger", w);
+    a.trigger = expression(r, *r.require(t, "trigger", w), "trigger", w);
     const toml::node& mt = *r.require(t, "message_type", w);
     a.message_type = r.resolve(mt, r.string(mt, "message_type", w), types, "message type");
     const toml::node& ch = *r.require(t, "channel", w);
@@ -268,12 +274,7 @@ void read_actions(const TomlReader& r, const toml::table& root, Campaign& c) {
 
 Campaign parse_campaign(std::string_view text, const std::string& source_name, const std::filesystem::path& base_dir) {
   TomlReader r(text, source_name);
-  toml::table root;
-  try {
-    root = toml::parse(text, source_name);
-  } catch (const toml::parse_error& e) {
-    throw_invalid_input(fmt::format("{}: {}", r.pos(e.source()), e.description()));
-  }
+  const toml::table& root = r.root();
   r.check_keys(root,
                {"campaign", "basket", "message_types", "channels", "suppression", "frequency_cap", "action",
                 "arbitration"},
@@ -292,7 +293,7 @@ Campaign parse_campaign(std::string_view text, const std::string& source_name, c
 }
 
 Campaign load_campaign(const std::filesystem::path& path) {
-  std::string text = read_whole_file(path, "campaign");
+  std::string text = read_file(path, "campaign");
   Campaign c = parse_campaign(text, path.string(), path.parent_path());
   c.source_path = path;
   return c;

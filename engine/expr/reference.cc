@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "engine/base/error.h"
 
@@ -16,22 +17,21 @@ Value bool_value(bool v) { return Value{false, v ? 1 : 0, 0}; }
 
 Value read_column(const Column& c, std::size_t row) {
   if (c.is_null(row)) return null_value();
-  switch (c.type()) {
-    case DataType::Bool: return bool_value(c.values<uint8_t>()[row] != 0);
-    case DataType::Int32:
-    case DataType::Category:
-    case DataType::Date: return int_value(c.values<int32_t>()[row]);
-    case DataType::Int64: return int_value(c.values<int64_t>()[row]);
-    case DataType::UInt64: {
-      uint64_t v = c.values<uint64_t>()[row];
+  return visit_values(c, [row](const auto* values) -> Value {
+    using T = std::remove_cvref_t<decltype(*values)>;
+    const T v = values[row];
+    if constexpr (std::is_same_v<T, uint8_t>) {
+      return bool_value(v != 0);
+    } else if constexpr (std::is_floating_point_v<T>) {
+      return dbl_value(v);
+    } else if constexpr (std::is_same_v<T, uint64_t>) {
       // Beyond int64 the value has no integer representation: NULL (README, "Integers").
       return v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) ? null_value()
                                                                             : int_value(static_cast<int64_t>(v));
+    } else {
+      return int_value(v);  // Int32, Category codes, Date days, Int64
     }
-    case DataType::Float32: return dbl_value(c.values<float>()[row]);
-    case DataType::Float64: return dbl_value(c.values<double>()[row]);
-  }
-  return null_value();
+  });
 }
 
 bool compare_ints(Op op, int64_t a, int64_t b) {
