@@ -3,6 +3,7 @@
 
 #include <tbb/parallel_sort.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -42,39 +43,63 @@ void output(const Problem& p, const decide::Campaign& c, const std::vector<uint6
     f.frequency_cap -= walk_capped[a];  // keep the caps that stopped candidates before the walk
     f.budget = f.member_max = f.capacity = f.kept = f.in_top_k = 0;
   }
-  std::vector<decide::Decision> all;
-  for (std::size_t m = 0; m < s.members(); ++m) {
-    const MemberProblem mp = p.member(m);
-    const uint64_t kept = set[m];
-    double left = mp.budget, spent = 0;
-    int64_t used[64] = {};
-    for (uint64_t k = kept; k; k &= k - 1) {
-      const auto& cd = mp.c[__builtin_ctzll(k)];
-      spent += cd.cost;
-      for (uint64_t mk = cd.cap_mask; mk; mk &= mk - 1) ++used[__builtin_ctzll(mk)];
-    }
-    const std::size_t count = static_cast<std::size_t>(__builtin_popcountll(kept));
-    for (std::size_t i = 0; i < mp.n; ++i) {  // walk order
-      const auto& cd = mp.c[i];
-      auto& f = res.funnel[cd.action];
-      if (kept >> i & 1) {
-        left -= cd.cost;
-        ++f.kept;
-        all.push_back({cd.priority, s.customer_id[m], left, s.churn[m], s.row[m], static_cast<uint16_t>(cd.action), 0});
-        continue;
+  // Per chunk of members: decisions and funnel counts, merged in chunk order.
+  struct Part {
+    std::vector<decide::Decision> decisions;
+    std::vector<decide::ActionFunnel> funnel;
+  };
+  std::vector<Part> parts((s.members() + kChunk - 1) / kChunk);
+  for_chunks(s.members(), [&](std::size_t chunk, std::size_t b, std::size_t e) {
+    Part& part = parts[chunk];
+    part.funnel.assign(A, {});
+    for (std::size_t m = b; m < e; ++m) {
+      const MemberProblem mp = p.member(m);
+      const uint64_t kept = set[m];
+      double left = mp.budget, spent = 0;
+      int64_t used[64] = {};
+      for (uint64_t k = kept; k; k &= k - 1) {
+        const auto& cd = mp.c[__builtin_ctzll(k)];
+        spent += cd.cost;
+        for (uint64_t mk = cd.cap_mask; mk; mk &= mk - 1) ++used[__builtin_ctzll(mk)];
       }
-      bool capped = false;
-      for (uint64_t mk = cd.cap_mask; mk; mk &= mk - 1)
-        capped |= used[__builtin_ctzll(mk)] >= mp.allowance[__builtin_ctzll(mk)];
-      if (count >= mp.max_kept) ++f.member_max;
-      else if (!(mp.budget > 0) || spent + cd.cost > mp.budget) ++f.budget;
-      else if (capped) ++f.frequency_cap;
-      else ++f.capacity;
+      const std::size_t count = static_cast<std::size_t>(__builtin_popcountll(kept));
+      for (std::size_t i = 0; i < mp.n; ++i) {  // walk order
+        const auto& cd = mp.c[i];
+        auto& f = part.funnel[cd.action];
+        if (kept >> i & 1) {
+          left -= cd.cost;
+          ++f.kept;
+          part.decisions.push_back(
+              {cd.priority, s.customer_id[m], left, s.churn[m], s.row[m], static_cast<uint16_t>(cd.action), 0});
+          continue;
+        }
+        bool capped = false;
+        for (uint64_t mk = cd.cap_mask; mk; mk &= mk - 1)
+          capped |= used[__builtin_ctzll(mk)] >= mp.allowance[__builtin_ctzll(mk)];
+        if (count >= mp.max_kept) ++f.member_max;
+        else if (!(mp.budget > 0) || spent + cd.cost > mp.budget) ++f.budget;
+        else if (capped) ++f.frequency_cap;
+        else ++f.capacity;
+      }
+    }
+  });
+  std::vector<decide::Decision> all;
+  for (Part& part : parts) {
+    all.insert(all.end(), part.decisions.begin(), part.decisions.end());
+    for (std::size_t a = 0; a < A; ++a) {
+      auto& f = res.funnel[a];
+      const auto& g = part.funnel[a];
+      f.kept += g.kept, f.member_max += g.member_max, f.budget += g.budget, f.frequency_cap += g.frequency_cap;
+      f.capacity += g.capacity;
     }
   }
+  auto before = [](const auto& x, const auto& y) { return decide::ranks_before(x, y); };
   res.decisions = all.size();
-  tbb::parallel_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return decide::ranks_before(a, b); });
-  if (top_k && all.size() > *top_k) all.resize(*top_k);
+  if (top_k && all.size() > *top_k) {  // the first K in rank order (a total order: any method gives the same)
+    std::nth_element(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(*top_k - 1), all.end(), before);
+    all.resize(*top_k);
+  }
+  tbb::parallel_sort(all.begin(), all.end(), before);
   for (const auto& d : all) ++res.funnel[d.action].in_top_k;
   res.ranked = std::move(all);
   res.capacity_cutoff.assign(c.channels.size(), std::nullopt);
