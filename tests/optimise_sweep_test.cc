@@ -8,6 +8,8 @@
 
 #include <tbb/task_arena.h>
 
+#include <nlohmann/json.hpp>
+
 #include <fstream>
 #include <map>
 #include <regex>
@@ -248,4 +250,35 @@ TEST(Optimise, CampaignFileErrors) {
   Channel ch;
   ch.capacity_share = 0.29;
   EXPECT_EQ(capacity_for(ch, 100), std::optional<uint64_t>(29));
+}
+
+TEST(Optimise, CliPrintsTheReportAndWritesItAsJson) {
+  const auto dir = test::make_temp_dir("optimise_cli");
+  const std::string nudge = test::cli_path().string();
+  std::string out;
+  ASSERT_EQ(test::run_command(nudge + " gen --members 20000 --seed 7 -o " + (dir / "p.snap").string(), &out), 0) << out;
+  const std::string campaign = (test::source_dir() / "data/campaigns/rs1_opt.toml").string();
+  ASSERT_EQ(test::run_command(nudge + " sweep " + (dir / "p.snap").string() + " -c " + campaign + " -o " +
+                                  (dir / "d.csv").string() + " --report " + (dir / "r.json").string() + " 2>&1",
+                              &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("optimise: objective "), std::string::npos) << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex(R"(capacity call +<= +40\.00 )"))) << out;  // floor(0.002 * 20000)
+  std::ifstream in(dir / "r.json");
+  const auto j = nlohmann::json::parse(in);
+  // The exact optimum of this population (tests/data/optimise/milp_optimum.csv): 147875.7598.
+  EXPECT_NEAR(j.at("objective").get<double>(), 147875.7598, 0.001 * 147875.7598);
+  EXPECT_NEAR(j.at("greedy_objective").get<double>(), 138650.8596, 1e-3);
+  EXPECT_GE(j.at("dual_bound").get<double>(), 147875.7597);
+  EXPECT_EQ(j.at("constraints").size(), 3u);
+  EXPECT_GE(j.at("passes").get<int>(), 1);
+  // --report needs an optimise campaign.
+  const std::string rs1 = (test::source_dir() / "data/campaigns/rs1.toml").string();
+  EXPECT_NE(test::run_command(nudge + " sweep " + (dir / "p.snap").string() + " -c " + rs1 + " -o " +
+                                  (dir / "g.csv").string() + " --report " + (dir / "g.json").string() + " 2>&1",
+                              &out),
+            0);
+  EXPECT_NE(out.find("--report needs a campaign with [arbitration] mode = \"optimise\""), std::string::npos) << out;
+  std::filesystem::remove_all(dir);
 }

@@ -1,6 +1,8 @@
 // The members' candidates, collected during the sweep (candidate_store.h).
 #include "engine/optimise/candidate_store.h"
 
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 
 #include "engine/base/error.h"
@@ -60,19 +62,31 @@ void CandidateStore::finish() {
     }
   if (cands > UINT32_MAX) throw_internal("optimiser: more than 2^32 candidates");
   std::sort(parts.begin(), parts.end(), [](const Part* a, const Part* b) { return a->first_row < b->first_row; });
-  row.reserve(members), customer_id.reserve(members), budget.reserve(members), churn.reserve(members);
-  off.reserve(members + 1), cand.reserve(cands), allowance_.reserve(members * caps_);
-  off.push_back(0);
-  for (Part* p : parts) {
-    row.insert(row.end(), p->row.begin(), p->row.end());
-    customer_id.insert(customer_id.end(), p->id.begin(), p->id.end());
-    budget.insert(budget.end(), p->budget.begin(), p->budget.end());
-    churn.insert(churn.end(), p->churn.begin(), p->churn.end());
-    for (uint32_t n : p->count) off.push_back(off.back() + n);
-    cand.insert(cand.end(), p->cand.begin(), p->cand.end());
-    allowance_.insert(allowance_.end(), p->allowance.begin(), p->allowance.end());
-    *p = Part{};  // free as we go
+  // Each part copied to its place, in parallel (parts in row order).
+  std::vector<std::size_t> member_at(parts.size() + 1, 0), cand_at(parts.size() + 1, 0);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    member_at[i + 1] = member_at[i] + parts[i]->row.size();
+    cand_at[i + 1] = cand_at[i] + parts[i]->cand.size();
   }
+  row.resize(members), customer_id.resize(members), budget.resize(members), churn.resize(members);
+  off.resize(members + 1), cand.resize(cands), allowance_.resize(members * caps_);
+  off[members] = static_cast<uint32_t>(cands);
+  tbb::parallel_for(std::size_t{0}, parts.size(), [&](std::size_t i) {
+    Part* p = parts[i];
+    const std::size_t m0 = member_at[i];
+    std::copy(p->row.begin(), p->row.end(), row.begin() + static_cast<std::ptrdiff_t>(m0));
+    std::copy(p->id.begin(), p->id.end(), customer_id.begin() + static_cast<std::ptrdiff_t>(m0));
+    std::copy(p->budget.begin(), p->budget.end(), budget.begin() + static_cast<std::ptrdiff_t>(m0));
+    std::copy(p->churn.begin(), p->churn.end(), churn.begin() + static_cast<std::ptrdiff_t>(m0));
+    std::copy(p->cand.begin(), p->cand.end(), cand.begin() + static_cast<std::ptrdiff_t>(cand_at[i]));
+    std::copy(p->allowance.begin(), p->allowance.end(), allowance_.begin() + static_cast<std::ptrdiff_t>(m0 * caps_));
+    uint32_t o = static_cast<uint32_t>(cand_at[i]);
+    for (std::size_t j = 0; j < p->count.size(); ++j) {
+      off[m0 + j] = o;
+      o += p->count[j];
+    }
+    *p = Part{};  // free as we go
+  });
   workers_.clear();
 }
 

@@ -43,15 +43,22 @@ void output(const Problem& p, const decide::Campaign& c, const std::vector<uint6
     f.frequency_cap -= walk_capped[a];  // keep the caps that stopped candidates before the walk
     f.budget = f.member_max = f.capacity = f.kept = f.in_top_k = 0;
   }
-  // Per chunk of members: decisions and funnel counts, merged in chunk order.
-  struct Part {
-    std::vector<decide::Decision> decisions;
-    std::vector<decide::ActionFunnel> funnel;
-  };
-  std::vector<Part> parts((s.members() + kChunk - 1) / kChunk);
+  // Per chunk of members: funnel counts, and the decisions written straight
+  // into their place in `all` (chunk order = row order).
+  const std::size_t chunks = (s.members() + kChunk - 1) / kChunk;
+  std::vector<std::size_t> start(chunks + 1, 0);
+  for (std::size_t ch = 0; ch < chunks; ++ch) {
+    std::size_t n = 0;
+    for (std::size_t m = ch * kChunk; m < std::min(s.members(), (ch + 1) * kChunk); ++m)
+      n += static_cast<std::size_t>(__builtin_popcountll(set[m]));
+    start[ch + 1] = start[ch] + n;
+  }
+  std::vector<decide::Decision> all(start[chunks]);
+  std::vector<std::vector<decide::ActionFunnel>> funnels(chunks);
   for_chunks(s.members(), [&](std::size_t chunk, std::size_t b, std::size_t e) {
-    Part& part = parts[chunk];
-    part.funnel.assign(A, {});
+    auto& funnel = funnels[chunk];
+    funnel.assign(A, {});
+    decide::Decision* out = all.data() + start[chunk];
     for (std::size_t m = b; m < e; ++m) {
       const MemberProblem mp = p.member(m);
       const uint64_t kept = set[m];
@@ -65,12 +72,11 @@ void output(const Problem& p, const decide::Campaign& c, const std::vector<uint6
       const std::size_t count = static_cast<std::size_t>(__builtin_popcountll(kept));
       for (std::size_t i = 0; i < mp.n; ++i) {  // walk order
         const auto& cd = mp.c[i];
-        auto& f = part.funnel[cd.action];
+        auto& f = funnel[cd.action];
         if (kept >> i & 1) {
           left -= cd.cost;
           ++f.kept;
-          part.decisions.push_back(
-              {cd.priority, s.customer_id[m], left, s.churn[m], s.row[m], static_cast<uint16_t>(cd.action), 0});
+          *out++ = {cd.priority, s.customer_id[m], left, s.churn[m], s.row[m], static_cast<uint16_t>(cd.action), 0};
           continue;
         }
         bool capped = false;
@@ -83,16 +89,13 @@ void output(const Problem& p, const decide::Campaign& c, const std::vector<uint6
       }
     }
   });
-  std::vector<decide::Decision> all;
-  for (Part& part : parts) {
-    all.insert(all.end(), part.decisions.begin(), part.decisions.end());
+  for (const auto& funnel : funnels)
     for (std::size_t a = 0; a < A; ++a) {
       auto& f = res.funnel[a];
-      const auto& g = part.funnel[a];
+      const auto& g = funnel[a];
       f.kept += g.kept, f.member_max += g.member_max, f.budget += g.budget, f.frequency_cap += g.frequency_cap;
       f.capacity += g.capacity;
     }
-  }
   auto before = [](const auto& x, const auto& y) { return decide::ranks_before(x, y); };
   res.decisions = all.size();
   if (top_k && all.size() > *top_k) {  // the first K in rank order (a total order: any method gives the same)
