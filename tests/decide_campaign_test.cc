@@ -156,13 +156,14 @@ TEST(CampaignFile, ExpressionPriorityWithTrailingChurnFactor) {
 TEST(CampaignFile, UnknownKeyIsAnErrorWithItsPositionAndAHint) {
   EXPECT_EQ(error_of(with_line(13, "factr = 2.0\n")),
             "c.toml:13:1: unknown key 'factr' in channel 'call' (did you mean 'factor'?) "
-            "(allowed: factor, consent, capacity, revoked_by)");
+            "(allowed: factor, consent, capacity, capacity_share, revoked_by)");
   EXPECT_EQ(error_of(kBase + "wieght = 2\n"),
             "c.toml:24:1: unknown key 'wieght' in action 'a' (did you mean 'weight'?) "
-            "(allowed: name, trigger, message_type, channel, value, weight, brand, priority)");
+            "(allowed: name, trigger, message_type, channel, value, weight, brand, priority, min_volume, max_volume, "
+            "money_cost)");
   EXPECT_EQ(error_of("[actions]\n" + kBase),
             "c.toml:1:2: unknown key 'actions' in the campaign file (did you mean 'action'?) "
-            "(allowed: campaign, basket, message_types, channels, suppression, frequency_cap, action, dialogue)");
+            "(allowed: campaign, basket, message_types, channels, suppression, frequency_cap, action, dialogue, arbitration)");
 }
 
 TEST(CampaignFile, WrongTypeNamesKeyAndType) {

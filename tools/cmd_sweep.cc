@@ -14,6 +14,7 @@
 #include "engine/decide/campaign_loader.h"
 #include "engine/decide/decision_writer.h"
 #include "engine/decide/sweep.h"
+#include "engine/optimise/optimise.h"
 #include "engine/store/types.h"
 #include "io/file/atomic_file.h"
 #include "io/history/record_decisions.h"
@@ -25,7 +26,7 @@
 namespace {
 
 struct SweepCmd {
-  std::string snapshot, campaign, output, format = "csv";
+  std::string snapshot, campaign, output, format = "csv", report;
   std::size_t top = 0;          // 0: the campaign's top_k
   std::string record, sent_on;  // --record HIST [--sent-on DATE]
   nudge::cli::HistoryOption history;
@@ -42,6 +43,8 @@ int run_sweep_cmd(const SweepCmd& o) {
   const nudge::Population pop = nudge::open_snapshot(o.snapshot);
   const auto t1 = Clock::now();
   const auto campaign = nudge::decide::load_campaign(o.campaign);
+  if (!o.report.empty() && campaign.arbitration.mode != nudge::decide::ArbitrationMode::Optimise)
+    nudge::throw_usage("--report needs a campaign with [arbitration] mode = \"optimise\"");
   const auto hp = o.history.open(campaign, pop, true);
   const auto bound = nudge::decide::BoundCampaign::bind(campaign, hp ? hp->population() : pop);
   const auto t2 = Clock::now();
@@ -50,7 +53,8 @@ int run_sweep_cmd(const SweepCmd& o) {
   const auto dialogues = nudge::cli::bind_dialogues(bound, hp.get(), true);
   if (dialogues) opt.dialogues = &*dialogues;
   if (o.top) opt.top_k = o.top;
-  const auto result = nudge::decide::run_sweep(bound, opt);
+  const auto arbitrated = nudge::optimise::run_arbitrated_sweep(bound, opt);
+  const auto& result = arbitrated.sweep;
   const auto t3 = Clock::now();
   if (o.output.empty() || o.output == "-") {
     nudge::decide::write_decisions(stdout, campaign, result.ranked, format);
@@ -67,6 +71,14 @@ int run_sweep_cmd(const SweepCmd& o) {
   }
   for (const auto& w : bound.expressions().warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
   std::fprintf(stderr, "%s", nudge::decide::format_summary(bound, result).c_str());
+  if (arbitrated.optimise) {
+    std::fprintf(stderr, "%s", nudge::optimise::format_optimise_report(*arbitrated.optimise).c_str());
+    if (!o.report.empty()) {
+      nudge::AtomicFile rep(o.report);
+      std::fputs(nudge::optimise::optimise_report_json(*arbitrated.optimise).c_str(), rep.stream());
+      rep.commit();
+    }
+  }
   std::fprintf(stderr, "open %.3f s, bind %.3f s, sweep %.3f s, write %.3f s\n", secs(t0, t1), secs(t1, t2),
                secs(t2, t3), secs(t3, t4));
   return 0;
@@ -82,6 +94,9 @@ nudge::cli::Registrar reg("sweep", [](CLI::App& app) {
   o->history.add_to(sub);
   sub->add_option("--top", o->top, "Keep the K highest-ranked decisions (overrides the campaign's top_k)")
       ->check(CLI::PositiveNumber);
+  sub->add_option("--report", o->report,
+                  "Optimisation report as JSON (objective, greedy objective, prices, passes, dual bound); "
+                  "[arbitration] mode = \"optimise\" only");
   sub->add_option("--record", o->record, "Add the decisions to this history folder as contacts (one batch)");
   sub->add_option("--sent-on", o->sent_on, "With --record: YYYY-MM-DD they are sent (default: the snapshot's as_of)")
       ->needs("--record");

@@ -19,6 +19,7 @@
 // Thread-safety: an immutable value after loading; share freely.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -53,10 +54,21 @@ struct Channel {
   double factor = 1;                 // intrusiveness: cost = base_cost(type) * factor, >= 0
   ColumnRef consent;                 // bool column; TRUE = consent; FALSE or NULL = no consent
   std::optional<uint64_t> capacity;  // most decisions on this channel in one sweep
+  // Or a capacity as a share of the population swept (N members):
+  // floor(capacity_share * N + 1e-9) decisions (capacity_for below).
+  std::optional<double> capacity_share;
   // With a history: an `unsubscribe` response to a contact on any of these
   // channels (and on this one) revokes this channel's consent from then on.
   std::vector<std::string> revoked_by;
 };
+
+// The capacity of channel ch for a population of `members` rows (nullopt = uncapped).
+inline std::optional<uint64_t> capacity_for(const Channel& ch, std::size_t members) noexcept {
+  if (ch.capacity) return ch.capacity;
+  if (!ch.capacity_share) return std::nullopt;
+  // 1e-9 absorbs the binary rounding of a decimal share (0.29 * 100 = 28.999999999999996).
+  return static_cast<uint64_t>(std::floor(*ch.capacity_share * static_cast<double>(members) + 1e-9));
+}
 
 // The contact-pressure basket every member has per period; all brands share it.
 // Either a column holds the points used (the precomputed route), or, without
@@ -90,9 +102,9 @@ struct FrequencyCap {
   std::string name;
   ColumnRef count_column;  // "" = from the history
   int64_t max = 0;
-  std::vector<std::size_t> channels;       // indices into Campaign::channels
-  int64_t window_days = 0;                 // history caps: the last N days (includes as_of)
-  std::vector<std::size_t> message_types;  // indices into Campaign::message_types
+  std::vector<std::size_t> channels;                    // indices into Campaign::channels
+  int64_t window_days = 0;                              // history caps: the last N days (includes as_of)
+  std::vector<std::size_t> message_types;               // indices into Campaign::message_types
   std::vector<std::string> actions, brands, campaigns;  // names, matched as written
   bool from_history() const noexcept { return count_column.name.empty(); }
 };
@@ -123,11 +135,26 @@ struct Action {
   // sweep fires it from the member's place in the dialogue instead.
   std::optional<std::size_t> dialogue;  // index into Campaign::dialogues
   std::size_t step = 0;
+  // Population optimisation only ([arbitration] mode = "optimise"):
+  std::optional<uint64_t> min_volume;  // at least this many decisions of this action (best effort, reported)
+  std::optional<uint64_t> max_volume;  // at most this many decisions of this action
+  double money_cost = 0;               // CAD one decision costs, counted against [arbitration] money_budget
 
   bool uses_churn() const noexcept {
     return priority_kind == PriorityKind::WeightValueChurn ||
            (priority_kind == PriorityKind::Expression && priority_times_churn);
   }
+};
+
+// How the decisions of all members are chosen together ([arbitration] table).
+enum class ArbitrationMode : uint8_t {
+  Greedy,    // RS-1: each member's walk, then channel capacity keeps the highest (the default; RS-1's contract)
+  Optimise,  // maximise the total priority under every member and global constraint (engine/optimise/README.md)
+};
+struct Arbitration {
+  ArbitrationMode mode = ArbitrationMode::Greedy;
+  std::optional<double> money_budget;  // CAD: sum of money_cost over the kept decisions (optimise only)
+  std::size_t max_passes = 30;         // price passes of the optimiser
 };
 
 struct Campaign {
@@ -144,6 +171,7 @@ struct Campaign {
   std::vector<FrequencyCap> frequency_caps;
   std::vector<Action> actions;  // plain actions, then every dialogue's steps
   std::vector<dialogue::Dialogue> dialogues;
+  Arbitration arbitration;
 
   // Points one contact of action a costs: base_cost(type) * factor(channel).
   double cost(const Action& a) const noexcept {

@@ -32,6 +32,7 @@
 #include "engine/base/read_file.h"
 #include "engine/base/toml_reader.h"
 #include "engine/decide/arbitration.h"
+#include "engine/decide/campaign_arbitration.h"
 #include "engine/store/population.h"
 
 namespace nudge::decide {
@@ -77,16 +78,14 @@ void read_basket(const TomlReader& r, const toml::table& root, Campaign& c) {
   // Without used_column the points used come from the history in the calendar period.
   if (auto* v = t.get("used_column")) c.basket.used = column(r, *v, "used_column", w);
   if (auto* v = t.get("period")) c.basket.period = r.nonempty_string(*v, "period", w);
-  if (c.basket.from_history() && c.basket.period != "month" && c.basket.period != "week" &&
-      c.basket.period != "day")
+  if (c.basket.from_history() && c.basket.period != "month" && c.basket.period != "week" && c.basket.period != "day")
     r.fail(*t.get("period"), fmt::format("[basket] without used_column takes its points from the history per "
                                          "calendar period: period must be month, week or day, not '{}'",
                                          c.basket.period));
 }
 
 // An array of strings (names kept as written).
-std::vector<std::string> strings(const TomlReader& r, const toml::node& n, std::string_view key,
-                                 const std::string& w) {
+std::vector<std::string> strings(const TomlReader& r, const toml::node& n, std::string_view key, const std::string& w) {
   std::vector<std::string> out;
   for (const toml::node& e : r.array(n, key, w)) out.push_back(r.nonempty_string(e, key, w));
   if (out.empty()) r.fail(n, fmt::format("'{}' of {} is empty (leave the key out to mean any)", key, w));
@@ -130,11 +129,15 @@ void read_channels(const TomlReader& r, const toml::table& root, Campaign& c) {
     ch.name = std::string(k.str());
     const std::string w = fmt::format("channel '{}'", ch.name);
     const toml::table& ct = r.table(v, ch.name, "in [channels]");
-    r.check_keys(ct, {"factor", "consent", "capacity", "revoked_by"}, w);
+    r.check_keys(ct, {"factor", "consent", "capacity", "capacity_share", "revoked_by"}, w);
     if (auto* f = ct.get("factor")) ch.factor = r.nonnegative(*f, "factor", w);
     if (auto* rb = ct.get("revoked_by")) ch.revoked_by = strings(r, *rb, "revoked_by", w);
     ch.consent = column(r, *r.require(ct, "consent", w), "consent", w);
     if (auto* cap = ct.get("capacity")) ch.capacity = static_cast<uint64_t>(r.integer(*cap, "capacity", w, 0));
+    if (auto* share = ct.get("capacity_share")) {
+      if (ch.capacity) r.fail(*share, fmt::format("{} has both 'capacity' and 'capacity_share'", w));
+      ch.capacity_share = r.nonnegative(*share, "capacity_share", w);
+    }
     c.channels.push_back(std::move(ch));
   }
 }
@@ -199,9 +202,9 @@ void read_caps(const TomlReader& r, const toml::table& root, Campaign& c) {
     const toml::table& t = *e.as_table();
     FrequencyCap f;
     std::string w;
-    std::tie(f.name, w) = named_entry(r, t, "frequency cap", c.frequency_caps.size() + 1,
-                                      {"name", "count_column", "max", "channels", "window_days", "message_types",
-                                       "actions", "brands", "campaigns"});
+    std::tie(f.name, w) = named_entry(
+        r, t, "frequency cap", c.frequency_caps.size() + 1,
+        {"name", "count_column", "max", "channels", "window_days", "message_types", "actions", "brands", "campaigns"});
     const toml::node* count = t.get("count_column");
     const toml::node* window = t.get("window_days");
     if (count && window)
@@ -216,8 +219,8 @@ void read_caps(const TomlReader& r, const toml::table& root, Campaign& c) {
       f.count_column = column(r, *count, "count_column", w);
       for (const char* k : {"message_types", "actions", "brands", "campaigns"})
         if (auto* v = t.get(k))
-          r.fail(*v, fmt::format("'{}' of {} filters the history's contacts; a count_column cap takes channels only",
-                                 k, w));
+          r.fail(*v, fmt::format("'{}' of {} filters the history's contacts; a count_column cap takes channels only", k,
+                                 w));
     } else {
       f.window_days = r.integer(*window, "window_days", w, 1);
       if (auto* v = t.get("message_types")) f.message_types = r.names(*v, "message_types", w, types, "message type");
@@ -268,9 +271,13 @@ void read_actions(const TomlReader& r, const toml::table& root, Campaign& c) {
     std::string w = fmt::format("action #{}", c.actions.size() + 1);
     const std::string name = read_action_name(r, t, c, w);
     w = fmt::format("action '{}'", name);
-    r.check_keys(t, {"name", "trigger", "message_type", "channel", "value", "weight", "brand", "priority"}, w);
+    r.check_keys(t,
+                 {"name", "trigger", "message_type", "channel", "value", "weight", "brand", "priority", "min_volume",
+                  "max_volume", "money_cost"},
+                 w);
     Action a = read_action_fields(r, t, c, w);
     a.name = name;
+    read_action_limits(r, t, a, w, c.arbitration);
     a.trigger = expression(r, *r.require(t, "trigger", w), "trigger", w);
     c.actions.push_back(std::move(a));
   }
@@ -326,8 +333,9 @@ Action read_action_fields(const TomlReader& r, const toml::table& t, const Campa
 Campaign parse_campaign(std::string_view text, const std::string& source_name, const std::filesystem::path& base_dir) {
   TomlReader r(text, source_name);
   const toml::table& root = r.root();
-  r.check_keys(root, {"campaign", "basket", "message_types", "channels", "suppression", "frequency_cap", "action",
-                      "dialogue"},
+  r.check_keys(root,
+               {"campaign", "basket", "message_types", "channels", "suppression", "frequency_cap", "action", "dialogue",
+                "arbitration"},
                "the campaign file");
   Campaign c;
   c.name = source_name;
@@ -337,6 +345,7 @@ Campaign parse_campaign(std::string_view text, const std::string& source_name, c
   read_channels(r, root, c);
   read_suppressions(r, root, c);
   read_caps(r, root, c);
+  read_arbitration(r, root, c);
   read_actions(r, root, c);
   dialogue::read_dialogues(r, root, c);
   return c;

@@ -76,6 +76,7 @@ struct Worker {
   std::vector<int64_t> allowance;
   MemberInputs hist;  // SweepOptions::inputs of the batch
   std::optional<DecisionBuffer> decisions;
+  MemberSinkWorker* sink = nullptr;
   std::vector<ActionFunnel> funnel;
   std::size_t with_candidates = 0;
   dialogue::DialogueScratch dlg;  // dialogue places of the batch (engine/dialogue/dialogue_pass.h)
@@ -88,8 +89,14 @@ struct Worker {
 class Sweeper {
  public:
   Sweeper(const BoundCampaign& b, const RankingInput& ranking, std::optional<std::size_t> trace_row,
-          const MemberInputSource* inputs, const dialogue::BoundDialogues* dlg)
-      : bound_(b), campaign_(b.campaign()), ranking_(ranking), trace_row_(trace_row), inputs_(inputs), dlg_(dlg) {
+          const MemberInputSource* inputs, const dialogue::BoundDialogues* dlg, MemberSink* sink)
+      : bound_(b),
+        campaign_(b.campaign()),
+        ranking_(ranking),
+        trace_row_(trace_row),
+        inputs_(inputs),
+        dlg_(dlg),
+        sink_(sink) {
     actions_ = campaign_.actions.size();
     for (const BoundAction& ba : b.actions())
       plan_.push_back({ba.priority, ba.cost, ba.cap_mask, ba.priority_number ? *ba.priority_number : 0});
@@ -109,6 +116,7 @@ class Sweeper {
     w.funnel.assign(actions_, {});
     w.decisions.emplace(ranking_);
     dlg_->init(w.dlg);
+    if (sink_) w.sink = sink_->worker();
   }
 
   void batch(std::size_t begin, std::size_t count, Worker& w, TraceScratch* trace) const {
@@ -219,17 +227,19 @@ class Sweeper {
 
   // The traced member's basket, cap counts and revoked channels as the gates see them.
   void record_inputs(std::size_t row, std::size_t off, const Worker& w, TraceScratch& t) const {
-    auto used = bound_.basket_used().column ? bound_.basket_used().at(row) : std::optional<double>(w.hist.basket_used[off]);
+    auto used =
+        bound_.basket_used().column ? bound_.basket_used().at(row) : std::optional<double>(w.hist.basket_used[off]);
     t.used = used ? *used : kNaN;
     t.cap_counts.clear();
     for (std::size_t j = 0; j < bound_.cap_counts().size(); ++j) {
       auto v = bound_.cap_counts()[j].column ? bound_.cap_counts()[j].at(row)
-                                         : std::optional<double>(w.hist.cap_counts[j * expr::kBatchRows + off]);
+                                             : std::optional<double>(w.hist.cap_counts[j * expr::kBatchRows + off]);
       t.cap_counts.push_back(v ? *v : kNaN);
     }
     t.revoked.assign(campaign_.channels.size(), false);
     if (inputs_)
-      for (std::size_t ch = 0; ch < campaign_.channels.size(); ++ch) t.revoked[ch] = w.hist.revoked[ch * kWords + off / 64] >> (off % 64) & 1;
+      for (std::size_t ch = 0; ch < campaign_.channels.size(); ++ch)
+        t.revoked[ch] = w.hist.revoked[ch * kWords + off / 64] >> (off % 64) & 1;
   }
 
   void walk(std::size_t begin, Worker& w, TraceScratch* trace) const {
@@ -270,8 +280,12 @@ class Sweeper {
           bound_.basket_used().column ? bound_.basket_used().at(row) : std::optional<double>(w.hist.basket_used[off]);
       const double budget = used ? points - *used : kNaN;  // unknown basket: fits nothing
       for (std::size_t j = 0; j < caps.size(); ++j)
-        w.allowance[j] = caps[j].column ? cap_allowance(campaign_.frequency_caps[j].max, caps[j].at(row))
-                                        : campaign_.frequency_caps[j].max - w.hist.cap_counts[j * expr::kBatchRows + off];
+        w.allowance[j] = caps[j].column
+                             ? cap_allowance(campaign_.frequency_caps[j].max, caps[j].at(row))
+                             : campaign_.frequency_caps[j].max - w.hist.cap_counts[j * expr::kBatchRows + off];
+      if (w.sink)
+        w.sink->add(
+            {static_cast<uint32_t>(row), ids[row], budget, churn, w.cands.data(), n, w.allowance.data(), caps.size()});
       walk_budget(w.cands.data(), n, budget, campaign_.max_decisions_per_member, w.allowance.data(), w.gates.data(),
                   w.left.data());
       for (std::size_t k = 0; k < n; ++k) {
@@ -308,6 +322,7 @@ class Sweeper {
   std::optional<std::size_t> trace_row_;
   const MemberInputSource* inputs_;
   const dialogue::BoundDialogues* dlg_;
+  MemberSink* sink_;
   std::vector<Plan> plan_;
   std::size_t actions_ = 0;  // number of actions in the campaign
 };
@@ -320,18 +335,19 @@ SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
   if (opt.trace_row && *opt.trace_row >= rows)
     throw_usage(fmt::format("row {} is not in the population", *opt.trace_row));
   RankingInput in;
-  for (const auto& ch : c.channels) in.channel_capacity.push_back(ch.capacity);
+  for (const auto& ch : c.channels) in.channel_capacity.push_back(capacity_for(ch, rows));
   for (const auto& a : c.actions) in.action_channel.push_back(static_cast<uint16_t>(a.channel));
   in.top_k = opt.top_k ? opt.top_k : c.top_k;
   if (c.needs_history() && !opt.inputs)
-    throw_usage(fmt::format("campaign {} computes its {} from the contact history: give the sweep a history "
-                            "(--history HIST)",
-                            c.name, c.basket.from_history() ? "basket" : "frequency caps"));
+    throw_usage(
+        fmt::format("campaign {} computes its {} from the contact history: give the sweep a history "
+                    "(--history HIST)",
+                    c.name, c.basket.from_history() ? "basket" : "frequency caps"));
   // A campaign without dialogues, or a sweep without a history: no member is in a dialogue yet.
   std::optional<dialogue::BoundDialogues> no_history;
   if (!opt.dialogues) no_history.emplace(dialogue::BoundDialogues::bind(b, nullptr, nullptr, 0));
   const dialogue::BoundDialogues* dlg = opt.dialogues ? opt.dialogues : &*no_history;
-  Sweeper sweeper(b, in, opt.trace_row, opt.inputs, dlg);
+  Sweeper sweeper(b, in, opt.trace_row, opt.inputs, dlg, opt.member_sink);
   tbb::enumerable_thread_specific<Worker> workers([&] {
     Worker w;
     sweeper.init(w);

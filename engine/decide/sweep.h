@@ -45,6 +45,7 @@
 
 #include "engine/decide/bound_campaign.h"
 #include "engine/decide/decision.h"
+#include "engine/decide/member_sink.h"
 #include "engine/decide/member_inputs.h"
 #include "engine/dialogue/dialogue_pass.h"
 
@@ -110,6 +111,7 @@ struct MemberTrace {
 struct SweepOptions {
   std::optional<std::size_t> top_k;      // overrides the campaign's top_k
   std::optional<std::size_t> trace_row;  // record this member's trace (explain)
+  MemberSink* member_sink = nullptr;      // receives every member's candidates (member_sink.h)
   // Policies from a contact history (member_inputs.h); required when the
   // campaign's basket or a frequency cap has no column (Error(Usage) otherwise).
   const MemberInputSource* inputs = nullptr;
@@ -130,6 +132,8 @@ struct SweepResult {
   std::optional<MemberTrace> trace;
 };
 
+// Greedy arbitration (RS-1), whatever the campaign's [arbitration] mode; the
+// population optimiser (engine/optimise/optimise.h) builds on it.
 SweepResult run_sweep(const BoundCampaign& bound, const SweepOptions& options);
 
 // The funnel and phase times as a text table (what `nudge sweep` prints on stderr).

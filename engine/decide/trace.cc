@@ -56,7 +56,7 @@ std::string trace_detail(const BoundCampaign& b, std::size_t row, std::size_t a,
     case Gate::MemberMax: return fmt::format("already {} decisions", c.max_decisions_per_member);
     case Gate::ChannelCapacity:
       return fmt::format("channel {} keeps {} decisions", c.channels[act.channel].name,
-                         *c.channels[act.channel].capacity);
+                         *capacity_for(c.channels[act.channel], b.population().rows()));
     case Gate::Kept: return "";
   }
   return "";
@@ -105,8 +105,8 @@ MemberTrace build_trace(const BoundCampaign& b, std::size_t row, TraceScratch& t
       const std::size_t ch = c.actions[a].channel;
       Decision d{
           e.priority, m.customer_id, e.budget_left, m.churn, static_cast<uint32_t>(row), static_cast<uint16_t>(a), 0};
-      if (c.channels[ch].capacity &&
-          (*c.channels[ch].capacity == 0 || (r.capacity_cutoff[ch] && ranks_before(*r.capacity_cutoff[ch], d))))
+      const auto cap = capacity_for(c.channels[ch], b.population().rows());
+      if (cap && (*cap == 0 || (r.capacity_cutoff[ch] && ranks_before(*r.capacity_cutoff[ch], d))))
         e.gate = Gate::ChannelCapacity;
     }
     if (e.gate) e.detail = trace_detail(b, row, a, *e.gate, m.budget, m.entries, t);

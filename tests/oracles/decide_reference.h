@@ -183,7 +183,7 @@ inline RefResult reference_sweep(const decide::Campaign& c, const Population& po
   std::vector<RefDecision> kept;
   for (auto& d : all) {
     std::size_t ch = c.actions[d.action].channel;
-    if (c.channels[ch].capacity && on_channel[ch]++ >= *c.channels[ch].capacity) {
+    if (auto cap = decide::capacity_for(c.channels[ch], pop.rows()); cap && on_channel[ch]++ >= *cap) {
       ++r.funnel[d.action].capacity;
       continue;
     }

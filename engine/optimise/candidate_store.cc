@@ -1,0 +1,93 @@
+// The members' candidates, collected during the sweep (candidate_store.h).
+#include "engine/optimise/candidate_store.h"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+
+#include "engine/base/error.h"
+#include "engine/expr/program.h"
+
+namespace nudge::optimise {
+
+// The members of one sweep batch, as one worker collected them.
+struct CandidateStore::Part {
+  uint32_t first_row = 0;
+  std::vector<uint32_t> row;
+  std::vector<uint64_t> id;
+  std::vector<double> budget, churn;
+  std::vector<uint32_t> count;
+  std::vector<Candidate> cand;
+  std::vector<int64_t> allowance;
+};
+
+struct CandidateStore::Worker final : decide::MemberSinkWorker {
+  std::vector<Part> parts;
+  uint64_t batch = UINT64_MAX;
+  void add(const decide::MemberCandidates& m) override {
+    const uint64_t b = m.row / expr::kBatchRows;
+    if (b != batch) {
+      batch = b;
+      parts.emplace_back();
+      parts.back().first_row = m.row;
+    }
+    Part& p = parts.back();
+    p.row.push_back(m.row);
+    p.id.push_back(m.customer_id);
+    p.budget.push_back(m.budget);
+    p.churn.push_back(m.churn);
+    p.count.push_back(static_cast<uint32_t>(m.n));
+    p.cand.insert(p.cand.end(), m.candidates, m.candidates + m.n);
+    p.allowance.insert(p.allowance.end(), m.cap_allowance, m.cap_allowance + m.caps);
+  }
+};
+
+CandidateStore::CandidateStore(std::size_t caps) : caps_(caps) {}
+CandidateStore::~CandidateStore() = default;
+
+decide::MemberSinkWorker* CandidateStore::worker() {
+  std::lock_guard<std::mutex> lock(mu_);
+  workers_.push_back(std::make_unique<Worker>());
+  return workers_.back().get();
+}
+
+void CandidateStore::finish() {
+  std::vector<Part*> parts;
+  std::size_t members = 0, cands = 0;
+  for (auto& w : workers_)
+    for (Part& p : w->parts) {
+      parts.push_back(&p);
+      members += p.row.size();
+      cands += p.cand.size();
+    }
+  if (cands > UINT32_MAX) throw_internal("optimiser: more than 2^32 candidates");
+  std::sort(parts.begin(), parts.end(), [](const Part* a, const Part* b) { return a->first_row < b->first_row; });
+  // Each part copied to its place, in parallel (parts in row order).
+  std::vector<std::size_t> member_at(parts.size() + 1, 0), cand_at(parts.size() + 1, 0);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    member_at[i + 1] = member_at[i] + parts[i]->row.size();
+    cand_at[i + 1] = cand_at[i] + parts[i]->cand.size();
+  }
+  row.resize(members), customer_id.resize(members), budget.resize(members), churn.resize(members);
+  off.resize(members + 1), cand.resize(cands), allowance_.resize(members * caps_);
+  off[members] = static_cast<uint32_t>(cands);
+  tbb::parallel_for(std::size_t{0}, parts.size(), [&](std::size_t i) {
+    Part* p = parts[i];
+    const std::size_t m0 = member_at[i];
+    std::copy(p->row.begin(), p->row.end(), row.begin() + static_cast<std::ptrdiff_t>(m0));
+    std::copy(p->id.begin(), p->id.end(), customer_id.begin() + static_cast<std::ptrdiff_t>(m0));
+    std::copy(p->budget.begin(), p->budget.end(), budget.begin() + static_cast<std::ptrdiff_t>(m0));
+    std::copy(p->churn.begin(), p->churn.end(), churn.begin() + static_cast<std::ptrdiff_t>(m0));
+    std::copy(p->cand.begin(), p->cand.end(), cand.begin() + static_cast<std::ptrdiff_t>(cand_at[i]));
+    std::copy(p->allowance.begin(), p->allowance.end(), allowance_.begin() + static_cast<std::ptrdiff_t>(m0 * caps_));
+    uint32_t o = static_cast<uint32_t>(cand_at[i]);
+    for (std::size_t j = 0; j < p->count.size(); ++j) {
+      off[m0 + j] = o;
+      o += p->count[j];
+    }
+    *p = Part{};  // free as we go
+  });
+  workers_.clear();
+}
+
+}  // namespace nudge::optimise
