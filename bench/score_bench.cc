@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "bench/support/bench_env.h"
 #include "engine/base/simd.h"
 #include "engine/score/model.h"
 #include "io/gen/rs1_generator.h"
@@ -23,10 +24,7 @@ namespace {
 using namespace nudge;
 
 const Population& population() {
-  static const Population pop = [] {
-    const char* env = std::getenv("NUDGE_BENCH_MEMBERS");
-    return generate_rs1(env ? std::strtoull(env, nullptr, 10) : 10'000'000, 42);
-  }();
+  static const Population pop = generate_rs1(bench::bench_members(), 42);
   return pop;
 }
 

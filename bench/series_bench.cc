@@ -19,12 +19,10 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
-#include <cstdlib>
-#include <span>
 #include <string>
 #include <vector>
 
-#include "bench/stream_read/stream_read.h"
+#include "bench/support/trigger_fixture.h"
 #include "engine/base/simd.h"
 #include "engine/expr/program.h"
 
@@ -47,22 +45,6 @@ const std::vector<nudge::expr::Source>& triggers() {
       {"avg(flights, last 24 months) > 2 AND min(flights, last 3 months) = 0", "gap_in_habit"},
   };
   return t;
-}
-
-// NUDGE_TRIGGERS=025: only triggers 0, 2 and 5 (to see what each costs).
-std::vector<nudge::expr::Source> chosen() {
-  const char* env = std::getenv("NUDGE_TRIGGERS");
-  if (!env) return triggers();
-  std::vector<nudge::expr::Source> r;
-  for (const char* p = env; *p; ++p)
-    if (*p >= '0' && *p <= '9' && static_cast<std::size_t>(*p - '0') < triggers().size())
-      r.push_back(triggers()[*p - '0']);
-  return r;
-}
-
-std::size_t members() {
-  const char* env = std::getenv("NUDGE_BENCH_MEMBERS");
-  return env ? std::strtoull(env, nullptr, 10) : 10'000'000;
 }
 
 uint64_t mix(uint64_t x) {  // splitmix64
@@ -110,78 +92,12 @@ nudge::Population make_population(std::size_t n) {
   return pop;
 }
 
-struct Fixture {
-  nudge::Population pop;
-  nudge::expr::CompiledSet set;
-  std::vector<std::span<const uint64_t>> regions;  // the column bytes the set reads
-  std::size_t bytes = 0;
-  std::vector<std::size_t> counts;
-  std::string error;
-
-  Fixture() : pop(make_population(members())), set(nudge::expr::CompiledSet::compile(pop, chosen())) {
-    for (std::size_t c : set.columns_read()) {
-      const nudge::Column& col = pop.column(c);
-      regions.emplace_back(col.values_buffer().as<uint64_t>(), col.values_buffer().size() / 8);
-      if (col.has_validity()) regions.emplace_back(col.validity(), col.validity_buffer().size() / 8);
-    }
-    for (auto& r : regions) bytes += r.size() * 8;
-    auto bits = nudge::expr::select_all(pop, set);
-    for (std::size_t i = 0; i < bits.size(); ++i) {
-      std::size_t n = 0;
-      for (uint64_t w : bits[i]) n += static_cast<std::size_t>(__builtin_popcountll(w));
-      counts.push_back(n);
-      for (std::size_t r = 0; r < pop.rows(); r += 101)
-        if ((((bits[i][r / 64] >> (r % 64)) & 1) != 0) != (set.reference_predicate(pop, i, r) == 1))
-          error = "trigger " + chosen()[i].origin + " differs from the reference on row " + std::to_string(r);
-    }
-  }
-};
-
-Fixture& fixture() {
-  static Fixture f;
+nudge::bench::TriggerFixture& fixture() {
+  static nudge::bench::TriggerFixture f(make_population(nudge::bench::bench_members()),
+                                        nudge::bench::chosen_triggers(triggers()));
   return f;
 }
 
-void BM_WindowedTriggersOnePass(benchmark::State& state) {
-  Fixture& f = fixture();
-  if (!f.error.empty()) return state.SkipWithError(f.error.c_str());
-  auto isa = static_cast<nudge::simd::Isa>(state.range(0));
-  if (!nudge::simd::cpu_supports(isa)) return state.SkipWithError("instruction set not supported here");
-  nudge::simd::ScopedIsa scoped(isa);
-  for (auto _ : state) {
-    auto bits = nudge::expr::select_all(f.pop, f.set);
-    benchmark::DoNotOptimize(bits.data());
-  }
-  state.SetLabel(std::string(nudge::simd::isa_name(isa)));
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * f.pop.rows()));
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * f.bytes));
-  state.counters["column_MB"] = static_cast<double>(f.bytes) / 1e6;
-  for (std::size_t i = 0; i < f.counts.size(); ++i)
-    state.counters["t" + std::to_string(i) + "_pct"] =
-        100.0 * static_cast<double>(f.counts[i]) / static_cast<double>(f.pop.rows());
-}
-
-void BM_StreamReadSameColumns(benchmark::State& state) {
-  Fixture& f = fixture();
-  for (auto _ : state) benchmark::DoNotOptimize(nudge::stream_sum_parallel(f.regions));
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * f.pop.rows()));
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * f.bytes));
-  state.counters["column_MB"] = static_cast<double>(f.bytes) / 1e6;
-}
+const bool registered = nudge::bench::register_trigger_benchmarks("BM_WindowedTriggersOnePass", fixture);
 
 }  // namespace
-
-BENCHMARK(BM_StreamReadSameColumns)
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime()
-    ->MeasureProcessCPUTime()
-    ->MinTime(1.0);
-BENCHMARK(BM_WindowedTriggersOnePass)
-    ->Arg(static_cast<int>(nudge::simd::Isa::Avx512))
-    ->Arg(static_cast<int>(nudge::simd::Isa::Avx2))
-    ->Arg(static_cast<int>(nudge::simd::Isa::Sse42))
-    ->Arg(static_cast<int>(nudge::simd::Isa::Scalar))
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime()
-    ->MeasureProcessCPUTime()
-    ->MinTime(1.0);

@@ -22,6 +22,7 @@
 #include <span>
 
 #include "bench/stream_read/stream_read.h"
+#include "bench/support/bench_env.h"
 #include "engine/decide/bound_campaign.h"
 #include "engine/decide/campaign_loader.h"
 #include "engine/decide/sweep.h"
@@ -33,11 +34,6 @@ namespace {
 
 using namespace nudge;
 using namespace nudge::decide;
-
-std::size_t bench_members() {
-  const char* e = std::getenv("NUDGE_BENCH_MEMBERS");
-  return e ? std::strtoull(e, nullptr, 10) : 10'000'000;
-}
 
 std::filesystem::path campaign_path() { return std::filesystem::path(NUDGE_SOURCE_DIR) / "data/campaigns/rs1.toml"; }
 
@@ -78,7 +74,7 @@ struct Fixture {
 
   Fixture() : campaign(load_campaign(campaign_path())) {
     check_against_reference(campaign);
-    const std::size_t n = bench_members();
+    const std::size_t n = bench::bench_members();
     auto snap = std::filesystem::temp_directory_path() / ("nudge_sweep_bench_" + std::to_string(n) + ".snap");
     if (!std::filesystem::exists(snap)) write_snapshot(generate_rs1(n, 42), snap);
     pop = open_snapshot(snap);

@@ -18,12 +18,12 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
-#include <cstdlib>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "bench/stream_read/stream_read.h"
+#include "bench/support/trigger_fixture.h"
 #include "engine/base/simd.h"
 #include "engine/expr/program.h"
 #include "io/gen/rs1_generator.h"
@@ -46,85 +46,16 @@ const std::vector<nudge::expr::Source>& rs1_triggers() {
   return t;
 }
 
-std::vector<nudge::expr::Source> chosen() {
-  const char* env = std::getenv("NUDGE_TRIGGERS");
-  if (!env) return rs1_triggers();
-  std::vector<nudge::expr::Source> r;
-  for (const char* p = env; *p; ++p)
-    if (*p >= '0' && *p <= '9') r.push_back(rs1_triggers()[*p - '0']);
-  return r;
-}
-
-std::size_t members() {
-  const char* env = std::getenv("NUDGE_BENCH_MEMBERS");
-  return env ? std::strtoull(env, nullptr, 10) : 10'000'000;
-}
-
-struct Fixture {
-  nudge::Population pop;
-  nudge::expr::CompiledSet set;
-  std::vector<std::span<const uint64_t>> regions;  // the column bytes the set reads
-  std::size_t bytes = 0;
-  std::vector<std::size_t> counts;  // members selected per trigger
-  std::string error;                // non-empty when the check failed
-
-  Fixture() : pop(nudge::generate_rs1(members(), 42)), set(nudge::expr::CompiledSet::compile(pop, chosen())) {
-    for (std::size_t c : set.columns_read()) {
-      const nudge::Column& col = pop.column(c);
-      regions.emplace_back(col.values_buffer().as<uint64_t>(), col.values_buffer().size() / 8);
-      if (col.has_validity()) regions.emplace_back(col.validity(), col.validity_buffer().size() / 8);
-    }
-    for (auto& r : regions) bytes += r.size() * 8;
-    check();
-  }
-
-  // Selections equal the reference on every 101st row; counts are recorded.
-  void check() {
-    auto bits = nudge::expr::select_all(pop, set);
-    for (std::size_t i = 0; i < bits.size(); ++i) {
-      std::size_t n = 0;
-      for (uint64_t w : bits[i]) n += static_cast<std::size_t>(__builtin_popcountll(w));
-      counts.push_back(n);
-      for (std::size_t r = 0; r < pop.rows(); r += 101) {
-        bool fast = (bits[i][r / 64] >> (r % 64)) & 1;
-        if (fast != (set.reference_predicate(pop, i, r) == 1))
-          error = "trigger " + rs1_triggers()[i].origin + " differs from the reference on row " + std::to_string(r);
-      }
-    }
-  }
-};
-
-Fixture& fixture() {
-  static Fixture f;
+nudge::bench::TriggerFixture& fixture() {
+  static nudge::bench::TriggerFixture f(nudge::generate_rs1(nudge::bench::bench_members(), 42),
+                                        nudge::bench::chosen_triggers(rs1_triggers()));
   return f;
-}
-
-void BM_Rs1TriggersOnePass(benchmark::State& state) {
-  Fixture& f = fixture();
-  if (!f.error.empty()) return state.SkipWithError(f.error.c_str());
-  auto isa = static_cast<nudge::simd::Isa>(state.range(0));
-  if (!nudge::simd::cpu_supports(isa)) return state.SkipWithError("instruction set not supported here");
-  nudge::simd::ScopedIsa scoped(isa);
-  std::size_t selected = 0;
-  for (auto _ : state) {
-    auto bits = nudge::expr::select_all(f.pop, f.set);
-    benchmark::DoNotOptimize(bits.data());
-    selected = bits.size();
-  }
-  state.SetLabel(std::string(nudge::simd::isa_name(isa)));
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * f.pop.rows()));
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * f.bytes));
-  state.counters["triggers"] = static_cast<double>(selected);
-  state.counters["column_MB"] = static_cast<double>(f.bytes) / 1e6;
-  for (std::size_t i = 0; i < f.counts.size(); ++i)
-    state.counters["t" + std::to_string(i) + "_pct"] =
-        100.0 * static_cast<double>(f.counts[i]) / static_cast<double>(f.pop.rows());
 }
 
 // What the sweep does: evaluate() per batch from its own parallel loop, one
 // Workspace per thread; here it only counts the selected members.
 void BM_Rs1TriggersEvaluateAndCount(benchmark::State& state) {
-  Fixture& f = fixture();
+  nudge::bench::TriggerFixture& f = fixture();
   if (!f.error.empty()) return state.SkipWithError(f.error.c_str());
   const std::size_t rows = f.pop.rows(), batches = (rows + nudge::expr::kBatchRows - 1) / nudge::expr::kBatchRows;
   tbb::enumerable_thread_specific<nudge::expr::Workspace> workspaces;
@@ -156,7 +87,7 @@ void BM_Rs1TriggersEvaluateAndCount(benchmark::State& state) {
 // One thread, evaluate() over every batch: CPU cost per member without any
 // scheduling (the "CPU" column is this thread's time).
 void BM_Rs1TriggersOneThread(benchmark::State& state) {
-  Fixture& f = fixture();
+  nudge::bench::TriggerFixture& f = fixture();
   if (!f.error.empty()) return state.SkipWithError(f.error.c_str());
   nudge::expr::Workspace ws;
   const std::size_t rows = f.pop.rows();
@@ -173,41 +104,19 @@ void BM_Rs1TriggersOneThread(benchmark::State& state) {
 }
 
 void BM_StreamReadOneThread(benchmark::State& state) {
-  Fixture& f = fixture();
+  nudge::bench::TriggerFixture& f = fixture();
   for (auto _ : state)
     for (auto& r : f.regions) benchmark::DoNotOptimize(nudge::stream_sum(r.data(), r.size()));
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * f.pop.rows()));
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * f.bytes));
 }
 
-void BM_StreamReadSameColumns(benchmark::State& state) {
-  Fixture& f = fixture();
-  for (auto _ : state) benchmark::DoNotOptimize(nudge::stream_sum_parallel(f.regions));
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * f.pop.rows()));
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * f.bytes));
-  state.counters["column_MB"] = static_cast<double>(f.bytes) / 1e6;
-}
+const bool registered = nudge::bench::register_trigger_benchmarks("BM_Rs1TriggersOnePass", fixture);
 
 }  // namespace
 
-BENCHMARK(BM_StreamReadSameColumns)
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime()
-    ->MeasureProcessCPUTime()
-    ->MinTime(1.0);
 BENCHMARK(BM_StreamReadOneThread)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 BENCHMARK(BM_Rs1TriggersOneThread)->Unit(benchmark::kMillisecond)->MinTime(1.0);
-BENCHMARK(BM_Rs1TriggersEvaluateAndCount)
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime()
-    ->MeasureProcessCPUTime()
-    ->MinTime(1.0);
-BENCHMARK(BM_Rs1TriggersOnePass)
-    ->Arg(static_cast<int>(nudge::simd::Isa::Avx512))
-    ->Arg(static_cast<int>(nudge::simd::Isa::Avx2))
-    ->Arg(static_cast<int>(nudge::simd::Isa::Sse42))
-    ->Arg(static_cast<int>(nudge::simd::Isa::Scalar))
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime()
-    ->MeasureProcessCPUTime()
-    ->MinTime(1.0);
+BENCHMARK(BM_Rs1TriggersEvaluateAndCount)->Apply([](benchmark::internal::Benchmark* b) {
+  nudge::bench::parallel_timing(b);
+});

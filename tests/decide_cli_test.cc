@@ -139,7 +139,7 @@ TEST_F(SweepCli, TriggerTypoPointsInsideTheExpression) {
       1);
   // line 50: trigger = "flights_prev_3m >= 4 AND flihgts_3m ...": text from column 12, the name 25 characters in.
   EXPECT_EQ(lines_of(out).at(0),
-            "nudge: error: " + c.string() + ":50:37: unknown column 'flihgts_3m' (did you mean flights_3m?)");
+            "nudge: error: " + c.string() + ":50:37: unknown column 'flihgts_3m' (did you mean 'flights_3m'?)");
 }
 
 TEST_F(SweepCli, ExplainShowsTriggersScoreAndTheGateOfEachCandidate) {

@@ -19,6 +19,7 @@
 #include "engine/decide/sweep.h"
 #include "io/gen/rs1_generator.h"
 #include "tests/oracles/decide_reference.h"
+#include "tests/support/test_isas.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;
@@ -121,7 +122,7 @@ TEST(Sweep, Rs1EqualsReferenceOnAMillionMembers) {
 TEST(Sweep, Rs1IsTheSameForEveryInstructionSet) {
   Campaign c = campaign_from(campaign_text("rs1.toml"));
   Population pop = generate_rs1(50'000, 9);
-  for (auto isa : simd::supported_isas()) {
+  for (auto isa : test::test_isas()) {
     SCOPED_TRACE(std::string(simd::isa_name(isa)));
     simd::ScopedIsa scoped(isa);
     expect_matches_reference(c, pop, std::nullopt, {2});

@@ -8,9 +8,11 @@
 
 #include "bench/stream_read/stream_read.h"
 #include "engine/base/error.h"
+#include "engine/base/read_file.h"
 #include "engine/base/simd.h"
 #include "engine/store/population.h"
 #include "io/file/atomic_file.h"
+#include "tests/support/test_isas.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;
@@ -112,7 +114,7 @@ TEST(StreamRead, EveryIsaMatchesScalarOnOddLengths) {
   for (auto& x : v) x = rng();
   for (std::size_t n : {0ul, 1ul, 3ul, 7ul, 8ul, 9ul, 31ul, 33ul, 1000ul, 10007ul}) {
     const uint64_t want = stream_sum_scalar(v.data(), n);
-    for (auto isa : simd::supported_isas()) {
+    for (auto isa : test::test_isas()) {
       simd::ScopedIsa s(isa);
       EXPECT_EQ(stream_sum(v.data(), n), want) << simd::isa_name(isa) << " n=" << n;
     }

@@ -98,7 +98,7 @@ TEST(ExprCli, SelectReportsABadExpressionWithCaretAndExitCode1) {
   const std::string cmd = test::cli_path().string() + " select " + snap.string() + " \"flights_3mm > 2\" 2>&1";
   EXPECT_EQ(test::run_command(cmd, &out), 1);
   EXPECT_EQ(out,
-            "nudge: error: EXPR:1:1: unknown column 'flights_3mm' (did you mean flights_3m?)\n"
+            "nudge: error: EXPR:1:1: unknown column 'flights_3mm' (did you mean 'flights_3m'?)\n"
             "flights_3mm > 2\n"
             "^\n");
   const std::string warn = test::cli_path().string() + " select " + snap.string() + " \"tier = 'Gold'\" 2>&1";

@@ -17,6 +17,7 @@
 #include "engine/base/simd.h"
 #include "engine/expr/program.h"
 #include "engine/store/population.h"
+#include "tests/support/test_isas.h"
 
 namespace nudge::test {
 
@@ -89,7 +90,7 @@ inline std::vector<std::size_t> reference_rows(const Population& pop, const expr
 inline std::vector<std::size_t> rows_where(const Population& pop, const std::string& predicate) {
   auto set = expr::CompiledSet::compile(pop, {{predicate, "test"}});
   auto want = reference_rows(pop, set, 0);
-  for (auto isa : simd::supported_isas()) {
+  for (auto isa : test::test_isas()) {
     simd::ScopedIsa scoped(isa);
     EXPECT_EQ(selected_rows(pop, set, 0), want) << predicate << " under " << simd::isa_name(isa);
   }
@@ -101,7 +102,7 @@ inline std::vector<std::size_t> rows_where(const Population& pop, const std::str
 inline std::optional<double> value_at(const Population& pop, const std::string& number, std::size_t row) {
   auto set = expr::CompiledSet::compile(pop, {}, {{number, "test"}});
   auto want = set.reference_number(pop, 0, row);
-  for (auto isa : simd::supported_isas()) {
+  for (auto isa : test::test_isas()) {
     simd::ScopedIsa scoped(isa);
     expr::Workspace ws;
     std::size_t begin = row / expr::kBatchRows * expr::kBatchRows;
@@ -133,7 +134,7 @@ inline void check_set(const Population& pop, const expr::CompiledSet& set, const
   for (std::size_t i = 0; i < set.num_predicates(); ++i)
     for (std::size_t r = 0; r < pop.rows(); ++r)
       if (set.reference_predicate(pop, i, r) == 1) want[i][r / 64] |= uint64_t{1} << (r % 64);
-  for (auto isa : simd::supported_isas()) {
+  for (auto isa : test::test_isas()) {
     simd::ScopedIsa scoped(isa);
     for (int threads : {1, 2}) {
       tbb::task_arena arena(threads);

@@ -5,6 +5,7 @@
 
 #include "engine/base/error.h"
 #include "io/csv/csv_import.h"
+#include "tests/support/error_text.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;
@@ -18,20 +19,11 @@ ImportOptions with_schema(const std::string& toml) {
 }
 
 std::string schema_error(const std::string& toml) {
-  try {
-    parse_import_schema(toml, "s.toml");
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::InvalidInput);
-    return e.what();
-  }
-  return "";
+  return test::thrown_message([&] { parse_import_schema(toml, "s.toml"); }).value_or("");
 }
 
 std::string import_error(const std::string& csv, const ImportOptions& o) {
-  try {
-    import_csv_text(csv, "t.csv", o);
-  } catch (const Error& e) { return e.what(); }
-  return "";
+  return test::thrown_message([&] { import_csv_text(csv, "t.csv", o); }, std::nullopt).value_or("");
 }
 
 }  // namespace
@@ -67,24 +59,27 @@ skip = true
   EXPECT_EQ(s.find("loyalty_card"), &s.columns[1]);
 }
 
-TEST(ImportSchema, RejectsMistakesWithLine) {
-  EXPECT_EQ(
-      schema_error("[[column]]\nname = 'a'\ntype = 'integer'\n"),
-      "s.toml:3: [[column]] #1: unknown type 'integer' (bool, int32, int64, uint64, float32, float64, category, date)");
+TEST(ImportSchema, RejectsMistakesWithLineAndColumn) {
+  EXPECT_EQ(schema_error("[[column]]\nname = 'a'\ntype = 'integer'\n"),
+            "s.toml:3:8: [[column]] #1: unknown type 'integer' (bool, int32, int64, uint64, float32, float64, "
+            "category, date)");
   EXPECT_EQ(schema_error("[[column]]\nname = 'a'\ntype = 'int32'\nrenmae = 'b'\n"),
-            "s.toml:4: [[column]] #1: unknown key 'renmae' (name, type, rename, categories, format, skip)");
-  EXPECT_EQ(
-      schema_error("[[column]]\nname = 'a'\ntype = 'date'\nformat = '%d.%m.%y'\n"),
-      "s.toml:4: [[column]] #1: date format '%d.%m.%y' is not supported (use %Y, %m, %d once each, e.g. \"%Y-%m-%d\")");
+            "s.toml:4:1: unknown key 'renmae' in [[column]] #1 (did you mean 'rename'?) (allowed: name, type, rename, "
+            "categories, format, skip)");
+  EXPECT_EQ(schema_error("[[column]]\nname = 'a'\ntype = 'date'\nformat = '%d.%m.%y'\n"),
+            "s.toml:4:10: [[column]] #1: date format '%d.%m.%y' is not supported (use %Y, %m, %d once each, e.g. "
+            "\"%Y-%m-%d\")");
   EXPECT_EQ(schema_error("[[column]]\nname = 'a'\ntype = 'int32'\ncategories = ['x']\n"),
-            "s.toml:1: [[column]] #1: column 'a' lists categories but is of type int32");
+            "s.toml:1:1: [[column]] #1: column 'a' lists categories but is of type int32");
   EXPECT_EQ(schema_error("[[column]]\nname = 'a'\ntype = 'category'\ncategories = ['x', 'x']\n"),
-            "s.toml:4: [[column]] #1: category 'x' is listed twice");
+            "s.toml:4:20: [[column]] #1: category 'x' is listed twice");
   EXPECT_EQ(schema_error("[[column]]\nname = 'A b'\ntype = 'int32'\n[[column]]\nname = 'a_b'\ntype = 'int32'\n"),
-            "s.toml:4: column 'a_b' is listed twice");
-  EXPECT_EQ(schema_error("as_of = 'soon'\n"), "s.toml:1: 'as_of' must be a date YYYY-MM-DD");
-  EXPECT_EQ(schema_error("colums = 1\n"), "s.toml:1: unknown key 'colums' (as_of, id_column, [[column]])");
-  EXPECT_NE(schema_error("[[column]\n").find("s.toml:1: "), std::string::npos);
+            "s.toml:4:1: column 'a_b' is listed twice");
+  EXPECT_EQ(schema_error("as_of = 'soon'\n"), "s.toml:1:9: 'as_of' must be a date YYYY-MM-DD");
+  EXPECT_EQ(schema_error("colums = 1\n"),
+            "s.toml:1:1: unknown key 'colums' in the import schema (did you mean 'column'?) "
+            "(allowed: as_of, id_column, column)");
+  EXPECT_NE(schema_error("[[column]\n").find("s.toml:1:"), std::string::npos);
 }
 
 TEST(ImportSchema, RenamesFixesCategoryOrderAndReadsDateFormats) {

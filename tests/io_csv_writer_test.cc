@@ -6,8 +6,8 @@
 #include <limits>
 
 #include "engine/base/error.h"
+#include "engine/base/read_file.h"
 #include "io/csv/csv_writer.h"
-#include "io/file/atomic_file.h"
 #include "io/gen/rs1_generator.h"
 #include "tests/io_snapshot_fixtures.h"
 #include "tests/support/test_paths.h"

@@ -3,6 +3,7 @@
 // inspect prints.
 #include <gtest/gtest.h>
 
+#include "engine/base/read_file.h"
 #include "io/file/atomic_file.h"
 #include "io/gen/rs1_generator.h"
 #include "io/snapshot/snapshot.h"

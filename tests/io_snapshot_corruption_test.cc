@@ -12,7 +12,7 @@
 #include <random>
 
 #include "engine/base/error.h"
-#include "io/file/atomic_file.h"
+#include "engine/base/read_file.h"
 #include "io/gen/rs1_generator.h"
 #include "io/snapshot/snapshot.h"
 #include "io/snapshot/snapshot_format.h"

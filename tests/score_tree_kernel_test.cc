@@ -13,6 +13,7 @@
 #include "engine/base/simd.h"
 #include "engine/score/model.h"
 #include "engine/score/xgboost_model.h"
+#include "tests/support/test_isas.h"
 
 using namespace nudge;
 using namespace nudge::score;
@@ -106,7 +107,7 @@ Population adversarial_population(std::size_t n, uint64_t seed) {
 
 void expect_fast_equals_reference(const BoundModel& b, std::size_t rows, const char* what) {
   std::mt19937_64 rng(5);
-  for (auto isa : simd::supported_isas()) {
+  for (auto isa : test::test_isas()) {
     simd::ScopedIsa s(isa);
     for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{63}, std::size_t{64}, std::size_t{65},
                           kScoreBlockRows - 1, kScoreBlockRows + 3, std::size_t{1000}, rows}) {
@@ -180,7 +181,7 @@ TEST(TreeKernel, MissingValuesFollowDefaultDirectionAndThresholdEqualGoesRight) 
     auto b = model->bind(p);
     const double miss = default_left ? -1.0 : 1.0;
     const std::vector<double> want{1.0, -1.0, miss, 1.0, -1.0, miss};
-    for (auto isa : simd::supported_isas()) {
+    for (auto isa : test::test_isas()) {
       simd::ScopedIsa s(isa);
       std::vector<double> got(6);
       b->score_range(0, 6, got.data());

@@ -12,6 +12,7 @@
 #include "engine/base/simd.h"
 #include "engine/score/model.h"
 #include "io/gen/rs1_generator.h"
+#include "tests/support/test_isas.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;
@@ -81,7 +82,7 @@ TEST_P(XgboostGolden, EqualsXgboostPredictionsOnEveryRowAndIsa) {
   ASSERT_EQ(want.size(), pop.rows());
   ASSERT_EQ(pop.rows(), 1000u);
   auto bound = model->bind(pop);
-  for (auto isa : simd::supported_isas()) {
+  for (auto isa : test::test_isas()) {
     simd::ScopedIsa s(isa);
     std::vector<double> got = score_all(*bound, pop.rows());
     std::size_t exact = 0;
@@ -145,7 +146,7 @@ TEST(XgboostModel, Rs1GbdtEqualsXgboostOnGeneratedRs1Members) {
   ASSERT_EQ(want.size(), pop.rows());
   auto bound = model->bind(pop);
   EXPECT_EQ(bound->columns_read().size(), 22u);
-  for (auto isa : simd::supported_isas()) {
+  for (auto isa : test::test_isas()) {
     simd::ScopedIsa s(isa);
     const std::vector<double> got = score_all(*bound, pop.rows());
     for (std::size_t r = 0; r < pop.rows(); ++r)

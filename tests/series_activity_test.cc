@@ -17,6 +17,7 @@
 #include "io/csv/member_overlay.h"
 #include "io/csv/whitespace_table.h"
 #include "tests/oracles/activity_reference.h"
+#include "tests/support/error_text.h"
 
 using namespace nudge;
 
@@ -50,10 +51,7 @@ std::vector<int32_t> ints(const Population& p, const std::string& series) {
 }
 
 std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) { return e.what(); }
-  return "<no error>";
+  return test::thrown_message(f, std::nullopt).value_or("<no error>");
 }
 
 const int32_t kDec31 = days_from_civil(2018, 12, 31);
@@ -268,8 +266,9 @@ TEST(ActivitySpecFile, ParsesAllKeysAndRejectsUnknownOnes) {
   EXPECT_EQ(s.metrics[1].series_name(), "number_of_cds");
   EXPECT_EQ(s.metrics[1].type, DataType::Int32);
   EXPECT_EQ(message_of([] { parse_activity_spec("member_column = \"a\"\nbucket = 3\n", "s.toml"); }),
-            "s.toml:2: unknown key 'bucket' (format, member_column, date_column, date_format, year_column, "
-            "month_column, unit, buckets, unknown_members, repeated_rows, metric)");
+            "s.toml:2:1: unknown key 'bucket' in the activity spec (did you mean 'buckets'?) (allowed: format, "
+            "member_column, date_column, date_format, year_column, month_column, unit, buckets, unknown_members, "
+            "repeated_rows, metric)");
   EXPECT_EQ(message_of([] {
               parse_activity_spec(
                   "member_column = \"a\"\nyear_column = \"y\"\nmonth_column = \"m\"\nunit = \"week\"\n"

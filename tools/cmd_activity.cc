@@ -22,7 +22,6 @@
 #include "io/activity/series_summary.h"
 #include "io/csv/csv_import.h"
 #include "io/csv/member_overlay.h"
-#include "io/csv/whitespace_table.h"
 #include "io/snapshot/snapshot.h"
 #include "tools/cli.h"
 
@@ -65,15 +64,9 @@ int run_activity(const ActivityArgs& a) {
   } else {
     if (!as_of) throw_usage("activity: without a members file, --as-of is required");
     if (!a.schema.empty()) throw_usage("activity: --schema describes the members file, which is not given");
-    // Members are the distinct ids of the activity table.
-    const ImportOptions to = activity_table_options(spec, *as_of, threads);
-    ImportResult t = spec.format == ActivityFormat::Whitespace
-                         ? import_csv_text(whitespace_table_to_csv_file(a.activity), a.activity, to)
-                         : import_csv(a.activity, to);
-    members = members_from_activity(t.population, spec, a.activity, *as_of);
+    act = import_activity_members(a.activity, spec, *as_of, members, threads);
     std::fprintf(stderr, "members: %zu distinct ids of %s (no members file), as_of %s\n", members.rows(),
                  a.activity.c_str(), format_iso_date(*as_of).c_str());
-    act.report = add_activity_series(members, t.population, spec, a.activity, threads);
     std::fprintf(stderr, "activity: %s read and bucketed in %.3f s\n", a.activity.c_str(), seconds_since(t0));
   }
   std::fputs(format_activity_report(act.report, spec).c_str(), stderr);

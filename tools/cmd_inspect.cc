@@ -19,13 +19,6 @@ struct InspectOptions {
   bool verify = false;
 };
 
-std::string percent(std::size_t part, std::size_t whole) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f%%",
-                whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0);
-  return buf;
-}
-
 int run_inspect(const InspectOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   nudge::SnapshotOpenOptions open;
@@ -47,26 +40,7 @@ int run_inspect(const InspectOptions& o) {
               static_cast<double>(info.file_bytes) / rows, info.manifest_bytes);
   std::printf("opened in    %.1f ms%s\n\n", open_ms, o.verify ? " (data checksums verified)" : "");
 
-  std::printf("%-3s %-26s %-9s %10s  %-18s %-18s %12s\n", "#", "column", "type", "nulls", "min", "max", "bytes");
-  for (std::size_t i = 0; i < s.columns.size(); ++i) {
-    const auto& c = s.columns[i];
-    const std::string type(nudge::type_name(c.type));
-    if (!c.counts.empty() || c.type == nudge::DataType::Category || c.type == nudge::DataType::Bool) {
-      std::string counts;
-      for (const auto& [value, n] : c.counts) {
-        if (!counts.empty()) counts += ", ";
-        counts += (c.type == nudge::DataType::Bool ? (value == "1" ? "true " : "false ") : value + " ") +
-                  std::to_string(n) + " (" + percent(n, s.rows) + ")";
-      }
-      std::printf("%-3zu %-26s %-9s %10zu  %-37s %12zu\n", i, c.name.c_str(), type.c_str(), c.nulls, counts.c_str(),
-                  c.bytes);
-    } else {
-      std::string max = c.max;
-      if (c.nan_count) max += " (" + std::to_string(c.nan_count) + " NaN)";
-      std::printf("%-3zu %-26s %-9s %10zu  %-18s %-18s %12zu\n", i, c.name.c_str(), type.c_str(), c.nulls,
-                  c.min.empty() ? "-" : c.min.c_str(), max.empty() ? "-" : max.c_str(), c.bytes);
-    }
-  }
+  std::fputs(nudge::format_column_table(s).c_str(), stdout);
   if (!s.series.empty()) {  // buckets, the days they cover, totals (io/activity/series_summary.h)
     std::printf("\nseries (bucket 0 holds as_of; columns <name>@<k>)\n");
     for (const auto& se : nudge::summarize_series(pop)) std::printf("  %s", nudge::format_series_summary(se).c_str());

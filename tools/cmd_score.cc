@@ -1,11 +1,9 @@
 // `nudge score POP.snap --model FILE [--top N] [-o OUT.csv]`: scores every
 // member of a snapshot with a churn/propensity model (engine/score/model.h)
 // and writes `customer_id,score` as CSV: all members in row order, or the N
-// highest scores (ties: lower customer_id first). Scores are printed as the
-// shortest text that reads back as the same double. Output goes to OUT.csv
-// (written atomically: temp file + rename) or, without -o, to stdout.
-#include <fmt/format.h>
-
+// highest scores (ties: lower customer_id first), through
+// engine/score/score_writer.h. Output goes to OUT.csv (written atomically:
+// temp file + rename) or, without -o, to stdout.
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -13,6 +11,7 @@
 
 #include "engine/base/error.h"
 #include "engine/score/model.h"
+#include "engine/score/score_writer.h"
 #include "engine/score/top_scores.h"
 #include "io/file/atomic_file.h"
 #include "io/snapshot/snapshot.h"
@@ -38,26 +37,15 @@ int run_score(const ScoreOptions& o) {
 
   std::vector<uint32_t> order;
   if (o.top > 0) order = nudge::score::top_scores(scores, ids, o.top);
-  const std::size_t n = o.top > 0 ? order.size() : scores.size();
-  auto line = [&](std::size_t i) {
-    const std::size_t r = o.top > 0 ? order[i] : i;
-    return fmt::format("{},{}\n", ids[r], scores[r]);
-  };
+  const std::vector<uint32_t>* rows = o.top > 0 ? &order : nullptr;
   if (o.out.empty()) {
-    std::fputs("customer_id,score\n", stdout);
-    for (std::size_t i = 0; i < n; ++i) std::fputs(line(i).c_str(), stdout);
+    nudge::score::write_scores(stdout, ids, scores, rows);
   } else {
     nudge::AtomicFile f(o.out);
-    f.write("customer_id,score\n");
-    std::string buf;
-    for (std::size_t i = 0; i < n; ++i) {
-      buf += line(i);
-      if (buf.size() > (1u << 20)) f.write(buf), buf.clear();
-    }
-    f.write(buf);
+    nudge::score::write_scores(f.stream(), ids, scores, rows);
     f.commit();
     std::fprintf(stderr, "scored %zu members with %s in %.2f s; wrote %zu rows to %s\n", pop.rows(),
-                 model->describe().c_str(), secs, n, o.out.c_str());
+                 model->describe().c_str(), secs, rows ? rows->size() : scores.size(), o.out.c_str());
   }
   return 0;
 }

@@ -1,10 +1,13 @@
-// Reading a whole input file (campaign, model, schema, spec) into memory.
+// Reading a whole input file (campaign, model, schema, spec, CSV, snapshot
+// in tests) into memory: the one file reader of the project.
 //
-// read_whole_file(path, what) returns the file's bytes. Errors:
-// Error(InvalidInput) "<path> is not a regular file (a directory?)" when the
-// path names a directory or device; Error(Io) "cannot open <what> file <path>:
-// <strerror>" when it cannot be opened or read. `what` names the role in
-// messages ("campaign", "model", "schema"). Thread-safety: pure.
+//   std::string text = nudge::read_file("data/campaigns/rs1.toml", "campaign");
+//
+// Returns the file's bytes. Errors: Error(InvalidInput) "<what> file <path> is
+// not a regular file (a directory?)" when the path names a directory or
+// device; Error(Io) "cannot open <what> file <path>: <strerror>" (or "cannot
+// read ...") when it cannot be opened or read. `what` names the role in
+// messages ("campaign", "model", "import schema"). Thread-safety: pure.
 #pragma once
 
 #include <filesystem>
@@ -13,6 +16,6 @@
 
 namespace nudge {
 
-std::string read_whole_file(const std::filesystem::path& path, std::string_view what);
+std::string read_file(const std::filesystem::path& path, std::string_view what = "input");
 
 }  // namespace nudge

@@ -1,17 +1,28 @@
 // Instruction-set selection for nudge's SIMD kernels (runtime dispatch).
 //
 // The library is compiled for baseline x86-64. Each SIMD kernel is written
-// once as a template over an xsimd architecture and instantiated in one small
-// translation unit per instruction set (`*_sse42.cc`, `*_avx2.cc`,
-// `*_avx512.cc`, compiled with that set's flags by CMake), following xsimd's
-// dispatching recipe. At run time the kernel's dispatcher switches on
-// active_isa(), which defaults to the widest set the CPU (and OS) supports.
-// Isa::Scalar selects the plain scalar implementation: a real, selectable
-// path (simdjson's "fallback"), used as a reference by tests and reachable
-// from the CLI with `--simd=scalar`.
+// once as a template over an xsimd architecture (Arch) and instantiated in one
+// small translation unit per instruction set, compiled with that set's flags
+// by CMake (nudge_isa_sources), following xsimd's dispatching recipe. At run
+// time the kernel's dispatcher switches on active_isa(), which defaults to the
+// widest set the CPU (and OS) supports. Isa::Scalar selects the plain scalar
+// implementation: a real, selectable path (simdjson's "fallback"), used as a
+// reference by tests and reachable from the CLI with `--simd=scalar`.
+//
+// The one recipe and naming pattern for per-ISA files (engine/expr executor,
+// engine/score tree_kernel, bench/stream_read):
+//   <name>.h / <name>.cc   the API and the dispatcher on active_isa();
+//   <name>_simd.h          the kernel body, templates over Arch only; included
+//                          by the per-ISA files and nothing else;
+//   <name>_<isa>.cc        isa = sse42, avx2, avx512 (and scalar where the
+//                          scalar path is the same body with plain loops):
+//                          only the instantiation for its Arch (an explicit
+//                          template instantiation, or the entry function
+//                          calling it), no #define before the include.
 //
 // Rule for per-ISA translation units: keep them to loops over raw pointers and
-// xsimd batches; no std containers or allocation, so no out-of-line inline
+// xsimd batches; no std containers or allocation, and every helper either a
+// template over Arch or in an anonymous namespace, so no out-of-line inline
 // function compiled for a wide ISA can be picked by the linker for callers
 // that run on a narrower CPU.
 //

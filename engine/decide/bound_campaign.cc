@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <limits>
 
 #include "engine/base/error.h"
 
@@ -14,9 +13,8 @@ namespace {
 const Column& find_column(const Population& pop, const ColumnRef& ref, std::string_view role) {
   auto i = pop.find(ref.name);
   if (!i) {
-    auto near = pop.nearest_names(ref.name, 1);
     throw_invalid_input(fmt::format("{}: {} column '{}' is not in the population{}", ref.origin, role, ref.name,
-                                    near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near[0])));
+                                    pop.nearest_column(ref.name).hint()));
   }
   return pop.column(*i);
 }
@@ -99,6 +97,8 @@ BoundCampaign BoundCampaign::bind(const Campaign& c, const Population& pop, std:
     ba.consent = channel_consent[a.channel];
     ba.exclusive = c.message_types[a.message_type].exclusive;
     ba.priority_number = number_of[i];
+    // weight * value * churn is evaluated left to right, so (weight * value) may be computed once.
+    ba.priority = {a.priority_kind, a.weight * a.value, a.priority_times_churn};
     for (std::size_t r = 0; r < c.suppressions.size(); ++r) {
       const auto& s = c.suppressions[r];
       bool type_ok = s.message_types.empty() ||
@@ -122,18 +122,6 @@ BoundCampaign BoundCampaign::bind(const Campaign& c, const Population& pop, std:
   read.erase(std::unique(read.begin(), read.end()), read.end());
   b.columns_read_ = std::move(read);
   return b;
-}
-
-double BoundCampaign::priority(std::size_t action, std::optional<double> number, double churn) const noexcept {
-  const Action& a = campaign_->actions[action];
-  switch (a.priority_kind) {
-    case PriorityKind::WeightValueChurn: return a.weight * a.value * churn;
-    case PriorityKind::WeightValue: return a.weight * a.value;
-    case PriorityKind::Expression:
-      if (!number) return std::numeric_limits<double>::quiet_NaN();
-      return a.priority_times_churn ? *number * churn : *number;
-  }
-  return std::numeric_limits<double>::quiet_NaN();
 }
 
 }  // namespace nudge::decide

@@ -26,6 +26,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -43,15 +44,8 @@ namespace nudge::decide {
 struct NumericColumn {
   const Column* column = nullptr;
   std::optional<double> at(std::size_t row) const noexcept {
-    if (column->is_null(row)) return std::nullopt;
-    switch (column->type()) {
-      case DataType::Float32: return column->values<float>()[row];
-      case DataType::Int32: return column->values<int32_t>()[row];
-      case DataType::Int64: return static_cast<double>(column->values<int64_t>()[row]);
-      case DataType::UInt64: return static_cast<double>(column->values<uint64_t>()[row]);
-      case DataType::Float64: return column->values<double>()[row];
-      default: return std::nullopt;  // bind() admits numeric columns only
-    }
+    if (column->is_null(row)) return std::nullopt;  // bind() admits numeric columns only
+    return visit_values(*column, [row](const auto* v) { return static_cast<double>(v[row]); });
   }
 };
 
@@ -66,6 +60,29 @@ inline int64_t cap_allowance(int64_t max, std::optional<double> count) noexcept 
   return static_cast<int64_t>(a);
 }
 
+// How an action's priority is computed: the one place the formula is
+// written (RS-1, shared/WORKLOAD.md "Arbitration"; campaign.h PriorityKind).
+// The sweep's hot loop and BoundCampaign::priority (explain) both call of().
+struct PriorityRule {
+  PriorityKind kind = PriorityKind::WeightValue;
+  double weight_value = 0;   // weight * value, computed once (the formula is evaluated left to right)
+  bool times_churn = false;  // Expression priorities: multiplied by the churn score
+
+  // The priority for a member with churn score `churn`. `number` is the
+  // action's number expression value (nullopt = NULL), read for Expression
+  // priorities only; a NULL value gives NaN.
+  double of(std::optional<double> number, double churn) const noexcept {
+    switch (kind) {
+      case PriorityKind::WeightValueChurn: return weight_value * churn;
+      case PriorityKind::WeightValue: return weight_value;
+      case PriorityKind::Expression:
+        if (!number) return std::numeric_limits<double>::quiet_NaN();
+        return times_churn ? *number * churn : *number;
+    }
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+};
+
 struct BoundAction {
   double cost = 0;                             // points
   std::size_t consent = 0;                     // index into BoundCampaign::consent_columns
@@ -73,6 +90,7 @@ struct BoundAction {
   uint64_t cap_mask = 0;                       // bit j: frequency cap j covers its channel
   bool exclusive = false;                      // its message type is exclusive (calamity)
   std::optional<std::size_t> priority_number;  // number expression index (Expression priorities)
+  PriorityRule priority;
 };
 
 // True when frequency cap f covers action a: its channel, message type,
@@ -106,8 +124,10 @@ class BoundCampaign {
 
   // The priority of action a for a member, given the value of its number
   // expression (when it has one) and the member's churn score. NaN for a
-  // NULL expression value.
-  double priority(std::size_t action, std::optional<double> number, double churn) const noexcept;
+  // NULL expression value (PriorityRule::of).
+  double priority(std::size_t action, std::optional<double> number, double churn) const noexcept {
+    return actions_[action].priority.of(number, churn);
+  }
 
   BoundCampaign(BoundCampaign&&) noexcept = default;
 

@@ -13,23 +13,21 @@
 //
 // Every error is "file:line:col: message" at the key or value at fault.
 #include "engine/decide/campaign_loader.h"
-#include "engine/base/read_file.h"
-#include "engine/decide/toml_reader.h"
 
 #include <fmt/format.h>
 
 #include <toml++/toml.h>
 
-#include <cerrno>
 #include <cmath>
-#include <cstring>
-#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
-#include <sstream>
+#include <tuple>
+#include <utility>
 
 #include "engine/base/error.h"
+#include "engine/base/read_file.h"
+#include "engine/base/toml_reader.h"
 #include "engine/decide/arbitration.h"
 #include "engine/store/population.h"
 
@@ -39,6 +37,16 @@ namespace {
 // Default base costs (points) of the four usual message types (WORKLOAD.md).
 const std::map<std::string, double> kDefaultCosts = {
     {"service", 2}, {"editorial", 5}, {"commercial", 10}, {"calamity", 20}};
+
+// A column name and where the file names it.
+ColumnRef column(const TomlReader& r, const toml::node& n, std::string_view key, std::string_view where) {
+  return {r.nonempty_string(n, key, where), r.pos(n)};
+}
+
+// An expression and where its text starts, so compiler errors point inside it.
+expr::Source expression(const TomlReader& r, const toml::node& n, std::string_view key, std::string_view where) {
+  return {r.nonempty_string(n, key, where), r.text_pos(n)};
+}
 
 void read_campaign_table(const TomlReader& r, const toml::table& root, Campaign& c, const std::filesystem::path& base) {
   const toml::node* n = root.get("campaign");
@@ -64,7 +72,7 @@ void read_basket(const TomlReader& r, const toml::table& root, Campaign& c) {
   r.check_keys(t, {"points_per_period", "used_column", "period"}, w);
   c.basket.points_per_period = r.number(*r.require(t, "points_per_period", w), "points_per_period", w);
   // Without used_column the points used come from the history in the calendar period.
-  if (auto* v = t.get("used_column")) c.basket.used = r.column(*v, "used_column", w);
+  if (auto* v = t.get("used_column")) c.basket.used = column(r, *v, "used_column", w);
   if (auto* v = t.get("period")) c.basket.period = r.nonempty_string(*v, "period", w);
   if (c.basket.from_history() && c.basket.period != "month" && c.basket.period != "week" &&
       c.basket.period != "day")
@@ -122,7 +130,7 @@ void read_channels(const TomlReader& r, const toml::table& root, Campaign& c) {
     r.check_keys(ct, {"factor", "consent", "capacity", "revoked_by"}, w);
     if (auto* f = ct.get("factor")) ch.factor = r.nonnegative(*f, "factor", w);
     if (auto* rb = ct.get("revoked_by")) ch.revoked_by = strings(r, *rb, "revoked_by", w);
-    ch.consent = r.column(*r.require(ct, "consent", w), "consent", w);
+    ch.consent = column(r, *r.require(ct, "consent", w), "consent", w);
     if (auto* cap = ct.get("capacity")) ch.capacity = static_cast<uint64_t>(r.integer(*cap, "capacity", w, 0));
     c.channels.push_back(std::move(ch));
   }
@@ -150,6 +158,17 @@ const toml::array* array_of_tables(const TomlReader& r, const toml::table& root,
   return &a;
 }
 
+// The required name of entry #number of an array of tables, and how messages
+// call the entry ("<kind> '<name>'"); its keys checked against `keys`.
+std::pair<std::string, std::string> named_entry(const TomlReader& r, const toml::table& t, std::string_view kind,
+                                                std::size_t number, std::initializer_list<std::string_view> keys) {
+  const std::string unnamed = fmt::format("{} #{}", kind, number);
+  std::string name = r.nonempty_string(*r.require(t, "name", unnamed), "name", unnamed);
+  std::string where = fmt::format("{} '{}'", kind, name);
+  r.check_keys(t, keys, where);
+  return {std::move(name), std::move(where)};
+}
+
 void read_suppressions(const TomlReader& r, const toml::table& root, Campaign& c) {
   const toml::array* a = array_of_tables(r, root, "suppression");
   if (!a) return;
@@ -158,11 +177,10 @@ void read_suppressions(const TomlReader& r, const toml::table& root, Campaign& c
   for (const toml::node& e : *a) {
     const toml::table& t = *e.as_table();
     SuppressionRule s;
-    std::string w = fmt::format("suppression rule #{}", c.suppressions.size() + 1);
-    s.name = r.nonempty_string(*r.require(t, "name", w), "name", w);
-    w = fmt::format("suppression rule '{}'", s.name);
-    r.check_keys(t, {"name", "when", "message_types", "channels"}, w);
-    s.when = r.expression(*r.require(t, "when", w), "when", w);
+    std::string w;
+    std::tie(s.name, w) =
+        named_entry(r, t, "suppression rule", c.suppressions.size() + 1, {"name", "when", "message_types", "channels"});
+    s.when = expression(r, *r.require(t, "when", w), "when", w);
     if (auto* v = t.get("message_types")) s.message_types = r.names(*v, "message_types", w, types, "message type");
     if (auto* v = t.get("channels")) s.channels = r.names(*v, "channels", w, chans, "channel");
     c.suppressions.push_back(std::move(s));
@@ -177,13 +195,10 @@ void read_caps(const TomlReader& r, const toml::table& root, Campaign& c) {
   for (const toml::node& e : *a) {
     const toml::table& t = *e.as_table();
     FrequencyCap f;
-    std::string w = fmt::format("frequency cap #{}", c.frequency_caps.size() + 1);
-    f.name = r.nonempty_string(*r.require(t, "name", w), "name", w);
-    w = fmt::format("frequency cap '{}'", f.name);
-    r.check_keys(t,
-                 {"name", "count_column", "max", "channels", "window_days", "message_types", "actions", "brands",
-                  "campaigns"},
-                 w);
+    std::string w;
+    std::tie(f.name, w) = named_entry(r, t, "frequency cap", c.frequency_caps.size() + 1,
+                                      {"name", "count_column", "max", "channels", "window_days", "message_types",
+                                       "actions", "brands", "campaigns"});
     const toml::node* count = t.get("count_column");
     const toml::node* window = t.get("window_days");
     if (count && window)
@@ -195,7 +210,7 @@ void read_caps(const TomlReader& r, const toml::table& root, Campaign& c) {
                             "history's contacts in the last N days)",
                             w));
     if (count) {
-      f.count_column = r.column(*count, "count_column", w);
+      f.count_column = column(r, *count, "count_column", w);
       for (const char* k : {"message_types", "actions", "brands", "campaigns"})
         if (auto* v = t.get(k))
           r.fail(*v, fmt::format("'{}' of {} filters the history's contacts; a count_column cap takes channels only",
@@ -230,7 +245,7 @@ void read_priority(const TomlReader& r, const toml::node& n, Action& a, const st
     return;
   }
   a.priority_kind = PriorityKind::Expression;
-  a.priority_expression = r.expression(n, "priority", w);
+  a.priority_expression = expression(r, n, "priority", w);
   // A trailing "* churn" multiplies the expression by the churn score; the
   // rest is an expression over the population's columns.
   static const std::regex times_churn(R"(^([\s\S]*\S)\s*\*\s*[cC][hH][uU][rR][nN]\s*$)");
@@ -259,7 +274,7 @@ void read_actions(const TomlReader& r, const toml::table& root, Campaign& c) {
     seen[a.name] = r.pos(name);
     w = fmt::format("action '{}'", a.name);
     r.check_keys(t, {"name", "trigger", "message_type", "channel", "value", "weight", "brand", "priority"}, w);
-    a.trigger = r.expression(*r.require(t, "trigger", w), "trigger", w);
+    a.trigger = expression(r, *r.require(t, "trigger", w), "trigger", w);
     const toml::node& mt = *r.require(t, "message_type", w);
     a.message_type = r.resolve(mt, r.string(mt, "message_type", w), types, "message type");
     const toml::node& ch = *r.require(t, "channel", w);
@@ -302,12 +317,7 @@ void read_actions(const TomlReader& r, const toml::table& root, Campaign& c) {
 
 Campaign parse_campaign(std::string_view text, const std::string& source_name, const std::filesystem::path& base_dir) {
   TomlReader r(text, source_name);
-  toml::table root;
-  try {
-    root = toml::parse(text, source_name);
-  } catch (const toml::parse_error& e) {
-    throw_invalid_input(fmt::format("{}: {}", r.pos(e.source()), e.description()));
-  }
+  const toml::table& root = r.root();
   r.check_keys(root, {"campaign", "basket", "message_types", "channels", "suppression", "frequency_cap", "action"},
                "the campaign file");
   Campaign c;
@@ -323,7 +333,7 @@ Campaign parse_campaign(std::string_view text, const std::string& source_name, c
 }
 
 Campaign load_campaign(const std::filesystem::path& path) {
-  std::string text = read_whole_file(path, "campaign");
+  std::string text = read_file(path, "campaign");
   Campaign c = parse_campaign(text, path.string(), path.parent_path());
   c.source_path = path;
   return c;

@@ -21,9 +21,7 @@ std::string format_summary(const BoundCampaign& b, const SweepResult& r) {
     s += fmt::format("{:<{}} {:>10} {:>9} {:>11} {:>8} {:>8} {:>9} {:>8} {:>8} {:>10} {:>9}\n", c.actions[a].name, w,
                      f.fired, f.consent, f.suppression, f.frequency_cap, f.priority, f.budget, f.member_max, f.capacity,
                      f.kept, f.in_top_k);
-    t.fired += f.fired, t.consent += f.consent, t.suppression += f.suppression, t.frequency_cap += f.frequency_cap;
-    t.priority += f.priority, t.budget += f.budget, t.member_max += f.member_max, t.capacity += f.capacity;
-    t.kept += f.kept, t.in_top_k += f.in_top_k;
+    t += f;
   }
   s += fmt::format("{:<{}} {:>10} {:>9} {:>11} {:>8} {:>8} {:>9} {:>8} {:>8} {:>10} {:>9}\n", "total", w, t.fired,
                    t.consent, t.suppression, t.frequency_cap, t.priority, t.budget, t.member_max, t.capacity, t.kept,

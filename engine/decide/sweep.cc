@@ -80,35 +80,30 @@ struct Worker {
   double t_hist = 0, t_eval = 0, t_gates = 0, t_score = 0, t_walk = 0;
 };
 
-// What the pre-walk gates did to each action for the traced member.
+// The pass's work on one batch (evaluate, gates, score, walk), shared read-only
+// by the workers; each worker brings its own Worker scratch.
 class Sweeper {
  public:
   Sweeper(const BoundCampaign& b, const RankingInput& ranking, std::optional<std::size_t> trace_row,
           const MemberInputSource* inputs)
-      : b_(b), c_(b.campaign()), ranking_(ranking), trace_row_(trace_row), inputs_(inputs) {
-    A_ = c_.actions.size();
-    W_ = expr::kBatchRows / 64;
-    for (std::size_t a = 0; a < A_; ++a) {
-      const Action& act = c_.actions[a];
-      const BoundAction& ba = b.actions()[a];
-      // weight * value * churn is evaluated left to right, so (weight * value) may be computed once.
-      plan_.push_back({act.weight * act.value, ba.cost, ba.cap_mask, act.priority_kind,
-                       ba.priority_number ? static_cast<int>(*ba.priority_number) : -1, act.priority_times_churn});
-    }
+      : bound_(b), campaign_(b.campaign()), ranking_(ranking), trace_row_(trace_row), inputs_(inputs) {
+    actions_ = campaign_.actions.size();
+    for (const BoundAction& ba : b.actions())
+      plan_.push_back({ba.priority, ba.cost, ba.cap_mask, ba.priority_number ? *ba.priority_number : 0});
   }
 
   void init(Worker& w) const {
-    w.consent.assign(b_.consent_columns().size() * W_, 0);
-    w.capped.assign(b_.cap_counts().size() * W_, 0);
-    w.cand.assign(A_ * W_, 0);
-    w.any.assign(W_, 0);
+    w.consent.assign(bound_.consent_columns().size() * kWords, 0);
+    w.capped.assign(bound_.cap_counts().size() * kWords, 0);
+    w.cand.assign(actions_ * kWords, 0);
+    w.any.assign(kWords, 0);
     w.rows.reserve(expr::kBatchRows);
     w.churn.reserve(expr::kBatchRows);
-    w.cands.resize(A_);
-    w.gates.resize(A_);
-    w.left.resize(A_);
-    w.allowance.resize(b_.cap_counts().size());
-    w.funnel.assign(A_, {});
+    w.cands.resize(actions_);
+    w.gates.resize(actions_);
+    w.left.resize(actions_);
+    w.allowance.resize(bound_.cap_counts().size());
+    w.funnel.assign(actions_, {});
     w.decisions.emplace(ranking_);
   }
 
@@ -116,13 +111,13 @@ class Sweeper {
     auto th = Clock::now();
     if (inputs_) inputs_->fill(begin, count, w.hist);
     auto t0 = Clock::now();
-    b_.expressions().evaluate(b_.population(), begin, count, w.ws);
+    bound_.expressions().evaluate(bound_.population(), begin, count, w.ws);
     auto t1 = Clock::now();
     gates(begin, count, w, trace);
     auto t2 = Clock::now();
     const std::size_t n = w.rows.size();
     w.churn.resize(n);
-    if (b_.model() && n) b_.model()->score_rows(w.rows.data(), n, w.churn.data());
+    if (bound_.model() && n) bound_.model()->score_rows(w.rows.data(), n, w.churn.data());
     else std::fill(w.churn.begin(), w.churn.end(), kNaN);
     auto t3 = Clock::now();
     walk(begin, w, trace);
@@ -137,8 +132,8 @@ class Sweeper {
  private:
   void gates(std::size_t begin, std::size_t count, Worker& w, TraceScratch* trace) const {
     const std::size_t words = (count + 63) / 64;
-    const auto& consent_cols = b_.consent_columns();
-    const auto& caps = b_.cap_counts();
+    const auto& consent_cols = bound_.consent_columns();
+    const auto& caps = bound_.cap_counts();
     const auto& ws = w.ws;
     w.rows.clear();
     for (std::size_t wi = 0; wi < words; ++wi) {
@@ -149,10 +144,10 @@ class Sweeper {
         const Column& col = *consent_cols[k];
         uint64_t bits = pack_bools(col.values<uint8_t>() + row0);
         if (const uint64_t* v = col.validity()) bits &= v[row0 >> 6];
-        w.consent[k * W_ + wi] = bits;
+        w.consent[k * kWords + wi] = bits;
       }
       for (std::size_t j = 0; j < caps.size(); ++j) {
-        const int64_t max = c_.frequency_caps[j].max;
+        const int64_t max = campaign_.frequency_caps[j].max;
         uint64_t bits = 0;
         if (!caps[j].column) {  // from the history
           const int64_t* n = w.hist.cap_counts.data() + j * expr::kBatchRows + 64 * wi;
@@ -161,30 +156,30 @@ class Sweeper {
           for (std::size_t r = 0; r < live; ++r)
             bits |= static_cast<uint64_t>(cap_allowance(max, caps[j].at(row0 + r)) <= 0) << r;
         }
-        w.capped[j * W_ + wi] = bits;
+        w.capped[j * kWords + wi] = bits;
       }
       const bool tracing = trace && *trace_row_ >= row0 && *trace_row_ < row0 + live;
       const unsigned tbit = tracing ? static_cast<unsigned>(*trace_row_ - row0) : 0;
       if (tracing) record_inputs(*trace_row_, *trace_row_ - begin, w, *trace);
       uint64_t exclusive = 0;
-      for (std::size_t a = 0; a < A_; ++a) {
-        const BoundAction& ba = b_.actions()[a];
+      for (std::size_t a = 0; a < actions_; ++a) {
+        const BoundAction& ba = bound_.actions()[a];
         ActionFunnel& f = w.funnel[a];
-        const uint64_t fired = ws.predicate_bits(b_.trigger_predicate(a))[wi] & rowmask;
-        uint64_t c = fired & w.consent[ba.consent * W_ + wi];
-        if (inputs_) c &= ~w.hist.revoked[c_.actions[a].channel * W_ + wi];
+        const uint64_t fired = ws.predicate_bits(bound_.trigger_predicate(a))[wi] & rowmask;
+        uint64_t c = fired & w.consent[ba.consent * kWords + wi];
+        if (inputs_) c &= ~w.hist.revoked[campaign_.actions[a].channel * kWords + wi];
         uint64_t supp = 0;
-        for (std::size_t r : ba.suppressions) supp |= ws.predicate_bits(b_.suppression_predicate(r))[wi];
+        for (std::size_t r : ba.suppressions) supp |= ws.predicate_bits(bound_.suppression_predicate(r))[wi];
         const uint64_t s = c & ~supp;
         uint64_t capm = 0;
         for (uint64_t m = ba.cap_mask; m; m &= m - 1)
-          capm |= w.capped[static_cast<std::size_t>(std::countr_zero(m)) * W_ + wi];
+          capm |= w.capped[static_cast<std::size_t>(std::countr_zero(m)) * kWords + wi];
         const uint64_t k = s & ~capm;
         f.fired += bits_set(fired);
         f.consent += bits_set(fired ^ c);
         f.suppression += bits_set(c ^ s);
         f.frequency_cap += bits_set(s ^ k);
-        w.cand[a * W_ + wi] = k;
+        w.cand[a * kWords + wi] = k;
         if (ba.exclusive) exclusive |= k;
         if (tracing) {
           auto& g = trace->gate[a];
@@ -196,9 +191,9 @@ class Sweeper {
         }
       }
       uint64_t any = 0;
-      for (std::size_t a = 0; a < A_; ++a) {
-        uint64_t& k = w.cand[a * W_ + wi];
-        if (exclusive && !b_.actions()[a].exclusive) {
+      for (std::size_t a = 0; a < actions_; ++a) {
+        uint64_t& k = w.cand[a * kWords + wi];
+        if (exclusive && !bound_.actions()[a].exclusive) {
           w.funnel[a].suppression += bits_set(k & exclusive);
           if (tracing && (k & exclusive) >> tbit & 1) trace->gate[a] = Gate::Suppression;
           k &= ~exclusive;
@@ -213,25 +208,27 @@ class Sweeper {
 
   // The traced member's basket, cap counts and revoked channels as the gates see them.
   void record_inputs(std::size_t row, std::size_t off, const Worker& w, TraceScratch& t) const {
-    auto used = b_.basket_used().column ? b_.basket_used().at(row) : std::optional<double>(w.hist.basket_used[off]);
+    auto used =
+        bound_.basket_used().column ? bound_.basket_used().at(row) : std::optional<double>(w.hist.basket_used[off]);
     t.used = used ? *used : kNaN;
     t.cap_counts.clear();
-    for (std::size_t j = 0; j < b_.cap_counts().size(); ++j) {
-      auto v = b_.cap_counts()[j].column ? b_.cap_counts()[j].at(row)
-                                         : std::optional<double>(w.hist.cap_counts[j * expr::kBatchRows + off]);
+    for (std::size_t j = 0; j < bound_.cap_counts().size(); ++j) {
+      auto v = bound_.cap_counts()[j].column
+                   ? bound_.cap_counts()[j].at(row)
+                   : std::optional<double>(w.hist.cap_counts[j * expr::kBatchRows + off]);
       t.cap_counts.push_back(v ? *v : kNaN);
     }
-    t.revoked.assign(c_.channels.size(), false);
+    t.revoked.assign(campaign_.channels.size(), false);
     if (inputs_)
-      for (std::size_t ch = 0; ch < c_.channels.size(); ++ch) t.revoked[ch] = w.hist.revoked[ch * W_ + off / 64] >> (off % 64) & 1;
+      for (std::size_t ch = 0; ch < campaign_.channels.size(); ++ch)
+        t.revoked[ch] = w.hist.revoked[ch * kWords + off / 64] >> (off % 64) & 1;
   }
 
   void walk(std::size_t begin, Worker& w, TraceScratch* trace) const {
     const auto& ws = w.ws;
-    const double points = c_.basket.points_per_period;
-    const auto& caps = b_.cap_counts();
-    const uint64_t* ids = b_.customer_ids();
-    const std::size_t A = A_, W = W_;
+    const double points = campaign_.basket.points_per_period;
+    const auto& caps = bound_.cap_counts();
+    const uint64_t* ids = bound_.customer_ids();
     for (std::size_t i = 0; i < w.rows.size(); ++i) {
       const std::size_t row = w.rows[i];
       const std::size_t off = row - begin, wi = off >> 6;
@@ -241,22 +238,15 @@ class Sweeper {
       // The member's candidate actions as one mask, gathered without branches.
       uint64_t mask = 0;
       const uint64_t* cw = w.cand.data() + wi;
-      for (std::size_t a = 0; a < A; ++a) mask |= ((cw[a * W] >> bit) & 1) << a;
+      for (std::size_t a = 0; a < actions_; ++a) mask |= ((cw[a * kWords] >> bit) & 1) << a;
       std::size_t n = 0;
       for (; mask; mask &= mask - 1) {
         const std::size_t a = static_cast<std::size_t>(std::countr_zero(mask));
         const Plan& pl = plan_[a];
-        double p;  // BoundCampaign::priority, inlined
-        if (pl.kind == PriorityKind::WeightValueChurn) {
-          p = pl.wv * churn;
-        } else if (pl.kind == PriorityKind::WeightValue) {
-          p = pl.wv;
-        } else {
-          const std::size_t e = static_cast<std::size_t>(pl.number);
-          p = !(ws.number_validity(e)[wi] >> bit & 1) ? kNaN
-              : pl.times_churn                        ? ws.number_values(e)[off] * churn
-                                                      : ws.number_values(e)[off];
-        }
+        std::optional<double> number;
+        if (pl.rule.kind == PriorityKind::Expression && (ws.number_validity(pl.number)[wi] >> bit & 1))
+          number = ws.number_values(pl.number)[off];
+        const double p = pl.rule.of(number, churn);
         if (tracing) trace->priority[a] = p;
         if (!std::isfinite(p)) {
           ++w.funnel[a].priority;
@@ -269,12 +259,13 @@ class Sweeper {
       if (n == 0) continue;
       order_candidates(w.cands.data(), n);
       std::optional<double> used =
-          b_.basket_used().column ? b_.basket_used().at(row) : std::optional<double>(w.hist.basket_used[off]);
+          bound_.basket_used().column ? bound_.basket_used().at(row) : std::optional<double>(w.hist.basket_used[off]);
       const double budget = used ? points - *used : kNaN;  // unknown basket: fits nothing
       for (std::size_t j = 0; j < caps.size(); ++j)
-        w.allowance[j] = caps[j].column ? cap_allowance(c_.frequency_caps[j].max, caps[j].at(row))
-                                        : c_.frequency_caps[j].max - w.hist.cap_counts[j * expr::kBatchRows + off];
-      walk_budget(w.cands.data(), n, budget, c_.max_decisions_per_member, w.allowance.data(), w.gates.data(),
+        w.allowance[j] = caps[j].column
+                             ? cap_allowance(campaign_.frequency_caps[j].max, caps[j].at(row))
+                             : campaign_.frequency_caps[j].max - w.hist.cap_counts[j * expr::kBatchRows + off];
+      walk_budget(w.cands.data(), n, budget, campaign_.max_decisions_per_member, w.allowance.data(), w.gates.data(),
                   w.left.data());
       for (std::size_t k = 0; k < n; ++k) {
         const std::size_t a = w.cands[k].action;
@@ -295,21 +286,22 @@ class Sweeper {
     }
   }
 
+  // Per action, what the walk reads (copied out of BoundAction to keep it compact).
   struct Plan {
-    double wv;          // weight * value
-    double cost;        // points
-    uint64_t cap_mask;  // frequency caps covering the channel
-    PriorityKind kind;
-    int number;  // number expression index, or -1
-    bool times_churn;
+    PriorityRule rule;
+    double cost;         // points
+    uint64_t cap_mask;   // frequency caps covering the channel
+    std::size_t number;  // number expression index (Expression priorities only)
   };
-  const BoundCampaign& b_;
-  const Campaign& c_;
+  // 64-row bitmap words per batch.
+  static constexpr std::size_t kWords = expr::kBatchRows / 64;
+  const BoundCampaign& bound_;
+  const Campaign& campaign_;
   const RankingInput& ranking_;
   std::optional<std::size_t> trace_row_;
   const MemberInputSource* inputs_;
   std::vector<Plan> plan_;
-  std::size_t A_ = 0, W_ = 0;
+  std::size_t actions_ = 0;  // number of actions in the campaign
 };
 
 }  // namespace
@@ -359,12 +351,7 @@ SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
   res.funnel.assign(c.actions.size(), {});
   std::vector<DecisionBuffer*> parts;
   for (Worker& w : workers) {
-    for (std::size_t a = 0; a < c.actions.size(); ++a) {
-      ActionFunnel& f = res.funnel[a];
-      const ActionFunnel& g = w.funnel[a];
-      f.fired += g.fired, f.consent += g.consent, f.suppression += g.suppression, f.frequency_cap += g.frequency_cap;
-      f.priority += g.priority, f.budget += g.budget, f.member_max += g.member_max, f.kept += g.kept;
-    }
+    for (std::size_t a = 0; a < c.actions.size(); ++a) { res.funnel[a] += w.funnel[a]; }
     res.members_with_candidates += w.with_candidates;
     res.times.history_cpu += w.t_hist, res.times.evaluate_cpu += w.t_eval, res.times.gates_cpu += w.t_gates;
     res.times.score_cpu += w.t_score, res.times.walk_cpu += w.t_walk;

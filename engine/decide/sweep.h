@@ -62,6 +62,14 @@ struct ActionFunnel {
   uint64_t capacity = 0;       // stopped: global channel capacity
   uint64_t kept = 0;           // decisions (before the top-K cut)
   uint64_t in_top_k = 0;       // of those, in the ranked output
+
+  // Adds every count of `o` (workers' funnels into one, actions into a total).
+  ActionFunnel& operator+=(const ActionFunnel& o) noexcept {
+    fired += o.fired, consent += o.consent, suppression += o.suppression, frequency_cap += o.frequency_cap;
+    priority += o.priority, budget += o.budget, member_max += o.member_max, capacity += o.capacity;
+    kept += o.kept, in_top_k += o.in_top_k;
+    return *this;
+  }
 };
 
 // Seconds. The pass phases are wall-clock time per worker thread, summed over

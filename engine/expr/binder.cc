@@ -215,12 +215,7 @@ BoundPtr Binder::bind_literal(const ParsedExpr& e) {
 BoundPtr Binder::bind_column(const ParsedExpr& e) {
   auto idx = pop_.find(e.text);
   if (!idx) idx = pop_.find(normalize_name(e.text));
-  if (!idx) {
-    std::string msg = "unknown column '" + e.text + "'";
-    auto near = pop_.nearest_names(e.text, 1);
-    if (!near.empty()) msg += " (did you mean " + near[0] + "?)";
-    fail(e.begin, msg);
-  }
+  if (!idx) { fail(e.begin, "unknown column '" + e.text + "'" + pop_.nearest_column(e.text).hint()); }
   const Column& c = pop_.column(*idx);
   auto n = std::make_shared<BoundExpr>();
   n->op = Op::Column;
@@ -340,13 +335,9 @@ BoundPtr Binder::bind_call(const ParsedExpr& e) {
   std::string low = normalize_name(e.text);
   const FunctionDef* f = find_function(low);
   if (!f) {
-    std::string best;
-    std::size_t best_d = 3;
-    for (const auto& d : function_table()) {
-      std::size_t dist = edit_distance(low, d.name);
-      if (dist < best_d) best_d = dist, best = d.name;
-    }
-    fail(e.begin, "unknown function '" + e.text + "'" + (best.empty() ? "" : " (did you mean " + best + "?)"));
+    NearestName near(low);
+    for (const auto& d : function_table()) near.consider(d.name);
+    fail(e.begin, "unknown function '" + e.text + "'" + near.hint());
   }
   std::size_t n = e.args.size();
   if (n < f->min_args || n > f->max_args) {

@@ -4,10 +4,10 @@
 //
 // Columns are found by name as written, then by normalised alias
 // (Population::find). Functions are resolved through a table
-// (engine/expr/functions.h): adding a function, e.g. the windowed aggregates of
-// issue 6 (`sum(flights, last 3 months)`, desugared to arithmetic over a
-// Series' bucket columns), means adding one FunctionDef there; the binder's
-// core does not change.
+// (engine/expr/functions.h): adding a function means adding one FunctionDef
+// there, as the windowed aggregates (`sum(flights, last 3 months)`, desugared
+// to arithmetic over a Series' bucket columns; window_functions.h) did; the
+// binder's core does not change.
 //
 // Errors: nudge::Error(InvalidInput) "origin:line:col: message" + source line +
 // caret: unknown columns/functions with the nearest names, type errors naming

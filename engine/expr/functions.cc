@@ -61,10 +61,10 @@ BoundPtr bind_days_since(Binder& b, const ParsedExpr& call) {
   return Binder::make(Op::DaysSince, Type::Int, {a}, call);
 }
 
-// Add functions here (name lower case). Windowed aggregates over activity
-// series (issue 6) belong in this table too: their bind function reads the
-// series name from call.args[0]->text, finds it with
-// population().find_series(), and returns arithmetic over the bucket columns.
+// Add functions here (name lower case). A function whose arguments are not
+// plain expressions reads them from the parsed call itself, as the windowed
+// aggregates do (window_functions.cc: the series name from call.args[0], the
+// window from call.args[1], arithmetic over the bucket columns).
 constexpr std::array<FunctionDef, 20> kFunctions{{
     {"abs", 1, 1, "abs(number)", bind_abs},
     {"least", 1, kVariadic, "least(value, ...)", bind_variadic<Op::Least>},

@@ -2,7 +2,8 @@
 // function name. The binder looks names up here (case-insensitive), checks the
 // argument count and calls `bind`, which receives the whole parsed call (so a
 // function may read its arguments as something other than expressions, e.g. a
-// series name and a window for issue 6's windowed aggregates) and returns a
+// series name and a window for the windowed aggregates of window_functions.h)
+// and returns a
 // bound tree built from the operations of engine/expr/bound_expr.h.
 //
 // Thread-safety: the table is immutable.

@@ -1,6 +1,6 @@
 // The compiled form of a CompiledSet: a flat list of typed vector
-// instructions over batch registers (engine/expr/compiler.h builds it, the
-// per-instruction-set executors in engine/expr/kernels_*.cc run it).
+// instructions over batch registers (engine/expr/compiler.cc builds it, the
+// per-instruction-set executors in engine/expr/executor_*.cc run it).
 //
 // Registers hold one batch (kBatchRows rows) and come in three pools:
 //   int    int64_t values[kBatchRows] + validity words[kBatchRows / 64]
@@ -120,7 +120,7 @@ struct ExecFrame {
   uint64_t* bvalid;
 };
 
-// One executor per instruction set (engine/expr/kernels_*.cc); identical results.
+// One executor per instruction set (engine/expr/executor_*.cc); identical results.
 void execute_scalar(const ExecFrame& f);
 void execute_sse42(const ExecFrame& f);
 void execute_avx2(const ExecFrame& f);

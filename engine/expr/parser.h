@@ -17,8 +17,8 @@
 //
 // Comparisons do not chain (`a < b < c` is an error that suggests AND).
 // Extension point: a function argument is parsed by parse_call_argument()
-// (parser.cc); window specifications such as `last 3 months` (issue 6) are
-// meant to be recognised there and returned as their own PKind.
+// (parser.cc), which recognises window specifications such as `last 3 months`
+// and returns them as PKind::Window (window_functions.h).
 //
 // Errors: nudge::Error(InvalidInput) "origin:line:col: expected ..., found ..."
 // with the source line and a caret. Thread-safety: pure.

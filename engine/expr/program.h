@@ -1,12 +1,11 @@
 // Trigger expressions: compile a campaign's conditions once, evaluate them all
 // over the population in one vectorised pass.
 //
-// CONTRACT (fixed so that the sweep can be built against it; the
-// implementation fills in engine/expr/): a CompiledSet holds any number of
-// predicates (boolean expressions: triggers, suppression conditions) and
-// number expressions (priorities), compiled together so that shared
-// subexpressions are computed once. evaluate() computes all of them for one
-// batch of rows in one pass over the columns.
+// A CompiledSet holds any number of predicates (boolean expressions:
+// triggers, suppression conditions) and number expressions (priorities),
+// compiled together so that shared subexpressions are computed once.
+// evaluate() computes all of them for one batch of rows in one pass over the
+// columns.
 //
 //   auto set = nudge::expr::CompiledSet::compile(pop, {{"flights_3m < 2", "--expr"}});
 //   nudge::expr::Workspace ws;                         // one per worker thread

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "engine/base/error.h"
 
@@ -16,37 +17,26 @@ Value bool_value(bool v) { return Value{false, v ? 1 : 0, 0}; }
 
 Value read_column(const Column& c, std::size_t row) {
   if (c.is_null(row)) return null_value();
-  switch (c.type()) {
-    case DataType::Bool: return bool_value(c.values<uint8_t>()[row] != 0);
-    case DataType::Int32:
-    case DataType::Category:
-    case DataType::Date: return int_value(c.values<int32_t>()[row]);
-    case DataType::Int64: return int_value(c.values<int64_t>()[row]);
-    case DataType::UInt64: {
-      uint64_t v = c.values<uint64_t>()[row];
+  return visit_values(c, [row](const auto* values) -> Value {
+    using T = std::remove_cvref_t<decltype(*values)>;
+    const T v = values[row];
+    if constexpr (std::is_same_v<T, uint8_t>) {
+      return bool_value(v != 0);
+    } else if constexpr (std::is_floating_point_v<T>) {
+      return dbl_value(v);
+    } else if constexpr (std::is_same_v<T, uint64_t>) {
       // Beyond int64 the value has no integer representation: NULL (README, "Integers").
       return v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) ? null_value()
                                                                             : int_value(static_cast<int64_t>(v));
+    } else {
+      return int_value(v);  // Int32, Category codes, Date days, Int64
     }
-    case DataType::Float32: return dbl_value(c.values<float>()[row]);
-    case DataType::Float64: return dbl_value(c.values<double>()[row]);
-  }
-  return null_value();
+  });
 }
 
-bool compare_ints(Op op, int64_t a, int64_t b) {
-  switch (op) {
-    case Op::Eq: return a == b;
-    case Op::Ne: return a != b;
-    case Op::Lt: return a < b;
-    case Op::Le: return a <= b;
-    case Op::Gt: return a > b;
-    default: return a >= b;
-  }
-}
-
+// Integers exactly; floating point per IEEE: NaN compares FALSE except <>.
 template <class F>
-bool compare_floats(Op op, F a, F b) {  // IEEE: NaN compares FALSE except <>
+bool compare_values(Op op, F a, F b) {
   switch (op) {
     case Op::Eq: return a == b;
     case Op::Ne: return a != b;
@@ -124,10 +114,10 @@ Value reference_eval(const BoundExpr& e, const Population& pop, std::size_t row)
     case Op::Ge: {
       Value a = child(0), b = child(1);
       if (a.null || b.null) return null_value();
-      if (e.children[0]->type != Type::Double) return bool_value(compare_ints(e.op, a.i, b.i));
+      if (e.children[0]->type != Type::Double) return bool_value(compare_values<int64_t>(e.op, a.i, b.i));
       float fb;
-      if (e.f32 && f32_constant(b.d, &fb)) return bool_value(compare_floats(e.op, static_cast<float>(a.d), fb));
-      return bool_value(compare_floats(e.op, a.d, b.d));
+      if (e.f32 && f32_constant(b.d, &fb)) return bool_value(compare_values(e.op, static_cast<float>(a.d), fb));
+      return bool_value(compare_values(e.op, a.d, b.d));
     }
     case Op::And: {
       Value a = child(0), b = child(1);

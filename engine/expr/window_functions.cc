@@ -44,12 +44,9 @@ Window resolve(Binder& b, const ParsedExpr& call) {
       b.fail(sa.begin, fn + " needs an activity series as first argument, but '" + sa.text + "' is a column (" +
                            series_names(pop) + ")");
     if (sa.kind == PKind::Column) {
-      std::string near;
-      std::size_t best = 3;
-      for (const auto& x : pop.series())
-        if (std::size_t d = edit_distance(normalize_name(sa.text), x.name); d < best) best = d, near = x.name;
-      b.fail(sa.begin, "unknown series '" + sa.text + "'" + (near.empty() ? "" : " (did you mean " + near + "?)") +
-                           " (" + series_names(pop) + ")");
+      NearestName near(sa.text);
+      for (const auto& x : pop.series()) near.consider(x.name);
+      b.fail(sa.begin, "unknown series '" + sa.text + "'" + near.hint() + " (" + series_names(pop) + ")");
     }
     b.fail(sa.begin, fn + " needs an activity series name as first argument, e.g. " + fn +
                          "(flights, last 3 months), but found '" + b.operand_text(sa) + "'");

@@ -113,9 +113,8 @@ class LinearModel final : public Model {
     auto resolve = [&](const std::string& name, const std::string& where) -> const Column* {
       auto idx = pop.find(name);
       if (!idx) {
-        auto near = pop.nearest_names(name, 1);
-        faults.push_back(fmt::format("{}: column '{}' is not in the population{}", where, name,
-                                     near.empty() ? "" : " (did you mean '" + near[0] + "'?)"));
+        faults.push_back(
+            fmt::format("{}: column '{}' is not in the population{}", where, name, pop.nearest_column(name).hint()));
         return nullptr;
       }
       cols.push_back(*idx);

@@ -18,14 +18,11 @@
 
 namespace nudge::score {
 
-// The whole file as text (engine/ may not use io/'s read_file: io links after engine).
-std::string read_model_file(const std::filesystem::path& path) { return read_whole_file(path, "model"); }
-
 std::unique_ptr<Model> load_model(const std::filesystem::path& path) {
   std::string ext = path.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (ext == ".toml") return make_linear_model(parse_linear_model(read_model_file(path), path.string()));
-  if (ext == ".json") return make_xgboost_model(read_model_file(path), path.string());
+  if (ext == ".toml") return make_linear_model(parse_linear_model(read_file(path, "model"), path.string()));
+  if (ext == ".json") return make_xgboost_model(read_file(path, "model"), path.string());
   throw_invalid_input("model file " + path.string() +
                       ": unknown kind (expected *.toml for a linear model or *.json for an XGBoost model)");
 }

@@ -18,10 +18,9 @@
 // the logistic link and the logistic XGBoost objectives, a margin or a
 // regression value otherwise.
 //
-// Changes to the contract first published in main (kept: every name and its
-// meaning): load_model reads *.toml as a linear model and *.json as an XGBoost
-// model only (nudge's linear model has no JSON form); any other extension is
-// an error. Binding rules, NULL handling and errors of each family are in
+// load_model reads *.toml as a linear model and *.json as an XGBoost model
+// (nudge's linear model has no JSON form); any other extension is an error.
+// Binding rules, NULL handling and errors of each family are in
 // linear_model.h and xgboost_model.h. score_rows accepts rows in any order
 // (ascending is what the sweep passes and what is fastest).
 //

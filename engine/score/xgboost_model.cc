@@ -124,8 +124,7 @@ class XgbModel final : public Model {
     for (const auto& name : spec_.feature_names) {
       auto idx = pop.find(name);
       if (!idx) {
-        auto near = pop.nearest_names(name, 1);
-        missing.push_back(near.empty() ? "'" + name + "'" : fmt::format("'{}' (did you mean '{}'?)", name, near[0]));
+        missing.push_back("'" + name + "'" + pop.nearest_column(name).hint());
         continue;
       }
       const Column& c = pop.column(*idx);

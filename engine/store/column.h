@@ -86,4 +86,24 @@ class Column {
   std::vector<std::string> dictionary_;
 };
 
+// The one type switch over a column's values: calls f(const T* values) with T
+// the physical C++ type of `c` (Bool: uint8_t 0/1; Int32, Category codes and
+// Date days: int32_t; Int64: int64_t; UInt64: uint64_t; Float32: float;
+// Float64: double), so per-row loops are compiled once per type with no
+// switch inside. f must accept every T (if constexpr picks per type).
+template <class F>
+decltype(auto) visit_values(const Column& c, F&& f) {
+  switch (c.type()) {
+    case DataType::Bool: return f(c.values<uint8_t>());
+    case DataType::Int32:
+    case DataType::Category:
+    case DataType::Date: return f(c.values<int32_t>());
+    case DataType::Int64: return f(c.values<int64_t>());
+    case DataType::UInt64: return f(c.values<uint64_t>());
+    case DataType::Float32: return f(c.values<float>());
+    case DataType::Float64: break;
+  }
+  return f(c.values<double>());
+}
+
 }  // namespace nudge

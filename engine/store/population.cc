@@ -1,7 +1,6 @@
 #include "engine/store/population.h"
 
 #include <algorithm>
-#include <numeric>
 
 #include "engine/base/error.h"
 
@@ -26,37 +25,15 @@ std::optional<std::size_t> Population::find(std::string_view name) const noexcep
 
 const Column& Population::column(std::string_view name) const {
   if (auto i = find(name)) return columns_[*i];
-  std::string msg = "no column '" + std::string(name) + "' in the population";
-  auto near = nearest_names(name, 1);
-  if (!near.empty()) msg += " (did you mean '" + near[0] + "'?)";
-  throw_invalid_input(msg);
+  throw_invalid_input("no column '" + std::string(name) + "' in the population" + nearest_column(name).hint());
 }
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  std::iota(prev.begin(), prev.end(), 0);
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
-std::vector<std::string> Population::nearest_names(std::string_view name, std::size_t max) const {
-  std::vector<std::pair<std::size_t, std::string>> scored;
-  for (const auto& c : columns_) {
-    std::size_t d = std::min(edit_distance(name, c.name()), edit_distance(normalize_name(name), c.alias()));
-    if (d <= std::max<std::size_t>(2, name.size() / 3)) scored.emplace_back(d, c.name());
-  }
-  std::stable_sort(scored.begin(), scored.end(), [](auto& x, auto& y) { return x.first < y.first; });
-  std::vector<std::string> out;
-  for (auto& s : scored) {
-    if (out.size() == max) break;
-    out.push_back(s.second);
-  }
-  return out;
+NearestName Population::nearest_column(std::string_view name) const {
+  NearestName near(name);
+  const std::string alias = normalize_name(name);
+  for (const auto& c : columns_)
+    near.consider(c.name(), std::min(edit_distance(name, c.name()), edit_distance(alias, c.alias())));
+  return near;
 }
 
 std::size_t Population::add_column(Column c) {

@@ -63,8 +63,9 @@ class Population {
   // The column named `name`; throws Error(InvalidInput) "no column 'x' in the
   // population (did you mean 'y'?)" when absent.
   const Column& column(std::string_view name) const;
-  // Up to `max` names or aliases closest to `name` by edit distance (for hints).
-  std::vector<std::string> nearest_names(std::string_view name, std::size_t max = 3) const;
+  // The column whose name or alias is nearest to `name` (names.h), for
+  // "did you mean" hints: nearest_column(name).hint().
+  NearestName nearest_column(std::string_view name) const;
 
   // Appends a column; returns its index. Throws Error(InvalidInput) when its
   // row count differs or its name/alias is already taken.
@@ -93,8 +94,5 @@ class Population {
   std::vector<Series> series_;
   std::shared_ptr<const void> backing_;
 };
-
-// Levenshtein edit distance (for "did you mean" hints).
-std::size_t edit_distance(std::string_view a, std::string_view b);
 
 }  // namespace nudge

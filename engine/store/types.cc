@@ -87,19 +87,4 @@ std::string format_iso_date(int32_t days) {
   return buf;
 }
 
-std::string normalize_name(std::string_view name) {
-  std::string out;
-  bool pending_sep = false;
-  for (unsigned char c : name) {
-    if (std::isalnum(c)) {
-      if (pending_sep && !out.empty()) out.push_back('_');
-      pending_sep = false;
-      out.push_back(static_cast<char>(std::tolower(c)));
-    } else {
-      pending_sep = true;
-    }
-  }
-  return out;
-}
-
 }  // namespace nudge

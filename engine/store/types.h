@@ -20,6 +20,8 @@
 #include <string>
 #include <string_view>
 
+#include "engine/base/names.h"
+
 namespace nudge {
 
 enum class DataType : uint8_t { Bool, Int32, Int64, UInt64, Float32, Float64, Category, Date };
@@ -52,9 +54,5 @@ void civil_from_days(int32_t days, int& y, unsigned& m, unsigned& d) noexcept;
 std::optional<int32_t> parse_iso_date(std::string_view s) noexcept;
 // Formats days since epoch as YYYY-MM-DD.
 std::string format_iso_date(int32_t days);
-
-// Normalised column alias: lower-case ASCII, runs of non-alphanumerics become
-// one '_', no leading/trailing '_'. "Loyalty Number" -> "loyalty_number".
-std::string normalize_name(std::string_view name);
 
 }  // namespace nudge

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 #include "engine/base/error.h"
 #include "engine/store/series_calendar.h"
@@ -17,10 +18,8 @@ bool is_float(DataType t) { return t == DataType::Float32 || t == DataType::Floa
 const Column& need(const Population& t, std::string_view source, const std::string& name, const char* role) {
   auto i = t.find(name);
   if (!i) {
-    std::string hint;
-    for (const auto& n : t.nearest_names(name, 1)) hint = " (did you mean '" + n + "'?)";
     throw_invalid_input(std::string(source) + ": the " + role + " column '" + name + "' is not in the activity table" +
-                        hint);
+                        t.nearest_column(name).hint());
   }
   return t.column(*i);
 }
@@ -30,13 +29,13 @@ const Column& need(const Population& t, std::string_view source, const std::stri
                       std::string(type_name(c.type())) + ", expected " + want);
 }
 
+// The value of an integer column as int64 (UInt64 wraps); 0 for other types.
 int64_t int_at(const Column& c, std::size_t row) noexcept {
-  switch (c.type()) {
-    case DataType::Int32: return c.values<int32_t>()[row];
-    case DataType::Int64: return c.values<int64_t>()[row];
-    case DataType::UInt64: return static_cast<int64_t>(c.values<uint64_t>()[row]);
-    default: return 0;
-  }
+  if (!is_integer(c.type())) return 0;
+  return visit_values(c, [row](const auto* v) -> int64_t {
+    if constexpr (std::is_floating_point_v<std::remove_cvref_t<decltype(*v)>>) return 0;
+    else return static_cast<int64_t>(v[row]);
+  });
 }
 
 uint64_t mix(uint64_t h, uint64_t v) noexcept {  // splitmix64 finaliser over h ^ v
@@ -182,13 +181,8 @@ int64_t metric_int(const Column& c, std::size_t row, int decimals) noexcept {
 }
 
 double metric_double(const Column& c, std::size_t row) noexcept {
-  if (c.is_null(row)) return 0.0;
-  switch (c.type()) {
-    case DataType::Float32: return c.values<float>()[row];
-    case DataType::Float64: return c.values<double>()[row];
-    case DataType::UInt64: return static_cast<double>(c.values<uint64_t>()[row]);
-    default: return static_cast<double>(int_at(c, row));
-  }
+  if (c.is_null(row) || !(is_integer(c.type()) || is_float(c.type()))) return 0.0;
+  return visit_values(c, [row](const auto* v) { return static_cast<double>(v[row]); });
 }
 
 std::unordered_map<uint64_t, uint32_t> member_index(const Population& members) {

@@ -26,7 +26,6 @@
 #include "io/activity/activity_columns.h"
 #include "io/csv/csv_import.h"
 #include "io/csv/whitespace_table.h"
-#include "io/file/atomic_file.h"
 
 namespace nudge {
 namespace {
@@ -346,12 +345,28 @@ ActivityImport import_activity_text(std::string_view text, std::string_view file
   return a;
 }
 
+ImportResult read_activity_table(const std::filesystem::path& path, const ActivitySpec& spec, int32_t as_of,
+                                 int threads) {
+  spec.validate(path.string());
+  const ImportOptions o = activity_table_options(spec, as_of, threads);
+  if (spec.format == ActivityFormat::Whitespace)
+    return import_csv_text(whitespace_table_to_csv_file(path.string()), path.string(), o);
+  return import_csv(path, o);
+}
+
+ActivityImport import_activity_members(const std::filesystem::path& path, const ActivitySpec& spec, int32_t as_of,
+                                       Population& members, int threads) {
+  ImportResult r = read_activity_table(path, spec, as_of, threads);
+  members = members_from_activity(r.population, spec, path.string(), as_of);
+  ActivityImport a;
+  a.report = add_activity_series(members, r.population, spec, path.string(), threads);
+  a.activity = std::move(r.population);
+  return a;
+}
+
 ActivityImport import_activity(const std::filesystem::path& path, const ActivitySpec& spec, Population& members,
                                int threads) {
-  if (spec.format == ActivityFormat::Whitespace)
-    return import_activity_text(read_file(path), path.string(), spec, members, threads);
-  spec.validate(path.string());
-  ImportResult r = import_csv(path, activity_table_options(spec, members.as_of(), threads));
+  ImportResult r = read_activity_table(path, spec, members.as_of(), threads);
   ActivityImport a;
   a.report = add_activity_series(members, r.population, spec, path.string(), threads);
   a.activity = std::move(r.population);

@@ -113,6 +113,17 @@ ImportOptions activity_table_options(const ActivitySpec& spec, int32_t as_of, in
 // column "customer_id" (uint64, the id column) and "first_active" (date: the
 // earliest row's date, or the 1st of its month for period rows). as_of as
 // given. Same row-rule-1 errors as add_activity_series.
+// The activity table at `path` as read: CSV, or whitespace-separated when
+// spec.format says so (io/csv/whitespace_table.h), with the columns of
+// activity_table_options. Validates `spec` first; errors as import_csv.
+ImportResult read_activity_table(const std::filesystem::path& path, const ActivitySpec& spec, int32_t as_of,
+                                 int threads = 0);
+
+// Without a members file: reads the activity table at `path`, sets `members`
+// to its distinct ids (members_from_activity) and adds the series to them.
+ActivityImport import_activity_members(const std::filesystem::path& path, const ActivitySpec& spec, int32_t as_of,
+                                       Population& members, int threads = 0);
+
 Population members_from_activity(const Population& activity, const ActivitySpec& spec, std::string_view source,
                                  int32_t as_of);
 

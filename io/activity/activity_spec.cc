@@ -1,40 +1,31 @@
 #include "io/activity/activity_spec.h"
 
-#include <toml++/toml.h>
+#include <fmt/format.h>
 
 #include <set>
 
 #include "engine/base/error.h"
+#include "engine/base/read_file.h"
+#include "engine/base/toml_reader.h"
 #include "io/csv/csv_number.h"
-#include "io/file/atomic_file.h"
 
 namespace nudge {
 namespace {
 
-std::string where(std::string_view source, const toml::node& n) {
-  return std::string(source) + ":" + std::to_string(n.source().begin.line);
-}
-
-std::string get_string(std::string_view source, const toml::node& n, std::string_view key) {
-  if (auto v = n.value<std::string>()) return *v;
-  throw_invalid_input(where(source, n) + ": '" + std::string(key) + "' must be a string");
-}
-
-ActivityMetric parse_metric(std::string_view source, const toml::table& t, std::size_t index) {
+ActivityMetric parse_metric(const TomlReader& r, const toml::table& t, std::size_t index) {
   ActivityMetric m;
   const std::string entry = "[[metric]] #" + std::to_string(index + 1);
-  auto fail = [&](const toml::node& n, const std::string& what) {
-    throw_invalid_input(where(source, n) + ": " + entry + ": " + what);
-  };
+  auto fail = [&](const toml::node& n, const std::string& what) { r.fail(n, entry + ": " + what); };
+  r.check_keys(t, {"column", "series", "type", "decimals"}, entry);
   for (const auto& [key, node] : t) {
     const std::string_view k = key.str();
     if (k == "column") {
-      m.column = get_string(source, node, k);
+      m.column = r.string(node, k);
     } else if (k == "series") {
-      m.series = get_string(source, node, k);
+      m.series = r.string(node, k);
       if (m.series.empty()) fail(node, "'series' must not be empty");
     } else if (k == "type") {
-      const std::string s = get_string(source, node, k);
+      const std::string s = r.string(node, k);
       if (s == "int32") m.type = DataType::Int32;
       else if (s == "float32") m.type = DataType::Float32;
       else fail(node, "type '" + s + "' is not a series type (int32 for counts, float32 for amounts)");
@@ -42,9 +33,7 @@ ActivityMetric parse_metric(std::string_view source, const toml::table& t, std::
       auto v = node.value<int64_t>();
       if (!v || *v < 0 || *v > 9) fail(node, "'decimals' must be an integer 0..9");
       m.decimals = static_cast<int>(*v);
-    } else {
-      fail(node, "unknown key '" + std::string(k) + "' (column, series, type, decimals)");
-    }
+    }  // check_keys admitted no other key
   }
   if (m.column.empty()) fail(t, "'column' is missing");
   return m;
@@ -93,37 +82,36 @@ void ActivitySpec::validate(std::string_view source) const {
 }
 
 ActivitySpec parse_activity_spec(std::string_view text, std::string_view source) {
-  toml::table root;
-  try {
-    root = toml::parse(text, source);
-  } catch (const toml::parse_error& e) {
-    throw_invalid_input(std::string(source) + ":" + std::to_string(e.source().begin.line) + ":" +
-                        std::to_string(e.source().begin.column) + ": " + std::string(e.description()));
-  }
+  const TomlReader r(text, std::string(source));
+  const toml::table& root = r.root();
+  r.check_keys(root,
+               {"format", "member_column", "date_column", "date_format", "year_column", "month_column", "unit",
+                "buckets", "unknown_members", "repeated_rows", "metric"},
+               "the activity spec");
   ActivitySpec spec;
   bool has_buckets = false;
   for (const auto& [key, node] : root) {
     const std::string_view k = key.str();
-    auto fail = [&](const std::string& what) { throw_invalid_input(where(source, node) + ": " + what); };
+    auto fail = [&](const std::string& what) { r.fail(node, what); };
     if (k == "format") {
-      const std::string v = get_string(source, node, k);
+      const std::string v = r.string(node, k);
       if (v == "csv") spec.format = ActivityFormat::Csv;
       else if (v == "whitespace") spec.format = ActivityFormat::Whitespace;
       else fail("format '" + v + "' is not csv or whitespace");
     } else if (k == "member_column") {
-      spec.member_column = get_string(source, node, k);
+      spec.member_column = r.string(node, k);
     } else if (k == "date_column") {
-      spec.date_column = get_string(source, node, k);
+      spec.date_column = r.string(node, k);
     } else if (k == "date_format") {
-      spec.date_format = get_string(source, node, k);
+      spec.date_format = r.string(node, k);
       if (!csv::DateFormat::compile(spec.date_format))
         fail("date format '" + spec.date_format + "' is not supported (use %Y, %m, %d once each)");
     } else if (k == "year_column") {
-      spec.year_column = get_string(source, node, k);
+      spec.year_column = r.string(node, k);
     } else if (k == "month_column") {
-      spec.month_column = get_string(source, node, k);
+      spec.month_column = r.string(node, k);
     } else if (k == "unit") {
-      const std::string v = get_string(source, node, k);
+      const std::string v = r.string(node, k);
       if (v == "day") spec.unit = BucketUnit::Day;
       else if (v == "week") spec.unit = BucketUnit::Week;
       else if (v == "month") spec.unit = BucketUnit::Month;
@@ -134,12 +122,12 @@ ActivitySpec parse_activity_spec(std::string_view text, std::string_view source)
       spec.buckets = static_cast<std::size_t>(*v);
       has_buckets = true;
     } else if (k == "unknown_members") {
-      const std::string v = get_string(source, node, k);
+      const std::string v = r.string(node, k);
       if (v == "error") spec.unknown_members = UnknownMemberPolicy::Error;
       else if (v == "skip") spec.unknown_members = UnknownMemberPolicy::Skip;
       else fail("unknown_members '" + v + "' is not error or skip");
     } else if (k == "repeated_rows") {
-      const std::string v = get_string(source, node, k);
+      const std::string v = r.string(node, k);
       if (v == "sum") spec.repeated_rows = RepeatPolicy::Sum;
       else if (v == "drop-exact-duplicates") spec.repeated_rows = RepeatPolicy::DropExactDuplicates;
       else fail("repeated_rows '" + v + "' is not sum or drop-exact-duplicates");
@@ -148,22 +136,18 @@ ActivitySpec parse_activity_spec(std::string_view text, std::string_view source)
       if (!a) fail("'metric' must be an array of tables ([[metric]])");
       for (std::size_t i = 0; i < a->size(); ++i) {
         const toml::table* t = (*a)[i].as_table();
-        if (!t) throw_invalid_input(where(source, (*a)[i]) + ": [[metric]] entries must be tables");
-        spec.metrics.push_back(parse_metric(source, *t, i));
+        if (!t) r.fail((*a)[i], "[[metric]] entries must be tables");
+        spec.metrics.push_back(parse_metric(r, *t, i));
       }
-    } else {
-      fail("unknown key '" + std::string(k) +
-           "' (format, member_column, date_column, date_format, year_column, month_column, unit, buckets, "
-           "unknown_members, repeated_rows, metric)");
-    }
+    }  // check_keys admitted no other key
   }
-  if (!has_buckets) throw_invalid_input(std::string(source) + ": 'buckets' is missing");
+  if (!has_buckets) r.fail(root, "'buckets' is missing");
   spec.validate(source);
   return spec;
 }
 
 ActivitySpec load_activity_spec(const std::filesystem::path& path) {
-  return parse_activity_spec(read_file(path), path.string());
+  return parse_activity_spec(read_file(path, "activity spec"), path.string());
 }
 
 }  // namespace nudge

@@ -20,19 +20,14 @@ std::vector<SeriesSummary> summarize_series(const Population& pop) {
       b.last_day = bucket_last_day(s.unit, pop.as_of(), static_cast<int64_t>(k));
       const Column& c = pop.column(b.column);
       ss.integer = ss.integer && (c.type() == DataType::Int32 || c.type() == DataType::Int64);
+      const bool numeric = c.type() == DataType::Int32 || c.type() == DataType::Int64 ||
+                           c.type() == DataType::Float32 || c.type() == DataType::Float64;
       for (std::size_t r = 0; r < pop.rows(); ++r) {
         if (c.is_null(r)) {
           ++ss.nulls;
           continue;
         }
-        double v = 0;
-        switch (c.type()) {
-          case DataType::Int32: v = c.values<int32_t>()[r]; break;
-          case DataType::Int64: v = static_cast<double>(c.values<int64_t>()[r]); break;
-          case DataType::Float32: v = c.values<float>()[r]; break;
-          case DataType::Float64: v = c.values<double>()[r]; break;
-          default: break;
-        }
+        const double v = numeric ? visit_values(c, [r](const auto* x) { return static_cast<double>(x[r]); }) : 0.0;
         b.total += v;
         if (v != 0) {
           ++b.active;

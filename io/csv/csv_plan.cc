@@ -12,16 +12,9 @@ namespace {
 bool same_name(std::string_view a, std::string_view b) { return a == b || normalize_name(a) == normalize_name(b); }
 
 std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates) {
-  std::string best;
-  std::size_t best_d = std::max<std::size_t>(2, name.size() / 3) + 1;
-  for (const auto& c : candidates) {
-    const std::size_t d = std::min(edit_distance(name, c), edit_distance(normalize_name(name), normalize_name(c)));
-    if (d < best_d) {
-      best_d = d;
-      best = c;
-    }
-  }
-  return best.empty() ? std::string() : " (did you mean '" + best + "'?)";
+  NearestName near(name);
+  for (const auto& c : candidates) near.consider(c);
+  return near.hint();
 }
 
 }  // namespace

@@ -1,69 +1,59 @@
 #include "io/csv/import_schema.h"
 
-#include <toml++/toml.h>
-
+#include <fmt/format.h>
 #include <cstdio>
+
 #include <set>
 #include <sstream>
 
 #include "engine/base/error.h"
+#include "engine/base/read_file.h"
+#include "engine/base/toml_reader.h"
 #include "io/csv/csv_number.h"
-#include "io/file/atomic_file.h"
 
 namespace nudge {
 namespace {
 
-std::string where(std::string_view source, const toml::node& n) {
-  const auto& s = n.source();
-  return std::string(source) + ":" + std::to_string(s.begin.line);
-}
-
-std::string get_string(std::string_view source, const toml::node& n, std::string_view key) {
-  if (auto v = n.value<std::string>()) return *v;
-  throw_invalid_input(where(source, n) + ": '" + std::string(key) + "' must be a string");
-}
-
-int32_t get_date(std::string_view source, const toml::node& n, std::string_view key) {
+int32_t get_date(const TomlReader& r, const toml::node& n, std::string_view key) {
   if (auto d = n.as_date()) {
     const toml::date v = d->get();
     return days_from_civil(v.year, v.month, v.day);
   }
   if (auto s = n.value<std::string>())
     if (auto d = parse_iso_date(*s)) return *d;
-  throw_invalid_input(where(source, n) + ": '" + std::string(key) + "' must be a date YYYY-MM-DD");
+  r.fail(n, fmt::format("'{}' must be a date YYYY-MM-DD", key));
 }
 
-ColumnSpec parse_column(std::string_view source, const toml::table& t, std::size_t index) {
+ColumnSpec parse_column(const TomlReader& r, const toml::table& t, std::size_t index) {
   ColumnSpec c;
   const std::string entry = "[[column]] #" + std::to_string(index + 1);
-  auto fail = [&](const toml::node& n, const std::string& what) -> void {
-    throw_invalid_input(where(source, n) + ": " + entry + ": " + what);
-  };
+  auto fail = [&](const toml::node& n, const std::string& what) -> void { r.fail(n, entry + ": " + what); };
+  r.check_keys(t, {"name", "type", "rename", "categories", "format", "skip"}, entry);
   bool has_type = false;
   for (const auto& [key, node] : t) {
     const std::string_view k = key.str();
     if (k == "name") {
-      c.name = get_string(source, node, k);
+      c.name = r.string(node, k);
     } else if (k == "type") {
-      const std::string s = get_string(source, node, k);
+      const std::string s = r.string(node, k);
       auto ty = parse_type_name(s);
       if (!ty) fail(node, "unknown type '" + s + "' (bool, int32, int64, uint64, float32, float64, category, date)");
       c.type = *ty;
       has_type = true;
     } else if (k == "rename") {
-      c.rename = get_string(source, node, k);
+      c.rename = r.string(node, k);
       if (c.rename.empty()) fail(node, "'rename' must not be empty");
     } else if (k == "categories") {
       const toml::array* a = node.as_array();
       if (!a) fail(node, "'categories' must be an array of strings");
       std::set<std::string> seen;
       for (const auto& e : *a) {
-        std::string v = get_string(source, e, k);
+        std::string v = r.string(e, k);
         if (!seen.insert(v).second) fail(e, "category '" + v + "' is listed twice");
         c.categories.push_back(std::move(v));
       }
     } else if (k == "format") {
-      c.date_format = get_string(source, node, k);
+      c.date_format = r.string(node, k);
       if (!csv::DateFormat::compile(c.date_format))
         fail(node,
              "date format '" + c.date_format + "' is not supported (use %Y, %m, %d once each, e.g. \"%Y-%m-%d\")");
@@ -71,9 +61,7 @@ ColumnSpec parse_column(std::string_view source, const toml::table& t, std::size
       auto b = node.value<bool>();
       if (!b) fail(node, "'skip' must be true or false");
       c.skip = *b;
-    } else {
-      fail(node, "unknown key '" + std::string(k) + "' (name, type, rename, categories, format, skip)");
-    }
+    }  // check_keys admitted no other key
   }
   if (c.name.empty()) fail(t, "'name' is missing");
   if (!has_type && !c.skip) fail(t, "column '" + c.name + "' has no 'type'");
@@ -120,41 +108,33 @@ const ColumnSpec* ImportSchema::find(std::string_view header_name) const noexcep
 }
 
 ImportSchema parse_import_schema(std::string_view text, std::string_view source) {
-  toml::table root;
-  try {
-    root = toml::parse(text, source);
-  } catch (const toml::parse_error& e) {
-    throw_invalid_input(std::string(source) + ":" + std::to_string(e.source().begin.line) + ": " +
-                        std::string(e.description()));
-  }
+  const TomlReader r(text, std::string(source));
+  const toml::table& root = r.root();
+  r.check_keys(root, {"as_of", "id_column", "column"}, "the import schema");
   ImportSchema s;
   for (const auto& [key, node] : root) {
     const std::string_view k = key.str();
     if (k == "as_of") {
-      s.as_of = get_date(source, node, k);
+      s.as_of = get_date(r, node, k);
     } else if (k == "id_column") {
-      s.id_column = get_string(source, node, k);
+      s.id_column = r.string(node, k);
     } else if (k == "column") {
       const toml::array* a = node.as_array();
-      if (!a || !a->is_array_of_tables())
-        throw_invalid_input(where(source, node) + ": 'column' must be an array of tables ([[column]])");
+      if (!a || !a->is_array_of_tables()) r.fail(node, "'column' must be an array of tables ([[column]])");
       for (std::size_t i = 0; i < a->size(); ++i) {
-        ColumnSpec c = parse_column(source, *a->get(i)->as_table(), i);
+        ColumnSpec c = parse_column(r, *a->get(i)->as_table(), i);
         for (const auto& e : s.columns)
           if (normalize_name(e.name) == normalize_name(c.name))
-            throw_invalid_input(where(source, *a->get(i)) + ": column '" + c.name + "' is listed twice");
+            r.fail(*a->get(i), "column '" + c.name + "' is listed twice");
         s.columns.push_back(std::move(c));
       }
-    } else {
-      throw_invalid_input(where(source, node) + ": unknown key '" + std::string(k) +
-                          "' (as_of, id_column, [[column]])");
-    }
+    }  // check_keys admitted no other key
   }
   return s;
 }
 
 ImportSchema load_import_schema(const std::filesystem::path& path) {
-  return parse_import_schema(read_file(path), path.string());
+  return parse_import_schema(read_file(path, "import schema"), path.string());
 }
 
 std::string format_import_schema(const ImportSchema& s) {

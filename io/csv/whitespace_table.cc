@@ -1,7 +1,7 @@
 #include "io/csv/whitespace_table.h"
 
 #include "engine/base/error.h"
-#include "io/file/atomic_file.h"
+#include "engine/base/read_file.h"
 
 namespace nudge {
 
@@ -50,7 +50,7 @@ std::string whitespace_table_to_csv(std::string_view text, std::string_view file
 }
 
 std::string whitespace_table_to_csv_file(const std::string& path) {
-  return whitespace_table_to_csv(read_file(path), path);
+  return whitespace_table_to_csv(read_file(path, "table"), path);
 }
 
 }  // namespace nudge

@@ -6,8 +6,6 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "engine/base/error.h"
@@ -65,22 +63,6 @@ void AtomicFile::commit() {
     ::fsync(fd);
     ::close(fd);
   }
-}
-
-std::string read_file(const std::filesystem::path& path) {
-  std::error_code ec;
-  const auto st = std::filesystem::status(path, ec);
-  if (!ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st))
-    throw_invalid_input("'" + path.string() + "' is not a regular file (a directory?)");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    errno = errno ? errno : ENOENT;
-    fail("open", path);
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) fail("read", path);
-  return ss.str();
 }
 
 }  // namespace nudge

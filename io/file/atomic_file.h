@@ -45,8 +45,4 @@ class AtomicFile {
   bool committed_ = false;
 };
 
-// Whole file into a string. Throws Error(Io) naming the path, or
-// Error(InvalidInput) when the path is a directory or another non-regular file.
-std::string read_file(const std::filesystem::path& path);
-
 }  // namespace nudge

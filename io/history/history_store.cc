@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "engine/base/error.h"
+#include "engine/history/owned_history.h"
 #include "engine/store/types.h"
 #include "io/history/history_manifest.h"
 #include "io/history/segment_file.h"
@@ -78,7 +79,11 @@ std::string content_hash(const EventTable& t) {
   XXH3_64bits_reset(st);
   for (std::size_t d = 0; d < kDictCount; ++d)
     for (const std::string& n : t.names(static_cast<Dict>(d))) XXH3_64bits_update(st, n.c_str(), n.size() + 1);
-  for (const ContactProfile& p : t.profiles()) XXH3_64bits_update(st, &p, sizeof p);
+  for (const ContactProfile& p : t.profiles()) {  // field by field: the struct has padding bytes
+    const int32_t v[8] = {p.action, p.channel, p.message_type, p.campaign, p.brand, p.dialogue, p.step, p.control};
+    XXH3_64bits_update(st, v, sizeof v);
+    XXH3_64bits_update(st, &p.cost, sizeof p.cost);
+  }
   for (const RawContact& c : t.contacts) {
     const uint64_t v[3] = {c.customer_id, static_cast<uint64_t>(static_cast<uint32_t>(c.sent_on)), c.profile};
     XXH3_64bits_update(st, v, sizeof v);
@@ -116,9 +121,9 @@ History open_history(const fs::path& dir, const HistoryOpenOptions& options) {
   so.verify_data = options.verify_data;
   if (m.segments.empty()) return History();
   if (m.segments.size() == 1) return open_segment(dir / m.segments[0], so);
-  EventTable t;
-  for (const std::string& s : m.segments) t.append(open_segment(dir / s, so), "history");
-  return build(std::move(t));
+  std::vector<History> parts;
+  for (const std::string& s : m.segments) parts.push_back(open_segment(dir / s, so));
+  return merge_views(parts);
 }
 
 namespace {

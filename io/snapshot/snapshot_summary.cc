@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 namespace nudge {
@@ -93,6 +94,53 @@ PopulationSummary summarize_population(const Population& pop) {
                     [&](std::size_t i) { s.columns[i] = summarize_column(pop.column(i)); });
   s.series = pop.series();
   return s;
+}
+
+namespace {
+
+// printf-style append (the table keeps printf's byte-counted padding).
+template <class... A>
+void appendf(std::string& out, const char* format, A... args) {
+  const int n = std::snprintf(nullptr, 0, format, args...);
+  if (n <= 0) return;
+  const std::size_t old = out.size();
+  out.resize(old + static_cast<std::size_t>(n) + 1);
+  std::snprintf(out.data() + old, static_cast<std::size_t>(n) + 1, format, args...);
+  out.resize(old + static_cast<std::size_t>(n));
+}
+
+std::string percent(std::size_t part, std::size_t whole) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%",
+                whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0);
+  return buf;
+}
+
+}  // namespace
+
+std::string format_column_table(const PopulationSummary& s) {
+  std::string out;
+  appendf(out, "%-3s %-26s %-9s %10s  %-18s %-18s %12s\n", "#", "column", "type", "nulls", "min", "max", "bytes");
+  for (std::size_t i = 0; i < s.columns.size(); ++i) {
+    const auto& c = s.columns[i];
+    const std::string type(type_name(c.type));
+    if (!c.counts.empty() || c.type == DataType::Category || c.type == DataType::Bool) {
+      std::string counts;
+      for (const auto& [value, n] : c.counts) {
+        if (!counts.empty()) counts += ", ";
+        counts += (c.type == DataType::Bool ? (value == "1" ? "true " : "false ") : value + " ") + std::to_string(n) +
+                  " (" + percent(n, s.rows) + ")";
+      }
+      appendf(out, "%-3zu %-26s %-9s %10zu  %-37s %12zu\n", i, c.name.c_str(), type.c_str(), c.nulls, counts.c_str(),
+              c.bytes);
+    } else {
+      std::string max = c.max;
+      if (c.nan_count) max += " (" + std::to_string(c.nan_count) + " NaN)";
+      appendf(out, "%-3zu %-26s %-9s %10zu  %-18s %-18s %12zu\n", i, c.name.c_str(), type.c_str(), c.nulls,
+              c.min.empty() ? "-" : c.min.c_str(), max.empty() ? "-" : max.c_str(), c.bytes);
+    }
+  }
+  return out;
 }
 
 }  // namespace nudge

@@ -45,4 +45,9 @@ struct PopulationSummary {
 
 PopulationSummary summarize_population(const Population& pop);
 
+// The column table `nudge inspect` prints: a header line, then per column its
+// index, name, type, NULL count, min and max (with the NaN count) or, for bool
+// and category columns, each value's count and share of the rows, and bytes.
+std::string format_column_table(const PopulationSummary& s);
+
 }  // namespace nudge

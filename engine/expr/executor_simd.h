@@ -1,17 +1,21 @@
-// The executor body: runs a compiled program (engine/expr/instructions.h) over
-// one batch. Included by exactly one translation unit per instruction set,
-// which first defines one of NUDGE_EXPR_ISA_SCALAR / _SSE42 / _AVX2 / _AVX512.
-// Everything here has internal linkage (anonymous namespace), so no function
-// compiled with wide-ISA flags can be picked by the linker for another ISA.
+// The expression executor: runs a compiled program (engine/expr/instructions.h)
+// over one batch, written once as templates over Arch (an xsimd architecture,
+// or ScalarArch for plain loops) and instantiated by executor_{scalar,sse42,
+// avx2,avx512}.cc, each compiled with its set's flags (the per-ISA recipe of
+// engine/base/simd.h). Include only from those files. Everything here has
+// internal linkage (anonymous namespace), so no function compiled with
+// wide-ISA flags can be picked by the linker for another ISA.
 //
 // The hot kernels (column-against-constant and register comparisons, which
 // turn 64 rows into one bitmap word) use xsimd batches and a movemask per
 // instruction set; the others are plain loops that the compiler vectorises
-// with the TU's flags. Under NUDGE_EXPR_ISA_SCALAR every kernel is a plain
-// loop. All kernels compute identical bits and values: comparisons are exact,
+// with the TU's flags. With ScalarArch every kernel is a plain loop. All
+// kernels compute identical bits and values: comparisons are exact,
 // + - * / and sqrt are correctly rounded IEEE operations in every set (no
 // contraction into FMA: ISO C++ mode), and ln, exp and fmod call libm per lane.
 // Kernels are total: any bit pattern in a NULL lane is computed without traps.
+#pragma once
+
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -19,48 +23,37 @@
 
 #include "engine/expr/instructions.h"
 
-#if defined(NUDGE_EXPR_ISA_SCALAR)
-#define NUDGE_EXPR_SIMD 0
-#else
-#define NUDGE_EXPR_SIMD 1
 #include <immintrin.h>
 
 #include <xsimd/xsimd.hpp>
-#endif
 
 namespace nudge::expr {
 namespace {
 
-#if NUDGE_EXPR_SIMD
-#if defined(NUDGE_EXPR_ISA_SSE42)
-using Arch = xsimd::sse4_2;
-#elif defined(NUDGE_EXPR_ISA_AVX2)
-using Arch = xsimd::avx2;
-#elif defined(NUDGE_EXPR_ISA_AVX512)
-using Arch = xsimd::avx512bw;
-#else
-#error "define one NUDGE_EXPR_ISA_* before including kernels_impl.h"
-#endif
+// The Arch of the plain-loop executor (Isa::Scalar): no xsimd batches.
+struct ScalarArch {};
+template <class Arch>
+inline constexpr bool kSimd = !std::is_same_v<Arch, ScalarArch>;
 
 // Lane i of the comparison -> bit i.
-template <class T>
+template <class Arch, class T>
 inline uint64_t mask_of(const xsimd::batch_bool<T, Arch>& b) {
   auto r = static_cast<typename xsimd::batch_bool<T, Arch>::register_type>(b);
-#if defined(NUDGE_EXPR_ISA_SSE42)
-  if constexpr (std::is_same_v<T, float>) return static_cast<unsigned>(_mm_movemask_ps(r));
-  else if constexpr (std::is_same_v<T, double>) return static_cast<unsigned>(_mm_movemask_pd(r));
-  else if constexpr (sizeof(T) == 4) return static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(r)));
-  else return static_cast<unsigned>(_mm_movemask_pd(_mm_castsi128_pd(r)));
-#elif defined(NUDGE_EXPR_ISA_AVX2)
-  if constexpr (std::is_same_v<T, float>) return static_cast<unsigned>(_mm256_movemask_ps(r));
-  else if constexpr (std::is_same_v<T, double>) return static_cast<unsigned>(_mm256_movemask_pd(r));
-  else if constexpr (sizeof(T) == 4) return static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(r)));
-  else return static_cast<unsigned>(_mm256_movemask_pd(_mm256_castsi256_pd(r)));
-#else
-  return static_cast<uint64_t>(r);  // AVX-512 comparisons already produce a lane mask
-#endif
+  if constexpr (std::is_same_v<Arch, xsimd::sse4_2>) {
+    if constexpr (std::is_same_v<T, float>) return static_cast<unsigned>(_mm_movemask_ps(r));
+    else if constexpr (std::is_same_v<T, double>) return static_cast<unsigned>(_mm_movemask_pd(r));
+    else if constexpr (sizeof(T) == 4) return static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(r)));
+    else return static_cast<unsigned>(_mm_movemask_pd(_mm_castsi128_pd(r)));
+  } else if constexpr (std::is_same_v<Arch, xsimd::avx2>) {
+    if constexpr (std::is_same_v<T, float>) return static_cast<unsigned>(_mm256_movemask_ps(r));
+    else if constexpr (std::is_same_v<T, double>) return static_cast<unsigned>(_mm256_movemask_pd(r));
+    else if constexpr (sizeof(T) == 4) return static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(r)));
+    else return static_cast<unsigned>(_mm256_movemask_pd(_mm256_castsi256_pd(r)));
+  } else {
+    static_assert(std::is_same_v<Arch, xsimd::avx512bw>, "an Arch the executor does not know");
+    return static_cast<uint64_t>(r);  // AVX-512 comparisons already produce a lane mask
+  }
 }
-#endif
 
 template <Cmp kOp, class X, class Y>
 inline auto apply_cmp(const X& x, const Y& y) {
@@ -72,7 +65,7 @@ inline auto apply_cmp(const X& x, const Y& y) {
 }
 
 // out[w] = bits of (x[r] op y[r]) for 64-row words; y is a constant when kConst.
-template <Cmp kOp, bool kConst, class T>
+template <class Arch, Cmp kOp, bool kConst, class T>
 inline void cmp_words(const T* x, const T* y, T c, std::size_t words, uint64_t* out, const char* pf) {
   // Computed as the negation of another comparison: <> always (NOT =, so NaN
   // gives TRUE), and for integers <= / >= (NOT >, NOT <: one instruction
@@ -88,41 +81,43 @@ inline void cmp_words(const T* x, const T* y, T c, std::size_t words, uint64_t* 
     if (pf)
       for (std::size_t b = 0; b < 64 * sizeof(T); b += 64) __builtin_prefetch(pf + w * 64 * sizeof(T) + b, 0, 3);
     uint64_t bits = 0;
-#if NUDGE_EXPR_SIMD
-    using B = xsimd::batch<T, Arch>;
-    constexpr std::size_t N = B::size;
-    const B vc(c);
-    if constexpr (kConst) {
-      for (std::size_t j = 0; j < 64; j += N) bits |= mask_of(apply_cmp<op>(B::load_aligned(xs + j), vc)) << j;
+    if constexpr (kSimd<Arch>) {
+      using B = xsimd::batch<T, Arch>;
+      constexpr std::size_t N = B::size;
+      const B vc(c);
+      if constexpr (kConst) {
+        for (std::size_t j = 0; j < 64; j += N)
+          bits |= mask_of<Arch, T>(apply_cmp<op>(B::load_aligned(xs + j), vc)) << j;
+      } else {
+        const T* ys = y + w * 64;
+        for (std::size_t j = 0; j < 64; j += N)
+          bits |= mask_of<Arch, T>(apply_cmp<op>(B::load_aligned(xs + j), B::load_aligned(ys + j))) << j;
+      }
     } else {
-      const T* ys = y + w * 64;
-      for (std::size_t j = 0; j < 64; j += N)
-        bits |= mask_of(apply_cmp<op>(B::load_aligned(xs + j), B::load_aligned(ys + j))) << j;
+      for (std::size_t j = 0; j < 64; ++j)
+        bits |= static_cast<uint64_t>(apply_cmp<op>(xs[j], kConst ? c : y[w * 64 + j])) << j;
     }
-#else
-    for (std::size_t j = 0; j < 64; ++j)
-      bits |= static_cast<uint64_t>(apply_cmp<op>(xs[j], kConst ? c : y[w * 64 + j])) << j;
-#endif
     out[w] = kNegate ? ~bits : bits;
   }
 }
 
-template <bool kConst, class T>
+template <class Arch, bool kConst, class T>
 inline void cmp_dispatch(Cmp op, const T* x, const T* y, T c, std::size_t words, uint64_t* out,
                          const char* pf = nullptr) {
   switch (op) {
-    case Cmp::Eq: return cmp_words<Cmp::Eq, kConst>(x, y, c, words, out, pf);
-    case Cmp::Ne: return cmp_words<Cmp::Ne, kConst>(x, y, c, words, out, pf);
-    case Cmp::Lt: return cmp_words<Cmp::Lt, kConst>(x, y, c, words, out, pf);
-    case Cmp::Le: return cmp_words<Cmp::Le, kConst>(x, y, c, words, out, pf);
-    case Cmp::Gt: return cmp_words<Cmp::Gt, kConst>(x, y, c, words, out, pf);
-    case Cmp::Ge: return cmp_words<Cmp::Ge, kConst>(x, y, c, words, out, pf);
+    case Cmp::Eq: return cmp_words<Arch, Cmp::Eq, kConst>(x, y, c, words, out, pf);
+    case Cmp::Ne: return cmp_words<Arch, Cmp::Ne, kConst>(x, y, c, words, out, pf);
+    case Cmp::Lt: return cmp_words<Arch, Cmp::Lt, kConst>(x, y, c, words, out, pf);
+    case Cmp::Le: return cmp_words<Arch, Cmp::Le, kConst>(x, y, c, words, out, pf);
+    case Cmp::Gt: return cmp_words<Arch, Cmp::Gt, kConst>(x, y, c, words, out, pf);
+    case Cmp::Ge: return cmp_words<Arch, Cmp::Ge, kConst>(x, y, c, words, out, pf);
   }
 }
 
 constexpr int64_t kInt64Min = -9223372036854775807LL - 1;
 constexpr uint64_t kInt64Max = 9223372036854775807ULL;
 
+template <class Arch>
 class Executor {
  public:
   explicit Executor(const ExecFrame& f) : f_(f), W_(f.rows64 / 64), S_(f.batch), SW_(f.batch / 64) {}
@@ -259,7 +254,7 @@ class Executor {
   std::size_t W_, S_, SW_;
 };
 
-#include "engine/expr/kernels_step.inc"
+#include "engine/expr/executor_step.inc"
 
 }  // namespace
 }  // namespace nudge::expr
