@@ -116,14 +116,26 @@ std::array<std::vector<int32_t>, kDictCount> codes_in(const EventTable& t, const
 }  // namespace
 
 History open_history(const fs::path& dir, const HistoryOpenOptions& options) {
-  const Manifest m = read_manifest(dir);
   SegmentOpenOptions so;
   so.verify_data = options.verify_data;
-  if (m.segments.empty()) return History();
-  if (m.segments.size() == 1) return open_segment(dir / m.segments[0], so);
-  std::vector<History> parts;
-  for (const std::string& s : m.segments) parts.push_back(open_segment(dir / s, so));
-  return merge_views(parts);
+  // A compact may delete the segments of the MANIFEST read just before it
+  // swapped in its own: then the MANIFEST has changed, and one more read
+  // sees the new segment (a compact needs far longer than this loop).
+  for (int attempt = 0;; ++attempt) {
+    const Manifest m = read_manifest(dir);
+    try {
+      if (m.segments.empty()) return History();
+      if (m.segments.size() == 1) return open_segment(dir / m.segments[0], so);
+      std::vector<History> parts;
+      for (const std::string& s : m.segments) parts.push_back(open_segment(dir / s, so));
+      return merge_views(parts);
+    } catch (const Error&) {
+      std::error_code ec;
+      bool missing = false;
+      for (const std::string& s : m.segments) missing = missing || !fs::exists(dir / s, ec);
+      if (!missing || attempt >= 2) throw;
+    }
+  }
 }
 
 namespace {
