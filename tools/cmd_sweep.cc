@@ -58,8 +58,10 @@ int run_sweep_cmd(const SweepCmd& o) {
     out.commit();
   }
   const auto t4 = Clock::now();
-  if (!o.record.empty()) {  // the decisions as contacts, sent on --sent-on (default: the snapshot's as_of)
-    const auto r = nudge::history::record_decisions(o.record, campaign, result.ranked, sent_on.value_or(pop.as_of()));
+  if (!o.record.empty()) {  // the decisions as contacts, sent on --sent-on (default: the sweep's as_of)
+    const auto as_of = o.history.as_of.empty() ? std::nullopt : nudge::parse_iso_date(o.history.as_of);
+    const int32_t day = sent_on.value_or(as_of.value_or(pop.as_of()));
+    const auto r = nudge::history::record_decisions(o.record, campaign, result.ranked, day);
     std::fprintf(stderr, "history: %s\n", r.message.c_str());
   }
   for (const auto& w : bound.expressions().warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
@@ -80,7 +82,8 @@ nudge::cli::Registrar reg("sweep", [](CLI::App& app) {
   sub->add_option("--top", o->top, "Keep the K highest-ranked decisions (overrides the campaign's top_k)")
       ->check(CLI::PositiveNumber);
   sub->add_option("--record", o->record, "Add the decisions to this history folder as contacts (one batch)");
-  sub->add_option("--sent-on", o->sent_on, "With --record: YYYY-MM-DD they are sent (default: the snapshot's as_of)")
+  sub->add_option("--sent-on", o->sent_on,
+                  "With --record: YYYY-MM-DD they are sent (default: --as-of, else the snapshot's as_of)")
       ->needs("--record");
   sub->footer("Example: nudge sweep members.snap --campaign data/campaigns/rs1.toml -o decisions.csv");
   return [o] { return run_sweep_cmd(*o); };

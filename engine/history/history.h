@@ -203,8 +203,9 @@ class History {
   // id. Cost: O(M + N) when `ids` ascend; otherwise O(M) to build a bucket
   // index over customer_ids (about M/8 buckets of the id range, 4 bytes each)
   // plus O(N * (1 + log b)) lookups, b the ids per bucket (about 8 for evenly
-  // spread ids, at most M for adversarial ones), in parallel (oneTBB). Roughly
-  // 10M rows against 10M members: ~0.1-0.2 s on 2 cores (bench/history_bench.cc).
+  // spread ids, at most M for adversarial ones), in parallel (oneTBB).
+  // Measured: 1M shuffled rows against 1M members, 36-56 ms CPU
+  // (bench/history_bench.cc BM_HistoryMapRows; bench/README.md).
   std::vector<uint32_t> map_rows(std::span<const uint64_t> ids) const;
   // map_rows over the population's id column (Population::id_column()).
   // Throws Error(InvalidInput) when the population has no id column.
