@@ -2,8 +2,8 @@
 // size, written as a snapshot (-o) or as CSV (--csv); with --history DIR an
 // RS-2 population and its contact history (io/gen/rs2_generator.h) in DIR.
 #include <chrono>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -35,10 +35,11 @@ int run_gen_history(const GenOptions& o, int32_t as_of) {
   nudge::write_snapshot(d.population, std::filesystem::path(o.history) / "population.snap");
   const auto t2 = Clock::now();
   auto secs = [](auto x) { return std::chrono::duration<double>(x).count(); };
-  std::printf("generated %zu RS-2 members (seed %llu, as_of %s), %zu contact rows, %zu response rows in %.2f s; "
-              "wrote %s/{population.csv,population.snap,contacts.csv,responses.csv} in %.2f s\n",
-              d.population.rows(), static_cast<unsigned long long>(o.seed), nudge::format_iso_date(as_of).c_str(),
-              d.contacts.size(), d.responses.size(), secs(t1 - t0), o.history.c_str(), secs(t2 - t1));
+  std::printf(
+      "generated %zu RS-2 members (seed %llu, as_of %s), %zu contact rows, %zu response rows in %.2f s; "
+      "wrote %s/{population.csv,population.snap,contacts.csv,responses.csv} in %.2f s\n",
+      d.population.rows(), static_cast<unsigned long long>(o.seed), nudge::format_iso_date(as_of).c_str(),
+      d.contacts.size(), d.responses.size(), secs(t1 - t0), o.history.c_str(), secs(t2 - t1));
   return 0;
 }
 
@@ -73,7 +74,8 @@ nudge::cli::Registrar reg("gen", [](CLI::App& app) {
       ->check(CLI::Range(0ul, 1ul << 36));
   sub->add_option("--seed", o->seed, "Random seed; the same seed and size give the same population")
       ->capture_default_str();
-  sub->add_option("--as-of", o->as_of, "Date the population describes (YYYY-MM-DD; default 2026-11-01, RS-2 2026-11-15)");
+  sub->add_option("--as-of", o->as_of,
+                  "Date the population describes (YYYY-MM-DD; default 2026-11-01, RS-2 2026-11-15)");
   sub->add_option("--history", o->history,
                   "Write an RS-2 population and its contact history to this folder (population.csv/.snap, "
                   "contacts.csv, responses.csv)");
@@ -82,8 +84,9 @@ nudge::cli::Registrar reg("gen", [](CLI::App& app) {
       ->check(CLI::Range(0.0, 1000.0));
   auto* snap = sub->add_option("-o,--output", o->snapshot, "Write a snapshot to this file");
   sub->add_option("--csv", o->csv, "Write CSV to this file instead")->excludes(snap);
-  sub->footer("Example: nudge gen --members 1000000 --seed 42 -o members.snap\n"
-              "         nudge gen --members 100000 --history rs2/");
+  sub->footer(
+      "Example: nudge gen --members 1000000 --seed 42 -o members.snap\n"
+      "         nudge gen --members 100000 --history rs2/");
   return [o] { return run_gen(*o); };
 });
 

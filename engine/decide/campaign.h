@@ -89,9 +89,9 @@ struct FrequencyCap {
   std::string name;
   ColumnRef count_column;  // "" = from the history
   int64_t max = 0;
-  std::vector<std::size_t> channels;       // indices into Campaign::channels
-  int64_t window_days = 0;                 // history caps: the last N days (includes as_of)
-  std::vector<std::size_t> message_types;  // indices into Campaign::message_types
+  std::vector<std::size_t> channels;                    // indices into Campaign::channels
+  int64_t window_days = 0;                              // history caps: the last N days (includes as_of)
+  std::vector<std::size_t> message_types;               // indices into Campaign::message_types
   std::vector<std::string> actions, brands, campaigns;  // names, matched as written
   bool from_history() const noexcept { return count_column.name.empty(); }
 };

@@ -74,16 +74,14 @@ void read_basket(const TomlReader& r, const toml::table& root, Campaign& c) {
   // Without used_column the points used come from the history in the calendar period.
   if (auto* v = t.get("used_column")) c.basket.used = column(r, *v, "used_column", w);
   if (auto* v = t.get("period")) c.basket.period = r.nonempty_string(*v, "period", w);
-  if (c.basket.from_history() && c.basket.period != "month" && c.basket.period != "week" &&
-      c.basket.period != "day")
+  if (c.basket.from_history() && c.basket.period != "month" && c.basket.period != "week" && c.basket.period != "day")
     r.fail(*t.get("period"), fmt::format("[basket] without used_column takes its points from the history per "
                                          "calendar period: period must be month, week or day, not '{}'",
                                          c.basket.period));
 }
 
 // An array of strings (names kept as written).
-std::vector<std::string> strings(const TomlReader& r, const toml::node& n, std::string_view key,
-                                 const std::string& w) {
+std::vector<std::string> strings(const TomlReader& r, const toml::node& n, std::string_view key, const std::string& w) {
   std::vector<std::string> out;
   for (const toml::node& e : r.array(n, key, w)) out.push_back(r.nonempty_string(e, key, w));
   if (out.empty()) r.fail(n, fmt::format("'{}' of {} is empty (leave the key out to mean any)", key, w));
@@ -196,9 +194,9 @@ void read_caps(const TomlReader& r, const toml::table& root, Campaign& c) {
     const toml::table& t = *e.as_table();
     FrequencyCap f;
     std::string w;
-    std::tie(f.name, w) = named_entry(r, t, "frequency cap", c.frequency_caps.size() + 1,
-                                      {"name", "count_column", "max", "channels", "window_days", "message_types",
-                                       "actions", "brands", "campaigns"});
+    std::tie(f.name, w) = named_entry(
+        r, t, "frequency cap", c.frequency_caps.size() + 1,
+        {"name", "count_column", "max", "channels", "window_days", "message_types", "actions", "brands", "campaigns"});
     const toml::node* count = t.get("count_column");
     const toml::node* window = t.get("window_days");
     if (count && window)
@@ -213,8 +211,8 @@ void read_caps(const TomlReader& r, const toml::table& root, Campaign& c) {
       f.count_column = column(r, *count, "count_column", w);
       for (const char* k : {"message_types", "actions", "brands", "campaigns"})
         if (auto* v = t.get(k))
-          r.fail(*v, fmt::format("'{}' of {} filters the history's contacts; a count_column cap takes channels only",
-                                 k, w));
+          r.fail(*v, fmt::format("'{}' of {} filters the history's contacts; a count_column cap takes channels only", k,
+                                 w));
     } else {
       f.window_days = r.integer(*window, "window_days", w, 1);
       if (auto* v = t.get("message_types")) f.message_types = r.names(*v, "message_types", w, types, "message type");

@@ -213,9 +213,8 @@ class Sweeper {
     t.used = used ? *used : kNaN;
     t.cap_counts.clear();
     for (std::size_t j = 0; j < bound_.cap_counts().size(); ++j) {
-      auto v = bound_.cap_counts()[j].column
-                   ? bound_.cap_counts()[j].at(row)
-                   : std::optional<double>(w.hist.cap_counts[j * expr::kBatchRows + off]);
+      auto v = bound_.cap_counts()[j].column ? bound_.cap_counts()[j].at(row)
+                                             : std::optional<double>(w.hist.cap_counts[j * expr::kBatchRows + off]);
       t.cap_counts.push_back(v ? *v : kNaN);
     }
     t.revoked.assign(campaign_.channels.size(), false);
@@ -316,9 +315,10 @@ SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
   for (const auto& a : c.actions) in.action_channel.push_back(static_cast<uint16_t>(a.channel));
   in.top_k = opt.top_k ? opt.top_k : c.top_k;
   if (c.needs_history() && !opt.inputs)
-    throw_usage(fmt::format("campaign {} computes its {} from the contact history: give the sweep a history "
-                            "(--history HIST)",
-                            c.name, c.basket.from_history() ? "basket" : "frequency caps"));
+    throw_usage(
+        fmt::format("campaign {} computes its {} from the contact history: give the sweep a history "
+                    "(--history HIST)",
+                    c.name, c.basket.from_history() ? "basket" : "frequency caps"));
   Sweeper sweeper(b, in, opt.trace_row, opt.inputs);
   tbb::enumerable_thread_specific<Worker> workers([&] {
     Worker w;
