@@ -26,15 +26,12 @@ struct HistoryOption {
                     "aggregates from it");
     sub->add_option("--as-of", as_of,
                     "Day of the sweep (YYYY-MM-DD; default the population's as_of): history events after it are "
-                    "ignored");
+                    "ignored; --record records the decisions on it");
   }
 
   // nullptr without --history. `report` prints one line on stderr.
   std::unique_ptr<policy::HistoryPolicy> open(const decide::Campaign& c, const Population& pop, bool report) const {
-    if (dir.empty()) {
-      if (!as_of.empty()) throw_usage("--as-of applies to the history: give --history HIST too");
-      return nullptr;
-    }
+    if (dir.empty()) return nullptr;  // --as-of alone only dates what --record records
     int32_t day = pop.as_of();
     if (!as_of.empty()) {
       auto d = parse_iso_date(as_of);
