@@ -30,6 +30,8 @@ int run_sweep_cmd(const SweepCmd& o) {
   const nudge::Population pop = nudge::open_snapshot(o.snapshot);
   const auto t1 = Clock::now();
   const auto campaign = nudge::decide::load_campaign(o.campaign);
+  nudge::cli::refuse_output_over_input(
+      o.output, {o.snapshot, o.campaign, campaign.model_path ? campaign.model_path->string() : std::string()});
   const auto bound = nudge::decide::BoundCampaign::bind(campaign, pop);
   const auto t2 = Clock::now();
   nudge::decide::SweepOptions opt;
