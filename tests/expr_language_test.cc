@@ -3,9 +3,11 @@
 // supported instruction set (tests/expr_test_util.h).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <string>
 
 #include "engine/base/error.h"
 #include "tests/expr_test_util.h"
@@ -115,6 +117,31 @@ TEST(ExprFloat32, BareColumnComparesAgainstConstantRoundedToFloat32) {
   // A constant that float32 would round to zero is compared in double.
   EXPECT_EQ(rows_where(pop, "x = 1e-50"), Rows{});
   EXPECT_EQ(rows_where(pop, "x < 1e-50"), (Rows{3, 7}));
+}
+
+// Before the fix only the bare column had the float32 rule: inside coalesce,
+// CASE, least/greatest, abs or unary minus, row 6 (a stored 5000.10, the
+// float32 5000.10009765625) was not `= 5000.1` and was `> 5000.1`.
+TEST(ExprFloat32, FloatValuedExpressionsKeepTheRule) {
+  auto pop = sample();
+  auto has6 = [](const Rows& r) { return std::find(r.begin(), r.end(), 6u) != r.end(); };
+  for (std::string f :
+       {"coalesce(x, 0)", "coalesce(x, 1.5, 0)", "CASE WHEN b THEN x ELSE x END", "CASE WHEN n > 100 THEN 0 ELSE x END",
+        "CASE n WHEN 7 THEN NULL ELSE x END", "greatest(x, 0)", "least(x, 1000000)", "abs(x)", "-(-x)"}) {
+    SCOPED_TRACE(f);
+    EXPECT_TRUE(has6(rows_where(pop, f + " = 5000.1")));
+    EXPECT_FALSE(has6(rows_where(pop, f + " > 5000.1")));
+    EXPECT_TRUE(has6(rows_where(pop, f + " <= 5000.1")));
+    EXPECT_TRUE(has6(rows_where(pop, "5000.1 = " + f)));
+    EXPECT_TRUE(has6(rows_where(pop, f + " BETWEEN 5000.1 AND 5000.1")));
+    EXPECT_TRUE(has6(rows_where(pop, f + " IN (1, 5000.1)")));
+  }
+  EXPECT_TRUE(has6(rows_where(pop, "-x = -5000.1")));
+  EXPECT_EQ(rows_where(pop, "coalesce(x, 0) = 0"), (Rows{2, 7}));
+  // A value float32 cannot hold exactly, or arithmetic, is compared in double (the stated rule).
+  EXPECT_FALSE(has6(rows_where(pop, "coalesce(x, 0.1) = 5000.1")));
+  EXPECT_FALSE(has6(rows_where(pop, "coalesce(x, 0) + 0 = 5000.1")));
+  EXPECT_FALSE(has6(rows_where(pop, "x * 1 = 5000.1")));
 }
 
 TEST(ExprNaN, ComparisonsWithNaNAreFalseExceptNotEqual) {
@@ -268,4 +295,45 @@ TEST(ExprSet, EvaluateRejectsRowsThatAreNotABatch) {
   expr::Workspace ws;
   EXPECT_THROW(set.evaluate(pop, 1, 4, ws), Error);
   EXPECT_THROW(set.evaluate(pop, 0, 9, ws), Error);
+}
+
+// `x IN (40,000 values)` and NOT IN overflowed the simplifier's stack (a
+// left-deep OR chain); the list is now a balanced tree.
+TEST(ExprLimits, FortyThousandValueInListsCompileAndAnswer) {
+  auto pop = sample();
+  std::string list;
+  for (int k = 0; k < 40'000; ++k) list += (k ? ", " : "") + std::to_string(k * 3 - 5);
+  EXPECT_EQ(rows_where(pop, "n IN (" + list + ")"), (Rows{0, 3, 7}));  // 1 = 2*3-5, -5, 7 = 4*3-5
+  EXPECT_EQ(rows_where(pop, "n NOT IN (" + list + ")"), (Rows{1, 4, 5, 6}));
+
+}
+
+namespace {
+std::string compile_error(const Population& pop, const std::string& text) {
+  try {
+    expr::CompiledSet::compile(pop, {{text, "--expr"}});
+  } catch (const Error& e) { return e.what(); }
+  return "";
+}
+}  // namespace
+
+// Clearer errors (issue 14): a megabyte expression was pasted whole into the
+// message, a NUL byte cut it short, and `churn` (the model's score) read as an
+// unknown column.
+TEST(ExprErrors, LongLinesNulBytesEmptyNamesAndChurn) {
+  auto pop = sample();
+  const std::string big = "n > 1 AND" + std::string(1'000'000, ' ') + "nn > 1 AND n > 1" + std::string(100'000, ' ');
+  const std::string e = compile_error(pop, big);
+  ASSERT_NE(e.find("unknown column 'nn'"), std::string::npos) << e.substr(0, 300);
+  EXPECT_LT(e.size(), 400u);
+  const auto lines = e.substr(e.find('\n') + 1);
+  const std::string shown = lines.substr(0, lines.find('\n')), caret = lines.substr(lines.find('\n') + 1);
+  EXPECT_EQ(shown.substr(0, 3), "...");
+  EXPECT_EQ(shown.substr(shown.size() - 3), "...");
+  EXPECT_EQ(shown.substr(caret.size() - 1, 2), "nn");  // the caret stands under the fault
+  EXPECT_NE(compile_error(pop, std::string("n > 1 AND \"a\0b\" > 1", 19)).find("a\\0b"), std::string::npos)
+      << compile_error(pop, std::string("n > 1 AND \"a\0b\" > 1", 19));
+  EXPECT_NE(compile_error(pop, "\"\" > 1").find("empty quoted name"), std::string::npos);
+  EXPECT_NE(compile_error(pop, "churn > 0.5").find("unknown column 'churn' (the model's churn score is no column"),
+            std::string::npos);
 }

@@ -5,6 +5,7 @@
 
 #include "engine/base/error.h"
 #include "io/csv/csv_import.h"
+#include "io/csv/csv_infer.h"
 #include "tests/support/error_text.h"
 #include "tests/support/test_paths.h"
 
@@ -125,6 +126,9 @@ TEST(ImportSchema, SchemaColumnMissingFromHeaderIsAnError) {
   EXPECT_EQ(import_error("customer_id,tier\n1,Star\n", with_schema("[[column]]\nname='teir'\ntype='category'\n")),
             "t.csv: the schema's column 'teir' is not in the header (did you mean 'tier'?)");
   EXPECT_EQ(import_error("id,x\n1,-2\n", with_schema("id_column = 'x'\n")),
+            "t.csv: id column 'x': line 2 '-2' is not a customer id (an integer 0 .. 2^64-1); fix the row, or name "
+            "another id column (schema id_column; \"\" for none) or declare this column's type in a schema");
+  EXPECT_EQ(import_error("id,x\n1,-2\n", with_schema("id_column = 'x'\n[[column]]\nname='x'\ntype='int32'\n")),
             "t.csv: the id column 'x' must be uint64, it is int32");
   EXPECT_EQ(import_error("id,x\n1,2\n", with_schema("id_column = 'cust'\n")),
             "t.csv: the id column 'cust' is not in the file");
@@ -221,4 +225,128 @@ TEST(ImportSchema, ShippedSchemaFilesParse) {
   EXPECT_EQ(rs1.as_of, days_from_civil(2026, 11, 1));
   const ImportSchema airline = load_import_schema(test::source_dir() / "data/schemas/airline_members.toml");
   EXPECT_EQ(airline.columns.size(), 16u);
+}
+
+// Before the fix the id column came out int32/float64/category and the
+// snapshot had no id column, with no message; now the import names the row.
+TEST(CsvInference, IdColumnIsUint64OrAnErrorNamingTheRow) {
+  const std::string good = "customer_id,x\n1,2\n18446744073709551615,3\n";
+  EXPECT_EQ(import_csv_text(good, "t.csv").population.column("customer_id").type(), DataType::UInt64);
+  const struct {
+    std::string csv, line;
+  } bad[] = {
+      {"customer_id,x\n1,2\n-5,3\n", "line 3 '-5'"},
+      {"customer_id,x\n1,2\n7,3\n18446744073709551616,4\n", "line 4 '18446744073709551616'"},
+      {"customer_id,x\n9007199254740993,2\n9007199254740992.5,3\n", "line 3 '9007199254740992.5'"},
+      {"customer_id,x\nA17,2\n", "line 2 'A17'"},
+  };
+  for (const auto& b : bad) {
+    SCOPED_TRACE(b.csv);
+    const std::string e = import_error(b.csv, {});
+    EXPECT_NE(e.find("t.csv: id column 'customer_id': " + b.line + " is not a customer id"), std::string::npos) << e;
+    EXPECT_THROW(resolve_import_schema_text(b.csv, "t.csv"), Error);
+  }
+  EXPECT_NE(import_error("customer_id,x\n,2\n", {}).find("id column 'customer_id': has no value in the first"),
+            std::string::npos);
+  // Declared in a schema, the type is the user's choice: no id column, no error.
+  const auto r = import_csv_text("customer_id,x\nA17,2\n", "t.csv",
+                                 with_schema("[[column]]\nname = \"customer_id\"\ntype = \"category\"\n"));
+  EXPECT_FALSE(r.population.id_column());
+}
+
+// Integers float64 cannot hold exactly used to become float64 silently.
+TEST(CsvInference, IntegersBeyondFloat64PrecisionAreNamed) {
+  std::vector<std::string> notes;
+  const std::string csv = "id2,v\n1.5,0.5\n-1,2\n36028797018963969,3\n";
+  const ImportSchema s = resolve_import_schema_text(csv, "t.csv", {}, &notes);
+  EXPECT_EQ(s.columns[0].type, DataType::Float64);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0],
+            "t.csv: column 'id2': inferred float64, which cannot hold every integer beyond 2^53 exactly: line 4 "
+            "'36028797018963969' (declare int64, uint64 or category in a schema to keep them exact)");
+  EXPECT_EQ(import_csv_text(csv, "t.csv").warnings, notes);
+}
+
+// `12,500.00` in a quoted field and `1.299,99` silently made a category column.
+TEST(CsvInference, NumbersWithThousandsSeparatorsAreNamed) {
+  std::vector<std::string> notes;
+  const std::string csv = "a,b,c\n1,\"12,500.00\",x\n2,\"1.299,99\",y\n\"3,5\",3 000,z\n4,7,w\n";
+  const ImportSchema s = resolve_import_schema_text(csv, "t.csv", {}, &notes);
+  EXPECT_EQ(s.columns[0].type, DataType::Category);
+  EXPECT_EQ(s.columns[1].type, DataType::Category);
+  EXPECT_EQ(s.columns[2].type, DataType::Category);
+  ASSERT_EQ(notes.size(), 2u);
+  EXPECT_EQ(notes[0],
+            "t.csv: column 'a': inferred category, but 3 of 4 sampled values are numbers and 1 look like numbers "
+            "with thousands separators; not plain numbers: line 4 '3,5' (nudge reads numbers without separators, "
+            "with '.' as the decimal point; clean these rows or declare the type in a schema)");
+  EXPECT_NE(notes[1].find("column 'b': inferred category, but 1 of 4 sampled values are numbers and 3 look like "
+                          "numbers with thousands separators; not plain numbers: line 2 '12,500.00', line 3 "
+                          "'1.299,99', line 4 '3 000'"),
+            std::string::npos)
+      << notes[1];
+  for (const char* yes : {"12,500.00", "1.299,99", "1 000", "-3'500", "1.000.000"})
+    EXPECT_TRUE(csv::looks_like_grouped_number(yes)) << yes;
+  for (const char* no : {"12.5", "a,b", "1,,0", ",5", "5,", "Star", ""})
+    EXPECT_FALSE(csv::looks_like_grouped_number(no)) << no;
+}
+
+// --print-schema wrote TOML that nudge could not read back for some header
+// names; now every name a header may hold round-trips, and names that TOML
+// cannot hold (invalid UTF-8) are refused at the header with their column.
+TEST(PrintSchema, EveryHeaderNameRoundTrips) {
+  const std::vector<std::string> names = {"a\nb",
+                                          "c\x01"
+                                          "d",
+                                          "e\x7f",
+                                          "tab\there",
+                                          "q\"uote",
+                                          "back\\s",
+                                          "\xC3\xBCn\xC3\xAF",
+                                          "cr\rx",
+                                          "\x1b[31mred",
+                                          "sp ace ",
+                                          "#hash",
+                                          "[x]",
+                                          "k = v",
+                                          "'single'",
+                                          "u\u2028v"};
+  std::string csv;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    std::string q;
+    for (char c : names[i]) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    csv += (i ? "," : "") + ("\"" + q + "\"");
+  }
+  csv += "\n";
+  for (std::size_t i = 0; i < names.size(); ++i) csv += (i ? "," : "") + std::to_string(i);
+  csv += "\n";
+  ImportOptions o;
+  o.as_of = 0;
+  o.id_column = "";
+  const ImportSchema inferred = resolve_import_schema_text(csv, "t.csv", o);
+  ASSERT_EQ(inferred.columns.size(), names.size());
+  const std::string toml = format_import_schema(inferred);
+  const ImportSchema back = parse_import_schema(toml, "printed.toml");
+  EXPECT_EQ(back, inferred) << toml;
+  for (std::size_t i = 0; i < names.size(); ++i) EXPECT_EQ(back.columns[i].name, names[i]);
+  ImportOptions fed;
+  fed.schema = back;
+  EXPECT_EQ(import_csv_text(csv, "t.csv", fed).population.num_columns(), names.size());
+
+  EXPECT_NE(import_error("ok,\"bad\xFF\"\n1,2\n", {}).find("t.csv:1: header column 2 "), std::string::npos);
+  EXPECT_NE(import_error("ok,\"bad\xFF\"\n1,2\n", {}).find("is not valid UTF-8 (at byte 4 of the name)"),
+            std::string::npos);
+}
+
+// Clearer errors for files that are not UTF-8 CSV with LF or CRLF line ends.
+TEST(CsvImport, Utf16NulBytesAndBareCrAreNamed) {
+  EXPECT_NE(import_error(std::string("\xFF\xFE"
+                                     "a\0,\0b\0\n\0",
+                                     10),
+                         {})
+                .find("t.csv: the file is UTF-16"),
+            std::string::npos);
+  EXPECT_NE(import_error(std::string("a\0,\0b\0\n\0", 8), {}).find("t.csv: byte 2 is a NUL byte"), std::string::npos);
+  EXPECT_NE(import_error("a,b,a2\r1,2,3\r4,5,6\r", {}).find("t.csv: lines end in a bare CR"), std::string::npos);
+  EXPECT_EQ(import_error("\"x\ry\",b\r\n1,2\r\n", {}), "");  // a CR inside a quoted name is fine
 }

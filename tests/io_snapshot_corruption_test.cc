@@ -313,6 +313,9 @@ TEST_F(SnapshotCorruption, ManifestsThatLieAboutTheDataAreRejected) {
   lie([](ManifestEdit& e) { col(e, "i32").validity = col(e, "f32").validity; },
       "column 'i32' has a validity bitmap but no NULLs");
   lie([](ManifestEdit& e) { col(e, "tier").dictionary->pop_back(); }, "outside its dictionary of 3");
+  // Fails before the fix: the snapshot opened and `tier = 'Star'` matched one of the two codes.
+  lie([](ManifestEdit& e) { (*col(e, "tier").dictionary)[2] = (*col(e, "tier").dictionary)[0]; },
+      "column 'tier': dictionary holds '" + original_.column("tier").dictionary()[0] + "' twice (codes 0 and 2)");
   lie([](ManifestEdit& e) { col(e, "tier").dictionary.reset(); }, "column 'tier' is a category without a dictionary");
   lie([](ManifestEdit& e) { col(e, "i32").dictionary = std::vector<std::string>{"a"}; },
       "column 'i32' is not a category but has a dictionary");

@@ -107,6 +107,10 @@ TEST(XgboostFile, NonNumericValues) {
                   "tree_param.num_nodes: expected an integer in a string, got \"seven\"");
   EXPECT_CONTAINS(mutated([](Json& j) { j["learner"]["learner_model_param"]["base_score"] = "half"; }),
                   "base_score: expected one number in a string");
+  // Non-finite base scores loaded before, and every score was NaN or infinite.
+  for (const char* bad : {"nan", "NaN", "inf", "-inf", "[inf]"})
+    EXPECT_CONTAINS(mutated([&](Json& j) { j["learner"]["learner_model_param"]["base_score"] = bad; }),
+                    "base_score: is not a finite number");
   EXPECT_CONTAINS(mutated([](Json& j) { tree0(j)["split_conditions"][0] = 1e39; }), "number overflow parsing '1e+39'");
 }
 
@@ -115,12 +119,46 @@ TEST(XgboostFile, FeatureIndexOutOfRange) {
                   "tree 0 node 0: split feature 6 is out of range (num_feature 6)");
 }
 
-TEST(XgboostFile, UnsupportedModelsSaySo) {
+// Categorical splits are supported (tests/score_xgboost_categorical_test.cc);
+// their arrays must be consistent.
+TEST(XgboostFile, BrokenCategoricalSplitsSaySo) {
   EXPECT_CONTAINS(mutated([](Json& j) { tree0(j)["split_type"][0] = 1; }),
-                  "tree 0 node 0: categorical splits are not supported");
-  EXPECT_CONTAINS(
-      mutated([](Json& j) { j["learner"]["feature_types"] = {"float", "c", "float", "float", "float", "float"}; }),
-      "feature 1 is categorical; categorical features are not supported");
+                  "tree 0 node 0: a categorical split without categories (categories_nodes does not list it)");
+  EXPECT_CONTAINS(mutated([](Json& j) {
+                    tree0(j)["split_type"][0] = 1;
+                    tree0(j).erase("categories_nodes");
+                  }),
+                  "trees[0]: missing field 'categories_nodes'");
+  auto with_cats = [](Json& j, Json nodes, Json segments, Json sizes, Json cats) {
+    tree0(j)["split_type"][0] = 1;
+    tree0(j)["categories_nodes"] = nodes;
+    tree0(j)["categories_segments"] = segments;
+    tree0(j)["categories_sizes"] = sizes;
+    tree0(j)["categories"] = cats;
+  };
+  EXPECT_EQ(mutated([&](Json& j) { with_cats(j, {0}, {0}, {2}, {3, 1}); }), "");
+  EXPECT_CONTAINS(mutated([&](Json& j) { with_cats(j, Json::array(), Json::array(), Json::array(), Json::array()); }),
+                  "tree 0 node 0: a categorical split without categories");
+  EXPECT_CONTAINS(mutated([&](Json& j) {
+                    with_cats(j, {0}, {0}, {3}, {3, 1});
+                  }),
+                  "categories of node 0 run past the end of 'categories'");
+  EXPECT_CONTAINS(mutated([&](Json& j) {
+                    with_cats(j, {1}, {0}, {2}, {3, 1});
+                  }),
+                  "categories_nodes[0] = 1 is not a categorical split node listed once");
+  EXPECT_CONTAINS(mutated([&](Json& j) {
+                    with_cats(j, {0}, {0, 1}, {2}, {3, 1});
+                  }),
+                  "categories_nodes, categories_segments and categories_sizes differ in length (1, 2, 1)");
+  EXPECT_CONTAINS(mutated([&](Json& j) { with_cats(j, {0}, {0}, {1}, {-1}); }), "element 0 = -1 is out of range");
+  EXPECT_CONTAINS(mutated([](Json& j) {
+                    j["learner"]["feature_types"] = {"float", "c"};
+                  }),
+                  "feature_types: has 2 types, but num_feature is 6");
+}
+
+TEST(XgboostFile, UnsupportedModelsSaySo) {
   EXPECT_CONTAINS(mutated([](Json& j) { j["learner"]["learner_model_param"]["num_class"] = "3"; }),
                   "num_class = 3: multi-class models are not supported");
   EXPECT_CONTAINS(mutated([](Json& j) { j["learner"]["gradient_booster"]["model"]["tree_info"][0] = 1; }),

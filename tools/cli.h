@@ -18,6 +18,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <charconv>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -43,5 +45,25 @@ struct GlobalOptions {
   std::string simd = "best";  // scalar, sse4.2, avx2, avx512, best
 };
 const GlobalOptions& global_options();
+// A whole number 0 .. 2^64-1 written in decimal digits only: "-1" (which
+// would wrap to 2^64-1) and values beyond 2^64-1 (which would be clamped)
+// are usage errors naming the value.
+inline CLI::Validator unsigned_integer() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos)
+          return "'" + s + "' is not a whole number 0 or more";
+        uint64_t v = 0;
+        auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+        if (r.ec != std::errc()) return "'" + s + "' is beyond 18446744073709551615";
+        return {};
+      },
+      "UINT");
+}
+// Throws Error(Usage) when `output` is the same file as one of `inputs`
+// (same device and inode: symlinks, hard links and other spellings count),
+// naming both: writing it would destroy the input before it is read. Empty
+// names and outputs that do not exist yet pass.
+void refuse_output_over_input(const std::string& output, const std::vector<std::string>& inputs);
 
 }  // namespace nudge::cli

@@ -44,6 +44,7 @@ int run_activity(const ActivityArgs& a) {
     as_of = parse_iso_date(a.as_of);
     if (!as_of) throw_usage("--as-of: '" + a.as_of + "' is not a date YYYY-MM-DD");
   }
+  cli::refuse_output_over_input(a.output, {a.members, a.schema, a.activity, a.activity_schema, a.overlay});
   const ActivitySpec spec = load_activity_spec(a.activity_schema);
   const auto t0 = std::chrono::steady_clock::now();
   Population members;

@@ -46,7 +46,7 @@ nudge::cli::Registrar reg("explain", [](CLI::App& app) {
   auto o = std::make_shared<ExplainCmd>();
   sub->add_option("snapshot", o->snapshot, "Population snapshot")->required();
   sub->add_option("--campaign,-c", o->campaign, "Campaign file (TOML)")->required();
-  sub->add_option("--customer", o->customer, "Customer id")->required();
+  sub->add_option("--customer", o->customer, "Customer id")->required()->check(nudge::cli::unsigned_integer());
   o->history.add_to(sub);
   sub->footer("Example: nudge explain members.snap --campaign data/campaigns/rs1.toml --customer 6000000017");
   return [o] { return run_explain(*o); };

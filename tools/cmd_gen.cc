@@ -78,9 +78,11 @@ nudge::cli::Registrar reg("gen", [](CLI::App& app) {
   auto o = std::make_shared<GenOptions>();
   sub->add_option("--members,-n", o->members, "Number of members (rows)")
       ->required()
+      ->check(nudge::cli::unsigned_integer())
       ->check(CLI::Range(0ul, 1ul << 36));
   sub->add_option("--seed", o->seed, "Random seed; the same seed and size give the same population")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(nudge::cli::unsigned_integer());
   sub->add_option("--as-of", o->as_of,
                   "Date the population describes (YYYY-MM-DD; default 2026-11-01, RS-2 2026-11-15)");
   sub->add_option("--history", o->history,

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/base/error.h"
 #include "io/csv/csv_import.h"
@@ -43,13 +44,18 @@ int run_import(const ImportArgs& a) {
   if (cli::global_options().threads == 1) opt.threads = 1;  // the serial driver
 
   if (a.print_schema) {
-    std::fputs(format_import_schema(resolve_import_schema(a.input, opt)).c_str(), stdout);
+    std::vector<std::string> warnings;
+    const ImportSchema s = resolve_import_schema(a.input, opt, &warnings);
+    for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+    std::fputs(format_import_schema(s).c_str(), stdout);
     return 0;
   }
   if (a.output.empty()) throw_usage("import: -o OUT.snap is required (or --print-schema)");
+  cli::refuse_output_over_input(a.output, {a.input, a.schema});
   const auto t0 = std::chrono::steady_clock::now();
   const ImportResult r = import_csv(a.input, opt);
   const double parse_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (const auto& w : r.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   write_snapshot(r.population, a.output);
   const double total_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::fprintf(stderr, "imported %zu rows x %zu columns from %s: %.1f MB in %.3f s (%.0f MB/s)\n", r.population.rows(),
@@ -76,7 +82,8 @@ nudge::cli::Registrar reg("import", [](CLI::App& app) {
   sub->add_option("--as-of", a->as_of,
                   "The day the data describes, YYYY-MM-DD (default: the schema's, else today UTC)");
   sub->add_flag("--skip-bad-rows", a->skip_bad_rows, "Leave out bad rows instead of failing; report how many and why");
-  sub->add_option("--max-errors", a->max_errors, "With --skip-bad-rows: fail when more than N rows are bad");
+  sub->add_option("--max-errors", a->max_errors, "With --skip-bad-rows: fail when more than N rows are bad")
+      ->check(nudge::cli::unsigned_integer());
   return [a] { return run_import(*a); };
 });
 

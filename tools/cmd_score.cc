@@ -25,6 +25,7 @@ struct ScoreOptions {
 };
 
 int run_score(const ScoreOptions& o) {
+  nudge::cli::refuse_output_over_input(o.out, {o.snapshot, o.model});
   const auto t0 = std::chrono::steady_clock::now();
   const nudge::Population pop = nudge::open_snapshot(o.snapshot);
   const auto id_col = pop.id_column();

@@ -43,6 +43,8 @@ int run_sweep_cmd(const SweepCmd& o) {
   const nudge::Population pop = nudge::open_snapshot(o.snapshot);
   const auto t1 = Clock::now();
   const auto campaign = nudge::decide::load_campaign(o.campaign);
+  nudge::cli::refuse_output_over_input(
+      o.output, {o.snapshot, o.campaign, campaign.model_path ? campaign.model_path->string() : std::string()});
   if (!o.report.empty() && campaign.arbitration.mode != nudge::decide::ArbitrationMode::Optimise)
     nudge::throw_usage("--report needs a campaign with [arbitration] mode = \"optimise\"");
   const auto hp = o.history.open(campaign, pop, true);

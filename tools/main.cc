@@ -1,12 +1,16 @@
 // nudge CLI entry point: global options, subcommand dispatch, error -> exit code.
 #include <tbb/global_control.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
 
 #include "engine/base/error.h"
+#include "engine/base/names.h"
 #include "engine/base/simd.h"
 #include "tools/cli.h"
 
@@ -22,9 +26,37 @@ Registrar::Registrar(std::string name, MakeFn make) { registry().push_back({std:
 static GlobalOptions g_options;
 const GlobalOptions& global_options() { return g_options; }
 
+void refuse_output_over_input(const std::string& output, const std::vector<std::string>& inputs) {
+  if (output.empty() || output == "-") return;
+  for (const auto& in : inputs) {
+    std::error_code ec;
+    if (!in.empty() && std::filesystem::equivalent(output, in, ec) && !ec)
+      throw_usage("the output '" + output + "' is the input '" + in +
+                  "': writing it would destroy the input; choose another output file");
+  }
+}
+
 }  // namespace nudge::cli
 
-int main(int argc, char** argv) {
+namespace {
+
+// Standard output is buffered: a failed write (a full disk, /dev/full, a
+// closed descriptor) shows in the stream's error flag, the final flush or the
+// close. Any of them turns a successful exit into exit 1 with a message, so a
+// truncated output never exits 0.
+int finish_stdout(int rc) {
+  errno = 0;
+  bool bad = std::fflush(stdout) != 0;
+  int err = errno;
+  bad = std::ferror(stdout) || bad;
+  errno = 0;
+  if (std::fclose(stdout) != 0 && !bad) bad = true, err = errno;
+  if (!bad) return rc;
+  std::fprintf(stderr, "nudge: error: cannot write standard output: %s\n", err ? std::strerror(err) : "a write failed");
+  return rc == 0 ? 1 : rc;
+}
+
+int run_main(int argc, char** argv) {
   using namespace nudge;
   CLI::App app{
       "nudge: decides, for a whole customer population at once, who should be contacted, about what, "
@@ -52,10 +84,46 @@ int main(int argc, char** argv) {
     commands.emplace_back(subs.back(), std::move(fn));
   }
 
+  // The command: the first argument that is neither an option nor a global
+  // option's value. CLI11 would call an unknown one "A subcommand is required".
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--threads" || a == "--simd") {
+      ++i;
+      continue;
+    }
+    if (a.empty() || a[0] == '-') continue;
+    std::string names, near;
+    std::size_t best = 3;
+    for (auto& e : reg) {
+      if (e.name == a) {
+        names.clear();
+        break;
+      }
+      names += (names.empty() ? "" : ", ") + e.name;
+      if (std::size_t d = edit_distance(a, e.name); d < best) best = d, near = e.name;
+    }
+    if (names.empty()) break;
+    std::fprintf(stderr, "nudge: error: unknown command '%s'%s (commands: %s; nudge --help)\n", a.c_str(),
+                 near.empty() ? "" : (" (did you mean '" + near + "'?)").c_str(), names.c_str());
+    return 2;
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
+    // An expression that begins with '-' reads as an option: say how to pass it.
+    for (int i = 1; rc != 0 && i < argc; ++i) {
+      const std::string a = argv[i];
+      if (a.size() > 1 && a[0] == '-' && a.find_first_of(" <>=()'*/+") != std::string::npos) {
+        std::fprintf(stderr,
+                     "nudge: '%s' begins with '-' and reads as an option; put '--' before it to pass it as an "
+                     "expression: nudge select POP.snap -- \"%s\" (or write it as (0 - ...))\n",
+                     a.c_str(), a.c_str());
+        break;
+      }
+    }
     return rc == 0 ? 0 : 2;
   }
 
@@ -82,3 +150,7 @@ int main(int argc, char** argv) {
     return 3;
   }
 }
+
+}  // namespace
+
+int main(int argc, char** argv) { return finish_stdout(run_main(argc, argv)); }

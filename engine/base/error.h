@@ -24,9 +24,22 @@ enum class ErrorKind {
   Internal,      // an engine invariant broke: a bug in nudge, never the user's fault
 };
 
+// A NUL byte in a message (pasted from a hostile input) would cut what() short:
+// each is written as the two characters "\0".
+inline std::string without_nul_bytes(const std::string& m) {
+  if (m.find('\0') == std::string::npos) return m;
+  std::string out;
+  out.reserve(m.size() + 8);
+  for (char c : m) {
+    if (c == '\0') out += "\\0";
+    else out += c;
+  }
+  return out;
+}
+
 class Error : public std::runtime_error {
  public:
-  Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+  Error(ErrorKind kind, const std::string& message) : std::runtime_error(without_nul_bytes(message)), kind_(kind) {}
   ErrorKind kind() const noexcept { return kind_; }
 
  private:

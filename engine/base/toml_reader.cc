@@ -1,6 +1,9 @@
 // The TOML reader (toml_reader.h).
 #include "engine/base/toml_reader.h"
 
+#include <cstdlib>
+#include <string>
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -24,6 +27,39 @@ std::string TomlReader::pos(const toml::source_region& r) const {
 // toml++ gives the position of the opening quote; basic/literal strings start
 // one column later, multi-line ones three later or, after a newline that TOML
 // trims, on the next line.
+namespace {
+
+// For a basic string whose raw text (after the opening quote) holds escapes
+// (\", \\, \t, \u00e9, ...): "\x1f" + "offset:extra,...", at each byte offset
+// of the unescaped text where an escape's output starts, how many more
+// characters the file has than the text. expr::format_source_error reads it
+// (engine/expr/source_error.cc), so error columns after an escape are the
+// file's. "" without escapes.
+std::string escape_map(std::string_view raw) {
+  std::string map;
+  std::size_t out = 0;  // bytes of unescaped text so far
+  for (std::size_t i = 0; i < raw.size() && raw[i] != '"'; ++i) {
+    if (raw[i] != '\\' || i + 1 >= raw.size()) {
+      ++out;
+      continue;
+    }
+    const char k = raw[i + 1];
+    const std::size_t width = k == 'u' ? 6 : k == 'U' ? 10 : 2;
+    std::size_t bytes = 1;
+    if (k == 'u' || k == 'U') {
+      const unsigned long cp = std::strtoul(std::string(raw.substr(i + 2, width - 2)).c_str(), nullptr, 16);
+      bytes = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    }
+    map += (map.empty() ? "\x1f" : ",") + std::to_string(out) + ":" + std::to_string(width - 1);
+    out += bytes;
+    i += width - 1;
+  }
+  return map;
+}
+
+}  // namespace
+
+// A one-line basic string with escapes also gets escape_map() appended.
 std::string TomlReader::text_pos(const toml::node& n) const {
   const auto& b = n.source().begin;
   std::string_view line = line_text(b.line);
@@ -32,8 +68,11 @@ std::string TomlReader::text_pos(const toml::node& n) const {
   if (c + 3 <= line.size() && (line.substr(c, 3) == "\"\"\"" || line.substr(c, 3) == "'''")) {
     if (c + 3 == line.size()) out_line += 1, out_col = 1;
     else out_col = b.column + 3;
+    return fmt::format("{}:{}:{}", source_, out_line, out_col);
   }
-  return fmt::format("{}:{}:{}", source_, out_line, out_col);
+  std::string origin = fmt::format("{}:{}:{}", source_, out_line, out_col);
+  if (c < line.size() && line[c] == '"') origin += escape_map(line.substr(c + 1));
+  return origin;
 }
 
 void TomlReader::fail(const toml::node& n, const std::string& msg) const { throw_invalid_input(pos(n) + ": " + msg); }

@@ -21,9 +21,9 @@
 
 #include <toml++/toml.h>
 
+#include <cctype>
 #include <cmath>
 #include <map>
-#include <regex>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -33,6 +33,8 @@
 #include "engine/base/toml_reader.h"
 #include "engine/decide/arbitration.h"
 #include "engine/decide/campaign_arbitration.h"
+#include "engine/expr/parser.h"
+#include "engine/expr/source_error.h"
 #include "engine/store/population.h"
 
 namespace nudge::decide {
@@ -236,6 +238,26 @@ void read_caps(const TomlReader& r, const toml::table& root, Campaign& c) {
   }
 }
 
+bool is_churn_name(const expr::ParsedExpr& e, std::string_view text) {
+  if (e.kind != expr::PKind::Column || text[e.begin] == '"' || e.text.size() != 5) return false;
+  for (std::size_t i = 0; i < 5; ++i)
+    if (std::tolower(static_cast<unsigned char>(e.text[i])) != "churn"[i]) return false;
+  return true;
+}
+
+// The first bare `churn` in the tree (height bounded by the parser), or null.
+const expr::ParsedExpr* find_churn(const expr::ParsedExpr& e, std::string_view text) {
+  if (is_churn_name(e, text)) return &e;
+  for (const auto& a : e.args)
+    if (const expr::ParsedExpr* c = find_churn(*a, text)) return c;
+  return nullptr;
+}
+
+// An expression priority is parsed by the trigger-language parser (its
+// precedence, not text matching): when the whole expression is `E * churn`,
+// E is the number expression and the result is multiplied by the churn score.
+// `churn` anywhere else (`clv + 1000 * churn`, `churn * clv`) is an error: the
+// churn score is computed after the expressions, for members with a candidate.
 void read_priority(const TomlReader& r, const toml::node& n, Action& a, const std::string& w) {
   a.priority_text = r.nonempty_string(n, "priority", w);
   std::string norm;
@@ -252,13 +274,22 @@ void read_priority(const TomlReader& r, const toml::node& n, Action& a, const st
   }
   a.priority_kind = PriorityKind::Expression;
   a.priority_expression = expression(r, n, "priority", w);
-  // A trailing "* churn" multiplies the expression by the churn score; the
-  // rest is an expression over the population's columns.
-  static const std::regex times_churn(R"(^([\s\S]*\S)\s*\*\s*[cC][hH][uU][rR][nN]\s*$)");
-  std::smatch m;
-  if (std::regex_match(a.priority_text, m, times_churn)) {
-    a.priority_expression.text = m[1].str();
+  const expr::Source& src = a.priority_expression;
+  expr::ParsedPtr tree = expr::parse(src.text, src.origin);
+  const expr::ParsedExpr* rest = tree.get();
+  if (tree->kind == expr::PKind::Binary && tree->op == expr::Tok::Star && is_churn_name(*tree->args[1], src.text)) {
+    rest = tree->args[0].get();
     a.priority_times_churn = true;
+  }
+  if (const expr::ParsedExpr* c = find_churn(*rest, src.text))
+    expr::throw_source_error(src.origin, src.text, c->begin,
+                             "the churn score can only multiply the whole priority, as its last factor "
+                             "('<expression> * churn'; write '(a + b) * churn' for a sum)");
+  if (a.priority_times_churn) {
+    // The text before the top '*': the same origin keeps error positions right.
+    std::size_t end = tree->op_pos;
+    while (end > 0 && std::isspace(static_cast<unsigned char>(src.text[end - 1]))) --end;
+    a.priority_expression.text.resize(end);
   }
 }
 

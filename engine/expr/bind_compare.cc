@@ -5,7 +5,58 @@
 // column against a constant expression. IN, BETWEEN and simple CASE reuse it.
 #include "engine/expr/binder.h"
 
+#include <cmath>
+
+#include "engine/expr/reference.h"
+
 namespace nudge::expr {
+
+namespace {
+
+// A constant whose value float32 holds exactly (NULL, NaN and +-inf included).
+bool f32_exact_constant(const BoundExpr& e, const Population& pop) {
+  if (!is_constant_expression(e)) return false;
+  const Value v = reference_eval(e, pop, 0);  // constant: no row is read
+  if (v.null) return true;
+  if (e.type == Type::Int) return static_cast<int64_t>(static_cast<float>(v.i)) == v.i && v.i < (int64_t{1} << 62);
+  if (e.type != Type::Double) return false;
+  return std::isnan(v.d) || static_cast<double>(static_cast<float>(v.d)) == v.d;
+}
+
+}  // namespace
+
+// Every value a float32 value (or NULL): a float32 column, and -x, abs(x),
+// coalesce, least, greatest and CASE whose values are float32 columns or
+// constants float32 holds exactly (engine/expr/README.md, "float32 columns").
+// Arithmetic (+ - * /) is done in double and is not float32-valued.
+bool Binder::f32_valued(const BoundExpr& e) const {
+  switch (e.op) {
+    case Op::Column: return e.ctype == DataType::Float32;
+    case Op::Neg:
+    case Op::Abs:
+    case Op::ToDouble: return f32_valued(*e.children[0]);
+    case Op::Coalesce:
+    case Op::Least:
+    case Op::Greatest: {
+      bool column = false;
+      for (const auto& c : e.children) {
+        if (f32_valued(*c)) column = true;
+        else if (!f32_exact_constant(*c, pop_)) return false;
+      }
+      return column;
+    }
+    case Op::Case: {  // cond0, value0, ..., else: the values are the odd children and the last
+      bool column = false;
+      for (std::size_t i = 0; i < e.children.size(); ++i) {
+        if (i % 2 == 0 && i + 1 != e.children.size()) continue;
+        if (f32_valued(*e.children[i])) column = true;
+        else if (!f32_exact_constant(*e.children[i], pop_)) return false;
+      }
+      return column;
+    }
+    default: return false;
+  }
+}
 
 BoundPtr Binder::bind_compare(Op op, BoundPtr a, BoundPtr b, const ParsedExpr& pa, const ParsedExpr& pb,
                               const ParsedExpr& at) {
@@ -62,9 +113,9 @@ BoundPtr Binder::bind_compare(Op op, BoundPtr a, BoundPtr b, const ParsedExpr& p
     return make(op, Type::Bool, {a, b}, at);
   }
   if (ta == Type::Int && tb == Type::Int) return make(op, Type::Bool, {a, b}, at);
-  // Numbers in double; a bare float32 column against a constant uses the float32 rule.
-  bool a_f32 = a->op == Op::Column && a->ctype == DataType::Float32;
-  bool b_f32 = b->op == Op::Column && b->ctype == DataType::Float32;
+  // Numbers in double; a float32-valued expression against a constant uses the float32 rule.
+  bool a_f32 = f32_valued(*a);
+  bool b_f32 = f32_valued(*b);
   if (!a_f32 && b_f32 && is_constant_expression(*a)) {
     std::swap(a, b);
     op = flip_comparison(op);

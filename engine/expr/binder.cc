@@ -145,13 +145,23 @@ BoundPtr Binder::bind(const ParsedExpr& e) {
     case PKind::Or:
     case PKind::IsNull: return bind_logic(e);
     case PKind::In: {
+      // x = v1 OR x = v2 OR ... as a balanced tree (OR is associative in
+      // three-valued logic): log2(n) levels, so a 40,000-value list cannot
+      // overflow the stack of the simplifier, compiler or reference evaluator.
       BoundPtr x = bind(*e.args[0]);
-      BoundPtr any;
-      for (std::size_t k = 1; k < e.args.size(); ++k) {
-        BoundPtr eq = bind_compare(Op::Eq, x, bind(*e.args[k]), *e.args[0], *e.args[k], e);
-        any = any ? make(Op::Or, Type::Bool, {any, eq}, e) : eq;
+      std::vector<BoundPtr> level;
+      level.reserve(e.args.size() - 1);
+      for (std::size_t k = 1; k < e.args.size(); ++k)
+        level.push_back(bind_compare(Op::Eq, x, bind(*e.args[k]), *e.args[0], *e.args[k], e));
+      while (level.size() > 1) {
+        std::vector<BoundPtr> up;
+        up.reserve(level.size() / 2 + 1);
+        for (std::size_t k = 0; k + 1 < level.size(); k += 2)
+          up.push_back(make(Op::Or, Type::Bool, {level[k], level[k + 1]}, e));
+        if (level.size() % 2) up.push_back(level.back());
+        level = std::move(up);
       }
-      return e.flag ? make(Op::Not, Type::Bool, {any}, e) : any;
+      return e.flag ? make(Op::Not, Type::Bool, {level[0]}, e) : level[0];
     }
     case PKind::Between: {
       BoundPtr x = bind(*e.args[0]);
@@ -215,7 +225,13 @@ BoundPtr Binder::bind_literal(const ParsedExpr& e) {
 BoundPtr Binder::bind_column(const ParsedExpr& e) {
   auto idx = pop_.find(e.text);
   if (!idx) idx = pop_.find(normalize_name(e.text));
-  if (!idx) { fail(e.begin, "unknown column '" + e.text + "'" + pop_.nearest_column(e.text).hint()); }
+  if (!idx) {
+    if (normalize_name(e.text) == "churn")
+      fail(e.begin, "unknown column '" + e.text +
+                        "' (the model's churn score is no column: it can only multiply a campaign action's whole "
+                        "priority, as '<expression> * churn')");
+    fail(e.begin, "unknown column '" + e.text + "'" + pop_.nearest_column(e.text).hint());
+  }
   const Column& c = pop_.column(*idx);
   auto n = std::make_shared<BoundExpr>();
   n->op = Op::Column;

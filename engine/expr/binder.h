@@ -59,6 +59,8 @@ class Binder {
   // Returns Type::Null (operands untouched) when every operand is a NULL literal.
   Type unify(const std::vector<const ParsedExpr*>& parsed, std::vector<BoundPtr>& bound, bool allow_bool,
              const std::string& what);
+  // Every value of `e` is a float32 value or NULL (the float32 rule's left side).
+  bool f32_valued(const BoundExpr& e) const;
   // a op b for a comparison op, with all typing rules (category codes, float32 rule).
   BoundPtr bind_compare(Op op, BoundPtr a, BoundPtr b, const ParsedExpr& pa, const ParsedExpr& pb,
                         const ParsedExpr& at);

@@ -90,6 +90,19 @@ BoundPtr Simplifier::rewrite(const BoundExpr& e, std::vector<BoundPtr> kids) {
         std::swap(k[0], k[1]);
         n.op = flip_comparison(n.op);
       }
+      // The float32 rule for a float32-valued expression that is not a bare
+      // column (those have a fused instruction): its double value is a float32,
+      // so comparing it in double with the constant rounded to float32 is the
+      // float32 comparison.
+      if (is_comparison(n.op) && n.f32 && k[1]->is_const() && k[0]->op != Op::Column) {
+        float f;
+        if (f32_constant(k[1]->d, &f)) {
+          BoundExpr c = *k[1];
+          c.d = static_cast<double>(f);
+          k[1] = intern(std::move(c));
+        }
+        n.f32 = false;
+      }
       break;
   }
   return intern(std::move(n));

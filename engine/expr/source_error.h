@@ -19,6 +19,8 @@ namespace nudge::expr {
 
 // The full message for a fault at byte `offset` of `text`:
 //   "<origin>:<line>:<col>: <message>\n<source line>\n<spaces>^"
+// A source line longer than 180 bytes is shown as "..." + about 60 bytes either
+// side of the fault + "..." (a megabyte expression is not pasted whole).
 std::string format_source_error(std::string_view origin, std::string_view text, std::size_t offset,
                                 std::string_view message);
 

@@ -27,7 +27,13 @@ struct Window {
   std::vector<BoundPtr> x;  // x[i] = bucket first + i
   std::size_t first = 0;    // bucket index of x[0]
   Type type = Type::Int;    // the series' value type
+  bool int32 = true;        // every bucket column is int32: sums are exact in int64 in any order
 };
+
+// Sums in double (float series) or of int64 buckets depend on the order of
+// the additions, so they are chained left to right, one tree level per
+// bucket; longer windows are refused before any stage recurses over them.
+constexpr std::size_t kMaxOrderedBuckets = 1024;
 
 Window resolve(Binder& b, const ParsedExpr& call) {
   const std::string fn = normalize_name(call.text);
@@ -89,6 +95,7 @@ Window resolve(Binder& b, const ParsedExpr& call) {
     n->column = ci;
     n->ctype = c.type();
     n->type = (c.type() == DataType::Float32 || c.type() == DataType::Float64) ? Type::Double : Type::Int;
+    if (c.type() != DataType::Int32) w.int32 = false;
     n->begin = call.begin;
     n->end = call.end;
     w.x.push_back(std::move(n));
@@ -134,27 +141,55 @@ BoundPtr chain(Op op, Type t, const std::vector<BoundPtr>& xs, const ParsedExpr&
   return acc;
 }
 
+// The same value as chain() when `op` is associative on these operands
+// (int32 sums in int64, 0/1 counts, least, greatest: NULL and the first NaN
+// win either way), as a balanced tree: log2(n) levels, so a 50,000-bucket
+// window cannot overflow the stack of any later stage.
+BoundPtr balanced(Op op, Type t, std::vector<BoundPtr> xs, const ParsedExpr& call) {
+  while (xs.size() > 1) {
+    std::vector<BoundPtr> up;
+    up.reserve(xs.size() / 2 + 1);
+    for (std::size_t i = 0; i + 1 < xs.size(); i += 2) up.push_back(Binder::make(op, t, {xs[i], xs[i + 1]}, call));
+    if (xs.size() % 2) up.push_back(xs.back());
+    xs = std::move(up);
+  }
+  return xs[0];
+}
+
+// A sum over the window: balanced when exact in any order, else in order (bounded length).
+// `exact`: no partial sum can leave int64 (int32 buckets, at most 10^6 of them: |sum| < 2^51).
+BoundPtr window_sum(Binder& b, const Window& w, const std::vector<BoundPtr>& terms, const ParsedExpr& call,
+                    bool exact) {
+  if (exact) return balanced(Op::Add, w.type, terms, call);
+  if (w.x.size() > kMaxOrderedBuckets)
+    b.fail(call.args[1]->begin, "window '" + b.operand_text(*call.args[1]) + "' spans " + std::to_string(w.x.size()) +
+                                    " buckets; a float or int64 series is summed in "
+                                    "order, at most " +
+                                    std::to_string(kMaxOrderedBuckets) + " buckets (int32 series: any length)");
+  return chain(Op::Add, w.type, terms, call);
+}
+
 }  // namespace
 
 BoundPtr bind_window_sum(Binder& b, const ParsedExpr& call) {
   Window w = resolve(b, call);
-  return chain(Op::Add, w.type, w.x, call);
+  return window_sum(b, w, w.x, call, w.type == Type::Int && w.int32);
 }
 
 BoundPtr bind_window_avg(Binder& b, const ParsedExpr& call) {
   Window w = resolve(b, call);
-  BoundPtr sum = Binder::to_double(chain(Op::Add, w.type, w.x, call));
+  BoundPtr sum = Binder::to_double(window_sum(b, w, w.x, call, w.type == Type::Int && w.int32));
   return Binder::make(Op::Div, Type::Double, {sum, double_const(static_cast<double>(w.x.size()), call)}, call);
 }
 
 BoundPtr bind_window_min(Binder& b, const ParsedExpr& call) {
   Window w = resolve(b, call);
-  return chain(Op::Least, w.type, w.x, call);
+  return balanced(Op::Least, w.type, w.x, call);
 }
 
 BoundPtr bind_window_max(Binder& b, const ParsedExpr& call) {
   Window w = resolve(b, call);
-  return chain(Op::Greatest, w.type, w.x, call);
+  return balanced(Op::Greatest, w.type, w.x, call);
 }
 
 BoundPtr bind_window_count(Binder& b, const ParsedExpr& call) {
@@ -163,7 +198,7 @@ BoundPtr bind_window_count(Binder& b, const ParsedExpr& call) {
   for (const auto& x : w.x)
     flags.push_back(
         Binder::make(Op::Case, Type::Int, {active(b, x, call), int_const(1, call), int_const(0, call)}, call));
-  return chain(Op::Add, Type::Int, flags, call);
+  return balanced(Op::Add, Type::Int, flags, call);
 }
 
 BoundPtr bind_window_last_active(Binder& b, const ParsedExpr& call) {
@@ -200,7 +235,9 @@ BoundPtr bind_window_trend(Binder& b, const ParsedExpr& call) {
     BoundPtr k = w.type == Type::Int ? int_const(c, call) : double_const(static_cast<double>(c), call);
     terms.push_back(Binder::make(Op::Mul, w.type, {k, diff}, call));
   }
-  BoundPtr num = Binder::to_double(chain(Op::Add, w.type, terms, call));
+  // |c * diff| <= n * 2^32, so n <= 2^14 keeps every partial sum of n/2 terms below 2^59.
+  const bool exact = w.type == Type::Int && w.int32 && n <= (1 << 14);
+  BoundPtr num = Binder::to_double(window_sum(b, w, terms, call, exact));
   const double d = static_cast<double>(n) * static_cast<double>(n * n - 1) / 6.0;
   return Binder::make(Op::Div, Type::Double, {num, double_const(d, call)}, call);
 }

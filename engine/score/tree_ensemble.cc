@@ -1,5 +1,6 @@
 #include "engine/score/tree_ensemble.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -13,7 +14,16 @@ float TreeEnsemble::reference_leaf(std::size_t t, const float* x) const noexcept
   while (left[root + n] != -1) {
     const std::size_t i = root + n;
     const float v = x[feature[i]];
-    const bool go_left = std::isnan(v) ? default_left[i] != 0 : v < value[i];
+    bool go_left;
+    if (std::isnan(v)) {
+      go_left = default_left[i] != 0;
+    } else if (!is_cat.empty() && is_cat[i]) {
+      // XGBoost's Decision: an invalid code, or one not in the set, goes left.
+      const int32_t* b = cats.data() + cat_begin[i];
+      go_left = v < 0.0f || v >= 16777216.0f || !std::binary_search(b, b + cat_size[i], static_cast<int32_t>(v));
+    } else {
+      go_left = v < value[i];
+    }
     n = go_left ? left[i] : right[i];
   }
   return value[root + n];
@@ -56,7 +66,8 @@ int validate_tree(const XgbModelSpec& s, std::size_t t) {
       node_fault(s, t, i,
                  "split feature " + std::to_string(tr.split_index[i]) + " is out of range (num_feature " +
                      std::to_string(s.num_feature) + ")");
-    if (!std::isfinite(tr.split_condition[i])) node_fault(s, t, i, "split threshold is not finite");
+    const bool categorical = !tr.split_type.empty() && tr.split_type[i] == 1;
+    if (!categorical && !std::isfinite(tr.split_condition[i])) node_fault(s, t, i, "split threshold is not finite");
     for (int32_t c : {l, r}) {
       if (c <= 0 || std::size_t(c) >= n)
         node_fault(
@@ -106,11 +117,34 @@ TreeEnsemble build_ensemble(const XgbModelSpec& s) {
     e.feature.insert(e.feature.end(), tr.split_index.begin(), tr.split_index.end());
     e.value.insert(e.value.end(), tr.split_condition.begin(), tr.split_condition.end());
     e.default_left.insert(e.default_left.end(), tr.default_left.begin(), tr.default_left.end());
+    bool categorical = false;
+    for (uint8_t k : tr.split_type) categorical = categorical || k == 1;
+    if (categorical && e.max_cat.empty()) {  // the first categorical tree: earlier trees have none
+      e.is_cat.assign(e.tree_root.back(), 0);
+      e.cat_begin.assign(e.tree_root.back(), 0);
+      e.cat_size.assign(e.tree_root.back(), 0);
+      e.max_cat.assign(s.num_feature, -1);
+    }
+    if (!e.max_cat.empty()) {  // from the first categorical tree on, every node has an entry
+      for (std::size_t i = 0; i < tr.left.size(); ++i) {
+        const bool c = categorical && tr.split_type[i] == 1 && tr.left[i] != -1;
+        e.is_cat.push_back(c);
+        e.cat_begin.push_back(c ? uint32_t(e.cats.size()) : 0);
+        e.cat_size.push_back(c ? tr.cat_size[i] : 0);
+        if (!c) continue;
+        e.cats.insert(e.cats.end(), tr.categories.begin() + tr.cat_begin[i],
+                      tr.categories.begin() + tr.cat_begin[i] + tr.cat_size[i]);
+        if (tr.split_index[i] < 0 || uint32_t(tr.split_index[i]) >= s.num_feature) continue;  // unreachable node
+        int32_t& m = e.max_cat[std::size_t(tr.split_index[i])];
+        if (tr.cat_size[i]) m = std::max(m, tr.categories[tr.cat_begin[i] + tr.cat_size[i] - 1]);
+        else m = std::max(m, 0);
+      }
+    }
     // Unreachable (deleted) nodes are copied as they are: no walk ever reaches them.
     CompleteTree c;
     c.node_offset = uint32_t(e.c_feature.size());
     c.leaf_offset = uint32_t(e.c_leaf.size());
-    if (d > kMaxCompleteDepth) {
+    if (d > kMaxCompleteDepth || categorical) {
       c.depth = kWalkTree;
     } else {
       c.depth = uint8_t(d);

@@ -20,6 +20,11 @@
 // Missing values: a feature value is missing when it is NaN (NULL rows are
 // gathered as NaN); it follows the node's default direction, as XGBoost's
 // GetNextNode does. Otherwise x < threshold goes left, compared in float32.
+// Categorical splits (XGBoost 1.6+, common::Decision in categorical.h): x is a
+// category code; it goes right when it is one of the node's categories, and
+// left otherwise, also when it is not a valid code (negative or >= 2^24).
+// Trees with a categorical split keep only layout 1 (walked row by row, like
+// trees deeper than kMaxCompleteDepth).
 // Margins are summed in float32, base margin first, then trees in order
 // (XGBoost 1.7's cpu_predictor accumulates into a float per row).
 //
@@ -53,6 +58,14 @@ struct TreeEnsemble {
   std::vector<int32_t> left, right, feature;
   std::vector<float> value;  // threshold, or leaf value at leaves
   std::vector<uint8_t> default_left;
+  // Categorical splits (empty when the model has none): node i is one when
+  // cat_size[i] > 0 or is_cat[i]; its categories, ascending, are
+  // cats[cat_begin[i] .. cat_begin[i] + cat_size[i]).
+  std::vector<uint8_t> is_cat;
+  std::vector<uint32_t> cat_begin, cat_size;
+  std::vector<int32_t> cats;
+  // Highest category code any split on feature f tests, or -1 (binding checks it against the column's dictionary).
+  std::vector<int32_t> max_cat;
   // Layout 2.
   std::vector<CompleteTree> complete;
   std::vector<int32_t> c_feature;
@@ -69,7 +82,8 @@ struct TreeEnsemble {
 // Validates `spec` and builds both layouts. Throws Error(InvalidInput)
 // "<source>: tree T node N: ..." for a child index out of range or equal to
 // -1 on one side only, a node reached twice (a cycle or a shared child), a
-// feature index >= num_feature, a non-finite threshold or leaf value.
+// feature index >= num_feature, a non-finite threshold (of a numeric split)
+// or leaf value.
 // Unreachable nodes (XGBoost keeps deleted nodes) are ignored.
 TreeEnsemble build_ensemble(const XgbModelSpec& spec);
 

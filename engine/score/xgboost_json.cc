@@ -14,7 +14,10 @@
 #include <fast_float/fast_float.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -82,11 +85,21 @@ struct Node {
     }
     return out;
   }
+  // Numbers; the strings "NaN", "Infinity" and "-Infinity" stand for the
+  // bare tokens XGBoost writes (see quote_nan_tokens).
   std::vector<float> floats() const {
     std::vector<float> out;
     const Json& a = array();
     out.reserve(a.size());
     for (std::size_t i = 0; i < a.size(); ++i) {
+      if (a[i].is_string()) {
+        const std::string& v = a[i].get_ref<const std::string&>();
+        if (v == "NaN") out.push_back(std::numeric_limits<float>::quiet_NaN());
+        else if (v == "Infinity") out.push_back(std::numeric_limits<float>::infinity());
+        else if (v == "-Infinity") out.push_back(-std::numeric_limits<float>::infinity());
+        else fail("element " + std::to_string(i) + " is not a number: " + a[i].dump());
+        continue;
+      }
       if (!a[i].is_number()) fail("element " + std::to_string(i) + " is not a number: " + a[i].dump());
       out.push_back(a[i].get<float>());
     }
@@ -103,7 +116,41 @@ float parse_base_score(const Node& n) {
   auto [p, ec] = fast_float::from_chars(v.data(), v.data() + v.size(), f);
   if (ec != std::errc() || p != v.data() + v.size() || v.empty())
     n.fail("expected one number in a string (multi-output base scores are not supported), got \"" + s + "\"");
+  // fast_float reads "nan" and "inf": every score would be NaN or infinite.
+  if (!std::isfinite(f)) n.fail("is not a finite number: \"" + s + "\"");
   return f;
+}
+
+// XGBoost's JSON writer prints NaN and infinities as bare NaN, Infinity and
+// -Infinity, which no JSON parser accepts: outside strings they are quoted
+// ("NaN"), and Node::floats() reads those strings back as numbers. (Syntax
+// error columns after such a token are off by two per token on that line.)
+std::string quote_nan_tokens(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 64);
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\' && i + 1 < text.size()) out += text[++i];
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    bool quoted = false;
+    for (std::string_view t : {std::string_view("NaN"), std::string_view("Infinity"), std::string_view("-Infinity")})
+      if (text.substr(i, t.size()) == t) {
+        out += '"';
+        out += t;
+        out += '"';
+        i += t.size() - 1;
+        quoted = true;
+        break;
+      }
+    if (!quoted) out += c;
+  }
+  return out;
 }
 
 XgbTree parse_tree(const Node& t, std::size_t index) {
@@ -130,13 +177,41 @@ XgbTree parse_tree(const Node& t, std::size_t index) {
   check_len(tree.split_condition.size(), "split_conditions");
   check_len(tree.default_left.size(), "default_left");
   if (const Json* st = t.find("split_type")) {
-    auto types = t.sub(*st, ".split_type").ints<uint8_t>(0, 255);
-    check_len(types.size(), "split_type");
-    for (std::size_t i = 0; i < types.size(); ++i)
-      if (types[i] != 0)
-        throw_invalid_input(t.src + ": tree " + std::to_string(index) + " node " + std::to_string(i) +
-                            ": categorical splits are not supported (train with numeric features or one-hot encode)");
+    tree.split_type = t.sub(*st, ".split_type").ints<uint8_t>(0, 1);
+    check_len(tree.split_type.size(), "split_type");
   }
+  bool any_cat = false;
+  for (uint8_t k : tree.split_type) any_cat = any_cat || k == 1;
+  if (!any_cat) return tree;
+  // Node categories_nodes[j] sends categories[categories_segments[j] ..
+  // + categories_sizes[j]) right (XGBoost 1.6+; codes below 2^24).
+  const auto nodes_of = t.at("categories_nodes").ints<int32_t>(0, INT32_MAX);
+  const auto segments = t.at("categories_segments").ints<int64_t>(0, INT32_MAX);
+  const auto sizes = t.at("categories_sizes").ints<int64_t>(0, INT32_MAX);
+  tree.categories = t.at("categories").ints<int32_t>(0, (1 << 24) - 1);
+  if (segments.size() != nodes_of.size() || sizes.size() != nodes_of.size())
+    t.fail("categories_nodes, categories_segments and categories_sizes differ in length (" +
+           std::to_string(nodes_of.size()) + ", " + std::to_string(segments.size()) + ", " +
+           std::to_string(sizes.size()) + ")");
+  tree.cat_begin.assign(std::size_t(nodes), 0);
+  tree.cat_size.assign(std::size_t(nodes), 0);
+  std::vector<uint8_t> listed(std::size_t(nodes), 0);
+  for (std::size_t j = 0; j < nodes_of.size(); ++j) {
+    const std::size_t n = std::size_t(nodes_of[j]);
+    if (n >= std::size_t(nodes) || tree.split_type[n] != 1 || listed[n])
+      t.fail("categories_nodes[" + std::to_string(j) + "] = " + std::to_string(n) +
+             " is not a categorical split node listed once");
+    if (segments[j] + sizes[j] > int64_t(tree.categories.size()))
+      t.fail("categories of node " + std::to_string(n) + " run past the end of 'categories'");
+    listed[n] = 1;
+    tree.cat_begin[n] = uint32_t(segments[j]);
+    tree.cat_size[n] = uint32_t(sizes[j]);
+    std::sort(tree.categories.begin() + segments[j], tree.categories.begin() + segments[j] + sizes[j]);
+  }
+  for (std::size_t n = 0; n < std::size_t(nodes); ++n)
+    if (tree.split_type[n] == 1 && tree.left[n] != -1 && !listed[n])
+      throw_invalid_input(t.src + ": tree " + std::to_string(index) + " node " + std::to_string(n) +
+                          ": a categorical split without categories (categories_nodes does not list it)");
   return tree;
 }
 
@@ -145,7 +220,8 @@ XgbTree parse_tree(const Node& t, std::size_t index) {
 XgbModelSpec parse_xgboost_json(std::string_view json_text, const std::string& source) {
   Json root;
   try {
-    root = Json::parse(json_text.begin(), json_text.end());
+    const std::string text = quote_nan_tokens(json_text);
+    root = Json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::exception& e) { throw_invalid_input(source + ": not valid JSON: " + e.what()); }
   XgbModelSpec spec;
   spec.source = source;
@@ -177,8 +253,9 @@ XgbModelSpec parse_xgboost_json(std::string_view json_text, const std::string& s
   if (const Json* types = learner.find("feature_types")) {
     Node n = learner.sub(*types, ".feature_types");
     for (std::size_t i = 0; i < n.array().size(); ++i)
-      if (n.sub((*types)[i], fmt::format("[{}]", i)).str() == "c")
-        n.fail("feature " + std::to_string(i) + " is categorical; categorical features are not supported");
+      spec.categorical.push_back(n.sub((*types)[i], fmt::format("[{}]", i)).str() == "c");
+    if (!spec.categorical.empty() && spec.categorical.size() != spec.num_feature)
+      n.fail("has " + std::to_string(spec.categorical.size()) + " types, but num_feature is " + std::to_string(nf));
   }
 
   Node booster = learner.at("gradient_booster");

@@ -7,10 +7,16 @@
 // (engine/score/tree_ensemble.h).
 //
 // Accepted: learner.gradient_booster.name == "gbtree" with single-output trees
-// (num_class <= 1, num_target == 1, size_leaf_vector == 0, every tree_info 0).
-// Rejected with a message saying so: "dart" and "gblinear" boosters,
-// multi-class / multi-target models, categorical splits (split_type 1 or a
-// feature_types entry "c").
+// (num_class <= 1, num_target == 1, size_leaf_vector == 0, every tree_info 0),
+// numeric and categorical splits (XGBoost 1.6+ with enable_categorical:
+// split_type 1, categories / categories_nodes / categories_segments /
+// categories_sizes, feature_types "c"). Rejected with a message saying so:
+// "dart" and "gblinear" boosters, multi-class / multi-target models.
+//
+// XGBoost writes NaN (and +-Infinity) as bare tokens, which JSON lacks: a
+// categorical node's split_conditions entry is NaN. Outside strings these
+// tokens are read as NaN / +-inf; build_ensemble refuses them wherever a
+// number is used (thresholds of numeric splits, leaf values).
 //
 // Numbers are parsed straight to float32 (nlohmann_json with a float number
 // type calls strtof), as XGBoost's own JSON reader does, so thresholds and leaf
@@ -32,8 +38,14 @@ namespace nudge::score {
 struct XgbTree {
   std::vector<int32_t> left, right;    // child node indices, -1 at leaves
   std::vector<int32_t> split_index;    // feature index tested at node i
-  std::vector<float> split_condition;  // threshold (x < t goes left) or leaf value
+  std::vector<float> split_condition;  // threshold (x < t goes left) or leaf value; NaN at categorical nodes
   std::vector<uint8_t> default_left;   // 1: a missing value goes left
+  // Categorical splits: split_type[i] == 1 (empty = all numeric). Node i's
+  // categories (codes that go RIGHT; others go left, as XGBoost's Decision)
+  // are categories[cat_begin[i] .. cat_begin[i] + cat_size[i]), ascending.
+  std::vector<uint8_t> split_type;
+  std::vector<uint32_t> cat_begin, cat_size;
+  std::vector<int32_t> categories;
 };
 
 struct XgbModelSpec {
@@ -43,6 +55,7 @@ struct XgbModelSpec {
   float base_score = 0.5f;                 // learner_model_param.base_score (user-facing value)
   uint32_t num_feature = 0;                // learner_model_param.num_feature
   std::vector<std::string> feature_names;  // learner.feature_names; empty if the file has none
+  std::vector<uint8_t> categorical;        // per feature: 1 when feature_types says "c" (empty: none)
   std::vector<XgbTree> trees;              // in boosting order
 };
 

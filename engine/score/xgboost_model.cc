@@ -25,6 +25,12 @@ struct Feature {
   const uint64_t* validity;
 };
 
+bool sorted_strictly(const std::vector<std::string>& v) {
+  for (std::size_t i = 1; i < v.size(); ++i)
+    if (!(v[i - 1] < v[i])) return false;
+  return true;
+}
+
 class BoundXgb final : public BoundModel {
  public:
   BoundXgb(std::shared_ptr<const TreeEnsemble> e, Objective obj, std::vector<Feature> f, std::vector<std::size_t> cols)
@@ -128,10 +134,34 @@ class XgbModel final : public Model {
         continue;
       }
       const Column& c = pop.column(*idx);
-      if (!is_model_numeric(c.type()))
+      const std::size_t f = static_cast<std::size_t>(&name - spec_.feature_names.data());
+      const bool categorical =
+          (f < spec_.categorical.size() && spec_.categorical[f]) || (f < e_->max_cat.size() && e_->max_cat[f] >= 0);
+      if (categorical) {
+        // The model holds category codes only: the column's codes must be the
+        // training's, which pandas numbers in sorted order.
+        if (c.type() != DataType::Category)
+          faults.push_back(
+              fmt::format("feature '{}' is categorical in the model, but column '{}' is {}; import it as "
+                          "a category with the training's categories in order",
+                          name, c.name(), type_name(c.type())));
+        else if (!sorted_strictly(c.dictionary()))
+          faults.push_back(fmt::format(
+              "feature '{}' is categorical: the model splits on category codes, numbered in sorted order as pandas "
+              "does, but column '{}' has its categories in another order ({}...); declare categories = [...] "
+              "in sorted order in the import schema",
+              name, c.name(), c.dictionary().empty() ? std::string() : c.dictionary()[0]));
+        else if (f < e_->max_cat.size() && e_->max_cat[f] >= static_cast<int64_t>(c.dictionary().size()))
+          faults.push_back(
+              fmt::format("feature '{}' is categorical: the model splits on category code {}, but "
+                          "column '{}' has {} categories; declare the training's categories in the "
+                          "import schema",
+                          name, e_->max_cat[f], c.name(), c.dictionary().size()));
+      } else if (!is_model_numeric(c.type())) {
         faults.push_back(fmt::format(
             "feature '{}' is a {} column; XGBoost features must be numeric or bool{}", name, type_name(c.type()),
-            c.type() == DataType::Category ? " (categorical features are not supported)" : ""));
+            c.type() == DataType::Category ? " (or categorical in the model: train with enable_categorical)" : ""));
+      }
       features.push_back({&c, c.validity()});
       cols.push_back(*idx);
     }

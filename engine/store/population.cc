@@ -16,10 +16,11 @@ std::string_view bucket_unit_name(BucketUnit u) noexcept {
 }
 
 std::optional<std::size_t> Population::find(std::string_view name) const noexcept {
-  for (std::size_t i = 0; i < columns_.size(); ++i)
-    if (columns_[i].name() == name) return i;
-  for (std::size_t i = 0; i < columns_.size(); ++i)
-    if (columns_[i].alias() == name) return i;
+  // Hash lookups: a population of 100,000 bucket columns opens and binds in
+  // linear time. Names are unique and so are non-empty aliases (add_column).
+  const std::string key(name);
+  if (auto it = by_name_.find(key); it != by_name_.end()) return it->second;
+  if (auto it = by_alias_.find(key); it != by_alias_.end()) return it->second;
   return std::nullopt;
 }
 
@@ -40,11 +41,16 @@ std::size_t Population::add_column(Column c) {
   if (c.rows() != rows_)
     throw_invalid_input("column '" + c.name() + "' has " + std::to_string(c.rows()) + " rows, the population " +
                         std::to_string(rows_));
-  for (const auto& e : columns_)
-    if (e.name() == c.name() || (!c.alias().empty() && e.alias() == c.alias()))
-      throw_invalid_input("column '" + c.name() + "' clashes with existing column '" + e.name() + "'");
+  std::optional<std::size_t> other;
+  if (auto it = by_name_.find(c.name()); it != by_name_.end()) other = it->second;
+  else if (auto a = by_alias_.find(c.alias()); !c.alias().empty() && a != by_alias_.end()) other = a->second;
+  if (other)
+    throw_invalid_input("column '" + c.name() + "' clashes with existing column '" + columns_[*other].name() + "'");
+  const std::size_t i = columns_.size();
+  by_name_.emplace(c.name(), i);
+  if (!c.alias().empty()) by_alias_.emplace(c.alias(), i);
   columns_.push_back(std::move(c));
-  return columns_.size() - 1;
+  return i;
 }
 
 std::optional<std::size_t> Population::id_column() const noexcept {

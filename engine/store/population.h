@@ -26,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/store/column.h"
@@ -55,6 +56,7 @@ class Population {
 
   std::size_t num_columns() const noexcept { return columns_.size(); }
   const Column& column(std::size_t i) const { return columns_.at(i); }
+  // For values and NULLs; renaming a column through it is not supported (names are indexed).
   Column& mutable_column(std::size_t i) { return columns_.at(i); }
   const std::vector<Column>& columns() const noexcept { return columns_; }
 
@@ -90,6 +92,7 @@ class Population {
   std::size_t rows_ = 0;
   int32_t as_of_ = 0;
   std::vector<Column> columns_;
+  std::unordered_map<std::string, std::size_t> by_name_, by_alias_;  // -> index in columns_
   std::optional<std::size_t> id_column_;
   std::vector<Series> series_;
   std::shared_ptr<const void> backing_;

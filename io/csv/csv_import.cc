@@ -168,7 +168,7 @@ ImportResult run_import(std::string_view text, std::string_view file_name, const
   const csv::CsvLayout layout = csv::read_header(text, file_name);
   ImportResult res;
   res.bytes = text.size();
-  res.schema = csv::resolve_schema(text, layout, file_name, opt);
+  res.schema = csv::resolve_schema(text, layout, file_name, opt, &res.warnings);
   int32_t as_of;
   if (opt.as_of) {
     as_of = *opt.as_of;
@@ -268,15 +268,16 @@ ImportResult import_csv_text(std::string_view text, std::string_view file_name, 
   return run_import(text, file_name, options);
 }
 
-ImportSchema resolve_import_schema(const std::filesystem::path& path, const ImportOptions& options) {
+ImportSchema resolve_import_schema(const std::filesystem::path& path, const ImportOptions& options,
+                                   std::vector<std::string>* warnings) {
   const auto f = MappedFile::open(path);
-  return resolve_import_schema_text(text_of(*f), path.string(), options);
+  return resolve_import_schema_text(text_of(*f), path.string(), options, warnings);
 }
 
-ImportSchema resolve_import_schema_text(std::string_view text, std::string_view file_name,
-                                        const ImportOptions& options) {
+ImportSchema resolve_import_schema_text(std::string_view text, std::string_view file_name, const ImportOptions& options,
+                                        std::vector<std::string>* warnings) {
   const csv::CsvLayout layout = csv::read_header(text, file_name);
-  ImportSchema s = csv::resolve_schema(text, layout, file_name, options);
+  ImportSchema s = csv::resolve_schema(text, layout, file_name, options, warnings);
   if (options.as_of) s.as_of = options.as_of;
   return s;
 }

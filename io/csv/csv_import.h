@@ -81,6 +81,8 @@ struct ImportResult {
   std::size_t bytes = 0;             // size of the input
   ImportSchema schema;               // the complete schema used (inferred types filled in)
   AsOfSource as_of_source = AsOfSource::Today;
+  // What inference could not say with a type alone (csv_infer.h): "file: column 'x': ...".
+  std::vector<std::string> warnings;
 };
 
 // Imports a CSV file (memory-mapped; the mapping is released on return).
@@ -91,9 +93,12 @@ ImportResult import_csv_text(std::string_view text, std::string_view file_name, 
 // The complete schema an import of this file/text would use: every header
 // column, schema entries first, inferred types for the rest, as_of and
 // id_column as resolved. Same errors as the import's header checks.
-ImportSchema resolve_import_schema(const std::filesystem::path& path, const ImportOptions& options = {});
+// Inference findings go to `warnings` when given (as ImportResult::warnings).
+ImportSchema resolve_import_schema(const std::filesystem::path& path, const ImportOptions& options = {},
+                                   std::vector<std::string>* warnings = nullptr);
 ImportSchema resolve_import_schema_text(std::string_view text, std::string_view file_name,
-                                        const ImportOptions& options = {});
+                                        const ImportOptions& options = {},
+                                        std::vector<std::string>* warnings = nullptr);
 
 // Today's date in UTC, days since 1970-01-01.
 int32_t today_utc() noexcept;

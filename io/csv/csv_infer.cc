@@ -1,10 +1,56 @@
 #include "io/csv/csv_infer.h"
 
+#include <cmath>
+
 #include "io/csv/csv_number.h"
 
 namespace nudge::csv {
+namespace {
 
-void TypeGuess::observe(std::string_view text) noexcept {
+constexpr std::size_t kExamples = 3;
+
+std::string at_line(uint64_t line, std::string_view text) {
+  std::string t(text.substr(0, 40));
+  if (text.size() > 40) t += "...";
+  return "line " + std::to_string(line) + " '" + t + "'";
+}
+
+// [+-]digits: an integer literal, whatever its size.
+bool is_integer_literal(std::string_view s) noexcept {
+  s = trim_spaces(s);
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.remove_prefix(1);
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string o;
+  for (const auto& s : v) o += (o.empty() ? "" : ", ") + s;
+  return o;
+}
+
+}  // namespace
+
+bool looks_like_grouped_number(std::string_view s) noexcept {
+  s = trim_spaces(s);
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.remove_prefix(1);
+  bool prev_digit = false, grouping = false;
+  std::size_t dots = 0;
+  for (char c : s) {
+    const bool digit = c >= '0' && c <= '9';
+    if (!digit) {
+      if (!prev_digit || (c != ',' && c != '.' && c != ' ' && c != '\'')) return false;
+      if (c == '.') ++dots;
+      else grouping = true;
+    }
+    prev_digit = digit;
+  }
+  return prev_digit && (grouping || dots > 1);
+}
+
+void TypeGuess::observe(std::string_view text, uint64_t line) {
   ++values_;
   if (possible_ & kBool) {
     uint8_t b;
@@ -18,18 +64,25 @@ void TypeGuess::observe(std::string_view text) noexcept {
     int64_t v;
     if (parse_int64(text, v) != ParseStatus::Ok) possible_ &= ~kInt64;
   }
-  if (possible_ & kUInt64) {
-    uint64_t v;
-    if (parse_uint64(text, v) != ParseStatus::Ok) possible_ &= ~kUInt64;
+  uint64_t u;
+  if (parse_uint64(text, u) != ParseStatus::Ok) {
+    possible_ &= ~kUInt64;
+    if (id_fault_.empty()) id_fault_ = at_line(line, text);
   }
-  if (possible_ & kFloat) {
-    double v;
-    if (parse_float64(text, v) != ParseStatus::Ok) possible_ &= ~kFloat;
+  double d;
+  if (parse_float64(text, d) == ParseStatus::Ok) {
+    ++numbers_;
+    if (std::fabs(d) > 9007199254740992.0 && is_integer_literal(text) && inexact_.size() < kExamples)
+      inexact_.push_back(at_line(line, text));
+  } else {
+    possible_ &= ~kFloat;
+    if (not_numbers_.size() < kExamples) not_numbers_.push_back(at_line(line, text));
+    if (looks_like_grouped_number(text)) ++grouped_;
   }
   if (possible_ & kDate) {
     static const DateFormat iso;
-    int32_t d;
-    if (iso.parse(text, d) != ParseStatus::Ok) possible_ &= ~kDate;
+    int32_t days;
+    if (iso.parse(text, days) != ParseStatus::Ok) possible_ &= ~kDate;
   }
 }
 
@@ -43,6 +96,24 @@ DataType TypeGuess::result(bool is_id) const noexcept {
   if (possible_ & kFloat) return DataType::Float64;
   if (possible_ & kDate) return DataType::Date;
   return DataType::Category;
+}
+
+std::vector<std::string> TypeGuess::notes(std::string_view name) const {
+  std::vector<std::string> out;
+  const std::string col = "column '" + std::string(name) + "'";
+  const DataType t = result(false);
+  if (t == DataType::Float64 && !inexact_.empty())
+    out.push_back(col + ": inferred float64, which cannot hold every integer beyond 2^53 exactly: " + join(inexact_) +
+                  " (declare int64, uint64 or category in a schema to keep them exact)");
+  if (t == DataType::Category && numbers_ + grouped_ > 0 && (grouped_ > 0 || numbers_ * 2 >= values_)) {
+    std::string why = col + ": inferred category, but " + std::to_string(numbers_) + " of " + std::to_string(values_) +
+                      " sampled values are numbers";
+    if (grouped_) why += " and " + std::to_string(grouped_) + " look like numbers with thousands separators";
+    out.push_back(why + "; not plain numbers: " + join(not_numbers_) +
+                  " (nudge reads numbers without separators, with '.' as the decimal point; clean these rows or "
+                  "declare the type in a schema)");
+  }
+  return out;
 }
 
 }  // namespace nudge::csv

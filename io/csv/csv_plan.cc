@@ -1,6 +1,9 @@
 #include "io/csv/csv_plan.h"
 
 #include <algorithm>
+#include <string>
+#include <string_view>
+#include <unordered_map>
 
 #include "engine/base/error.h"
 #include "engine/store/population.h"
@@ -17,10 +20,56 @@ std::string did_you_mean(std::string_view name, const std::vector<std::string>& 
   return near.hint();
 }
 
+// The header record ends in a CR that no LF follows (outside quotes).
+bool bare_cr_ends_header(std::string_view s) {
+  bool quoted = false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '"') quoted = !quoted;
+    else if (!quoted && s[i] == '\n') return false;
+    else if (!quoted && s[i] == '\r') return i + 1 < s.size() && s[i + 1] != '\n';
+  }
+  return false;
+}
+
+// Byte offset of the first invalid UTF-8 sequence in s, or npos (RFC 3629:
+// no overlong forms, no surrogates, at most U+10FFFF).
+std::size_t invalid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return i;
+    uint32_t cp = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
+    for (std::size_t k = 1; k < n; ++k) {
+      const auto d = static_cast<unsigned char>(s[i + k]);
+      if ((d & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      return i;
+    i += n;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 CsvLayout read_header(std::string_view text, std::string_view file_name) {
   const std::string file(file_name);
+  // Encodings and line ends nudge does not read, named before they turn into
+  // puzzling header errors ("column not in the header", "repeats column").
+  if (text.size() >= 2 && (text.substr(0, 2) == "\xFF\xFE" || text.substr(0, 2) == "\xFE\xFF"))
+    throw_invalid_input(file +
+                        ": the file is UTF-16 (it starts with a UTF-16 byte-order mark); nudge reads UTF-8: "
+                        "convert it, e.g. iconv -f UTF-16 -t UTF-8");
+  const std::string_view head = text.substr(0, std::min<std::size_t>(text.size(), 65536));
+  if (auto nul = head.find('\0'); nul != std::string_view::npos)
+    throw_invalid_input(file + ": byte " + std::to_string(nul + 1) +
+                        " is a NUL byte: not a UTF-8 text file (UTF-16 without a byte-order mark, or binary?)");
+  if (bare_cr_ends_header(head))
+    throw_invalid_input(file +
+                        ": lines end in a bare CR (old Mac style); nudge reads LF or CRLF line ends: "
+                        "convert it, e.g. tr '\\r' '\\n'");
   std::size_t begin = 0;
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") begin = 3;  // UTF-8 byte-order mark
   RecordReader r(text, Region{begin, text.size(), 1, 0});
@@ -36,14 +85,24 @@ CsvLayout read_header(std::string_view text, std::string_view file_name) {
     layout.header.emplace_back(f.text);
   } while (e == FieldEnd::Comma);
   const std::string at = file + ":" + std::to_string(r.record_line()) + ": ";
+  // same_name(a, b) is equality of normalised names: one hash set, linear in the column count.
+  std::unordered_map<std::string, std::size_t> seen;
+  seen.reserve(layout.header.size());
   for (std::size_t i = 0; i < layout.header.size(); ++i) {
-    if (normalize_name(layout.header[i]).empty())
+    // Names go into schema TOML (--print-schema), which must be UTF-8.
+    if (auto bad = invalid_utf8(layout.header[i]); bad != std::string_view::npos)
+      throw_invalid_input(at + "header column " + std::to_string(i + 1) + " " + quote_for_message(layout.header[i]) +
+                          " is not valid UTF-8 (at byte " + std::to_string(bad + 1) +
+                          " of the name); nudge reads UTF-8 text: convert the file");
+    std::string key = normalize_name(layout.header[i]);
+    if (key.empty())
       throw_invalid_input(at + "header column " + std::to_string(i + 1) + " has no name (" +
                           quote_for_message(layout.header[i]) + ")");
-    for (std::size_t j = 0; j < i; ++j)
-      if (same_name(layout.header[i], layout.header[j]))
-        throw_invalid_input(at + "header column " + std::to_string(i + 1) + " '" + layout.header[i] +
-                            "' repeats column " + std::to_string(j + 1) + " '" + layout.header[j] + "'");
+    auto [it, fresh] = seen.emplace(std::move(key), i);
+    if (!fresh)
+      throw_invalid_input(at + "header column " + std::to_string(i + 1) + " '" + layout.header[i] +
+                          "' repeats column " + std::to_string(it->second + 1) + " '" + layout.header[it->second] +
+                          "'");
   }
   layout.data_begin = r.offset();
   layout.data_line = r.line();
@@ -51,7 +110,7 @@ CsvLayout read_header(std::string_view text, std::string_view file_name) {
 }
 
 ImportSchema resolve_schema(std::string_view text, const CsvLayout& layout, std::string_view file_name,
-                            const ImportOptions& options) {
+                            const ImportOptions& options, std::vector<std::string>* notes) {
   const std::string file(file_name);
   const ImportSchema* given = options.schema ? &*options.schema : nullptr;
   const std::size_t n = layout.header.size();
@@ -60,13 +119,16 @@ ImportSchema resolve_schema(std::string_view text, const CsvLayout& layout, std:
   std::vector<bool> listed(n, false);
   if (given) {
     out.as_of = given->as_of;
+    std::unordered_map<std::string_view, std::size_t> exact;
+    std::unordered_map<std::string, std::size_t> alias;
+    for (std::size_t i = n; i-- > 0;) {  // the first column wins
+      exact[layout.header[i]] = i;
+      alias[normalize_name(layout.header[i])] = i;
+    }
     for (const auto& spec : given->columns) {
-      std::size_t i = 0;
-      while (i < n && layout.header[i] != spec.name) ++i;
-      if (i == n)
-        i = std::find_if(layout.header.begin(), layout.header.end(),
-                         [&](const std::string& h) { return same_name(h, spec.name); }) -
-            layout.header.begin();
+      std::size_t i = n;
+      if (auto it = exact.find(spec.name); it != exact.end()) i = it->second;
+      else if (auto a = alias.find(normalize_name(spec.name)); a != alias.end()) i = a->second;
       if (i == n)
         throw_invalid_input(file + ": the schema's column '" + spec.name + "' is not in the header" +
                             did_you_mean(spec.name, layout.header));
@@ -93,12 +155,26 @@ ImportSchema resolve_schema(std::string_view text, const CsvLayout& layout, std:
       for (std::size_t i = 0; i < n && e == FieldEnd::Comma; ++i) {
         e = r.read_field(f);
         if (e == FieldEnd::Malformed) break;
-        if (!listed[i] && !trim_spaces(f.text).empty()) guess[i].observe(f.text);
+        if (!listed[i] && !trim_spaces(f.text).empty()) guess[i].observe(f.text, r.record_line());
       }
       if (e != FieldEnd::Record) r.skip_record();  // malformed, or extra fields: the import reports it
     }
-    for (std::size_t i = 0; i < n; ++i)
-      if (!listed[i]) out.columns[i].type = guess[i].result(is_id(i));
+    for (std::size_t i = 0; i < n; ++i) {
+      if (listed[i]) continue;
+      out.columns[i].type = guess[i].result(is_id(i));
+      if (is_id(i) && out.columns[i].type != DataType::UInt64) {
+        // An id column inferred as anything else would leave the population
+        // without ids (or merge ids beyond 2^53 as float64): say which row.
+        const std::string what = guess[i].values() == 0
+                                     ? "has no value in the first " + std::to_string(options.infer_rows) + " rows"
+                                     : guess[i].id_fault() + " is not a customer id (an integer 0 .. 2^64-1)";
+        throw_invalid_input(file + ": id column '" + out.columns[i].output_name() + "': " + what +
+                            "; fix the row, or name another id column (schema id_column; \"\" for none) or "
+                            "declare this column's type in a schema");
+      }
+      if (notes)
+        for (auto& note : guess[i].notes(out.columns[i].output_name())) notes->push_back(file + ": " + note);
+    }
   }
 
   std::vector<std::size_t> ids;
@@ -118,12 +194,15 @@ ImportSchema resolve_schema(std::string_view text, const CsvLayout& layout, std:
   out.id_column =
       !ids.empty() && out.columns[ids[0]].type == DataType::UInt64 ? out.columns[ids[0]].output_name() : std::string();
 
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j < i; ++j)
-      if (!out.columns[i].skip && !out.columns[j].skip &&
-          same_name(out.columns[i].output_name(), out.columns[j].output_name()))
-        throw_invalid_input(file + ": columns " + std::to_string(j + 1) + " and " + std::to_string(i + 1) +
-                            " would both be named '" + out.columns[i].output_name() + "'");
+  std::unordered_map<std::string, std::size_t> named;
+  named.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (out.columns[i].skip) continue;
+    auto [it, fresh] = named.emplace(normalize_name(out.columns[i].output_name()), i);
+    if (!fresh)
+      throw_invalid_input(file + ": columns " + std::to_string(it->second + 1) + " and " + std::to_string(i + 1) +
+                          " would both be named '" + out.columns[i].output_name() + "'");
+  }
   return out;
 }
 

@@ -35,8 +35,11 @@ CsvLayout read_header(std::string_view text, std::string_view file_name);
 
 // One spec per header column in header order; id_column set when the table
 // has one ("" otherwise); as_of left as the schema gives it.
+// Inference findings (csv::TypeGuess::notes, "file: column 'x': ...") are
+// appended to `notes` when given. An id column whose type is inferred must
+// come out uint64: otherwise an error names the first line that is not one.
 ImportSchema resolve_schema(std::string_view text, const CsvLayout& layout, std::string_view file_name,
-                            const ImportOptions& options);
+                            const ImportOptions& options, std::vector<std::string>* notes = nullptr);
 
 CsvPlan make_plan(const ImportSchema& resolved, const CsvLayout& layout, std::string_view file_name,
                   const ImportOptions& options);

@@ -63,7 +63,7 @@ ColumnSpec parse_column(const TomlReader& r, const toml::table& t, std::size_t i
       c.skip = *b;
     }  // check_keys admitted no other key
   }
-  if (c.name.empty()) fail(t, "'name' is missing");
+  if (c.name.empty()) fail(t, t.contains("name") ? "'name' is empty" : "'name' is missing");
   if (!has_type && !c.skip) fail(t, "column '" + c.name + "' has no 'type'");
   if (!c.categories.empty() && c.type != DataType::Category)
     fail(t, "column '" + c.name + "' lists categories but is of type " + std::string(type_name(c.type)));
@@ -72,8 +72,10 @@ ColumnSpec parse_column(const TomlReader& r, const toml::table& t, std::size_t i
   return c;
 }
 
-// TOML basic string: quotes, backslashes and control bytes escaped.
-std::string quoted(std::string_view s) {
+// TOML basic string: quotes, backslashes and control bytes escaped. (Not named
+// `quoted`: for a std::string argument, argument-dependent lookup picked
+// std::quoted, which escapes only quotes and backslashes.)
+std::string toml_string(std::string_view s) {
   std::string o = "\"";
   for (char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
@@ -141,17 +143,17 @@ std::string format_import_schema(const ImportSchema& s) {
   std::ostringstream o;
   o << "# nudge import schema (data/schemas/README.md describes the format)\n";
   if (s.as_of) o << "as_of = " << format_iso_date(*s.as_of) << "\n";
-  if (s.id_column) o << "id_column = " << quoted(*s.id_column) << "\n";
+  if (s.id_column) o << "id_column = " << toml_string(*s.id_column) << "\n";
   for (const auto& c : s.columns) {
-    o << "\n[[column]]\nname = " << quoted(c.name) << "\n";
-    o << "type = " << quoted(type_name(c.type)) << "\n";
-    if (!c.rename.empty()) o << "rename = " << quoted(c.rename) << "\n";
+    o << "\n[[column]]\nname = " << toml_string(c.name) << "\n";
+    o << "type = " << toml_string(type_name(c.type)) << "\n";
+    if (!c.rename.empty()) o << "rename = " << toml_string(c.rename) << "\n";
     if (!c.categories.empty()) {
       o << "categories = [";
-      for (std::size_t i = 0; i < c.categories.size(); ++i) o << (i ? ", " : "") << quoted(c.categories[i]);
+      for (std::size_t i = 0; i < c.categories.size(); ++i) o << (i ? ", " : "") << toml_string(c.categories[i]);
       o << "]\n";
     }
-    if (!c.date_format.empty()) o << "format = " << quoted(c.date_format) << "\n";
+    if (!c.date_format.empty()) o << "format = " << toml_string(c.date_format) << "\n";
     if (c.skip) o << "skip = true\n";
   }
   return o.str();

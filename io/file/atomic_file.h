@@ -5,6 +5,18 @@
 // commit() flushes, fsyncs, closes and renames it over the target, then
 // fsyncs the directory. If commit() is never reached (an exception, a failed
 // import), the destructor deletes the temporary file: nothing is left behind.
+// SIGINT and SIGTERM delete the live temporary files of the process before it
+// ends (a handler installed on first use; a signal the process ignored stays
+// ignored), and each new AtomicFile deletes the temporary files of its target
+// left by processes that no longer exist (kill -9, a crash).
+//
+// Targets that are not regular files are never replaced by one:
+//   - a symlink is followed: the file it points to is replaced, the link stays;
+//   - a device node or FIFO (/dev/null, a named pipe) is written through,
+//     directly, without a temporary file (and commit() does no fsync, rename);
+//   - "-" is standard output, written through;
+//   - a directory or a socket is refused: Error(InvalidInput).
+// Written-through output cannot be atomic: a failure leaves what was written.
 //
 // Errors: every failing system call throws nudge::Error(Io) naming the path
 // and strerror(errno).
@@ -35,6 +47,7 @@ class AtomicFile {
 
   void commit();
 
+  // The file finally written (a symlink's destination); temp_path() is empty when written through.
   const std::filesystem::path& target() const noexcept { return target_; }
   const std::filesystem::path& temp_path() const noexcept { return temp_; }
 
@@ -43,6 +56,8 @@ class AtomicFile {
   std::FILE* file_ = nullptr;
   std::size_t offset_ = 0;
   bool committed_ = false;
+  bool through_ = false;  // writing the target itself (device, FIFO, stdout)
+  int slot_ = -1;         // in the signal handler's table of temp files
 };
 
 }  // namespace nudge

@@ -8,13 +8,22 @@
 // the mapping is page aligned (hence 64-byte aligned). An empty file maps to
 // an empty span (no mapping is made).
 //
-// Caveat: a mapped file that another process truncates while mapped makes
-// reads past the new end fault (SIGBUS). nudge itself never rewrites a file
-// in place (io/file/atomic_file.h renames a new file over the old one), so a
-// mapping always sees the complete file it opened.
+// Files must not change while mapped: a file that another process truncates
+// (or rewrites in place) makes reads past its new end fault with SIGBUS.
+// nudge never does that itself (io/file/atomic_file.h renames a new file over
+// the old one, and the mapping keeps seeing the complete old file), and
+// neither must anything else: replace snapshots and input files atomically.
+// When it happens anyway, a SIGBUS handler (installed on the first open)
+// finds the mapping the fault hit, prints "nudge: error: '<path>' changed
+// while nudge was reading it ..." and exits with status 1 (the process cannot
+// continue: the data it was reading is gone). Faults outside mapped files go
+// to the previous SIGBUS disposition. Up to 64 mappings at once are tracked
+// (more map fine, without the message).
 //
 // Errors: open() throws nudge::Error(Io) naming the path and strerror(errno)
-// when the file cannot be opened, stat'ed or mapped.
+// when the file cannot be opened, stat'ed or mapped, and Error(InvalidInput)
+// when it is not a regular file (a FIFO, directory, device or socket; a FIFO
+// is never waited on).
 // Thread-safety: immutable after open(); reads from any thread.
 #pragma once
 
@@ -42,6 +51,7 @@ class MappedFile {
   std::filesystem::path path_;
   const std::byte* data_ = nullptr;
   std::size_t size_ = 0;
+  int slot_ = -1;  // in the SIGBUS handler's table
 };
 
 }  // namespace nudge

@@ -45,7 +45,8 @@
 //     values in the padding rows 0; in every slot (NULL rows included) bools
 //     0 or 1 and category codes within the dictionary (an O(rows) vectorised
 //     scan of each category and bool column, columns in parallel: a few ms
-//     per 10M rows, and it guards every later dictionary lookup); id column and
+//     per 10M rows, and it guards every later dictionary lookup); no string
+//     twice in a dictionary (O(dictionary) hashing); id column and
 //     series refer to existing columns of the right type.
 // Not checked: whether two buffers overlap (harmless: views only read).
 // So any change to the header or the manifest (truncation, a flipped byte,

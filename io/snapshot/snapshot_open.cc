@@ -13,6 +13,8 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/base/error.h"
@@ -160,6 +162,13 @@ Column build_column(const Opened& o, const fb::Column& fc, std::size_t rows) {
     if (*type != DataType::Category) corrupt(o.file->path(), col + " is not a category but has a dictionary");
     dict.reserve(fc.dictionary()->size());
     for (const auto* s : *fc.dictionary()) dict.push_back(s->str());
+    // A string held twice would answer `tier = 'Star'` for one of its codes only.
+    std::unordered_map<std::string_view, std::size_t> seen;
+    seen.reserve(dict.size());
+    for (std::size_t k = 0; k < dict.size(); ++k)
+      if (auto [it, fresh] = seen.emplace(dict[k], k); !fresh)
+        corrupt(o.file->path(), col + ": dictionary holds '" + dict[k] + "' twice (codes " +
+                                    std::to_string(it->second) + " and " + std::to_string(k) + ")");
   } else if (*type == DataType::Category) {
     corrupt(o.file->path(), col + " is a category without a dictionary");
   }
