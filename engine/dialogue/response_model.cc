@@ -79,7 +79,7 @@ ResponseModel parse_response_model(std::string_view text, const std::string& sou
 }
 
 ResponseModel load_response_model(const std::filesystem::path& path) {
-  const std::string text = read_whole_file(path, "response model");
+  const std::string text = read_file(path, "response model");
   return parse_response_model(text, path.string());
 }
 

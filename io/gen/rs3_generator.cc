@@ -76,7 +76,7 @@ void write_rs3_csv(const Rs3Data& d, const std::filesystem::path& dir) {
   write_rs2_csv(d.rs2, dir);
   // RS-2's files with the dialogue's rows appended (rewritten atomically).
   auto append = [&](const std::filesystem::path& p, const std::string& rows) {
-    std::string text = read_whole_file(p, "generated history");
+    std::string text = read_file(p, "generated history");
     AtomicFile f(p);
     f.write(text);
     f.write(rows);
