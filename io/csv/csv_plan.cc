@@ -162,6 +162,10 @@ ImportSchema resolve_schema(std::string_view text, const CsvLayout& layout, std:
     for (std::size_t i = 0; i < n; ++i) {
       if (listed[i]) continue;
       out.columns[i].type = guess[i].result(is_id(i));
+      // No value seen (a header-only file, or ids missing in every sampled row):
+      // the id column is still uint64; a row without an id is the import's to report.
+      // With skip_bad_rows a row whose id is not a customer id is skipped (and counted) by the import.
+      if (is_id(i) && (guess[i].values() == 0 || options.skip_bad_rows)) out.columns[i].type = DataType::UInt64;
       if (is_id(i) && out.columns[i].type != DataType::UInt64) {
         // An id column inferred as anything else would leave the population
         // without ids (or merge ids beyond 2^53 as float64): say which row.
