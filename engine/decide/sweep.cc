@@ -26,6 +26,7 @@
 
 #include "engine/base/error.h"
 #include "engine/decide/ranking.h"
+#include "engine/decide/sweep_parts.h"
 #include "engine/decide/trace.h"
 
 namespace nudge::decide {
@@ -272,27 +273,26 @@ class Sweeper {
 
 }  // namespace
 
-SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
+namespace {
+
+// The parallel pass over every batch: walk-level funnel counters, members,
+// phase times and one DecisionBuffer per worker (not yet ranked).
+struct Pass {
+  SweepResult res;
+  std::vector<DecisionBuffer> buffers;
+};
+
+Pass run_pass(const BoundCampaign& b, const SweepOptions& opt, const RankingInput& in, TraceScratch* trace) {
   const Campaign& c = b.campaign();
   const std::size_t rows = b.population().rows();
   if (opt.trace_row && *opt.trace_row >= rows)
     throw_usage(fmt::format("row {} is not in the population", *opt.trace_row));
-  RankingInput in;
-  for (const auto& ch : c.channels) in.channel_capacity.push_back(ch.capacity);
-  for (const auto& a : c.actions) in.action_channel.push_back(static_cast<uint16_t>(a.channel));
-  in.top_k = opt.top_k ? opt.top_k : c.top_k;
   Sweeper sweeper(b, in, opt.trace_row);
   tbb::enumerable_thread_specific<Worker> workers([&] {
     Worker w;
     sweeper.init(w);
     return w;
   });
-  TraceScratch trace;
-  if (opt.trace_row) {
-    trace.gate.assign(c.actions.size(), std::nullopt);
-    trace.priority.assign(c.actions.size(), kNaN);
-    trace.budget_left.assign(c.actions.size(), kNaN);
-  }
   const std::size_t batches = (rows + expr::kBatchRows - 1) / expr::kBatchRows;
   auto t0 = Clock::now();
   // Grain: one batch (kBatchRows rows, tens of microseconds of work); the
@@ -303,38 +303,63 @@ SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
       const std::size_t begin = i * expr::kBatchRows;
       const std::size_t count = std::min(expr::kBatchRows, rows - begin);
       const bool has_trace = opt.trace_row && *opt.trace_row >= begin && *opt.trace_row < begin + count;
-      sweeper.batch(begin, count, w, has_trace ? &trace : nullptr);
+      sweeper.batch(begin, count, w, has_trace ? trace : nullptr);
     }
   });
-  auto t1 = Clock::now();
-
-  SweepResult res;
+  Pass p;
+  SweepResult& res = p.res;
   res.members = rows;
   res.funnel.assign(c.actions.size(), {});
-  std::vector<DecisionBuffer*> parts;
   for (Worker& w : workers) {
-    for (std::size_t a = 0; a < c.actions.size(); ++a) { res.funnel[a] += w.funnel[a]; }
+    for (std::size_t a = 0; a < c.actions.size(); ++a) res.funnel[a] += w.funnel[a];
     res.members_with_candidates += w.with_candidates;
     res.times.evaluate_cpu += w.t_eval, res.times.gates_cpu += w.t_gates;
     res.times.score_cpu += w.t_score, res.times.walk_cpu += w.t_walk;
-    parts.push_back(&*w.decisions);
+    p.buffers.push_back(std::move(*w.decisions));
   }
-  std::vector<uint64_t> walk_kept;
-  for (const auto& f : res.funnel) walk_kept.push_back(f.kept);
-  RankingResult rk = rank_decisions(parts, in, walk_kept);
-  auto t2 = Clock::now();
-  for (std::size_t a = 0; a < c.actions.size(); ++a) {
-    res.funnel[a].capacity = rk.dropped_by_capacity[a];
-    res.funnel[a].kept -= rk.dropped_by_capacity[a];
-    res.funnel[a].in_top_k = rk.in_top_k[a];
+  res.times.pass_wall = seconds(t0, Clock::now());
+  return p;
+}
+
+}  // namespace
+
+SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
+  const Campaign& c = b.campaign();
+  const RankingInput in = ranking_input(c, opt.top_k);
+  TraceScratch trace;
+  if (opt.trace_row) {
+    trace.gate.assign(c.actions.size(), std::nullopt);
+    trace.priority.assign(c.actions.size(), kNaN);
+    trace.budget_left.assign(c.actions.size(), kNaN);
   }
-  res.decisions = rk.decisions;
-  res.ranked = std::move(rk.ranked);
-  res.capacity_cutoff = std::move(rk.capacity_cutoff);
-  res.times.pass_wall = seconds(t0, t1);
-  res.times.rank_wall = seconds(t1, t2);
+  Pass p = run_pass(b, opt, in, &trace);
+  auto t1 = Clock::now();
+  std::vector<DecisionBuffer*> parts;
+  for (DecisionBuffer& d : p.buffers) parts.push_back(&d);
+  SweepResult res = std::move(p.res);
+  apply_ranking(res, rank_decisions(parts, in, walk_kept(res)));
+  res.times.rank_wall = seconds(t1, Clock::now());
   if (opt.trace_row) res.trace = build_trace(b, *opt.trace_row, trace, res);
   return res;
+}
+
+SweepPart run_sweep_part(const BoundCampaign& b, const SweepOptions& opt) {
+  if (opt.trace_row) throw_usage("a partial sweep cannot trace a member (explain needs the whole population)");
+  const RankingInput in = ranking_input(b.campaign(), opt.top_k);
+  Pass p = run_pass(b, opt, in, nullptr);
+  auto t1 = Clock::now();
+  // One buffer for all workers, so the part holds at most K + sum(C) decisions.
+  DecisionBuffer all(in);
+  for (DecisionBuffer& d : p.buffers)
+    for (const Decision& x : d.take_survivors()) all.add(x);
+  SweepPart part;
+  part.members = p.res.members;
+  part.members_with_candidates = p.res.members_with_candidates;
+  part.funnel = std::move(p.res.funnel);
+  part.decisions = all.take_survivors();
+  part.times = p.res.times;
+  part.times.rank_wall = seconds(t1, Clock::now());
+  return part;
 }
 
 }  // namespace nudge::decide

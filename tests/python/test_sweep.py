@@ -1,0 +1,113 @@
+"""campaign.sweep / explain / Model.score equal the CLI's output on RS-1."""
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import nudge
+from conftest import RS1_CAMPAIGN, RS1_GBDT
+
+
+def read_cli_csv(text):
+    return pd.read_csv(io.StringIO(text), float_precision="round_trip", keep_default_na=True)
+
+
+def test_sweep_decisions_identical_to_cli(rs1_snapshot, cli):
+    out = cli("sweep", rs1_snapshot, "--campaign", RS1_CAMPAIGN)
+    want = read_cli_csv(out.stdout)
+    pop = nudge.open(rs1_snapshot)
+    result = nudge.Campaign.load(RS1_CAMPAIGN).sweep(pop, threads=2)
+    got = result.decisions
+    assert list(got.columns) == list(want.columns)
+    assert len(got) == len(want) > 1000
+    assert (got["rank"].to_numpy() == want["rank"].to_numpy()).all()
+    assert (got["customer_id"].to_numpy() == want["customer_id"].to_numpy().astype(np.uint64)).all()
+    for col in ["action", "channel", "message_type", "trigger"]:
+        assert (got[col].astype(str).to_numpy() == want[col].astype(str).to_numpy()).all(), col
+    for col in ["priority", "cost", "budget_left", "churn"]:
+        assert np.array_equal(got[col].to_numpy(), want[col].to_numpy()), col  # bit for bit
+    assert got["brand"].isna().all() and want["brand"].isna().all()
+    # The call capacity binds at this size, so the global step is exercised.
+    funnel = result.funnel.set_index("action")
+    assert funnel.loc["defection_call", "capacity"] + funnel.loc["complaint_followup", "capacity"] > 0
+    assert (got["channel"] == "call").sum() <= 5000
+    # The funnel is the CLI's table (stderr), row for row.
+    lines = [l.split() for l in out.stderr.splitlines()]
+    table = {l[0]: [int(x) for x in l[1:]] for l in lines if l and l[0] in set(funnel.index)}
+    for action, row in funnel.iterrows():
+        assert table[action] == [row[c] for c in nudge._frames.FUNNEL_COLUMNS], action
+    assert result.members == pop.rows == 400_000
+    assert result.as_of.isoformat() == "2026-11-01"
+    assert "400,000 members as_of 2026-11-01" in repr(result)
+    assert result.times["pass_wall"] > 0 and result.times["total"] >= result.times["pass_wall"]
+
+
+def test_sweep_same_for_any_thread_count_and_top_k(small_snapshot):
+    pop = nudge.open(small_snapshot)
+    c = nudge.Campaign.load(RS1_CAMPAIGN)
+    a = c.sweep(pop, threads=1).decisions
+    b = c.sweep(pop, threads=2).decisions
+    pd.testing.assert_frame_equal(a, b)
+    top = c.sweep(pop, top_k=10).decisions
+    pd.testing.assert_frame_equal(top, a.head(10))
+
+
+def test_sweep_of_a_dataframe_equals_sweep_of_the_snapshot(small_snapshot):
+    pop = nudge.open(small_snapshot)
+    c = nudge.Campaign.load(RS1_CAMPAIGN)
+    df = pop.to_pandas()
+    pd.testing.assert_frame_equal(c.sweep(df, as_of="2026-11-01").decisions, c.sweep(pop).decisions)
+
+
+def test_explain_is_the_cli_text(small_snapshot, cli):
+    pop = nudge.open(small_snapshot)
+    c = nudge.Campaign.load(RS1_CAMPAIGN)
+    top = int(c.sweep(pop).decisions["customer_id"].iloc[0])
+    want = cli("explain", small_snapshot, "--campaign", RS1_CAMPAIGN, "--customer", top).stdout
+    assert c.explain(pop, top) == want
+    assert f"member {top}" in want
+
+
+def test_model_scores_equal_cli(small_snapshot, cli):
+    want = read_cli_csv(cli("score", small_snapshot, "--model", RS1_GBDT).stdout)
+    m = nudge.Model.load(RS1_GBDT)
+    got = m.score(nudge.open(small_snapshot), threads=2)
+    assert got.dtype == np.float64 and got.shape == (3000,)
+    assert np.array_equal(got, want["score"].to_numpy())
+    assert "100 trees" in repr(m)
+
+
+def test_select_equals_cli(small_snapshot, cli):
+    expr = "flights_prev_3m >= 2 AND flights_3m < 0.5 * flights_prev_3m"
+    out = cli("select", small_snapshot, expr, "--ids").stdout.split()
+    pop = nudge.open(small_snapshot)
+    mask = pop.select(expr)
+    assert mask.dtype == np.bool_ and mask.shape == (3000,)
+    assert int(mask.sum()) == int(out[0]) > 0
+    ids = pop.select(expr, ids=True)
+    assert ids.dtype == np.uint64
+    assert ids.tolist() == [int(x) for x in out[1:]]
+    assert (pop.column("customer_id")[mask] == ids).all()
+
+
+def test_campaign_from_toml_and_dict_sweep_like_the_file(small_snapshot):
+    pop = nudge.open(small_snapshot)
+    base = nudge.Campaign.load(RS1_CAMPAIGN)
+    want = base.sweep(pop).decisions
+    t = nudge.Campaign.from_toml(RS1_CAMPAIGN.read_text(), base_dir=RS1_CAMPAIGN.parent)
+    pd.testing.assert_frame_equal(t.sweep(pop).decisions, want)
+    import tomllib
+    d = nudge.Campaign.from_dict(tomllib.loads(RS1_CAMPAIGN.read_text()), base_dir=RS1_CAMPAIGN.parent)
+    pd.testing.assert_frame_equal(d.sweep(pop).decisions, want)
+    assert d.actions == base.actions and len(d.actions) == 10
+    assert repr(base) == "<nudge.Campaign 'RS-1': 10 actions, 5 channels, top_k 100000>"
+
+
+def test_as_of_redates_the_population(small_snapshot):
+    pop = nudge.open(small_snapshot)
+    c = nudge.Campaign.load(RS1_CAMPAIGN)
+    r = c.sweep(pop, as_of="2027-01-15")
+    assert r.as_of.isoformat() == "2027-01-15"
+    assert pop.as_of.isoformat() == "2026-11-01"  # the population itself is unchanged
+    assert pop.with_as_of("2027-01-15").as_of.isoformat() == "2027-01-15"
