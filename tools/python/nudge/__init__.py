@@ -30,7 +30,8 @@ from . import _frames
 from . import _toml
 
 __version__ = _nudge.__version__
-__all__ = ["open", "empty", "generate_rs1", "Population", "Model", "Campaign", "SweepResult", "Error", "InputError",
+__all__ = ["open", "empty", "generate_rs1", "Population", "Model", "Campaign", "SweepResult", "History", "Error",
+           "InputError",
            "IoError", "UsageError", "InternalError"]
 
 DateLike = Union[str, int, _dt.date, _np.datetime64]
@@ -421,3 +422,6 @@ class Campaign:
     def __repr__(self) -> str:
         return (f"<nudge.Campaign {self.name!r}: {len(self._c.actions)} actions, {len(self._c.channels)} channels, "
                 f"top_k {self.top_k}>")
+
+
+from ._history import History  # noqa: E402 (uses _days above)

@@ -58,5 +58,6 @@ void bind_errors(pb::module_& m);
 void bind_population(pb::module_& m);
 void bind_build(pb::module_& m);
 void bind_campaign(pb::module_& m);
+void bind_history(pb::module_& m);
 
 }  // namespace nudge::py

@@ -41,4 +41,5 @@ PYBIND11_MODULE(_nudge, m) {
   nudge::py::bind_population(m);
   nudge::py::bind_build(m);
   nudge::py::bind_campaign(m);
+  nudge::py::bind_history(m);
 }
