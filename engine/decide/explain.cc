@@ -18,16 +18,16 @@ std::optional<std::size_t> find_customer(const Population& pop, uint64_t custome
   return std::nullopt;
 }
 
-std::string format_explanation(const BoundCampaign& b, const SweepResult& r) {
+std::string format_explanation(const BoundCampaign& b, const SweepResult& r, const MemberInputSource* inputs) {
   if (!r.trace) throw_internal("format_explanation needs a sweep with a trace row");
   const Campaign& c = b.campaign();
   const MemberTrace& t = *r.trace;
   auto num = [](double x) { return std::isnan(x) ? std::string("NULL") : fmt::format("{}", x); };
   std::string s = fmt::format("member {} (row {}) in campaign {}\n", t.customer_id, t.row, c.name);
   s += fmt::format("churn score: {}\n", b.model() ? num(t.churn) : std::string("(no model)"));
-  auto used = b.basket_used().at(t.row);
-  s += fmt::format("basket: {} points per {}, {} = {} used, {} left\n", c.basket.points_per_period, c.basket.period,
-                   c.basket.used.name, used ? fmt::format("{}", *used) : "NULL", num(t.budget));
+  s += fmt::format("basket: {} points per {}, {} used ({}), {} left\n", c.basket.points_per_period, c.basket.period,
+                   num(t.used), c.basket.from_history() ? std::string("from the history") : c.basket.used.name,
+                   num(t.budget));
   std::size_t w = 6;
   for (const auto& a : c.actions) w = std::max(w, a.name.size());
   s += "triggers:\n";
@@ -53,6 +53,7 @@ std::string format_explanation(const BoundCampaign& b, const SweepResult& r) {
                     c.channels[a.channel].name, c.message_types[a.message_type].name, num(e.priority), e.cost, verdict);
   }
   if (n == 0) s += "  (none)\n";
+  if (inputs) s += "history events behind the gates:\n" + inputs->explain(t.row);
   return s;
 }
 

@@ -27,7 +27,9 @@ namespace nudge::decide {
 // Throws Error(InvalidInput) when the population has no customer id column.
 std::optional<std::size_t> find_customer(const Population& pop, uint64_t customer_id);
 
-// Requires r.trace (run_sweep with SweepOptions::trace_row).
-std::string format_explanation(const BoundCampaign& bound, const SweepResult& r);
+// Requires r.trace (run_sweep with SweepOptions::trace_row). With `inputs`
+// (the sweep's history), the history events behind each gate follow.
+std::string format_explanation(const BoundCampaign& bound, const SweepResult& r,
+                               const MemberInputSource* inputs = nullptr);
 
 }  // namespace nudge::decide

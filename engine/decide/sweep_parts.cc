@@ -52,7 +52,8 @@ SweepResult merge_sweep_parts(const Campaign& c, const std::vector<SweepPart>& p
     for (std::size_t a = 0; a < actions; ++a) res.funnel[a] += p.funnel[a];
     res.members += p.members;
     res.members_with_candidates += p.members_with_candidates;
-    res.times.evaluate_cpu += p.times.evaluate_cpu, res.times.gates_cpu += p.times.gates_cpu;
+    res.times.history_cpu += p.times.history_cpu, res.times.evaluate_cpu += p.times.evaluate_cpu;
+    res.times.gates_cpu += p.times.gates_cpu;
     res.times.score_cpu += p.times.score_cpu, res.times.walk_cpu += p.times.walk_cpu;
     res.times.pass_wall = std::max(res.times.pass_wall, p.times.pass_wall);
     for (Decision d : p.decisions) {

@@ -74,6 +74,7 @@ pb::dict times_dict(const decide::SweepTimes& t) {
   pb::dict d;
   d["pass_wall"] = t.pass_wall, d["evaluate_cpu"] = t.evaluate_cpu, d["gates_cpu"] = t.gates_cpu;
   d["score_cpu"] = t.score_cpu, d["walk_cpu"] = t.walk_cpu, d["rank_wall"] = t.rank_wall;
+  d["history_cpu"] = t.history_cpu;
   return d;
 }
 
@@ -82,6 +83,7 @@ decide::SweepTimes times_from(const pb::dict& d) {
   t.pass_wall = d["pass_wall"].cast<double>(), t.evaluate_cpu = d["evaluate_cpu"].cast<double>();
   t.gates_cpu = d["gates_cpu"].cast<double>(), t.score_cpu = d["score_cpu"].cast<double>();
   t.walk_cpu = d["walk_cpu"].cast<double>(), t.rank_wall = d["rank_wall"].cast<double>();
+  t.history_cpu = d["history_cpu"].cast<double>();
   return t;
 }
 
