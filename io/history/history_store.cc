@@ -1,0 +1,300 @@
+// History folders: open (merge segments), add (one atomic batch), compact.
+// Folder layout and crash safety: history_store.h.
+#include "io/history/history_store.h"
+
+#define XXH_INLINE_ALL
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <unordered_set>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include "engine/base/error.h"
+#include "engine/store/types.h"
+#include "io/history/history_manifest.h"
+#include "io/history/segment_file.h"
+
+namespace nudge::history {
+namespace {
+
+namespace fs = std::filesystem;
+
+// flock on dir/LOCK for the life of the object.
+class FolderLock {
+ public:
+  explicit FolderLock(const fs::path& dir) {
+    const auto p = dir / kLockName;
+    fd_ = ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw_io(p.string() + ": " + std::strerror(errno));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd_);
+      throw_usage(dir.string() + ": another `nudge history add` or `compact` is running on this history");
+    }
+  }
+  ~FolderLock() { ::close(fd_); }  // closing releases the flock
+  FolderLock(const FolderLock&) = delete;
+  FolderLock& operator=(const FolderLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+Manifest read_or_create(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::exists(dir / kManifestName, ec)) return read_manifest(dir);
+  return Manifest{};
+}
+
+// Deletes what an interrupted add or compact left: segment files the
+// MANIFEST does not list and temporary files. Call with the lock held.
+void remove_strays(const fs::path& dir, const Manifest& m) {
+  std::unordered_set<std::string> live(m.segments.begin(), m.segments.end());
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    const bool segment = name.rfind("seg-", 0) == 0 && !live.count(name);
+    const bool temp = name.find(".tmp-") != std::string::npos;
+    if (segment || temp) fs::remove(e.path(), ec);
+  }
+}
+
+std::string segment_name(uint32_t n) { return fmt::format("seg-{:06}.nhs", n); }
+
+std::string now_utc() {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
+                     fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+}
+
+// Content hash of the events as read: same file (or same sweep) -> same hash.
+std::string content_hash(const EventTable& t) {
+  XXH3_state_t* st = XXH3_createState();
+  XXH3_64bits_reset(st);
+  for (std::size_t d = 0; d < kDictCount; ++d)
+    for (const std::string& n : t.names(static_cast<Dict>(d))) XXH3_64bits_update(st, n.c_str(), n.size() + 1);
+  for (const ContactProfile& p : t.profiles()) XXH3_64bits_update(st, &p, sizeof p);
+  for (const RawContact& c : t.contacts) {
+    const uint64_t v[3] = {c.customer_id, static_cast<uint64_t>(static_cast<uint32_t>(c.sent_on)), c.profile};
+    XXH3_64bits_update(st, v, sizeof v);
+  }
+  for (const RawResponse& r : t.responses) {
+    const int32_t v[4] = {r.action, r.sent_on, r.responded_on, r.type};
+    XXH3_64bits_update(st, &r.customer_id, 8);
+    XXH3_64bits_update(st, v, sizeof v);
+    XXH3_64bits_update(st, &r.value, 8);
+  }
+  const uint64_t h = XXH3_64bits_digest(st);
+  XXH3_freeState(st);
+  return fmt::format("{:016x}", h);
+}
+
+// For each dictionary: table code -> code in `h` (-2: not in h).
+std::array<std::vector<int32_t>, kDictCount> codes_in(const EventTable& t, const History& h) {
+  const Dictionary* dicts[kDictCount] = {&h.actions(), &h.channels(),  &h.message_types(), &h.campaigns(),
+                                         &h.brands(),  &h.dialogues(), &h.response_types()};
+  std::array<std::vector<int32_t>, kDictCount> out;
+  for (std::size_t d = 0; d < kDictCount; ++d) {
+    for (const std::string& n : t.names(static_cast<Dict>(d))) {
+      const int32_t c = dicts[d]->find(n);
+      out[d].push_back(c < 0 ? -2 : c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+History open_history(const fs::path& dir, const HistoryOpenOptions& options) {
+  const Manifest m = read_manifest(dir);
+  SegmentOpenOptions so;
+  so.verify_data = options.verify_data;
+  if (m.segments.empty()) return History();
+  if (m.segments.size() == 1) return open_segment(dir / m.segments[0], so);
+  EventTable t;
+  for (const std::string& s : m.segments) t.append(open_segment(dir / s, so), "history");
+  return build(std::move(t));
+}
+
+namespace {
+// Writes the merged view as one segment, swaps the MANIFEST, deletes the old
+// segments. Call with the lock held; updates `m`. Returns the segments merged.
+std::size_t compact_locked(const fs::path& dir, Manifest& m) {
+  if (m.segments.size() <= 1) return m.segments.size();
+  const History all = open_history(dir);
+  const std::string seg = segment_name(m.next_segment);
+  write_segment(all, dir / seg);
+  const std::vector<std::string> old = m.segments;
+  m.segments = {seg};
+  ++m.next_segment;
+  write_manifest(dir, m);
+  std::error_code ec;
+  for (const std::string& s : old) fs::remove(dir / s, ec);
+  return old.size();
+}
+}  // namespace
+
+AddResult add_batch(const fs::path& dir, EventTable&& events, BatchInfo info, const AddOptions& options) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw_io(dir.string() + ": cannot create the history folder: " + ec.message());
+  FolderLock lock(dir);
+  Manifest m = read_or_create(dir);
+  remove_strays(dir, m);
+
+  AddResult res;
+  info.content_hash = content_hash(events);
+  info.contacts_read = events.contacts.size();
+  info.responses_read = events.responses.size();
+  for (const BatchInfo& b : m.batches) {
+    if (b.content_hash == info.content_hash && b.kind == info.kind) {
+      res.already_added = true;
+      res.batch = b.batch;
+      res.info = b;
+      res.message = fmt::format("{}: the same {} were added as batch {} ({}, {}); nothing added", info.source,
+                                info.kind == "responses" ? "responses" : "contacts", b.batch, b.source, b.added_at);
+      return res;
+    }
+  }
+  const uint32_t batch = m.next_batch;
+  info.batch = batch;
+  info.added_at = now_utc();
+
+  const History existing = m.segments.empty() ? History() : open_history(dir);
+
+  // Contacts the history already holds: drop when equal, error when not.
+  const auto codes = codes_in(events, existing);
+  {
+    std::vector<uint64_t> ids(events.contacts.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = events.contacts[i].customer_id;
+    const std::vector<uint32_t> member = existing.map_rows(ids);
+    const auto& prof = events.profiles();
+    auto code = [&](Dict d, int32_t c) { return c < 0 ? -1 : codes[static_cast<std::size_t>(d)][c]; };
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < events.contacts.size(); ++i) {
+      RawContact c = events.contacts[i];
+      c.batch = batch;
+      bool repeated = false;
+      if (member[i] != kNoMember) {
+        const ContactProfile& p = prof[c.profile];
+        const int32_t action = code(Dict::Action, p.action);
+        for (uint32_t j : existing.contacts_of(member[i])) {
+          if (existing.sent_on()[j] != c.sent_on || existing.profile_of(j).action != action) continue;
+          ContactProfile q = p;
+          q.action = action;
+          q.channel = code(Dict::Channel, p.channel);
+          q.message_type = code(Dict::MessageType, p.message_type);
+          q.campaign = code(Dict::Campaign, p.campaign);
+          q.brand = code(Dict::Brand, p.brand);
+          q.dialogue = code(Dict::Dialogue, p.dialogue);
+          if (!(q == existing.profile_of(j)))
+            throw_invalid_input(events.describe(c.origin) + ": contact (customer_id " + std::to_string(c.customer_id) +
+                                ", action '" + events.names(Dict::Action)[p.action] + "', sent_on " +
+                                format_iso_date(c.sent_on) + ") is already in the history (batch " +
+                                std::to_string(existing.contact_batch()[j]) +
+                                ") with other fields (channel, message_type, cost, campaign, brand, dialogue, "
+                                "step or control differ)");
+          repeated = true;
+          break;
+        }
+      }
+      if (repeated) {
+        ++info.contacts_repeated;
+        continue;
+      }
+      events.contacts[kept++] = c;
+    }
+    events.contacts.resize(kept);
+  }
+
+  // Responses: which will attach (to a new contact or one already held)?
+  {
+    struct Triple {
+      uint64_t id;
+      int32_t action, sent_on;
+      bool operator==(const Triple&) const = default;
+    };
+    struct TripleHash {
+      std::size_t operator()(const Triple& t) const noexcept {
+        return std::hash<uint64_t>{}(t.id * 0x9E3779B97F4A7C15ull ^ (uint64_t(uint32_t(t.action)) << 32) ^
+                                     uint32_t(t.sent_on));
+      }
+    };
+    std::unordered_set<Triple, TripleHash> fresh;
+    if (!events.responses.empty())
+      for (const RawContact& c : events.contacts)
+        fresh.insert({c.customer_id, events.profiles()[c.profile].action, c.sent_on});
+    const RawResponse* first_bad = nullptr;
+    for (const RawResponse& r : events.responses) {
+      bool found = r.responded_on >= r.sent_on && fresh.count({r.customer_id, r.action, r.sent_on});
+      if (!found && r.responded_on >= r.sent_on) {
+        const uint32_t mm = existing.find_member(r.customer_id);
+        const int32_t action = codes[0][static_cast<std::size_t>(r.action)];
+        if (mm != kNoMember && action >= 0)
+          for (uint32_t j : existing.contacts_of(mm))
+            if (existing.sent_on()[j] == r.sent_on && existing.profile_of(j).action == action) found = true;
+      }
+      if (!found) {
+        ++info.responses_skipped;
+        if (!first_bad || r.origin < first_bad->origin) first_bad = &r;
+      }
+    }
+    if (first_bad && options.strict_responses)
+      throw_invalid_input(events.describe(first_bad->origin) + ": response to contact (customer_id " +
+                          std::to_string(first_bad->customer_id) + ", action '" +
+                          events.names(Dict::Action)[first_bad->action] + "', sent_on " +
+                          format_iso_date(first_bad->sent_on) + ") " +
+                          (first_bad->responded_on < first_bad->sent_on
+                               ? "is dated " + format_iso_date(first_bad->responded_on) + ", before the contact"
+                               : std::string("names a contact the history does not hold")) +
+                          " (--strict; without it such responses are kept, skipped and counted)");
+  }
+
+  info.contacts_added = events.contacts.size();
+  const std::size_t responses = events.responses.size();
+  const History fresh_view = build(std::move(events));
+  if (fresh_view.contacts() == 0 && responses == 0) {
+    res.info = info;
+    res.message = fmt::format("{}: nothing new ({} contacts already in the history); nothing added", info.source,
+                              info.contacts_repeated);
+    return res;
+  }
+  const std::string seg = segment_name(m.next_segment);
+  write_segment(fresh_view, dir / seg);
+  if (options.on_stage) options.on_stage("segment-written");
+  m.segments.push_back(seg);
+  m.batches.push_back(info);
+  ++m.next_batch;
+  ++m.next_segment;
+  write_manifest(dir, m, options.on_stage);
+  res.added = true;
+  res.batch = batch;
+  res.info = info;
+  res.message = info.kind == "responses"
+                    ? fmt::format(
+                          "{}: batch {}: {} responses added; {} of them attach to no contact (kept, skipped "
+                          "and counted until their contact is added)",
+                          info.source, batch, info.responses_read, info.responses_skipped)
+                    : fmt::format("{}: batch {}: {} contacts added, {} already in the history", info.source, batch,
+                                  info.contacts_added, info.contacts_repeated);
+  if (options.compact_after) {
+    const std::size_t n = compact_locked(dir, m);
+    if (n > 1) res.message += fmt::format("; compacted {} segments into one", n);
+  }
+  return res;
+}
+
+std::size_t compact_history(const fs::path& dir) {
+  read_manifest(dir);  // a clear error when `dir` is not a history
+  FolderLock lock(dir);
+  Manifest m = read_manifest(dir);
+  remove_strays(dir, m);
+  return compact_locked(dir, m);
+}
+
+}  // namespace nudge::history
