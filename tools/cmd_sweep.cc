@@ -1,17 +1,22 @@
-// `nudge sweep POP.snap --campaign FILE [-o OUT] [--format csv|jsonl] [--top K]`:
+// `nudge sweep POP.snap --campaign FILE [-o OUT] [--format csv|jsonl] [--top K]
+//  [--record HIST [--sent-on DATE]]`:
 // every member through the campaign; ranked decisions to OUT (or stdout),
-// the funnel and phase times to stderr.
+// the funnel and phase times to stderr; --record adds the decisions to a
+// history as contacts (io/history/record_decisions.h).
 #include <chrono>
 #include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "engine/base/error.h"
 #include "engine/decide/bound_campaign.h"
 #include "engine/decide/campaign_loader.h"
 #include "engine/decide/decision_writer.h"
 #include "engine/decide/sweep.h"
+#include "engine/store/types.h"
 #include "io/file/atomic_file.h"
+#include "io/history/record_decisions.h"
 #include "io/snapshot/snapshot.h"
 #include "tools/cli.h"
 
@@ -19,13 +24,17 @@ namespace {
 
 struct SweepCmd {
   std::string snapshot, campaign, output, format = "csv";
-  std::size_t top = 0;  // 0: the campaign's top_k
+  std::size_t top = 0;          // 0: the campaign's top_k
+  std::string record, sent_on;  // --record HIST [--sent-on DATE]
 };
 
 int run_sweep_cmd(const SweepCmd& o) {
   using Clock = std::chrono::steady_clock;
   auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
   const auto format = nudge::decide::parse_output_format(o.format);
+  std::optional<int32_t> sent_on;
+  if (!o.sent_on.empty() && !(sent_on = nudge::parse_iso_date(o.sent_on)))
+    nudge::throw_usage("--sent-on '" + o.sent_on + "' is not a date YYYY-MM-DD");
   const auto t0 = Clock::now();
   const nudge::Population pop = nudge::open_snapshot(o.snapshot);
   const auto t1 = Clock::now();
@@ -45,6 +54,10 @@ int run_sweep_cmd(const SweepCmd& o) {
     out.commit();
   }
   const auto t4 = Clock::now();
+  if (!o.record.empty()) {  // the decisions as contacts, sent on --sent-on (default: the snapshot's as_of)
+    const auto r = nudge::history::record_decisions(o.record, campaign, result.ranked, sent_on.value_or(pop.as_of()));
+    std::fprintf(stderr, "history: %s\n", r.message.c_str());
+  }
   for (const auto& w : bound.expressions().warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
   std::fprintf(stderr, "%s", nudge::decide::format_summary(bound, result).c_str());
   std::fprintf(stderr, "open %.3f s, bind %.3f s, sweep %.3f s, write %.3f s\n", secs(t0, t1), secs(t1, t2),
@@ -61,6 +74,9 @@ nudge::cli::Registrar reg("sweep", [](CLI::App& app) {
   sub->add_option("--format", o->format, "csv or jsonl")->capture_default_str()->check(CLI::IsMember({"csv", "jsonl"}));
   sub->add_option("--top", o->top, "Keep the K highest-ranked decisions (overrides the campaign's top_k)")
       ->check(CLI::PositiveNumber);
+  sub->add_option("--record", o->record, "Add the decisions to this history folder as contacts (one batch)");
+  sub->add_option("--sent-on", o->sent_on, "With --record: YYYY-MM-DD they are sent (default: the snapshot's as_of)")
+      ->needs("--record");
   sub->footer("Example: nudge sweep members.snap --campaign data/campaigns/rs1.toml -o decisions.csv");
   return [o] { return run_sweep_cmd(*o); };
 });

@@ -78,7 +78,11 @@ std::string content_hash(const EventTable& t) {
   XXH3_64bits_reset(st);
   for (std::size_t d = 0; d < kDictCount; ++d)
     for (const std::string& n : t.names(static_cast<Dict>(d))) XXH3_64bits_update(st, n.c_str(), n.size() + 1);
-  for (const ContactProfile& p : t.profiles()) XXH3_64bits_update(st, &p, sizeof p);
+  for (const ContactProfile& p : t.profiles()) {  // field by field: the struct has padding bytes
+    const int32_t v[8] = {p.action, p.channel, p.message_type, p.campaign, p.brand, p.dialogue, p.step, p.control};
+    XXH3_64bits_update(st, v, sizeof v);
+    XXH3_64bits_update(st, &p.cost, sizeof p.cost);
+  }
   for (const RawContact& c : t.contacts) {
     const uint64_t v[3] = {c.customer_id, static_cast<uint64_t>(static_cast<uint32_t>(c.sent_on)), c.profile};
     XXH3_64bits_update(st, v, sizeof v);

@@ -1,0 +1,176 @@
+// `nudge history add|inspect|compact` and `nudge sweep --record`: reports,
+// bad input errors with file:line:col, mappings, nothing half-written.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "engine/history/history.h"
+#include "engine/store/types.h"
+#include "io/history/history_store.h"
+#include "tests/support/history_compare.h"
+#include "tests/support/test_paths.h"
+
+namespace nudge {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string nudge_cmd(const std::string& args, int* rc = nullptr) {
+  std::string out;
+  const int r = test::run_command(test::cli_path().string() + " " + args, &out);
+  if (rc) *rc = r;
+  return out;
+}
+
+void write(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
+
+const char* kContacts =
+    "customer_id,sent_on,action,channel,message_type,cost\n"
+    "1,2026-11-01,birthday,email,service,2\n"
+    "1,2026-11-03,winback_sms,sms,commercial,15\n"
+    "2,2026-11-10,calamity_notice,email,calamity,20\n";
+
+struct BadCase {
+  const char* what;
+  std::string file;
+  std::string expect;  // in the error
+};
+
+TEST(HistoryCli, BadContactsNameFileLineAndColumn) {
+  const auto dir = test::make_temp_dir("hcli-bad");
+  const std::string head = "customer_id,sent_on,action,channel,message_type,cost\n";
+  const std::vector<BadCase> cases = {
+      {"bad date", head + "1,2026-11-01,a,email,service,2\n2,2026-13-01,a,email,service,2\n",
+       "x.csv:3:3: column 'sent_on'"},
+      {"bad id", head + "-4,2026-11-01,a,email,service,2\n", "x.csv:2:1: column 'customer_id'"},
+      {"bad cost", head + "4,2026-11-01,a,email,service,two\n", "x.csv:2:30: column 'cost'"},
+      {"negative cost", head + "4,2026-11-01,a,email,service,-1\n", "x.csv:2:30: column 'cost'"},
+      {"empty action", head + "4,2026-11-01,,email,service,1\n", "x.csv:2:14: column 'action'"},
+      {"field count", head + "4,2026-11-01,a,email,service\n", "x.csv:2: 5 fields, the header has 6"},
+      {"missing column", "customer_id,sent_on,action,channel,cost\n", "no column 'message_type'"},
+      {"unterminated quote", head + "4,2026-11-01,\"a,email,service,1\n", "x.csv:2:14"},
+      {"empty file", "", "the file is empty"},
+  };
+  for (const auto& c : cases) {
+    write(dir / "x.csv", c.file);
+    int rc = 0;
+    const std::string out =
+        nudge_cmd("history add " + (dir / "h").string() + " --contacts " + (dir / "x.csv").string(), &rc);
+    EXPECT_EQ(rc, 1) << c.what << ": " << out;
+    EXPECT_NE(out.find(c.expect), std::string::npos) << c.what << ": " << out;
+    EXPECT_FALSE(fs::exists(dir / "h" / "MANIFEST")) << c.what;  // nothing half-written
+  }
+}
+
+TEST(HistoryCli, AddInspectCompactAndReAdd) {
+  const auto dir = test::make_temp_dir("hcli");
+  write(dir / "c.csv", kContacts);
+  write(dir / "r.csv",
+        "customer_id,action,sent_on,responded_on,type,value\n"
+        "1,birthday,2026-11-01,2026-11-02,open,\n"
+        "1,birthday,2026-11-01,2026-10-31,click,\n"
+        "3,x,2026-11-01,2026-11-02,open,\n"
+        "2,calamity_notice,2026-11-10,2026-11-11,convert,12.5\n");
+  const std::string h = (dir / "h").string();
+  int rc = 0;
+  std::string out = nudge_cmd("history add " + h + " --contacts " + (dir / "c.csv").string(), &rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("batch 1: 3 contacts added"), std::string::npos) << out;
+  out = nudge_cmd("history add " + h + " --contacts " + (dir / "c.csv").string(), &rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("were added as batch 1"), std::string::npos) << out;
+  out = nudge_cmd("history add " + h + " --responses " + (dir / "r.csv").string() + " --strict", &rc);
+  EXPECT_EQ(rc, 1) << out;
+  EXPECT_NE(out.find("r.csv:3"), std::string::npos) << out;
+  out = nudge_cmd("history add " + h + " --responses " + (dir / "r.csv").string(), &rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("4 responses added; 2 of them attach to no contact"), std::string::npos) << out;
+  out = nudge_cmd("history inspect " + h, &rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("members      2 with history"), std::string::npos) << out;
+  EXPECT_NE(out.find("contacts     3 (0 control), sent_on 2026-11-01 .. 2026-11-10"), std::string::npos) << out;
+  EXPECT_NE(out.find("skipped 2 (no such contact 1, before the contact 1)"), std::string::npos) << out;
+  const history::History before = history::open_history(h);
+  out = nudge_cmd("history compact " + h, &rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("compacted 2 segments"), std::string::npos) << out;
+  EXPECT_TRUE(test::histories_equal(before, history::open_history(h)));
+  out = nudge_cmd("history inspect --verify " + h, &rc);
+  EXPECT_EQ(rc, 0) << out;
+}
+
+TEST(HistoryCli, MappingReadsAnExternalExport) {
+  const auto dir = test::make_temp_dir("hcli-map");
+  write(dir / "sends.csv",
+        "SubscriberKey,EmailName,SendDate,Journey\n"
+        "17,birthday,15/11/2026 08:02,Lifecycle\n"
+        "18,birthday,14/11/2026 09:00,\n");
+  write(dir / "tracking.csv",
+        "SubscriberKey,EmailName,SendDate,EventDate,EventType,Amount\n"
+        "17,birthday,15/11/2026 08:02,16/11/2026 19:44,Open,\n"
+        "17,birthday,15/11/2026 08:02,16/11/2026 19:50,Purchase,80.5\n"
+        "18,birthday,14/11/2026 09:00,14/11/2026 09:01,Bounce,\n");
+  const std::string h = (dir / "h").string();
+  const fs::path schemas = test::source_dir() / "data" / "schemas";
+  int rc = 0;
+  std::string out = nudge_cmd("history add " + h + " --contacts " + (dir / "sends.csv").string() + " --mapping " +
+                                  (schemas / "history_esp_sends.toml").string(),
+                              &rc);
+  ASSERT_EQ(rc, 0) << out;
+  out = nudge_cmd("history add " + h + " --responses " + (dir / "tracking.csv").string() + " --mapping " +
+                      (schemas / "history_esp_responses.toml").string(),
+                  &rc);
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("1 rows dropped"), std::string::npos) << out;
+  const history::History hist = history::open_history(h);
+  ASSERT_EQ(hist.members(), 2u);
+  const uint32_t m = hist.find_member(17);
+  ASSERT_EQ(hist.contacts_of(m).size(), 1u);
+  const uint32_t c = hist.contacts_of(m).first;
+  EXPECT_EQ(hist.sent_on()[c], *parse_iso_date("2026-11-15"));
+  EXPECT_EQ(hist.campaigns().name(hist.profile_of(c).campaign), "Lifecycle");
+  EXPECT_EQ(hist.profile_of(c).cost, 2);
+  EXPECT_EQ(hist.profile_of(hist.contacts_of(hist.find_member(18)).first).campaign, -1);
+  ASSERT_EQ(hist.responses_of(m).size(), 2u);
+  const uint32_t conv = hist.responses_of(m).first + 1;  // same day: open (0) before convert (2)
+  EXPECT_EQ(hist.response_type()[conv], history::kConvert);
+  EXPECT_EQ(hist.response_value()[conv], 80.5);
+  // A mapping of the wrong kind, and a bad key, are errors naming the file.
+  out = nudge_cmd("history add " + h + " --contacts " + (dir / "sends.csv").string() + " --mapping " +
+                      (schemas / "history_esp_responses.toml").string(),
+                  &rc);
+  EXPECT_EQ(rc, 2) << out;
+  write(dir / "bad.toml", "kind = \"contacts\"\n[columns]\ncustomer = \"X\"\n");
+  out = nudge_cmd(
+      "history add " + h + " --contacts " + (dir / "sends.csv").string() + " --mapping " + (dir / "bad.toml").string(),
+      &rc);
+  EXPECT_EQ(rc, 1) << out;
+  EXPECT_NE(out.find("bad.toml: 'customer' is not a column of contacts"), std::string::npos) << out;
+}
+
+TEST(HistoryCli, SweepRecordEqualsAddingItsDecisionsFile) {
+  const auto dir = test::make_temp_dir("hcli-rec");
+  const std::string snap = (dir / "p.snap").string();
+  int rc = 0;
+  std::string out = nudge_cmd("gen -n 3000 -o " + snap, &rc);
+  ASSERT_EQ(rc, 0) << out;
+  const std::string campaign = (test::source_dir() / "data" / "campaigns" / "rs1.toml").string();
+  const std::string h1 = (dir / "h1").string(), h2 = (dir / "h2").string();
+  out = nudge_cmd("sweep " + snap + " -c " + campaign + " -o " + (dir / "d.csv").string() + " --record " + h1 +
+                      " --sent-on 2026-11-15",
+                  &rc);
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("history: sweep"), std::string::npos) << out;
+  out = nudge_cmd("history add " + h2 + " --contacts " + (dir / "d.csv").string() + " --sent-on 2026-11-15", &rc);
+  ASSERT_EQ(rc, 0) << out;
+  const history::History a = history::open_history(h1), b = history::open_history(h2);
+  EXPECT_GT(a.contacts(), 0u);
+  EXPECT_TRUE(test::histories_equal(a, b));
+  // The decisions file added to the recorded history: every contact a repeat.
+  out = nudge_cmd("history add " + h1 + " --contacts " + (dir / "d.csv").string() + " --sent-on 2026-11-15", &rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("nothing new"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace nudge
