@@ -15,7 +15,7 @@
 namespace {
 
 struct ExplainCmd {
-  std::string snapshot, campaign;
+  std::string snapshot, campaign, format = "text";
   uint64_t customer = 0;
 };
 
@@ -28,7 +28,8 @@ int run_explain(const ExplainCmd& o) {
   nudge::decide::SweepOptions opt;
   opt.trace_row = *row;
   const auto result = nudge::decide::run_sweep(bound, opt);  // the whole sweep: channel capacity is global
-  std::printf("%s", nudge::decide::format_explanation(bound, result).c_str());
+  if (o.format == "json") std::printf("%s\n", nudge::decide::explanation_json(bound, result).dump(2).c_str());
+  else std::printf("%s", nudge::decide::format_explanation(bound, result).c_str());
   return 0;
 }
 
@@ -38,6 +39,7 @@ nudge::cli::Registrar reg("explain", [](CLI::App& app) {
   sub->add_option("snapshot", o->snapshot, "Population snapshot")->required();
   sub->add_option("--campaign,-c", o->campaign, "Campaign file (TOML)")->required();
   sub->add_option("--customer", o->customer, "Customer id")->required();
+  sub->add_option("--format", o->format, "text or json")->capture_default_str()->check(CLI::IsMember({"text", "json"}));
   sub->footer("Example: nudge explain members.snap --campaign data/campaigns/rs1.toml --customer 6000000017");
   return [o] { return run_explain(*o); };
 });

@@ -17,6 +17,7 @@
 #include "engine/store/types.h"
 #include "io/file/atomic_file.h"
 #include "io/history/record_decisions.h"
+#include "io/report/html_report.h"
 #include "io/snapshot/snapshot.h"
 #include "tools/cli.h"
 
@@ -26,6 +27,7 @@ struct SweepCmd {
   std::string snapshot, campaign, output, format = "csv";
   std::size_t top = 0;          // 0: the campaign's top_k
   std::string record, sent_on;  // --record HIST [--sent-on DATE]
+  std::string report;           // --report FILE.html
 };
 
 int run_sweep_cmd(const SweepCmd& o) {
@@ -43,6 +45,7 @@ int run_sweep_cmd(const SweepCmd& o) {
   const auto t2 = Clock::now();
   nudge::decide::SweepOptions opt;
   if (o.top) opt.top_k = o.top;
+  opt.progress = true;  // drawn only when stderr is a terminal
   const auto result = nudge::decide::run_sweep(bound, opt);
   const auto t3 = Clock::now();
   if (o.output.empty() || o.output == "-") {
@@ -52,6 +55,14 @@ int run_sweep_cmd(const SweepCmd& o) {
     nudge::AtomicFile out(o.output);
     nudge::decide::write_decisions(out.stream(), campaign, result.ranked, format);
     out.commit();
+  }
+  if (!o.report.empty()) {
+    nudge::report::HtmlReport page("nudge sweep: " + campaign.name + " over " + o.snapshot);
+    const auto budgets = nudge::report::member_budgets(bound, result);
+    page.add_sweep(campaign, result, budgets.pressure, budgets.remaining);
+    nudge::AtomicFile html(o.report);
+    html.write(page.html());
+    html.commit();
   }
   const auto t4 = Clock::now();
   if (!o.record.empty()) {  // the decisions as contacts, sent on --sent-on (default: the snapshot's as_of)
@@ -77,6 +88,7 @@ nudge::cli::Registrar reg("sweep", [](CLI::App& app) {
   sub->add_option("--record", o->record, "Add the decisions to this history folder as contacts (one batch)");
   sub->add_option("--sent-on", o->sent_on, "With --record: YYYY-MM-DD they are sent (default: the snapshot's as_of)")
       ->needs("--record");
+  sub->add_option("--report", o->report, "Also write a self-contained HTML report (funnel, channels, budgets)");
   sub->footer("Example: nudge sweep members.snap --campaign data/campaigns/rs1.toml -o decisions.csv");
   return [o] { return run_sweep_cmd(*o); };
 });

@@ -8,6 +8,7 @@ PACKAGES=(
   libflatbuffers-dev flatbuffers-compiler
   libmimalloc-dev libbenchmark-dev libgtest-dev libgmock-dev
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfast-float-dev libfmt-dev libxxhash-dev
+  python3-pandas chromium
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

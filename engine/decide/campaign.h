@@ -101,11 +101,25 @@ struct Action {
   // and whether the result is multiplied by the churn score.
   expr::Source priority_expression;
   bool priority_times_churn = false;
+  // Share of members held out of this action (control group), in [0, 1]; salt
+  // "nudge:action:<campaign name>:<action name>" (engine/holdout/holdout.h).
+  double holdout = 0;
 
   bool uses_churn() const noexcept {
     return priority_kind == PriorityKind::WeightValueChurn ||
            (priority_kind == PriorityKind::Expression && priority_times_churn);
   }
+};
+
+// Control groups (campaign file [holdout]; engine/holdout/holdout.h has the
+// hash). A member held out at any level still goes through every gate; a
+// decision it keeps is written with control = true: not to be sent.
+struct Holdout {
+  double global = 0;  // share of all members held out of every campaign (global control group)
+  std::string global_salt = "nudge:global";
+  double campaign = 0;            // share held out of every action of this campaign
+  std::string campaign_salt;      // "" = "nudge:campaign:<campaign name>"
+  int64_t attribution_days = 14;  // `nudge report`: days after a contact a response counts (engine/report/uplift.h)
 };
 
 struct Campaign {
@@ -121,6 +135,7 @@ struct Campaign {
   std::vector<SuppressionRule> suppressions;
   std::vector<FrequencyCap> frequency_caps;
   std::vector<Action> actions;
+  Holdout holdout;
 
   // Points one contact of action a costs: base_cost(type) * factor(channel).
   double cost(const Action& a) const noexcept {

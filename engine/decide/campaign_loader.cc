@@ -8,7 +8,8 @@
 //   [channels.<name>]     factor, consent, capacity
 //   [[suppression]]       name, when, message_types, channels
 //   [[frequency_cap]]     name, count_column, max, channels
-//   [[action]]            name, trigger, message_type, channel, value, weight, brand, priority
+//   [[action]]            name, trigger, message_type, channel, value, weight, brand, priority, holdout
+//   [holdout]             global, global_salt, campaign, campaign_salt, attribution_days
 //
 // Every error is "file:line:col: message" at the key or value at fault.
 #include "engine/decide/campaign_loader.h"
@@ -60,6 +61,38 @@ void read_campaign_table(const TomlReader& r, const toml::table& root, Campaign&
   if (auto* v = t.get("max_decisions_per_member"))
     c.max_decisions_per_member = static_cast<std::size_t>(r.integer(*v, "max_decisions_per_member", w, 1));
   if (auto* v = t.get("top_k")) c.top_k = static_cast<std::size_t>(r.integer(*v, "top_k", w, 1));
+}
+
+// A holdout share: a number in [0, 1].
+double share(const TomlReader& r, const toml::node& n, std::string_view key, std::string_view where) {
+  const double v = r.number(n, key, where);
+  if (!(v >= 0 && v <= 1)) r.fail(n, fmt::format("'{}' of {} is a share and must be in [0, 1], not {}", key, where, v));
+  return v;
+}
+
+void read_holdout(const TomlReader& r, const toml::table& root, Campaign& c) {
+  const toml::node* n = root.get("holdout");
+  if (!n) return;
+  const toml::table& t = r.table(*n, "holdout", "");
+  const std::string w = "[holdout]";
+  r.check_keys(t, {"global", "global_salt", "campaign", "campaign_salt", "attribution_days"}, w);
+  if (auto* v = t.get("attribution_days")) c.holdout.attribution_days = r.integer(*v, "attribution_days", w, 0);
+  if (auto* v = t.get("global")) c.holdout.global = share(r, *v, "global", w);
+  if (auto* v = t.get("global_salt")) c.holdout.global_salt = r.nonempty_string(*v, "global_salt", w);
+  if (auto* v = t.get("campaign")) c.holdout.campaign = share(r, *v, "campaign", w);
+  if (auto* v = t.get("campaign_salt")) c.holdout.campaign_salt = r.nonempty_string(*v, "campaign_salt", w);
+}
+
+// Holdout salts derive from the campaign's name, so a campaign with a
+// campaign or action holdout must name itself (the file path would change the
+// control group when the file moves).
+void check_holdout_names(const TomlReader& r, const toml::table& root, const Campaign& c) {
+  bool any = c.holdout.campaign > 0 && c.holdout.campaign_salt.empty();
+  for (const auto& a : c.actions) any = any || a.holdout > 0;
+  const toml::table* ct = root.get("campaign") ? root.get("campaign")->as_table() : nullptr;
+  if (any && !(ct && ct->get("name")))
+    r.fail(root,
+           "a campaign with a campaign or action holdout needs [campaign] name: the holdout salts derive from it");
 }
 
 void read_basket(const TomlReader& r, const toml::table& root, Campaign& c) {
@@ -221,7 +254,9 @@ void read_actions(const TomlReader& r, const toml::table& root, Campaign& c) {
       r.fail(name, fmt::format("action name '{}' is already used at {}", a.name, it->second));
     seen[a.name] = r.pos(name);
     w = fmt::format("action '{}'", a.name);
-    r.check_keys(t, {"name", "trigger", "message_type", "channel", "value", "weight", "brand", "priority"}, w);
+    r.check_keys(t, {"name", "trigger", "message_type", "channel", "value", "weight", "brand", "priority", "holdout"},
+                 w);
+    if (auto* h = t.get("holdout")) a.holdout = share(r, *h, "holdout", w);
     a.trigger = expression(r, *r.require(t, "trigger", w), "trigger", w);
     const toml::node& mt = *r.require(t, "message_type", w);
     a.message_type = r.resolve(mt, r.string(mt, "message_type", w), types, "message type");
@@ -266,7 +301,8 @@ void read_actions(const TomlReader& r, const toml::table& root, Campaign& c) {
 Campaign parse_campaign(std::string_view text, const std::string& source_name, const std::filesystem::path& base_dir) {
   TomlReader r(text, source_name);
   const toml::table& root = r.root();
-  r.check_keys(root, {"campaign", "basket", "message_types", "channels", "suppression", "frequency_cap", "action"},
+  r.check_keys(root,
+               {"campaign", "basket", "message_types", "channels", "suppression", "frequency_cap", "action", "holdout"},
                "the campaign file");
   Campaign c;
   c.name = source_name;
@@ -277,6 +313,8 @@ Campaign parse_campaign(std::string_view text, const std::string& source_name, c
   read_suppressions(r, root, c);
   read_caps(r, root, c);
   read_actions(r, root, c);
+  read_holdout(r, root, c);
+  check_holdout_names(r, root, c);
   return c;
 }
 

@@ -27,6 +27,8 @@
 #include "engine/base/error.h"
 #include "engine/decide/ranking.h"
 #include "engine/decide/trace.h"
+#include "engine/holdout/holdout.h"
+#include "engine/progress/progress.h"
 
 namespace nudge::decide {
 namespace {
@@ -88,6 +90,15 @@ class Sweeper {
     actions_ = campaign_.actions.size();
     for (const BoundAction& ba : b.actions())
       plan_.push_back({ba.priority, ba.cost, ba.cap_mask, ba.priority_number ? *ba.priority_number : 0});
+    const Holdout& h = campaign_.holdout;
+    global_ = holdout::make_level(h.global_salt, h.global);
+    campaign_level_ =
+        holdout::make_level(h.campaign_salt.empty() ? "nudge:campaign:" + campaign_.name : h.campaign_salt, h.campaign);
+    for (const Action& a : campaign_.actions) {
+      action_level_.push_back(holdout::make_level("nudge:action:" + campaign_.name + ":" + a.name, a.holdout));
+      any_holdout_ = any_holdout_ || a.holdout > 0;
+    }
+    any_holdout_ = any_holdout_ || global_.active() || campaign_level_.active();
   }
 
   void init(Worker& w) const {
@@ -234,16 +245,20 @@ class Sweeper {
         w.allowance[j] = cap_allowance(campaign_.frequency_caps[j].max, caps[j].at(row));
       walk_budget(w.cands.data(), n, budget, campaign_.max_decisions_per_member, w.allowance.data(), w.gates.data(),
                   w.left.data());
+      const bool member_held = any_holdout_ && (global_.holds(ids[row]) || campaign_level_.holds(ids[row]));
       for (std::size_t k = 0; k < n; ++k) {
         const std::size_t a = w.cands[k].action;
         ActionFunnel& f = w.funnel[a];
         if (tracing) trace->gate[a] = w.gates[k], trace->budget_left[a] = w.left[k];
         switch (w.gates[k]) {
-          case Gate::Kept:
+          case Gate::Kept: {
             ++f.kept;
+            const bool control = member_held || (any_holdout_ && action_level_[a].holds(ids[row]));
+            f.control += control;
             w.decisions->add({w.cands[k].priority, ids[row], w.left[k], churn, static_cast<uint32_t>(row),
-                              static_cast<uint16_t>(a), 0});
+                              static_cast<uint16_t>(a), 0, static_cast<uint8_t>(control)});
             break;
+          }
           case Gate::FrequencyCap: ++f.frequency_cap; break;
           case Gate::Budget: ++f.budget; break;
           case Gate::MemberMax: ++f.member_max; break;
@@ -268,6 +283,10 @@ class Sweeper {
   std::optional<std::size_t> trace_row_;
   std::vector<Plan> plan_;
   std::size_t actions_ = 0;  // number of actions in the campaign
+  // Holdout levels (engine/holdout/holdout.h): global, campaign, per action.
+  holdout::Level global_, campaign_level_;
+  std::vector<holdout::Level> action_level_;
+  bool any_holdout_ = false;
 };
 
 }  // namespace
@@ -294,6 +313,8 @@ SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
     trace.budget_left.assign(c.actions.size(), kNaN);
   }
   const std::size_t batches = (rows + expr::kBatchRows - 1) / expr::kBatchRows;
+  std::optional<Progress> bar;
+  if (opt.progress) bar.emplace("sweep", batches);
   auto t0 = Clock::now();
   // Grain: one batch (kBatchRows rows, tens of microseconds of work); the
   // auto partitioner groups batches into larger ranges when that pays.
@@ -305,7 +326,9 @@ SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
       const bool has_trace = opt.trace_row && *opt.trace_row >= begin && *opt.trace_row < begin + count;
       sweeper.batch(begin, count, w, has_trace ? &trace : nullptr);
     }
+    if (bar) bar->advance(r.size());
   });
+  if (bar) bar->finish();
   auto t1 = Clock::now();
 
   SweepResult res;
@@ -319,13 +342,14 @@ SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
     res.times.score_cpu += w.t_score, res.times.walk_cpu += w.t_walk;
     parts.push_back(&*w.decisions);
   }
-  std::vector<uint64_t> walk_kept;
-  for (const auto& f : res.funnel) walk_kept.push_back(f.kept);
-  RankingResult rk = rank_decisions(parts, in, walk_kept);
+  std::vector<uint64_t> walk_kept, walk_control;
+  for (const auto& f : res.funnel) walk_kept.push_back(f.kept), walk_control.push_back(f.control);
+  RankingResult rk = rank_decisions(parts, in, walk_kept, walk_control);
   auto t2 = Clock::now();
   for (std::size_t a = 0; a < c.actions.size(); ++a) {
     res.funnel[a].capacity = rk.dropped_by_capacity[a];
     res.funnel[a].kept -= rk.dropped_by_capacity[a];
+    res.funnel[a].control -= rk.control_dropped[a];
     res.funnel[a].in_top_k = rk.in_top_k[a];
   }
   res.decisions = rk.decisions;

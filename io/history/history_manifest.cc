@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/base/error.h"
+#include "engine/base/read_file.h"
 #include "engine/store/types.h"
 #include "io/file/atomic_file.h"
 
@@ -22,7 +23,7 @@ Manifest read_manifest(const std::filesystem::path& dir) {
   if (!std::filesystem::is_directory(dir, ec))
     throw_invalid_input(dir.string() + ": no such history folder (create one with `nudge history add`)");
   if (!std::filesystem::exists(path, ec)) throw_invalid_input(dir.string() + ": not a history folder (no MANIFEST)");
-  const std::string text = read_file(path);
+  const std::string text = read_file(path, "history MANIFEST");
   Manifest m;
   try {
     const auto j = nlohmann::json::parse(text);

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "engine/base/error.h"
+#include "engine/base/read_file.h"
 #include "io/csv/csv_number.h"
 #include "io/file/atomic_file.h"
 
@@ -87,7 +88,7 @@ HistoryMapping parse_history_mapping(std::string_view text, const std::string& s
 }
 
 HistoryMapping load_history_mapping(const std::filesystem::path& path) {
-  return parse_history_mapping(read_file(path), path.string());
+  return parse_history_mapping(read_file(path, "history mapping"), path.string());
 }
 
 }  // namespace nudge::history
