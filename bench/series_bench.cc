@@ -98,25 +98,6 @@ nudge::bench::TriggerFixture& fixture() {
   return f;
 }
 
-void BM_WindowedTriggersOnePass(benchmark::State& state) { nudge::bench::bench_one_pass(state, fixture()); }
-
-void BM_StreamReadSameColumns(benchmark::State& state) {
-  nudge::bench::bench_stream_read_same_columns(state, fixture());
-}
+const bool registered = nudge::bench::register_trigger_benchmarks("BM_WindowedTriggersOnePass", fixture);
 
 }  // namespace
-
-BENCHMARK(BM_StreamReadSameColumns)
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime()
-    ->MeasureProcessCPUTime()
-    ->MinTime(1.0);
-BENCHMARK(BM_WindowedTriggersOnePass)
-    ->Arg(static_cast<int>(nudge::simd::Isa::Avx512))
-    ->Arg(static_cast<int>(nudge::simd::Isa::Avx2))
-    ->Arg(static_cast<int>(nudge::simd::Isa::Sse42))
-    ->Arg(static_cast<int>(nudge::simd::Isa::Scalar))
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime()
-    ->MeasureProcessCPUTime()
-    ->MinTime(1.0);

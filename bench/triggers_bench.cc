@@ -52,8 +52,6 @@ nudge::bench::TriggerFixture& fixture() {
   return f;
 }
 
-void BM_Rs1TriggersOnePass(benchmark::State& state) { nudge::bench::bench_one_pass(state, fixture()); }
-
 // What the sweep does: evaluate() per batch from its own parallel loop, one
 // Workspace per thread; here it only counts the selected members.
 void BM_Rs1TriggersEvaluateAndCount(benchmark::State& state) {
@@ -113,30 +111,12 @@ void BM_StreamReadOneThread(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * f.bytes));
 }
 
-void BM_StreamReadSameColumns(benchmark::State& state) {
-  nudge::bench::bench_stream_read_same_columns(state, fixture());
-}
+const bool registered = nudge::bench::register_trigger_benchmarks("BM_Rs1TriggersOnePass", fixture);
 
 }  // namespace
 
-BENCHMARK(BM_StreamReadSameColumns)
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime()
-    ->MeasureProcessCPUTime()
-    ->MinTime(1.0);
 BENCHMARK(BM_StreamReadOneThread)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 BENCHMARK(BM_Rs1TriggersOneThread)->Unit(benchmark::kMillisecond)->MinTime(1.0);
-BENCHMARK(BM_Rs1TriggersEvaluateAndCount)
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime()
-    ->MeasureProcessCPUTime()
-    ->MinTime(1.0);
-BENCHMARK(BM_Rs1TriggersOnePass)
-    ->Arg(static_cast<int>(nudge::simd::Isa::Avx512))
-    ->Arg(static_cast<int>(nudge::simd::Isa::Avx2))
-    ->Arg(static_cast<int>(nudge::simd::Isa::Sse42))
-    ->Arg(static_cast<int>(nudge::simd::Isa::Scalar))
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime()
-    ->MeasureProcessCPUTime()
-    ->MinTime(1.0);
+BENCHMARK(BM_Rs1TriggersEvaluateAndCount)->Apply([](benchmark::internal::Benchmark* b) {
+  nudge::bench::parallel_timing(b);
+});

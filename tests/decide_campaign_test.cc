@@ -7,6 +7,7 @@
 
 #include "engine/base/error.h"
 #include "engine/decide/campaign_loader.h"
+#include "tests/support/error_text.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;
@@ -56,13 +57,7 @@ std::string with_line(int line, const std::string& text) {
 }
 
 std::string error_of(const std::string& text) {
-  try {
-    parse_campaign(text, "c.toml", "/base");
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::InvalidInput);
-    return e.what();
-  }
-  return "(no error)";
+  return test::thrown_message([&] { parse_campaign(text, "c.toml", "/base"); }).value_or("(no error)");
 }
 
 }  // namespace
@@ -248,13 +243,8 @@ TEST(CampaignFile, TomlSyntaxErrorKeepsTomlPlusPlusPosition) {
 }
 
 TEST(CampaignFile, UnreadableFileIsAnIoError) {
-  try {
-    load_campaign("/nonexistent/campaign.toml");
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::Io);
-    EXPECT_EQ(std::string(e.what()), "cannot open campaign file /nonexistent/campaign.toml: No such file or directory");
-  }
+  EXPECT_EQ(test::thrown_message([] { load_campaign("/nonexistent/campaign.toml"); }, ErrorKind::Io),
+            "cannot open campaign file /nonexistent/campaign.toml: No such file or directory");
 }
 
 TEST(CampaignFile, AtMost64Actions) {

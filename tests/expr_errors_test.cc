@@ -4,6 +4,7 @@
 
 #include "engine/base/error.h"
 #include "tests/expr_test_util.h"
+#include "tests/support/error_text.h"
 
 using namespace nudge;
 
@@ -24,15 +25,12 @@ Population schema() {
 // number) throws; fails the test if none or another kind is thrown.
 std::string error_of(const std::string& text, const std::string& origin = "--expr", bool number = false) {
   auto pop = schema();
-  try {
+  auto m = test::thrown_message([&] {
     if (number) expr::CompiledSet::compile(pop, {}, {{text, origin}});
     else expr::CompiledSet::compile(pop, {{text, origin}});
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::InvalidInput);
-    return e.what();
-  }
-  ADD_FAILURE() << "no error for " << text;
-  return "";
+  });
+  if (!m) ADD_FAILURE() << "no error for " << text;
+  return m.value_or("");
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "engine/base/error.h"
 #include "engine/history/history.h"
+#include "engine/history/owned_history.h"
 #include "engine/store/types.h"
 #include "tests/support/history_compare.h"
 
@@ -165,6 +166,37 @@ TEST(HistoryBuild, ViewIsCanonicalWhateverTheInputOrder) {
       ASSERT_EQ(a.member_of_contact(c), m);
       ASSERT_GE(a.responded_on()[r], a.sent_on()[c]);
     }
+}
+
+TEST(HistoryBuild, MergeOfPartsEqualsOneBuildOfAllRecords) {
+  std::mt19937_64 rng(11);
+  std::vector<ContactRecord> cs;
+  std::vector<ResponseRecord> rs;
+  const char* actions[] = {"a", "b", "c", "d", "e", "f"};
+  for (int i = 0; i < 4000; ++i) {
+    ContactRecord c = contact(100 + rng() % 500, "2026-10-01", actions[rng() % 6], "email", "service", 2,
+                              static_cast<uint32_t>(1 + rng() % 3));
+    c.sent_on += static_cast<int32_t>(rng() % 40);
+    c.channel = (c.sent_on % 2) ? "email" : "sms";  // a function of the triple
+    c.brand = c.action == "f" ? "other" : "";
+    cs.push_back(c);
+    if (rng() % 2)
+      rs.push_back(response(c.customer_id, actions[rng() % 6], "2026-10-01", "2026-11-20",
+                            (rng() % 5) ? "open" : "custom_type"));
+    if (rng() % 2) rs.back().sent_on = c.sent_on;
+  }
+  std::vector<std::vector<ContactRecord>> pc(3);
+  std::vector<std::vector<ResponseRecord>> pr(3);
+  for (const auto& c : cs) pc[c.batch - 1].push_back(c);
+  for (const auto& r : rs) pr[rng() % 3].push_back(r);
+  std::vector<History> parts;
+  for (int p = 0; p < 3; ++p) parts.push_back(build_history(pc[p], pr[p]));
+  parts.push_back(History());
+  const History merged = merge_views(parts);
+  const History expect = build_history(cs, rs);
+  EXPECT_TRUE(test::histories_equal(expect, merged));
+  EXPECT_GT(expect.responses(), 100u);
+  EXPECT_GT(expect.skipped().size(), 100u);
 }
 
 TEST(HistoryBuild, MapRowsAgreesWithFindMemberForSortedAndShuffledIds) {

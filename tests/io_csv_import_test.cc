@@ -7,6 +7,7 @@
 
 #include "engine/base/error.h"
 #include "io/csv/csv_import.h"
+#include "tests/support/error_text.h"
 
 using namespace nudge;
 
@@ -22,13 +23,7 @@ ImportResult import(const std::string& text, const ImportOptions& o = {}) { retu
 
 // The message of the InvalidInput error an import throws ("" when it succeeds).
 std::string import_error(const std::string& text, const ImportOptions& o = {}) {
-  try {
-    import(text, o);
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::InvalidInput) << e.what();
-    return e.what();
-  }
-  return "";
+  return test::thrown_message([&] { import(text, o); }).value_or("");
 }
 
 std::string category(const Column& c, std::size_t row) {

@@ -5,6 +5,7 @@
 
 #include "engine/base/error.h"
 #include "io/csv/csv_import.h"
+#include "tests/support/error_text.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;
@@ -18,20 +19,11 @@ ImportOptions with_schema(const std::string& toml) {
 }
 
 std::string schema_error(const std::string& toml) {
-  try {
-    parse_import_schema(toml, "s.toml");
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::InvalidInput);
-    return e.what();
-  }
-  return "";
+  return test::thrown_message([&] { parse_import_schema(toml, "s.toml"); }).value_or("");
 }
 
 std::string import_error(const std::string& csv, const ImportOptions& o) {
-  try {
-    import_csv_text(csv, "t.csv", o);
-  } catch (const Error& e) { return e.what(); }
-  return "";
+  return test::thrown_message([&] { import_csv_text(csv, "t.csv", o); }, std::nullopt).value_or("");
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "engine/score/linear_model.h"
 #include "engine/score/model.h"
 #include "io/gen/rs1_generator.h"
+#include "tests/support/error_text.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;
@@ -52,14 +53,21 @@ std::unique_ptr<Model> model_from(std::string_view text) {
 }
 
 std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::InvalidInput);
-    return e.what();
-  }
-  ADD_FAILURE() << "expected nudge::Error";
-  return "";
+  auto m = test::thrown_message(f);
+  if (!m) ADD_FAILURE() << "expected nudge::Error";
+  return m.value_or("");
+}
+
+// WORKLOAD.md, "Churn score", written out independently of the model file.
+double workload_churn(const Population& p, std::size_t r) {
+  auto v = [&](const char* c) { return double(p.column(c).values<int32_t>()[r]); };
+  const int32_t tier = p.column("tier").values<int32_t>()[r];
+  double z = -1.2 - 0.35 * v("flights_3m") + 0.20 * v("flights_prev_3m") + 0.004 * v("days_since_last_flight") +
+             0.45 * v("complaints_12m") - 0.05 * v("clicks_90d") - 0.0002 * v("enroll_days") +
+             (tier == 0   ? -0.6
+              : tier == 1 ? -0.3
+                          : 0.0);
+  return 1.0 / (1.0 + std::exp(-z));
 }
 
 }  // namespace
@@ -70,18 +78,8 @@ TEST(LinearModel, Rs1ChurnModelEqualsWorkloadFormulaInDouble) {
   Population p = churn_population(5000, 11);
   auto bound = model->bind(p);
   auto all = score_all(*bound, p.rows());
-  const auto* tier = p.column("tier").values<int32_t>();
-  auto v = [&](const char* c, std::size_t r) { return double(p.column(c).values<int32_t>()[r]); };
   for (std::size_t r = 0; r < p.rows(); ++r) {
-    // WORKLOAD.md, "Churn score", written out independently of the model file.
-    double z = -1.2 - 0.35 * v("flights_3m", r) + 0.20 * v("flights_prev_3m", r) +
-               0.004 * v("days_since_last_flight", r) + 0.45 * v("complaints_12m", r) - 0.05 * v("clicks_90d", r) -
-               0.0002 * v("enroll_days", r) +
-               (tier[r] == 0   ? -0.6
-                : tier[r] == 1 ? -0.3
-                               : 0.0);
-    double want = 1.0 / (1.0 + std::exp(-z));
-    ASSERT_NEAR(all[r], want, 1e-12) << "row " << r;
+    ASSERT_NEAR(all[r], workload_churn(p, r), 1e-12) << "row " << r;
     ASSERT_EQ(all[r], bound->reference_score(r)) << "row " << r;
   }
   // One member worked by hand: Star, 2 flights now, 6 before, 200 days, 1 complaint, 3 clicks, 1000 days enrolled.
@@ -253,15 +251,5 @@ TEST(LinearModel, Rs1ChurnOnGeneratedPopulationEqualsWorkloadFormula) {
   const Population p = generate_rs1(20000, 3);
   auto bound = load_model(test::source_dir() / "data/models/rs1_churn.toml")->bind(p);
   const auto all = score_all(*bound, p.rows());
-  const auto* tier = p.column("tier").values<int32_t>();
-  auto v = [&](const char* c, std::size_t r) { return double(p.column(c).values<int32_t>()[r]); };
-  for (std::size_t r = 0; r < p.rows(); ++r) {
-    double z = -1.2 - 0.35 * v("flights_3m", r) + 0.20 * v("flights_prev_3m", r) +
-               0.004 * v("days_since_last_flight", r) + 0.45 * v("complaints_12m", r) - 0.05 * v("clicks_90d", r) -
-               0.0002 * v("enroll_days", r) +
-               (tier[r] == 0   ? -0.6
-                : tier[r] == 1 ? -0.3
-                               : 0.0);
-    ASSERT_NEAR(all[r], 1.0 / (1.0 + std::exp(-z)), 1e-12) << "row " << r;
-  }
+  for (std::size_t r = 0; r < p.rows(); ++r) ASSERT_NEAR(all[r], workload_churn(p, r), 1e-12) << "row " << r;
 }

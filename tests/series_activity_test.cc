@@ -17,6 +17,7 @@
 #include "io/csv/member_overlay.h"
 #include "io/csv/whitespace_table.h"
 #include "tests/oracles/activity_reference.h"
+#include "tests/support/error_text.h"
 
 using namespace nudge;
 
@@ -50,10 +51,7 @@ std::vector<int32_t> ints(const Population& p, const std::string& series) {
 }
 
 std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) { return e.what(); }
-  return "<no error>";
+  return test::thrown_message(f, std::nullopt).value_or("<no error>");
 }
 
 const int32_t kDec31 = days_from_civil(2018, 12, 31);

@@ -15,6 +15,7 @@
 #include "engine/base/simd.h"
 #include "engine/expr/program.h"
 #include "tests/expr_test_util.h"
+#include "tests/support/error_text.h"
 
 using namespace nudge;
 using test::rows_where;
@@ -51,14 +52,9 @@ Population hand_population() {
 }
 
 std::string error_of(const Population& p, const std::string& text) {
-  try {
-    expr::CompiledSet::compile(p, {{text, "--expr"}});
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::InvalidInput);
-    return e.what();
-  }
-  ADD_FAILURE() << "no error for " << text;
-  return "";
+  auto m = test::thrown_message([&] { expr::CompiledSet::compile(p, {{text, "--expr"}}); });
+  if (!m) ADD_FAILURE() << "no error for " << text;
+  return m.value_or("");
 }
 
 }  // namespace

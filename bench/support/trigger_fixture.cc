@@ -62,4 +62,20 @@ void bench_stream_read_same_columns(benchmark::State& state, const TriggerFixtur
   state.counters["column_MB"] = static_cast<double>(f.bytes) / 1e6;
 }
 
+benchmark::internal::Benchmark* parallel_timing(benchmark::internal::Benchmark* b) {
+  return b->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime()->MinTime(1.0);
+}
+
+bool register_trigger_benchmarks(const char* one_pass_name, TriggerFixture& (*fixture)()) {
+  parallel_timing(benchmark::RegisterBenchmark("BM_StreamReadSameColumns", [fixture](benchmark::State& state) {
+    bench_stream_read_same_columns(state, fixture());
+  }));
+  auto* b = benchmark::RegisterBenchmark(one_pass_name,
+                                         [fixture](benchmark::State& state) { bench_one_pass(state, fixture()); });
+  for (simd::Isa isa : {simd::Isa::Avx512, simd::Isa::Avx2, simd::Isa::Sse42, simd::Isa::Scalar})
+    b->Arg(static_cast<int>(isa));
+  parallel_timing(b);
+  return true;
+}
+
 }  // namespace nudge::bench

@@ -48,4 +48,14 @@ void bench_one_pass(benchmark::State& state, const TriggerFixture& f);
 // The memory-bandwidth floor: stream_sum_parallel over the same column bytes.
 void bench_stream_read_same_columns(benchmark::State& state, const TriggerFixture& f);
 
+// A parallel benchmark's timing: milliseconds, wall-clock ("Time") and the
+// process's CPU time over all threads ("CPU"), at least 1 s.
+benchmark::internal::Benchmark* parallel_timing(benchmark::internal::Benchmark* b);
+
+// Registers BM_StreamReadSameColumns and `one_pass_name` (bench_one_pass for
+// AVX-512, AVX2, SSE4.2 and scalar) over fixture(), both with parallel_timing.
+// Returns true, so that a benchmark file can register at static initialisation:
+//   const bool registered = register_trigger_benchmarks("BM_X", fixture);
+bool register_trigger_benchmarks(const char* one_pass_name, TriggerFixture& (*fixture)());
+
 }  // namespace nudge::bench

@@ -68,6 +68,11 @@ std::string TomlReader::string(const toml::node& n, std::string_view key, std::s
   return *n.value<std::string>();
 }
 
+std::string TomlReader::string(const toml::node& n, std::string_view key) const {
+  if (!n.is_string()) fail(n, fmt::format("'{}' must be a string", key));
+  return *n.value<std::string>();
+}
+
 std::string TomlReader::nonempty_string(const toml::node& n, std::string_view key, std::string_view where) const {
   std::string s = string(n, key, where);
   if (s.find_first_not_of(" \t\r\n") == std::string::npos) fail(n, fmt::format("'{}' of {} is empty", key, where));

@@ -55,6 +55,9 @@ class TomlReader {
   // Typed values; `key` and `where` name the value in messages
   // ("'<key>' of <where> must be a number, not a string").
   std::string string(const toml::node& n, std::string_view key, std::string_view where) const;
+  // A string value; "'<key>' must be a string" otherwise (for readers whose
+  // messages name the entry themselves).
+  std::string string(const toml::node& n, std::string_view key) const;
   std::string nonempty_string(const toml::node& n, std::string_view key, std::string_view where) const;
   double number(const toml::node& n, std::string_view key, std::string_view where) const;  // finite
   double nonnegative(const toml::node& n, std::string_view key, std::string_view where) const;

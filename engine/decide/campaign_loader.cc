@@ -22,6 +22,8 @@
 #include <map>
 #include <regex>
 #include <set>
+#include <tuple>
+#include <utility>
 
 #include "engine/base/error.h"
 #include "engine/base/read_file.h"
@@ -172,6 +174,17 @@ const toml::array* array_of_tables(const TomlReader& r, const toml::table& root,
   return &a;
 }
 
+// The required name of entry #number of an array of tables, and how messages
+// call the entry ("<kind> '<name>'"); its keys checked against `keys`.
+std::pair<std::string, std::string> named_entry(const TomlReader& r, const toml::table& t, std::string_view kind,
+                                                std::size_t number, std::initializer_list<std::string_view> keys) {
+  const std::string unnamed = fmt::format("{} #{}", kind, number);
+  std::string name = r.nonempty_string(*r.require(t, "name", unnamed), "name", unnamed);
+  std::string where = fmt::format("{} '{}'", kind, name);
+  r.check_keys(t, keys, where);
+  return {std::move(name), std::move(where)};
+}
+
 void read_suppressions(const TomlReader& r, const toml::table& root, Campaign& c) {
   const toml::array* a = array_of_tables(r, root, "suppression");
   if (!a) return;
@@ -180,10 +193,9 @@ void read_suppressions(const TomlReader& r, const toml::table& root, Campaign& c
   for (const toml::node& e : *a) {
     const toml::table& t = *e.as_table();
     SuppressionRule s;
-    std::string w = fmt::format("suppression rule #{}", c.suppressions.size() + 1);
-    s.name = r.nonempty_string(*r.require(t, "name", w), "name", w);
-    w = fmt::format("suppression rule '{}'", s.name);
-    r.check_keys(t, {"name", "when", "message_types", "channels"}, w);
+    std::string w;
+    std::tie(s.name, w) =
+        named_entry(r, t, "suppression rule", c.suppressions.size() + 1, {"name", "when", "message_types", "channels"});
     s.when = expression(r, *r.require(t, "when", w), "when", w);
     if (auto* v = t.get("message_types")) s.message_types = r.names(*v, "message_types", w, types, "message type");
     if (auto* v = t.get("channels")) s.channels = r.names(*v, "channels", w, chans, "channel");
@@ -198,10 +210,9 @@ void read_caps(const TomlReader& r, const toml::table& root, Campaign& c) {
   for (const toml::node& e : *a) {
     const toml::table& t = *e.as_table();
     FrequencyCap f;
-    std::string w = fmt::format("frequency cap #{}", c.frequency_caps.size() + 1);
-    f.name = r.nonempty_string(*r.require(t, "name", w), "name", w);
-    w = fmt::format("frequency cap '{}'", f.name);
-    r.check_keys(t, {"name", "count_column", "max", "channels"}, w);
+    std::string w;
+    std::tie(f.name, w) =
+        named_entry(r, t, "frequency cap", c.frequency_caps.size() + 1, {"name", "count_column", "max", "channels"});
     f.count_column = column(r, *r.require(t, "count_column", w), "count_column", w);
     f.max = r.integer(*r.require(t, "max", w), "max", w, 0);
     if (auto* v = t.get("channels")) f.channels = r.names(*v, "channels", w, chans, "channel");

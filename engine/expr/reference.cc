@@ -34,19 +34,9 @@ Value read_column(const Column& c, std::size_t row) {
   });
 }
 
-bool compare_ints(Op op, int64_t a, int64_t b) {
-  switch (op) {
-    case Op::Eq: return a == b;
-    case Op::Ne: return a != b;
-    case Op::Lt: return a < b;
-    case Op::Le: return a <= b;
-    case Op::Gt: return a > b;
-    default: return a >= b;
-  }
-}
-
+// Integers exactly; floating point per IEEE: NaN compares FALSE except <>.
 template <class F>
-bool compare_floats(Op op, F a, F b) {  // IEEE: NaN compares FALSE except <>
+bool compare_values(Op op, F a, F b) {
   switch (op) {
     case Op::Eq: return a == b;
     case Op::Ne: return a != b;
@@ -124,10 +114,10 @@ Value reference_eval(const BoundExpr& e, const Population& pop, std::size_t row)
     case Op::Ge: {
       Value a = child(0), b = child(1);
       if (a.null || b.null) return null_value();
-      if (e.children[0]->type != Type::Double) return bool_value(compare_ints(e.op, a.i, b.i));
+      if (e.children[0]->type != Type::Double) return bool_value(compare_values<int64_t>(e.op, a.i, b.i));
       float fb;
-      if (e.f32 && f32_constant(b.d, &fb)) return bool_value(compare_floats(e.op, static_cast<float>(a.d), fb));
-      return bool_value(compare_floats(e.op, a.d, b.d));
+      if (e.f32 && f32_constant(b.d, &fb)) return bool_value(compare_values(e.op, static_cast<float>(a.d), fb));
+      return bool_value(compare_values(e.op, a.d, b.d));
     }
     case Op::And: {
       Value a = child(0), b = child(1);

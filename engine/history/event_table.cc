@@ -88,7 +88,7 @@ void EventTable::append(const History& h, const std::string& label) {
     p.dialogue = opt(dl, p.dialogue);
     prof[i] = intern_profile(p);
   }
-  std::unordered_map<uint32_t, uint32_t> batch_source;
+  std::vector<uint32_t> batch_source;  // batch -> source index + 1 (0: not yet)
   const uint32_t response_source = add_source(label);
   const auto ids = h.customer_ids();
   const auto sent = h.sent_on();
@@ -97,9 +97,10 @@ void EventTable::append(const History& h, const std::string& label) {
   contacts.reserve(contacts.size() + h.contacts());
   for (uint32_t m = 0; m < h.members(); ++m) {
     for (uint32_t i : h.contacts_of(m)) {
-      auto [it, fresh] = batch_source.try_emplace(cbatch[i], 0);
-      if (fresh) it->second = add_source(label + " batch " + std::to_string(cbatch[i]));
-      contacts.push_back({ids[m], sent[i], prof[cprof[i]], cbatch[i], origin(it->second, 0)});
+      const uint32_t b = cbatch[i];
+      if (b >= batch_source.size()) batch_source.resize(b + 1, 0);
+      if (!batch_source[b]) batch_source[b] = add_source(label + " batch " + std::to_string(b)) + 1;
+      contacts.push_back({ids[m], sent[i], prof[cprof[i]], b, origin(batch_source[b] - 1, 0)});
     }
   }
   responses.reserve(responses.size() + h.responses() + h.skipped().size());

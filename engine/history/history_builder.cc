@@ -23,33 +23,13 @@
 
 #include "engine/base/error.h"
 #include "engine/history/event_table.h"
+#include "engine/history/owned_history.h"
 #include "engine/store/types.h"
 
 namespace nudge::history {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-// Storage whose spans point into its own vectors.
-struct OwnedHistory : HistoryStorage {
-  std::vector<uint64_t> ids;
-  std::vector<uint32_t> coff, roff, cprof, cbatch, rcontact;
-  std::vector<int32_t> sent, resp_on;
-  std::vector<uint16_t> rtype;
-  std::vector<double> rvalue;
-  void point() {
-    customer_ids = ids;
-    contact_offsets = coff;
-    response_offsets = roff;
-    sent_on = sent;
-    contact_profile = cprof;
-    contact_batch = cbatch;
-    response_contact = rcontact;
-    responded_on = resp_on;
-    response_type = rtype;
-    response_value = rvalue;
-  }
-};
 
 // Value order for sorting and equality: NaN first and equal to NaN.
 bool value_less(double a, double b) noexcept {
@@ -104,101 +84,12 @@ std::string describe_difference(const ContactProfile& a, const ContactProfile& b
 
 }  // namespace
 
-History build(EventTable&& t, const BuildOptions& options) {
-  auto out = std::make_shared<OwnedHistory>();
+// Stage 2 of build(): attaches `rr` (codes already canonical) to the final
+// contacts of `out`, or keeps them as skipped; sorts and dedupes both.
+History attach_responses(const std::shared_ptr<OwnedHistory>& out, std::vector<RawResponse>& rr, const EventTable* t,
+                         const BuildOptions& options) {
   OwnedHistory& h = *out;
-
-  // 1. Canonical dictionaries and profiles.
-  std::array<Canon, kDictCount> canon;
-  for (std::size_t d = 0; d < kDictCount; ++d)
-    canon[d] = canonical(t.names(static_cast<Dict>(d)),
-                         static_cast<Dict>(d) == Dict::ResponseType ? std::size(kBuiltinResponseTypes) : 0);
-  auto re = [&](Dict d, int32_t c) { return c < 0 ? -1 : canon[static_cast<std::size_t>(d)].remap[c]; };
-  h.actions = Dictionary(canon[0].names);
-  h.channels = Dictionary(canon[1].names);
-  h.message_types = Dictionary(canon[2].names);
-  h.campaigns = Dictionary(canon[3].names);
-  h.brands = Dictionary(canon[4].names);
-  h.dialogues = Dictionary(canon[5].names);
-  h.response_types = Dictionary(canon[6].names);
-
-  std::vector<ContactProfile> prof = t.profiles();
-  for (ContactProfile& p : prof) {
-    p.action = re(Dict::Action, p.action);
-    p.channel = re(Dict::Channel, p.channel);
-    p.message_type = re(Dict::MessageType, p.message_type);
-    p.campaign = re(Dict::Campaign, p.campaign);
-    p.brand = re(Dict::Brand, p.brand);
-    p.dialogue = re(Dict::Dialogue, p.dialogue);
-  }
-
-  // 2. Contacts: sort, dedupe on the triple.
-  std::vector<RawContact>& rc = t.contacts;
-  if (rc.size() >= kNoMember) throw_usage("history: more than 4e9 contacts");
-  tbb::parallel_sort(rc.begin(), rc.end(), [&](const RawContact& a, const RawContact& b) {
-    if (a.customer_id != b.customer_id) return a.customer_id < b.customer_id;
-    if (a.sent_on != b.sent_on) return a.sent_on < b.sent_on;
-    const int32_t aa = prof[a.profile].action, ba = prof[b.profile].action;
-    if (aa != ba) return aa < ba;
-    if (a.batch != b.batch) return a.batch < b.batch;
-    return a.origin < b.origin;
-  });
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < rc.size(); ++i) {
-    if (kept > 0) {
-      const RawContact& k = rc[kept - 1];
-      if (k.customer_id == rc[i].customer_id && k.sent_on == rc[i].sent_on &&
-          prof[k.profile].action == prof[rc[i].profile].action) {
-        if (!(prof[k.profile] == prof[rc[i].profile])) {
-          throw_invalid_input(t.describe(rc[i].origin) + ": contact (customer_id " + std::to_string(rc[i].customer_id) +
-                              ", action '" + h.actions.name(prof[k.profile].action) + "', sent_on " +
-                              format_iso_date(rc[i].sent_on) + ") repeats " + t.describe(k.origin) + " with " +
-                              describe_difference(prof[rc[i].profile], prof[k.profile], h));
-        }
-        continue;  // the same contact again: counts once
-      }
-    }
-    rc[kept++] = rc[i];
-  }
-  rc.resize(kept);
-
-  // Profiles in use, sorted: the canonical profile table.
-  std::vector<uint8_t> used(prof.size(), 0);
-  for (const RawContact& c : rc) used[c.profile] = 1;
-  std::vector<uint32_t> order;
-  for (uint32_t p = 0; p < prof.size(); ++p)
-    if (used[p]) order.push_back(p);
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return profile_less(prof[a], prof[b]); });
-  std::vector<uint32_t> prof_remap(prof.size(), 0);
-  h.profiles.reserve(order.size());
-  for (uint32_t i = 0; i < order.size(); ++i) {
-    prof_remap[order[i]] = i;
-    h.profiles.push_back(prof[order[i]]);
-  }
-
-  h.sent.resize(rc.size());
-  h.cprof.resize(rc.size());
-  h.cbatch.resize(rc.size());
-  h.coff.push_back(0);
-  for (std::size_t i = 0; i < rc.size(); ++i) {
-    if (i > 0 && rc[i].customer_id != rc[i - 1].customer_id) h.coff.push_back(static_cast<uint32_t>(i));
-    if (i == 0 || rc[i].customer_id != rc[i - 1].customer_id) h.ids.push_back(rc[i].customer_id);
-    h.sent[i] = rc[i].sent_on;
-    h.cprof[i] = prof_remap[rc[i].profile];
-    h.cbatch[i] = rc[i].batch;
-  }
-  if (!rc.empty()) h.coff.push_back(static_cast<uint32_t>(rc.size()));
-  std::vector<RawContact>().swap(rc);
-  h.point();
-
-  // 3. Responses: attach or skip.
-  std::vector<RawResponse>& rr = t.responses;
   if (rr.size() >= kNoMember) throw_usage("history: more than 4e9 responses");
-  for (RawResponse& r : rr) {
-    r.action = re(Dict::Action, r.action);
-    r.type = re(Dict::ResponseType, r.type);
-    if (std::isnan(r.value)) r.value = kNaN;
-  }
   const History view(out);  // contacts are final: lookups go through the view
   constexpr uint32_t kSkipNoContact = kNoMember, kSkipBefore = kNoMember - 1;
   std::vector<uint32_t> target(rr.size());
@@ -228,8 +119,9 @@ History build(EventTable&& t, const BuildOptions& options) {
       if (target[i] >= kSkipBefore && (worst == rr.size() || rr[i].origin < rr[worst].origin)) worst = i;
     if (worst != rr.size()) {
       const RawResponse& r = rr[worst];
-      throw_invalid_input(t.describe(r.origin) + ": response to contact (customer_id " + std::to_string(r.customer_id) +
-                          ", action '" + h.actions.name(r.action) + "', sent_on " + format_iso_date(r.sent_on) + ") " +
+      throw_invalid_input((t ? t->describe(r.origin) : std::string("history")) + ": response to contact (customer_id " +
+                          std::to_string(r.customer_id) + ", action '" + h.actions.name(r.action) + "', sent_on " +
+                          format_iso_date(r.sent_on) + ") " +
                           (target[worst] == kSkipBefore
                                ? "is dated " + format_iso_date(r.responded_on) + ", before the contact"
                                : std::string("names a contact the history does not hold")) +
@@ -300,6 +192,122 @@ History build(EventTable&& t, const BuildOptions& options) {
                   h.skipped.end());
   h.point();
   return History(out);
+}
+
+History build(EventTable&& t, const BuildOptions& options) {
+  auto out = std::make_shared<OwnedHistory>();
+  OwnedHistory& h = *out;
+
+  // 1. Canonical dictionaries and profiles.
+  std::array<Canon, kDictCount> canon;
+  for (std::size_t d = 0; d < kDictCount; ++d)
+    canon[d] = canonical(t.names(static_cast<Dict>(d)),
+                         static_cast<Dict>(d) == Dict::ResponseType ? std::size(kBuiltinResponseTypes) : 0);
+  auto re = [&](Dict d, int32_t c) { return c < 0 ? -1 : canon[static_cast<std::size_t>(d)].remap[c]; };
+  h.actions = Dictionary(canon[0].names);
+  h.channels = Dictionary(canon[1].names);
+  h.message_types = Dictionary(canon[2].names);
+  h.campaigns = Dictionary(canon[3].names);
+  h.brands = Dictionary(canon[4].names);
+  h.dialogues = Dictionary(canon[5].names);
+  h.response_types = Dictionary(canon[6].names);
+
+  std::vector<ContactProfile> prof = t.profiles();
+  for (ContactProfile& p : prof) {
+    p.action = re(Dict::Action, p.action);
+    p.channel = re(Dict::Channel, p.channel);
+    p.message_type = re(Dict::MessageType, p.message_type);
+    p.campaign = re(Dict::Campaign, p.campaign);
+    p.brand = re(Dict::Brand, p.brand);
+    p.dialogue = re(Dict::Dialogue, p.dialogue);
+  }
+
+  // 2. Contacts: sort, dedupe on the triple.
+  std::vector<RawContact>& rc = t.contacts;
+  if (rc.size() >= kNoMember) throw_usage("history: more than 4e9 contacts");
+  // Sort flat keys (no indirection in the comparator): (customer_id, sent_on
+  // and action packed, input position); then each run of one triple keeps
+  // its row with the lowest (batch, origin).
+  struct Key {
+    uint64_t id, day_action;
+    uint32_t idx;
+  };
+  std::vector<Key> keys(rc.size());
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, rc.size(), 65536), [&](const auto& range) {
+    for (std::size_t i = range.begin(); i != range.end(); ++i)
+      keys[i] = {rc[i].customer_id,
+                 (uint64_t{static_cast<uint32_t>(rc[i].sent_on) ^ 0x80000000u} << 32) |
+                     static_cast<uint32_t>(prof[rc[i].profile].action),
+                 static_cast<uint32_t>(i)};
+  });
+  tbb::parallel_sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
+    if (a.id != b.id) return a.id < b.id;
+    if (a.day_action != b.day_action) return a.day_action < b.day_action;
+    return a.idx < b.idx;
+  });
+  std::vector<RawContact> sorted;
+  sorted.reserve(rc.size());
+  for (std::size_t g = 0; g < keys.size();) {
+    std::size_t e = g + 1;
+    while (e < keys.size() && keys[e].id == keys[g].id && keys[e].day_action == keys[g].day_action) ++e;
+    const RawContact* best = &rc[keys[g].idx];
+    for (std::size_t j = g + 1; j < e; ++j) {  // a repeated triple: rare
+      const RawContact& c = rc[keys[j].idx];
+      if (std::pair(c.batch, c.origin) < std::pair(best->batch, best->origin)) best = &c;
+    }
+    for (std::size_t j = g + 1; j < e; ++j) {
+      const RawContact& c = rc[keys[j].idx];
+      if (!(prof[c.profile] == prof[best->profile]))
+        throw_invalid_input(t.describe(std::max(c.origin, best->origin)) + ": contact (customer_id " +
+                            std::to_string(c.customer_id) + ", action '" + h.actions.name(prof[c.profile].action) +
+                            "', sent_on " + format_iso_date(c.sent_on) + ") repeats " +
+                            t.describe(std::min(c.origin, best->origin)) + " with " +
+                            describe_difference(prof[c.profile], prof[best->profile], h));
+    }
+    sorted.push_back(*best);
+    g = e;
+  }
+  std::vector<Key>().swap(keys);
+  rc.swap(sorted);
+  std::vector<RawContact>().swap(sorted);
+
+  // Profiles in use, sorted: the canonical profile table.
+  std::vector<uint8_t> used(prof.size(), 0);
+  for (const RawContact& c : rc) used[c.profile] = 1;
+  std::vector<uint32_t> order;
+  for (uint32_t p = 0; p < prof.size(); ++p)
+    if (used[p]) order.push_back(p);
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return profile_less(prof[a], prof[b]); });
+  std::vector<uint32_t> prof_remap(prof.size(), 0);
+  h.profiles.reserve(order.size());
+  for (uint32_t i = 0; i < order.size(); ++i) {
+    prof_remap[order[i]] = i;
+    h.profiles.push_back(prof[order[i]]);
+  }
+
+  h.sent.resize(rc.size());
+  h.cprof.resize(rc.size());
+  h.cbatch.resize(rc.size());
+  h.coff.push_back(0);
+  for (std::size_t i = 0; i < rc.size(); ++i) {
+    if (i > 0 && rc[i].customer_id != rc[i - 1].customer_id) h.coff.push_back(static_cast<uint32_t>(i));
+    if (i == 0 || rc[i].customer_id != rc[i - 1].customer_id) h.ids.push_back(rc[i].customer_id);
+    h.sent[i] = rc[i].sent_on;
+    h.cprof[i] = prof_remap[rc[i].profile];
+    h.cbatch[i] = rc[i].batch;
+  }
+  if (!rc.empty()) h.coff.push_back(static_cast<uint32_t>(rc.size()));
+  std::vector<RawContact>().swap(rc);
+  h.point();
+
+  // 3. Responses: attach or skip.
+  std::vector<RawResponse>& rr = t.responses;
+  for (RawResponse& r : rr) {
+    r.action = re(Dict::Action, r.action);
+    r.type = re(Dict::ResponseType, r.type);
+    if (std::isnan(r.value)) r.value = kNaN;
+  }
+  return attach_responses(out, rr, &t, options);
 }
 
 History build_history(std::vector<ContactRecord> contacts, std::vector<ResponseRecord> responses,

@@ -12,11 +12,6 @@
 namespace nudge {
 namespace {
 
-std::string get_string(const TomlReader& r, const toml::node& n, std::string_view key) {
-  if (auto v = n.value<std::string>()) return *v;
-  r.fail(n, fmt::format("'{}' must be a string", key));
-}
-
 ActivityMetric parse_metric(const TomlReader& r, const toml::table& t, std::size_t index) {
   ActivityMetric m;
   const std::string entry = "[[metric]] #" + std::to_string(index + 1);
@@ -25,12 +20,12 @@ ActivityMetric parse_metric(const TomlReader& r, const toml::table& t, std::size
   for (const auto& [key, node] : t) {
     const std::string_view k = key.str();
     if (k == "column") {
-      m.column = get_string(r, node, k);
+      m.column = r.string(node, k);
     } else if (k == "series") {
-      m.series = get_string(r, node, k);
+      m.series = r.string(node, k);
       if (m.series.empty()) fail(node, "'series' must not be empty");
     } else if (k == "type") {
-      const std::string s = get_string(r, node, k);
+      const std::string s = r.string(node, k);
       if (s == "int32") m.type = DataType::Int32;
       else if (s == "float32") m.type = DataType::Float32;
       else fail(node, "type '" + s + "' is not a series type (int32 for counts, float32 for amounts)");
@@ -99,24 +94,24 @@ ActivitySpec parse_activity_spec(std::string_view text, std::string_view source)
     const std::string_view k = key.str();
     auto fail = [&](const std::string& what) { r.fail(node, what); };
     if (k == "format") {
-      const std::string v = get_string(r, node, k);
+      const std::string v = r.string(node, k);
       if (v == "csv") spec.format = ActivityFormat::Csv;
       else if (v == "whitespace") spec.format = ActivityFormat::Whitespace;
       else fail("format '" + v + "' is not csv or whitespace");
     } else if (k == "member_column") {
-      spec.member_column = get_string(r, node, k);
+      spec.member_column = r.string(node, k);
     } else if (k == "date_column") {
-      spec.date_column = get_string(r, node, k);
+      spec.date_column = r.string(node, k);
     } else if (k == "date_format") {
-      spec.date_format = get_string(r, node, k);
+      spec.date_format = r.string(node, k);
       if (!csv::DateFormat::compile(spec.date_format))
         fail("date format '" + spec.date_format + "' is not supported (use %Y, %m, %d once each)");
     } else if (k == "year_column") {
-      spec.year_column = get_string(r, node, k);
+      spec.year_column = r.string(node, k);
     } else if (k == "month_column") {
-      spec.month_column = get_string(r, node, k);
+      spec.month_column = r.string(node, k);
     } else if (k == "unit") {
-      const std::string v = get_string(r, node, k);
+      const std::string v = r.string(node, k);
       if (v == "day") spec.unit = BucketUnit::Day;
       else if (v == "week") spec.unit = BucketUnit::Week;
       else if (v == "month") spec.unit = BucketUnit::Month;
@@ -127,12 +122,12 @@ ActivitySpec parse_activity_spec(std::string_view text, std::string_view source)
       spec.buckets = static_cast<std::size_t>(*v);
       has_buckets = true;
     } else if (k == "unknown_members") {
-      const std::string v = get_string(r, node, k);
+      const std::string v = r.string(node, k);
       if (v == "error") spec.unknown_members = UnknownMemberPolicy::Error;
       else if (v == "skip") spec.unknown_members = UnknownMemberPolicy::Skip;
       else fail("unknown_members '" + v + "' is not error or skip");
     } else if (k == "repeated_rows") {
-      const std::string v = get_string(r, node, k);
+      const std::string v = r.string(node, k);
       if (v == "sum") spec.repeated_rows = RepeatPolicy::Sum;
       else if (v == "drop-exact-duplicates") spec.repeated_rows = RepeatPolicy::DropExactDuplicates;
       else fail("repeated_rows '" + v + "' is not sum or drop-exact-duplicates");

@@ -1,7 +1,7 @@
 #include "io/csv/import_schema.h"
 
-#include <cstdio>
 #include <fmt/format.h>
+#include <cstdio>
 
 #include <set>
 #include <sstream>
@@ -13,11 +13,6 @@
 
 namespace nudge {
 namespace {
-
-std::string get_string(const TomlReader& r, const toml::node& n, std::string_view key) {
-  if (auto v = n.value<std::string>()) return *v;
-  r.fail(n, fmt::format("'{}' must be a string", key));
-}
 
 int32_t get_date(const TomlReader& r, const toml::node& n, std::string_view key) {
   if (auto d = n.as_date()) {
@@ -38,27 +33,27 @@ ColumnSpec parse_column(const TomlReader& r, const toml::table& t, std::size_t i
   for (const auto& [key, node] : t) {
     const std::string_view k = key.str();
     if (k == "name") {
-      c.name = get_string(r, node, k);
+      c.name = r.string(node, k);
     } else if (k == "type") {
-      const std::string s = get_string(r, node, k);
+      const std::string s = r.string(node, k);
       auto ty = parse_type_name(s);
       if (!ty) fail(node, "unknown type '" + s + "' (bool, int32, int64, uint64, float32, float64, category, date)");
       c.type = *ty;
       has_type = true;
     } else if (k == "rename") {
-      c.rename = get_string(r, node, k);
+      c.rename = r.string(node, k);
       if (c.rename.empty()) fail(node, "'rename' must not be empty");
     } else if (k == "categories") {
       const toml::array* a = node.as_array();
       if (!a) fail(node, "'categories' must be an array of strings");
       std::set<std::string> seen;
       for (const auto& e : *a) {
-        std::string v = get_string(r, e, k);
+        std::string v = r.string(e, k);
         if (!seen.insert(v).second) fail(e, "category '" + v + "' is listed twice");
         c.categories.push_back(std::move(v));
       }
     } else if (k == "format") {
-      c.date_format = get_string(r, node, k);
+      c.date_format = r.string(node, k);
       if (!csv::DateFormat::compile(c.date_format))
         fail(node,
              "date format '" + c.date_format + "' is not supported (use %Y, %m, %d once each, e.g. \"%Y-%m-%d\")");
@@ -122,7 +117,7 @@ ImportSchema parse_import_schema(std::string_view text, std::string_view source)
     if (k == "as_of") {
       s.as_of = get_date(r, node, k);
     } else if (k == "id_column") {
-      s.id_column = get_string(r, node, k);
+      s.id_column = r.string(node, k);
     } else if (k == "column") {
       const toml::array* a = node.as_array();
       if (!a || !a->is_array_of_tables()) r.fail(node, "'column' must be an array of tables ([[column]])");

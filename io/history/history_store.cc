@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "engine/base/error.h"
+#include "engine/history/owned_history.h"
 #include "engine/store/types.h"
 #include "io/history/history_manifest.h"
 #include "io/history/segment_file.h"
@@ -120,9 +121,9 @@ History open_history(const fs::path& dir, const HistoryOpenOptions& options) {
   so.verify_data = options.verify_data;
   if (m.segments.empty()) return History();
   if (m.segments.size() == 1) return open_segment(dir / m.segments[0], so);
-  EventTable t;
-  for (const std::string& s : m.segments) t.append(open_segment(dir / s, so), "history");
-  return build(std::move(t));
+  std::vector<History> parts;
+  for (const std::string& s : m.segments) parts.push_back(open_segment(dir / s, so));
+  return merge_views(parts);
 }
 
 namespace {

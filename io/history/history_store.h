@@ -20,10 +20,11 @@
 // segments (readers that mapped them keep their mapping).
 //
 // Reading: open_history maps every live segment. One segment: zero copy,
-// O(1) in the events (the < 50 ms open). Several: their events are merged
-// in memory into one view with the rules of engine/history/history.h (a
-// response in a later segment attaches to a contact in an earlier one), which
-// costs O(events) (bench/README.md has the figure) — run compact (or add
+// O(1) in the events (the < 50 ms open). Several: merged in memory into one
+// view (merge_views, engine/history/owned_history.h: a k-way merge of the
+// members, no global sort) with the rules of engine/history/history.h (a
+// response in a later segment attaches to a contact in an earlier one); that
+// costs O(events) (bench/README.md has the figure): run compact (or add
 // --compact) after adds when opens must be fast.
 //
 // Errors: Error(InvalidInput) naming the file (and line for CSV inputs) for

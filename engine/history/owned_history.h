@@ -1,0 +1,51 @@
+// OwnedHistory: History storage that owns its columns (vectors), and the
+// response stage of the builder, shared by build() (history_builder.cc) and
+// merge_views() (history_merge.cc). Internal to engine/history.
+// Thread-safety: built single-threaded (inside: oneTBB), then immutable.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "engine/history/event_table.h"
+#include "engine/history/history.h"
+
+namespace nudge::history {
+
+// Storage whose spans point into its own vectors.
+struct OwnedHistory : HistoryStorage {
+  std::vector<uint64_t> ids;
+  std::vector<uint32_t> coff, roff, cprof, cbatch, rcontact;
+  std::vector<int32_t> sent, resp_on;
+  std::vector<uint16_t> rtype;
+  std::vector<double> rvalue;
+  void point() {
+    customer_ids = ids;
+    contact_offsets = coff;
+    response_offsets = roff;
+    sent_on = sent;
+    contact_profile = cprof;
+    contact_batch = cbatch;
+    response_contact = rcontact;
+    responded_on = resp_on;
+    response_type = rtype;
+    response_value = rvalue;
+  }
+};
+
+// Attaches `rr` (action and type codes already those of `out`'s
+// dictionaries) to `out`'s contacts or keeps them as skipped, sorts and
+// dedupes; `t` names origins in strict-mode errors (may be null when
+// options.strict_responses is false). Returns the finished view.
+History attach_responses(const std::shared_ptr<OwnedHistory>& out, std::vector<RawResponse>& rr, const EventTable* t,
+                         const BuildOptions& options);
+
+// The union of `parts` (each a canonical view, e.g. the segments of a
+// history folder) as one canonical view, equal to build() of all their
+// events: a k-way merge of the members, each member's contacts merged and
+// deduplicated (a repeated triple keeps the lowest batch; other fields must
+// agree), then the responses of all parts attached anew (a skipped response
+// of one part may attach to a contact of another). O(events); no global sort.
+History merge_views(const std::vector<History>& parts);
+
+}  // namespace nudge::history
