@@ -46,6 +46,10 @@ TEST(ExplainValues, ColumnsAndBothSidesOfEachComparison) {
   const Column& t = pop.column("tier");
   EXPECT_EQ(tier["tier"], "'" + t.dictionary()[static_cast<std::size_t>(t.values<int32_t>()[5])] + "'");
   EXPECT_TRUE(tier.count("salary"));
+  // A float32 column shows the float it holds, in its shortest form.
+  auto clv = as_map(explain::predicate_values(pop, {"clv > 5000", "t"}, 5));
+  ASSERT_EQ(pop.column("clv").type(), DataType::Float32);
+  EXPECT_EQ(clv["clv"], fmt::format("{}", pop.column("clv").values<float>()[5]));
 }
 
 TEST(ExplainValues, ExplanationShowsValuesPriorityTermsAndKeepsMultiLineTriggers) {

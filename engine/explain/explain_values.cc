@@ -30,7 +30,9 @@ std::string format_value(const Population& pop, const BoundExpr& e, const expr::
   if (v.null) return "NULL";
   switch (e.type) {
     case Type::Bool: return v.i ? "TRUE" : "FALSE";
-    case Type::Double: return fmt::format("{}", v.d);
+    case Type::Double:  // a float32 column shows as the float it holds (24399.49, not 24399.490234375)
+      if (e.op == Op::Column && e.ctype == DataType::Float32) return fmt::format("{}", static_cast<float>(v.d));
+      return fmt::format("{}", v.d);
     case Type::Date: {
       const std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{v.i}}};
       return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
