@@ -156,7 +156,7 @@ TEST(CampaignFile, ExpressionPriorityWithTrailingChurnFactor) {
 TEST(CampaignFile, UnknownKeyIsAnErrorWithItsPositionAndAHint) {
   EXPECT_EQ(error_of(with_line(13, "factr = 2.0\n")),
             "c.toml:13:1: unknown key 'factr' in channel 'call' (did you mean 'factor'?) "
-            "(allowed: factor, consent, capacity)");
+            "(allowed: factor, consent, capacity, revoked_by)");
   EXPECT_EQ(error_of(kBase + "wieght = 2\n"),
             "c.toml:24:1: unknown key 'wieght' in action 'a' (did you mean 'weight'?) "
             "(allowed: name, trigger, message_type, channel, value, weight, brand, priority)");

@@ -11,25 +11,29 @@
 #include "engine/decide/sweep.h"
 #include "io/snapshot/snapshot.h"
 #include "tools/cli.h"
+#include "tools/history_option.h"
 
 namespace {
 
 struct ExplainCmd {
   std::string snapshot, campaign, format = "text";
   uint64_t customer = 0;
+  nudge::cli::HistoryOption history;
 };
 
 int run_explain(const ExplainCmd& o) {
   const nudge::Population pop = nudge::open_snapshot(o.snapshot);
   const auto campaign = nudge::decide::load_campaign(o.campaign);
-  const auto bound = nudge::decide::BoundCampaign::bind(campaign, pop);
+  const auto hp = o.history.open(campaign, pop, false);
+  const auto bound = nudge::decide::BoundCampaign::bind(campaign, hp ? hp->population() : pop);
   auto row = nudge::decide::find_customer(pop, o.customer);
   if (!row) nudge::throw_invalid_input("customer " + std::to_string(o.customer) + " is not in " + o.snapshot);
   nudge::decide::SweepOptions opt;
   opt.trace_row = *row;
+  opt.inputs = hp.get();
   const auto result = nudge::decide::run_sweep(bound, opt);  // the whole sweep: channel capacity is global
   if (o.format == "json") std::printf("%s\n", nudge::decide::explanation_json(bound, result).dump(2).c_str());
-  else std::printf("%s", nudge::decide::format_explanation(bound, result).c_str());
+  else std::printf("%s", nudge::decide::format_explanation(bound, result, hp.get()).c_str());
   return 0;
 }
 
@@ -40,6 +44,7 @@ nudge::cli::Registrar reg("explain", [](CLI::App& app) {
   sub->add_option("--campaign,-c", o->campaign, "Campaign file (TOML)")->required();
   sub->add_option("--customer", o->customer, "Customer id")->required();
   sub->add_option("--format", o->format, "text or json")->capture_default_str()->check(CLI::IsMember({"text", "json"}));
+  o->history.add_to(sub);
   sub->footer("Example: nudge explain members.snap --campaign data/campaigns/rs1.toml --customer 6000000017");
   return [o] { return run_explain(*o); };
 });

@@ -1,6 +1,8 @@
 // `nudge gen`: a deterministic RS-1 population (io/gen/rs1_generator.h) of any
-// size, written as a snapshot (-o) or as CSV (--csv).
+// size, written as a snapshot (-o) or as CSV (--csv); with --history DIR an
+// RS-2 population and its contact history (io/gen/rs2_generator.h) in DIR.
 #include <chrono>
+#include <filesystem>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -9,6 +11,7 @@
 #include "engine/store/types.h"
 #include "io/csv/csv_writer.h"
 #include "io/gen/rs1_generator.h"
+#include "io/gen/rs2_generator.h"
 #include "io/snapshot/snapshot.h"
 #include "tools/cli.h"
 
@@ -17,15 +20,38 @@ namespace {
 struct GenOptions {
   std::size_t members = 0;
   uint64_t seed = 1;
-  std::string as_of = "2026-11-01";
-  std::string snapshot, csv;
+  std::string as_of;  // default 2026-11-01 (RS-1), 2026-11-15 with --history (RS-2)
+  std::string snapshot, csv, history;
+  double contacts_per_member = 25;
 };
+
+// RS-2: DIR/population.csv + population.snap, contacts.csv, responses.csv.
+int run_gen_history(const GenOptions& o, int32_t as_of) {
+  using Clock = std::chrono::steady_clock;
+  const auto t0 = Clock::now();
+  const nudge::Rs2Data d = nudge::generate_rs2(o.members, o.seed, as_of, o.contacts_per_member);
+  const auto t1 = Clock::now();
+  nudge::write_rs2_csv(d, o.history);
+  nudge::write_snapshot(d.population, std::filesystem::path(o.history) / "population.snap");
+  const auto t2 = Clock::now();
+  auto secs = [](auto x) { return std::chrono::duration<double>(x).count(); };
+  std::printf("generated %zu RS-2 members (seed %llu, as_of %s), %zu contact rows, %zu response rows in %.2f s; "
+              "wrote %s/{population.csv,population.snap,contacts.csv,responses.csv} in %.2f s\n",
+              d.population.rows(), static_cast<unsigned long long>(o.seed), nudge::format_iso_date(as_of).c_str(),
+              d.contacts.size(), d.responses.size(), secs(t1 - t0), o.history.c_str(), secs(t2 - t1));
+  return 0;
+}
 
 int run_gen(const GenOptions& o) {
   using Clock = std::chrono::steady_clock;
+  const std::string as_of_text = !o.as_of.empty() ? o.as_of : o.history.empty() ? "2026-11-01" : "2026-11-15";
+  const auto as_of = nudge::parse_iso_date(as_of_text);
+  if (!as_of) nudge::throw_usage("--as-of '" + as_of_text + "' is not a date YYYY-MM-DD");
+  if (!o.history.empty()) {
+    if (!o.snapshot.empty() || !o.csv.empty()) nudge::throw_usage("--history DIR writes its own files; drop -o/--csv");
+    return run_gen_history(o, *as_of);
+  }
   if (o.snapshot.empty() == o.csv.empty()) nudge::throw_usage("give exactly one of -o OUT.snap or --csv OUT.csv");
-  const auto as_of = nudge::parse_iso_date(o.as_of);
-  if (!as_of) nudge::throw_usage("--as-of '" + o.as_of + "' is not a date YYYY-MM-DD");
   const auto t0 = Clock::now();
   const nudge::Population pop = nudge::generate_rs1(o.members, o.seed, *as_of);
   const auto t1 = Clock::now();
@@ -35,7 +61,7 @@ int run_gen(const GenOptions& o) {
   const auto t2 = Clock::now();
   auto secs = [](auto d) { return std::chrono::duration<double>(d).count(); };
   std::printf("generated %zu RS-1 members (seed %llu, as_of %s) in %.2f s; wrote %s in %.2f s\n", pop.rows(),
-              static_cast<unsigned long long>(o.seed), o.as_of.c_str(), secs(t1 - t0), out.c_str(), secs(t2 - t1));
+              static_cast<unsigned long long>(o.seed), as_of_text.c_str(), secs(t1 - t0), out.c_str(), secs(t2 - t1));
   return 0;
 }
 
@@ -47,10 +73,17 @@ nudge::cli::Registrar reg("gen", [](CLI::App& app) {
       ->check(CLI::Range(0ul, 1ul << 36));
   sub->add_option("--seed", o->seed, "Random seed; the same seed and size give the same population")
       ->capture_default_str();
-  sub->add_option("--as-of", o->as_of, "Date the population describes (YYYY-MM-DD)")->capture_default_str();
+  sub->add_option("--as-of", o->as_of, "Date the population describes (YYYY-MM-DD; default 2026-11-01, RS-2 2026-11-15)");
+  sub->add_option("--history", o->history,
+                  "Write an RS-2 population and its contact history to this folder (population.csv/.snap, "
+                  "contacts.csv, responses.csv)");
+  sub->add_option("--contacts-per-member", o->contacts_per_member, "With --history: mean contacts per member")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1000.0));
   auto* snap = sub->add_option("-o,--output", o->snapshot, "Write a snapshot to this file");
   sub->add_option("--csv", o->csv, "Write CSV to this file instead")->excludes(snap);
-  sub->footer("Example: nudge gen --members 1000000 --seed 42 -o members.snap");
+  sub->footer("Example: nudge gen --members 1000000 --seed 42 -o members.snap\n"
+              "         nudge gen --members 100000 --history rs2/");
   return [o] { return run_gen(*o); };
 });
 

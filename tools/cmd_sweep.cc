@@ -20,6 +20,7 @@
 #include "io/report/html_report.h"
 #include "io/snapshot/snapshot.h"
 #include "tools/cli.h"
+#include "tools/history_option.h"
 
 namespace {
 
@@ -27,7 +28,8 @@ struct SweepCmd {
   std::string snapshot, campaign, output, format = "csv";
   std::size_t top = 0;          // 0: the campaign's top_k
   std::string record, sent_on;  // --record HIST [--sent-on DATE]
-  std::string report;           // --report FILE.html
+  nudge::cli::HistoryOption history;
+  std::string report;  // --report FILE.html
 };
 
 int run_sweep_cmd(const SweepCmd& o) {
@@ -41,9 +43,11 @@ int run_sweep_cmd(const SweepCmd& o) {
   const nudge::Population pop = nudge::open_snapshot(o.snapshot);
   const auto t1 = Clock::now();
   const auto campaign = nudge::decide::load_campaign(o.campaign);
-  const auto bound = nudge::decide::BoundCampaign::bind(campaign, pop);
+  const auto hp = o.history.open(campaign, pop, true);
+  const auto bound = nudge::decide::BoundCampaign::bind(campaign, hp ? hp->population() : pop);
   const auto t2 = Clock::now();
   nudge::decide::SweepOptions opt;
+  opt.inputs = hp.get();
   if (o.top) opt.top_k = o.top;
   opt.progress = true;  // drawn only when stderr is a terminal
   const auto result = nudge::decide::run_sweep(bound, opt);
@@ -83,6 +87,7 @@ nudge::cli::Registrar reg("sweep", [](CLI::App& app) {
   sub->add_option("--campaign,-c", o->campaign, "Campaign file (TOML, data/campaigns/README.md)")->required();
   sub->add_option("-o,--output", o->output, "Decisions file (default: stdout); written atomically");
   sub->add_option("--format", o->format, "csv or jsonl")->capture_default_str()->check(CLI::IsMember({"csv", "jsonl"}));
+  o->history.add_to(sub);
   sub->add_option("--top", o->top, "Keep the K highest-ranked decisions (overrides the campaign's top_k)")
       ->check(CLI::PositiveNumber);
   sub->add_option("--record", o->record, "Add the decisions to this history folder as contacts (one batch)");

@@ -35,6 +35,12 @@ std::size_t index_of(const Population& pop, const Column* c) {
 
 }  // namespace
 
+bool cap_covers(const Campaign& c, const FrequencyCap& f, const Action& a) {
+  auto in = [](const auto& v, const auto& x) { return v.empty() || std::find(v.begin(), v.end(), x) != v.end(); };
+  return in(f.channels, a.channel) && in(f.message_types, a.message_type) && in(f.actions, a.name) &&
+         in(f.brands, a.brand) && in(f.campaigns, c.name);
+}
+
 BoundCampaign BoundCampaign::bind(const Campaign& c, const Population& pop, std::shared_ptr<const score::Model> model) {
   if (pop.rows() >= (std::size_t{1} << 32))
     throw_usage(fmt::format("the sweep handles up to 4294967295 members per population, not {}", pop.rows()));
@@ -71,10 +77,16 @@ BoundCampaign BoundCampaign::bind(const Campaign& c, const Population& pop, std:
     if (it == b.consent_columns_.end()) b.consent_columns_.push_back(&col);
     read.push_back(index_of(pop, &col));
   }
-  b.basket_used_ = numeric(pop, c.basket.used, "[basket] used_column:");
-  read.push_back(index_of(pop, b.basket_used_.column));
+  // Basket and caps from the history have no column (nullptr): the sweep reads
+  // them from its MemberInputSource (member_inputs.h).
+  if (!c.basket.from_history()) {
+    b.basket_used_ = numeric(pop, c.basket.used, "[basket] used_column:");
+    read.push_back(index_of(pop, b.basket_used_.column));
+  }
   for (const auto& f : c.frequency_caps) {
-    b.cap_counts_.push_back(numeric(pop, f.count_column, fmt::format("frequency cap '{}': count", f.name)));
+    b.cap_counts_.emplace_back();
+    if (f.from_history()) continue;
+    b.cap_counts_.back() = numeric(pop, f.count_column, fmt::format("frequency cap '{}': count", f.name));
     read.push_back(index_of(pop, b.cap_counts_.back().column));
   }
 
@@ -95,11 +107,8 @@ BoundCampaign BoundCampaign::bind(const Campaign& c, const Population& pop, std:
           s.channels.empty() || std::find(s.channels.begin(), s.channels.end(), a.channel) != s.channels.end();
       if (type_ok && chan_ok) ba.suppressions.push_back(r);
     }
-    for (std::size_t j = 0; j < c.frequency_caps.size(); ++j) {
-      const auto& chans = c.frequency_caps[j].channels;
-      if (chans.empty() || std::find(chans.begin(), chans.end(), a.channel) != chans.end())
-        ba.cap_mask |= uint64_t{1} << j;
-    }
+    for (std::size_t j = 0; j < c.frequency_caps.size(); ++j)
+      if (cap_covers(c, c.frequency_caps[j], a)) ba.cap_mask |= uint64_t{1} << j;
     b.actions_.push_back(std::move(ba));
   }
 

@@ -40,6 +40,7 @@
 namespace nudge::decide {
 
 // A numeric column read one row at a time as double (NULL -> nullopt).
+// column == nullptr: the value comes from the history (member_inputs.h), not a column.
 struct NumericColumn {
   const Column* column = nullptr;
   std::optional<double> at(std::size_t row) const noexcept {
@@ -91,6 +92,10 @@ struct BoundAction {
   std::optional<std::size_t> priority_number;  // number expression index (Expression priorities)
   PriorityRule priority;
 };
+
+// True when frequency cap f covers action a: its channel, message type,
+// name, brand and the campaign's name pass the cap's filters (empty = any).
+bool cap_covers(const Campaign& c, const FrequencyCap& f, const Action& a);
 
 class BoundCampaign {
  public:

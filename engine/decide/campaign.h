@@ -52,13 +52,20 @@ struct Channel {
   double factor = 1;                 // intrusiveness: cost = base_cost(type) * factor, >= 0
   ColumnRef consent;                 // bool column; TRUE = consent; FALSE or NULL = no consent
   std::optional<uint64_t> capacity;  // most decisions on this channel in one sweep
+  // With a history: an `unsubscribe` response to a contact on any of these
+  // channels (and on this one) revokes this channel's consent from then on.
+  std::vector<std::string> revoked_by;
 };
 
 // The contact-pressure basket every member has per period; all brands share it.
+// Either a column holds the points used (the precomputed route), or, without
+// `used_column`, they are the costs of the member's contacts in the history
+// dated in as_of's calendar period up to as_of (engine/policy/history_policy.h).
 struct Basket {
   double points_per_period = 0;  // points
-  ColumnRef used;                // points already spent this period (NULL = basket unknown: fits nothing)
-  std::string period = "month";  // a label for messages only
+  ColumnRef used;                // points already spent this period (NULL = basket unknown: fits nothing); "" = history
+  std::string period = "month";  // "month", "week" (ISO, Monday first) or "day" from the history; else a label
+  bool from_history() const noexcept { return used.name.empty(); }
 };
 
 // While `when` is TRUE for a member, actions whose message type is in
@@ -74,11 +81,19 @@ struct SuppressionRule {
 // At most `max` contacts per period on the covered channels (empty = every
 // channel: an overall cap), counted from `count_column` (contacts already made
 // this period; NULL = unknown = capped) plus the decisions kept in this sweep.
+// Without a count column the count comes from the history: contacts with
+// as_of - window_days < sent_on <= as_of that match every filter below
+// (empty = any). A candidate is covered when its channel, message type, name,
+// brand and this campaign's name pass the same filters.
 struct FrequencyCap {
   std::string name;
-  ColumnRef count_column;
+  ColumnRef count_column;  // "" = from the history
   int64_t max = 0;
-  std::vector<std::size_t> channels;  // indices into Campaign::channels
+  std::vector<std::size_t> channels;       // indices into Campaign::channels
+  int64_t window_days = 0;                 // history caps: the last N days (includes as_of)
+  std::vector<std::size_t> message_types;  // indices into Campaign::message_types
+  std::vector<std::string> actions, brands, campaigns;  // names, matched as written
+  bool from_history() const noexcept { return count_column.name.empty(); }
 };
 
 enum class PriorityKind : uint8_t {
@@ -140,6 +155,13 @@ struct Campaign {
   // Points one contact of action a costs: base_cost(type) * factor(channel).
   double cost(const Action& a) const noexcept {
     return message_types[a.message_type].base_cost * channels[a.channel].factor;
+  }
+  // True when a policy (basket, a cap) is computed from the contact history.
+  bool needs_history() const noexcept {
+    if (basket.from_history()) return true;
+    for (const auto& f : frequency_caps)
+      if (f.from_history()) return true;
+    return false;
   }
   bool any_uses_churn() const noexcept {
     for (const auto& a : actions)

@@ -3,11 +3,12 @@
 // Layout of a campaign file (data/campaigns/README.md has every key):
 //
 //   [campaign]            name, description, model, max_decisions_per_member, top_k
-//   [basket]              points_per_period, used_column, period
+//   [basket]              points_per_period, used_column (leave out: from the history), period
 //   [message_types]       <name> = cost  |  <name> = { cost, exclusive }
-//   [channels.<name>]     factor, consent, capacity
+//   [channels.<name>]     factor, consent, capacity, revoked_by
 //   [[suppression]]       name, when, message_types, channels
-//   [[frequency_cap]]     name, count_column, max, channels
+//   [[frequency_cap]]     name, count_column | window_days, max, channels, message_types, actions,
+//                         brands, campaigns
 //   [[action]]            name, trigger, message_type, channel, value, weight, brand, priority, holdout
 //   [holdout]             global, global_salt, campaign, campaign_salt, attribution_days
 //
@@ -103,8 +104,21 @@ void read_basket(const TomlReader& r, const toml::table& root, Campaign& c) {
   const std::string w = "[basket]";
   r.check_keys(t, {"points_per_period", "used_column", "period"}, w);
   c.basket.points_per_period = r.number(*r.require(t, "points_per_period", w), "points_per_period", w);
-  c.basket.used = column(r, *r.require(t, "used_column", w), "used_column", w);
+  // Without used_column the points used come from the history in the calendar period.
+  if (auto* v = t.get("used_column")) c.basket.used = column(r, *v, "used_column", w);
   if (auto* v = t.get("period")) c.basket.period = r.nonempty_string(*v, "period", w);
+  if (c.basket.from_history() && c.basket.period != "month" && c.basket.period != "week" && c.basket.period != "day")
+    r.fail(*t.get("period"), fmt::format("[basket] without used_column takes its points from the history per "
+                                         "calendar period: period must be month, week or day, not '{}'",
+                                         c.basket.period));
+}
+
+// An array of strings (names kept as written).
+std::vector<std::string> strings(const TomlReader& r, const toml::node& n, std::string_view key, const std::string& w) {
+  std::vector<std::string> out;
+  for (const toml::node& e : r.array(n, key, w)) out.push_back(r.nonempty_string(e, key, w));
+  if (out.empty()) r.fail(n, fmt::format("'{}' of {} is empty (leave the key out to mean any)", key, w));
+  return out;
 }
 
 void read_message_types(const TomlReader& r, const toml::table& root, Campaign& c) {
@@ -144,8 +158,9 @@ void read_channels(const TomlReader& r, const toml::table& root, Campaign& c) {
     ch.name = std::string(k.str());
     const std::string w = fmt::format("channel '{}'", ch.name);
     const toml::table& ct = r.table(v, ch.name, "in [channels]");
-    r.check_keys(ct, {"factor", "consent", "capacity"}, w);
+    r.check_keys(ct, {"factor", "consent", "capacity", "revoked_by"}, w);
     if (auto* f = ct.get("factor")) ch.factor = r.nonnegative(*f, "factor", w);
+    if (auto* rb = ct.get("revoked_by")) ch.revoked_by = strings(r, *rb, "revoked_by", w);
     ch.consent = column(r, *r.require(ct, "consent", w), "consent", w);
     if (auto* cap = ct.get("capacity")) ch.capacity = static_cast<uint64_t>(r.integer(*cap, "capacity", w, 0));
     c.channels.push_back(std::move(ch));
@@ -207,13 +222,37 @@ void read_caps(const TomlReader& r, const toml::table& root, Campaign& c) {
   const toml::array* a = array_of_tables(r, root, "frequency_cap");
   if (!a) return;
   auto chans = index_of_channels(c);
+  auto types = index_of_types(c);
   for (const toml::node& e : *a) {
     const toml::table& t = *e.as_table();
     FrequencyCap f;
     std::string w;
-    std::tie(f.name, w) =
-        named_entry(r, t, "frequency cap", c.frequency_caps.size() + 1, {"name", "count_column", "max", "channels"});
-    f.count_column = column(r, *r.require(t, "count_column", w), "count_column", w);
+    std::tie(f.name, w) = named_entry(
+        r, t, "frequency cap", c.frequency_caps.size() + 1,
+        {"name", "count_column", "max", "channels", "window_days", "message_types", "actions", "brands", "campaigns"});
+    const toml::node* count = t.get("count_column");
+    const toml::node* window = t.get("window_days");
+    if (count && window)
+      r.fail(*window, fmt::format("{} has both count_column and window_days: a cap counts either a column or the "
+                                  "history's last N days",
+                                  w));
+    if (!count && !window)
+      r.fail(t, fmt::format("{} needs count_column (a column of contacts made) or window_days (count the "
+                            "history's contacts in the last N days)",
+                            w));
+    if (count) {
+      f.count_column = column(r, *count, "count_column", w);
+      for (const char* k : {"message_types", "actions", "brands", "campaigns"})
+        if (auto* v = t.get(k))
+          r.fail(*v, fmt::format("'{}' of {} filters the history's contacts; a count_column cap takes channels only", k,
+                                 w));
+    } else {
+      f.window_days = r.integer(*window, "window_days", w, 1);
+      if (auto* v = t.get("message_types")) f.message_types = r.names(*v, "message_types", w, types, "message type");
+      if (auto* v = t.get("actions")) f.actions = strings(r, *v, "actions", w);
+      if (auto* v = t.get("brands")) f.brands = strings(r, *v, "brands", w);
+      if (auto* v = t.get("campaigns")) f.campaigns = strings(r, *v, "campaigns", w);
+    }
     f.max = r.integer(*r.require(t, "max", w), "max", w, 0);
     if (auto* v = t.get("channels")) f.channels = r.names(*v, "channels", w, chans, "channel");
     if (c.frequency_caps.size() == kMaxFrequencyCaps)

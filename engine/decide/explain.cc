@@ -47,10 +47,9 @@ nlohmann::json explanation_json(const BoundCampaign& b, const SweepResult& r) {
                       {"campaign", c.name},
                       {"churn", num(t.churn)},
                       {"budget", num(t.budget)}};
-  auto used = b.basket_used().at(t.row);
   j["basket"] = {{"points_per_period", c.basket.points_per_period},
-                 {"used_column", c.basket.used.name},
-                 {"used", used ? nlohmann::json(*used) : nlohmann::json(nullptr)}};
+                 {"used_from", c.basket.from_history() ? std::string("history") : c.basket.used.name},
+                 {"used", num(t.used)}};
   j["actions"] = nlohmann::json::array();
   for (std::size_t a = 0; a < c.actions.size(); ++a) {
     const TraceEntry* e = nullptr;
@@ -75,16 +74,16 @@ nlohmann::json explanation_json(const BoundCampaign& b, const SweepResult& r) {
   return j;
 }
 
-std::string format_explanation(const BoundCampaign& b, const SweepResult& r) {
+std::string format_explanation(const BoundCampaign& b, const SweepResult& r, const MemberInputSource* inputs) {
   if (!r.trace) throw_internal("format_explanation needs a sweep with a trace row");
   const Campaign& c = b.campaign();
   const MemberTrace& t = *r.trace;
   auto num = [](double x) { return std::isnan(x) ? std::string("NULL") : fmt::format("{}", x); };
   std::string s = fmt::format("member {} (row {}) in campaign {}\n", t.customer_id, t.row, c.name);
   s += fmt::format("churn score: {}\n", b.model() ? num(t.churn) : std::string("(no model)"));
-  auto used = b.basket_used().at(t.row);
-  s += fmt::format("basket: {} points per {}, {} = {} used, {} left\n", c.basket.points_per_period, c.basket.period,
-                   c.basket.used.name, used ? fmt::format("{}", *used) : "NULL", num(t.budget));
+  s += fmt::format("basket: {} points per {}, {} used ({}), {} left\n", c.basket.points_per_period, c.basket.period,
+                   num(t.used), c.basket.from_history() ? std::string("from the history") : c.basket.used.name,
+                   num(t.budget));
   std::size_t w = 6;
   for (const auto& a : c.actions) w = std::max(w, a.name.size());
   s += "triggers (and the values behind them):\n";
@@ -115,6 +114,7 @@ std::string format_explanation(const BoundCampaign& b, const SweepResult& r) {
     s += fmt::format("       priority = {}\n", priority_terms(b, e.action, t));
   }
   if (n == 0) s += "  (none)\n";
+  if (inputs) s += "history events behind the gates:\n" + inputs->explain(t.row);
   return s;
 }
 

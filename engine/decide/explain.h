@@ -15,7 +15,7 @@
 // action: the terms of its priority. Multi-line triggers keep their layout.
 // explanation_json gives the same as one JSON object (`--format json`):
 //   {customer_id, row, campaign, churn, budget, basket: {points_per_period,
-//    used_column, used}, actions: [{action, trigger, trigger_value (true /
+//    used_from (column name or "history"), used}, actions: [{action, trigger, trigger_value (true /
 //    false / null), values: [{text, value}], and for fired actions: priority,
 //    priority_terms, cost, gate, detail, budget_left (kept only)}]}
 //
@@ -37,8 +37,10 @@ namespace nudge::decide {
 // Throws Error(InvalidInput) when the population has no customer id column.
 std::optional<std::size_t> find_customer(const Population& pop, uint64_t customer_id);
 
-// Requires r.trace (run_sweep with SweepOptions::trace_row).
-std::string format_explanation(const BoundCampaign& bound, const SweepResult& r);
+// Requires r.trace (run_sweep with SweepOptions::trace_row). With `inputs`
+// (the sweep's history), the history events behind each gate follow.
+std::string format_explanation(const BoundCampaign& bound, const SweepResult& r,
+                               const MemberInputSource* inputs = nullptr);
 nlohmann::json explanation_json(const BoundCampaign& bound, const SweepResult& r);
 // "weight 1 * value 400 * churn 0.31", or an expression priority with its values.
 std::string priority_terms(const BoundCampaign& bound, std::size_t action, const MemberTrace& t);

@@ -34,9 +34,10 @@ std::string format_summary(const BoundCampaign& b, const SweepResult& r) {
   }
   const auto& tm = r.times;
   s += fmt::format(
-      "time: pass {:.3f} s wall (thread time: evaluate {:.3f} s, gates {:.3f} s, score {:.3f} s, "
+      "time: pass {:.3f} s wall (thread time: {}evaluate {:.3f} s, gates {:.3f} s, score {:.3f} s, "
       "walk {:.3f} s), capacity + top-K {:.3f} s; {:.1f} M members/s\n",
-      tm.pass_wall, tm.evaluate_cpu, tm.gates_cpu, tm.score_cpu, tm.walk_cpu, tm.rank_wall,
+      tm.pass_wall, tm.history_cpu > 0 ? fmt::format("history {:.3f} s, ", tm.history_cpu) : std::string(),
+      tm.evaluate_cpu, tm.gates_cpu, tm.score_cpu, tm.walk_cpu, tm.rank_wall,
       r.members / std::max(1e-9, tm.pass_wall + tm.rank_wall) / 1e6);
   return s;
 }

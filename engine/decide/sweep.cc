@@ -75,18 +75,20 @@ struct Worker {
   std::vector<Gate> gates;
   std::vector<double> left;
   std::vector<int64_t> allowance;
+  MemberInputs hist;  // SweepOptions::inputs of the batch
   std::optional<DecisionBuffer> decisions;
   std::vector<ActionFunnel> funnel;
   std::size_t with_candidates = 0;
-  double t_eval = 0, t_gates = 0, t_score = 0, t_walk = 0;
+  double t_hist = 0, t_eval = 0, t_gates = 0, t_score = 0, t_walk = 0;
 };
 
 // The pass's work on one batch (evaluate, gates, score, walk), shared read-only
 // by the workers; each worker brings its own Worker scratch.
 class Sweeper {
  public:
-  Sweeper(const BoundCampaign& b, const RankingInput& ranking, std::optional<std::size_t> trace_row)
-      : bound_(b), campaign_(b.campaign()), ranking_(ranking), trace_row_(trace_row) {
+  Sweeper(const BoundCampaign& b, const RankingInput& ranking, std::optional<std::size_t> trace_row,
+          const MemberInputSource* inputs)
+      : bound_(b), campaign_(b.campaign()), ranking_(ranking), trace_row_(trace_row), inputs_(inputs) {
     actions_ = campaign_.actions.size();
     for (const BoundAction& ba : b.actions())
       plan_.push_back({ba.priority, ba.cost, ba.cap_mask, ba.priority_number ? *ba.priority_number : 0});
@@ -117,6 +119,8 @@ class Sweeper {
   }
 
   void batch(std::size_t begin, std::size_t count, Worker& w, TraceScratch* trace) const {
+    auto th = Clock::now();
+    if (inputs_) inputs_->fill(begin, count, w.hist);
     auto t0 = Clock::now();
     bound_.expressions().evaluate(bound_.population(), begin, count, w.ws);
     auto t1 = Clock::now();
@@ -129,6 +133,7 @@ class Sweeper {
     auto t3 = Clock::now();
     walk(begin, w, trace);
     auto t4 = Clock::now();
+    w.t_hist += seconds(th, t0);
     w.t_eval += seconds(t0, t1);
     w.t_gates += seconds(t1, t2);
     w.t_score += seconds(t2, t3);
@@ -155,18 +160,25 @@ class Sweeper {
       for (std::size_t j = 0; j < caps.size(); ++j) {
         const int64_t max = campaign_.frequency_caps[j].max;
         uint64_t bits = 0;
-        for (std::size_t r = 0; r < live; ++r)
-          bits |= static_cast<uint64_t>(cap_allowance(max, caps[j].at(row0 + r)) <= 0) << r;
+        if (!caps[j].column) {  // from the history
+          const int64_t* n = w.hist.cap_counts.data() + j * expr::kBatchRows + 64 * wi;
+          for (std::size_t r = 0; r < live; ++r) bits |= static_cast<uint64_t>(n[r] >= max) << r;
+        } else {
+          for (std::size_t r = 0; r < live; ++r)
+            bits |= static_cast<uint64_t>(cap_allowance(max, caps[j].at(row0 + r)) <= 0) << r;
+        }
         w.capped[j * kWords + wi] = bits;
       }
       const bool tracing = trace && *trace_row_ >= row0 && *trace_row_ < row0 + live;
       const unsigned tbit = tracing ? static_cast<unsigned>(*trace_row_ - row0) : 0;
+      if (tracing) record_inputs(*trace_row_, *trace_row_ - begin, w, *trace);
       uint64_t exclusive = 0;
       for (std::size_t a = 0; a < actions_; ++a) {
         const BoundAction& ba = bound_.actions()[a];
         ActionFunnel& f = w.funnel[a];
         const uint64_t fired = ws.predicate_bits(bound_.trigger_predicate(a))[wi] & rowmask;
-        const uint64_t c = fired & w.consent[ba.consent * kWords + wi];
+        uint64_t c = fired & w.consent[ba.consent * kWords + wi];
+        if (inputs_) c &= ~w.hist.revoked[campaign_.actions[a].channel * kWords + wi];
         uint64_t supp = 0;
         for (std::size_t r : ba.suppressions) supp |= ws.predicate_bits(bound_.suppression_predicate(r))[wi];
         const uint64_t s = c & ~supp;
@@ -205,6 +217,21 @@ class Sweeper {
     w.with_candidates += w.rows.size();
   }
 
+  // The traced member's basket, cap counts and revoked channels as the gates see them.
+  void record_inputs(std::size_t row, std::size_t off, const Worker& w, TraceScratch& t) const {
+    auto used = bound_.basket_used().column ? bound_.basket_used().at(row) : std::optional<double>(w.hist.basket_used[off]);
+    t.used = used ? *used : kNaN;
+    t.cap_counts.clear();
+    for (std::size_t j = 0; j < bound_.cap_counts().size(); ++j) {
+      auto v = bound_.cap_counts()[j].column ? bound_.cap_counts()[j].at(row)
+                                         : std::optional<double>(w.hist.cap_counts[j * expr::kBatchRows + off]);
+      t.cap_counts.push_back(v ? *v : kNaN);
+    }
+    t.revoked.assign(campaign_.channels.size(), false);
+    if (inputs_)
+      for (std::size_t ch = 0; ch < campaign_.channels.size(); ++ch) t.revoked[ch] = w.hist.revoked[ch * kWords + off / 64] >> (off % 64) & 1;
+  }
+
   void walk(std::size_t begin, Worker& w, TraceScratch* trace) const {
     const auto& ws = w.ws;
     const double points = campaign_.basket.points_per_period;
@@ -239,10 +266,12 @@ class Sweeper {
       if (tracing) trace->churn = churn, trace->scored = true;
       if (n == 0) continue;
       order_candidates(w.cands.data(), n);
-      std::optional<double> used = bound_.basket_used().at(row);
+      std::optional<double> used =
+          bound_.basket_used().column ? bound_.basket_used().at(row) : std::optional<double>(w.hist.basket_used[off]);
       const double budget = used ? points - *used : kNaN;  // unknown basket: fits nothing
       for (std::size_t j = 0; j < caps.size(); ++j)
-        w.allowance[j] = cap_allowance(campaign_.frequency_caps[j].max, caps[j].at(row));
+        w.allowance[j] = caps[j].column ? cap_allowance(campaign_.frequency_caps[j].max, caps[j].at(row))
+                                        : campaign_.frequency_caps[j].max - w.hist.cap_counts[j * expr::kBatchRows + off];
       walk_budget(w.cands.data(), n, budget, campaign_.max_decisions_per_member, w.allowance.data(), w.gates.data(),
                   w.left.data());
       const bool member_held = any_holdout_ && (global_.holds(ids[row]) || campaign_level_.holds(ids[row]));
@@ -281,6 +310,7 @@ class Sweeper {
   const Campaign& campaign_;
   const RankingInput& ranking_;
   std::optional<std::size_t> trace_row_;
+  const MemberInputSource* inputs_;
   std::vector<Plan> plan_;
   std::size_t actions_ = 0;  // number of actions in the campaign
   // Holdout levels (engine/holdout/holdout.h): global, campaign, per action.
@@ -300,7 +330,11 @@ SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
   for (const auto& ch : c.channels) in.channel_capacity.push_back(ch.capacity);
   for (const auto& a : c.actions) in.action_channel.push_back(static_cast<uint16_t>(a.channel));
   in.top_k = opt.top_k ? opt.top_k : c.top_k;
-  Sweeper sweeper(b, in, opt.trace_row);
+  if (c.needs_history() && !opt.inputs)
+    throw_usage(fmt::format("campaign {} computes its {} from the contact history: give the sweep a history "
+                            "(--history HIST)",
+                            c.name, c.basket.from_history() ? "basket" : "frequency caps"));
+  Sweeper sweeper(b, in, opt.trace_row, opt.inputs);
   tbb::enumerable_thread_specific<Worker> workers([&] {
     Worker w;
     sweeper.init(w);
@@ -338,7 +372,7 @@ SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
   for (Worker& w : workers) {
     for (std::size_t a = 0; a < c.actions.size(); ++a) { res.funnel[a] += w.funnel[a]; }
     res.members_with_candidates += w.with_candidates;
-    res.times.evaluate_cpu += w.t_eval, res.times.gates_cpu += w.t_gates;
+    res.times.history_cpu += w.t_hist, res.times.evaluate_cpu += w.t_eval, res.times.gates_cpu += w.t_gates;
     res.times.score_cpu += w.t_score, res.times.walk_cpu += w.t_walk;
     parts.push_back(&*w.decisions);
   }

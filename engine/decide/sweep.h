@@ -7,11 +7,15 @@
 //
 // The pass (oneTBB parallel_for over batches of expr::kBatchRows rows; each
 // worker has its own expr::Workspace, scratch and decision buffer):
+//   0. with SweepOptions::inputs (a contact history): fill the batch's
+//      history inputs (basket used, cap counts, revoked consent, history
+//      aggregate columns) in one walk over the batch members' events;
 //   1. evaluate all triggers, suppression conditions and expression
 //      priorities of the batch in one expr::CompiledSet::evaluate;
 //   2. gates, 64 members at a time as bitmaps, per action:
 //        fired  = trigger TRUE
 //        consent: the channel's consent column TRUE (FALSE or NULL = no consent)
+//                 and, with a history, not revoked by an unsubscribe
 //        suppression: no covering suppression rule holds
 //        frequency cap: every cap on its channel allows one more contact
 //        exclusive: a member with an exclusive (calamity) candidate loses all
@@ -53,6 +57,7 @@
 
 #include "engine/decide/bound_campaign.h"
 #include "engine/decide/decision.h"
+#include "engine/decide/member_inputs.h"
 
 namespace nudge::decide {
 
@@ -85,6 +90,7 @@ struct ActionFunnel {
 // pass_wall and rank_wall are wall-clock.
 struct SweepTimes {
   double pass_wall = 0;     // the parallel pass, wall-clock
+  double history_cpu = 0;   // history inputs of the batch (SweepOptions::inputs)
   double evaluate_cpu = 0;  // expression evaluation
   double gates_cpu = 0;     // consent/suppression/cap/exclusive bitmaps and the candidate list
   double score_cpu = 0;     // churn model on members with candidates
@@ -107,6 +113,8 @@ struct MemberTrace {
   uint64_t customer_id = 0;
   double churn = 0;                 // NaN without a model
   double budget = 0;                // points_per_period - used (NaN when used is NULL)
+  double used = 0;                  // points used this period (NaN when NULL)
+  std::vector<double> cap_counts;   // per frequency cap: its count before the walk (NaN when NULL)
   std::vector<TraceEntry> entries;  // fired actions in candidate order (priority desc, action), then the rest
 };
 
@@ -114,6 +122,9 @@ struct SweepOptions {
   std::optional<std::size_t> top_k;      // overrides the campaign's top_k
   std::optional<std::size_t> trace_row;  // record this member's trace (explain)
   bool progress = false;                 // a progress bar on stderr when it is a terminal (engine/progress)
+  // Policies from a contact history (member_inputs.h); required when the
+  // campaign's basket or a frequency cap has no column (Error(Usage) otherwise).
+  const MemberInputSource* inputs = nullptr;
 };
 
 struct SweepResult {

@@ -14,12 +14,15 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 std::string trace_detail(const BoundCampaign& b, std::size_t row, std::size_t a, Gate g, double budget,
-                         const std::vector<TraceEntry>& earlier) {
+                         const std::vector<TraceEntry>& earlier, const TraceScratch& t) {
   const Campaign& c = b.campaign();
   const Action& act = c.actions[a];
   switch (g) {
     case Gate::Consent: {
       const Column& col = *b.consent_columns()[b.actions()[a].consent];
+      if (!t.revoked.empty() && t.revoked[act.channel] && col.is_valid(row) && col.values<uint8_t>()[row])
+        return fmt::format("channel {}: revoked by an unsubscribe in the history ({} is TRUE)",
+                           c.channels[act.channel].name, col.name());
       return fmt::format("channel {}: {} is {}", c.channels[act.channel].name, col.name(),
                          col.is_null(row) ? "NULL" : "FALSE");
     }
@@ -34,10 +37,12 @@ std::string trace_detail(const BoundCampaign& b, std::size_t row, std::size_t a,
       std::string s;
       for (uint64_t m = b.actions()[a].cap_mask; m; m &= m - 1) {
         std::size_t j = static_cast<std::size_t>(std::countr_zero(m));
-        auto v = b.cap_counts()[j].at(row);
-        s += fmt::format("{}cap {} ({} {} + earlier decisions, max {})", s.empty() ? "" : ", ",
-                         c.frequency_caps[j].name, c.frequency_caps[j].count_column.name,
-                         v ? fmt::format("{}", *v) : "NULL", c.frequency_caps[j].max);
+        const FrequencyCap& f = c.frequency_caps[j];
+        const double v = j < t.cap_counts.size() ? t.cap_counts[j] : kNaN;
+        const std::string what =
+            f.from_history() ? fmt::format("{} contacts in the last {} days", v, f.window_days)
+                             : fmt::format("{} {}", f.count_column.name, std::isnan(v) ? "NULL" : fmt::format("{}", v));
+        s += fmt::format("{}cap {} ({} + earlier decisions, max {})", s.empty() ? "" : ", ", f.name, what, f.max);
       }
       return s;
     }
@@ -69,8 +74,9 @@ MemberTrace build_trace(const BoundCampaign& b, std::size_t row, TraceScratch& t
     b.model()->score_rows(&r32, 1, &t.churn);
   }
   m.churn = t.churn;
-  auto used = b.basket_used().at(row);
-  m.budget = used ? c.basket.points_per_period - *used : kNaN;
+  m.used = t.used;
+  m.budget = c.basket.points_per_period - t.used;  // NaN when used is NULL
+  m.cap_counts = t.cap_counts;
   std::vector<std::size_t> order(c.actions.size());
   for (std::size_t a = 0; a < order.size(); ++a) {
     order[a] = a;
@@ -103,7 +109,7 @@ MemberTrace build_trace(const BoundCampaign& b, std::size_t row, TraceScratch& t
           (*c.channels[ch].capacity == 0 || (r.capacity_cutoff[ch] && ranks_before(*r.capacity_cutoff[ch], d))))
         e.gate = Gate::ChannelCapacity;
     }
-    if (e.gate) e.detail = trace_detail(b, row, a, *e.gate, m.budget, m.entries);
+    if (e.gate) e.detail = trace_detail(b, row, a, *e.gate, m.budget, m.entries, t);
     m.entries.push_back(std::move(e));
   }
   return m;

@@ -25,6 +25,11 @@ struct TraceScratch {
   std::vector<double> budget_left;
   double churn = std::numeric_limits<double>::quiet_NaN();
   bool scored = false;
+  // Inputs of the gates (recorded by the gate loop): basket used, cap counts
+  // (NaN = NULL), channels whose consent a history unsubscribe revoked.
+  double used = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> cap_counts;
+  std::vector<bool> revoked;
 };
 
 MemberTrace build_trace(const BoundCampaign& b, std::size_t row, TraceScratch& t, const SweepResult& r);

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "engine/expr/history_calls.h"
 #include "engine/expr/window_functions.h"
 
 namespace nudge::expr {
@@ -64,7 +65,7 @@ BoundPtr bind_days_since(Binder& b, const ParsedExpr& call) {
 // plain expressions reads them from the parsed call itself, as the windowed
 // aggregates do (window_functions.cc: the series name from call.args[0], the
 // window from call.args[1], arithmetic over the bucket columns).
-constexpr std::array<FunctionDef, 15> kFunctions{{
+constexpr std::array<FunctionDef, 20> kFunctions{{
     {"abs", 1, 1, "abs(number)", bind_abs},
     {"least", 1, kVariadic, "least(value, ...)", bind_variadic<Op::Least>},
     {"greatest", 1, kVariadic, "greatest(value, ...)", bind_variadic<Op::Greatest>},
@@ -81,6 +82,12 @@ constexpr std::array<FunctionDef, 15> kFunctions{{
     {"count", 2, 2, "count(series, window)", bind_window_count},
     {"last_active", 2, 2, "last_active(series, window)", bind_window_last_active},
     {"trend", 2, 2, "trend(series, window)", bind_window_trend},
+    // History aggregates (engine/expr/history_calls.h), bound to columns the sweep fills from the history.
+    {"contacts", 1, kVariadic, "contacts(last N days [, field = 'value' ...])", bind_history_call},
+    {"points", 1, kVariadic, "points(last N days [, field = 'value' ...])", bind_history_call},
+    {"days_since_contact", 0, kVariadic, "days_since_contact([field = 'value' ...])", bind_history_call},
+    {"responses", 1, kVariadic, "responses(last N days [, type = 'open' ...])", bind_history_call},
+    {"answered", 2, kVariadic, "answered(last N days [, field = 'value' ...], within = N)", bind_history_call},
 }};
 
 }  // namespace

@@ -6,11 +6,17 @@
 #include <array>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 
 namespace nudge::test {
 
 std::filesystem::path source_dir() { return NUDGE_SOURCE_DIR; }
-std::filesystem::path shared_dir() { return NUDGE_SHARED_DIR; }
+// The environment variable NUDGE_SHARED_DIR, when set, overrides the configured
+// folder (a worktree whose ../shared is elsewhere).
+std::filesystem::path shared_dir() {
+  if (const char* e = std::getenv("NUDGE_SHARED_DIR"); e && *e) return e;
+  return NUDGE_SHARED_DIR;
+}
 std::filesystem::path cli_path() { return NUDGE_CLI_PATH; }
 
 std::filesystem::path make_temp_dir(const std::string& tag) {

@@ -1,0 +1,113 @@
+// HistoryPolicy: a campaign's policies computed from the contact and response
+// history at the sweep's as_of (issue 10, WORKLOAD.md RS-2 "Policies computed
+// from the history"), as the sweep's MemberInputSource.
+//
+//   nudge::policy::HistoryPolicy hp(campaign, pop, history, as_of);
+//   auto bound = nudge::decide::BoundCampaign::bind(campaign, hp.population());
+//   nudge::decide::SweepOptions opt; opt.inputs = &hp;
+//   auto result = nudge::decide::run_sweep(bound, opt);
+//
+// With D = as_of, for each member (events with sent_on > D or responded_on > D
+// are ignored; contacts with `control` set are ignored by every policy and so
+// are responses to them):
+//   - basket used (campaign basket without used_column): the sum of `cost`
+//     over contacts dated in D's calendar period up to D: month (the 1st to
+//     D), week (ISO week: Monday to D) or day (D);
+//   - frequency cap j without count_column: contacts with
+//     D - window_days < sent_on <= D matching the cap's filters (channel,
+//     message type, action, brand, campaign, compared by name);
+//   - consent: an `unsubscribe` response dated <= D to a contact on channel X
+//     revokes every campaign channel that is X or lists X in `revoked_by`;
+//   - history aggregates of the campaign's expressions
+//     (engine/expr/history_calls.h): one extra column each in population(),
+//     filled for the batch's rows by fill(), before the sweep evaluates the
+//     batch. Values: contacts/responses/answered are integers (Int64),
+//     points a double (Float64), days_since_contact an integer, NULL when no
+//     contact matches.
+// Everything is computed in one walk over each member's events per batch,
+// inside the sweep's pass: contacts newest first, stopping at the oldest day
+// a basket, cap or windowed aggregate reads (days_since_contact reads on to
+// its newest match), then the responses dated up to as_of (every one: an
+// unsubscribe never expires). A member without history has zeros (and NULL
+// days_since_contact). Costs are summed in double, newest first (exact for
+// RS-2's multiples of 0.5).
+//
+// Cost: the constructor maps population rows to history members
+// (History::map_population, O(N + M)) and classifies each contact profile
+// once (O(profiles x (caps + aggregates))).
+// Errors: Error(Usage) for more than 64 history aggregates or 64 channels.
+// Ownership: keeps a copy of the History (shared storage) and of pop's
+// columns (shared buffers); `pop` itself need not outlive it. Not movable
+// after a BoundCampaign has been bound to population().
+// Thread-safety: fill() and explain() may run concurrently.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/decide/campaign.h"
+#include "engine/decide/member_inputs.h"
+#include "engine/expr/history_calls.h"
+#include "engine/history/history.h"
+#include "engine/store/population.h"
+
+namespace nudge::policy {
+
+// First day of as_of's calendar period ("month", "week": ISO week from Monday, "day").
+int32_t period_start(int32_t as_of, const std::string& period);
+
+class HistoryPolicy final : public decide::MemberInputSource {
+ public:
+  HistoryPolicy(const decide::Campaign& campaign, const Population& pop, history::History h, int32_t as_of);
+  HistoryPolicy(const HistoryPolicy&) = delete;
+  HistoryPolicy& operator=(const HistoryPolicy&) = delete;
+
+  // pop plus one column per history aggregate: bind the campaign to this.
+  const Population& population() const noexcept { return *pop_; }
+  const std::vector<expr::HistoryCall>& aggregates() const noexcept { return calls_; }
+  int32_t as_of() const noexcept { return as_of_; }
+  const history::History& history() const noexcept { return h_; }
+  // History member of a population row (history::kNoMember: none).
+  uint32_t member_of(std::size_t row) const noexcept { return member_of_row_[row]; }
+
+  void fill(std::size_t begin, std::size_t count, decide::MemberInputs& out) const override;
+  std::string explain(std::size_t row) const override;
+
+ private:
+  struct Agg {
+    expr::HistoryCall call;
+    int32_t first = 0, last = 0;   // window (inclusive), clipped to as_of
+    std::size_t column = 0;        // in pop_
+    void* values = nullptr;        // int64_t or double, pop_ rows
+    uint64_t* validity = nullptr;  // days_since_contact only
+    std::vector<bool> type_ok;     // response type code -> passes the type filter
+  };
+  struct ProfileClass {
+    double cost = 0;
+    bool control = false;
+    uint64_t caps = 0;     // bit j: history cap j counts it
+    uint64_t aggs = 0;     // bit k: aggregate k's contact filters pass
+    uint64_t revokes = 0;  // bit ch: an unsubscribe to it revokes campaign channel ch
+  };
+  void fill_row(std::size_t row, std::size_t r, decide::MemberInputs& out, std::vector<uint32_t>& scratch) const;
+  void member(uint32_t m, std::size_t row, std::size_t r, decide::MemberInputs& out,
+              std::vector<uint32_t>& scratch) const;
+
+  const decide::Campaign& c_;
+  history::History h_;
+  int32_t as_of_ = 0, period_first_ = 0;
+  std::unique_ptr<Population> pop_;
+  std::vector<uint32_t> member_of_row_;
+  std::vector<expr::HistoryCall> calls_;
+  std::vector<Agg> aggs_;
+  std::vector<std::size_t> history_caps_;  // campaign cap indices counted from the history
+  std::vector<int32_t> cap_first_;         // per campaign cap: first day of its window
+  int32_t lookback_first_ = 0;             // oldest day a basket, cap or windowed contact aggregate reads
+  uint64_t contact_mask_ = 0, days_since_mask_ = 0, response_mask_ = 0, answered_mask_ = 0;  // aggregate kinds
+  std::vector<ProfileClass> profiles_;
+};
+
+}  // namespace nudge::policy
