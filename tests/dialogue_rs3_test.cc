@@ -120,8 +120,9 @@ TEST(DialogueRs3, GeneratedHistoryHoldsEveryDialogueState) {
     due_today += p.state == State::Due && p.step > 0 && p.due_on == D;
     waiting_last_day += p.state == State::Waiting && p.due_on == D + 1;
   }
-  EXPECT_GT(due_today, 10u);
-  EXPECT_GT(waiting_last_day, 10u);
+  // About one member in 2,000 sits on each boundary day (10 at 20,000 members, 3 in the ASan build's 6,000).
+  EXPECT_GT(due_today, kMembers / 2000);
+  EXPECT_GT(waiting_last_day, kMembers / 2000);
 }
 
 // The response model's draw written again from its documentation (response_model.h).
