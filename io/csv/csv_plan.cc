@@ -149,7 +149,8 @@ ImportSchema resolve_schema(std::string_view text, const CsvLayout& layout, std:
   if (std::find(listed.begin(), listed.end(), false) != listed.end()) {
     std::vector<TypeGuess> guess(n);
     RecordReader r(text, Region{layout.data_begin, text.size(), layout.data_line, 0});
-    for (std::size_t rec = 0; rec < options.infer_rows && r.next_record(); ++rec) {
+    std::size_t sampled = 0;  // data records read for inference
+    for (std::size_t rec = 0; rec < options.infer_rows && r.next_record(); ++rec, ++sampled) {
       Field f;
       FieldEnd e = FieldEnd::Comma;
       for (std::size_t i = 0; i < n && e == FieldEnd::Comma; ++i) {
@@ -162,10 +163,9 @@ ImportSchema resolve_schema(std::string_view text, const CsvLayout& layout, std:
     for (std::size_t i = 0; i < n; ++i) {
       if (listed[i]) continue;
       out.columns[i].type = guess[i].result(is_id(i));
-      // No value seen (a header-only file, or ids missing in every sampled row):
-      // the id column is still uint64; a row without an id is the import's to report.
-      // With skip_bad_rows a row whose id is not a customer id is skipped (and counted) by the import.
-      if (is_id(i) && (guess[i].values() == 0 || options.skip_bad_rows)) out.columns[i].type = DataType::UInt64;
+      // A header-only file still has a uint64 id column; with skip_bad_rows a row whose
+      // id is not a customer id is skipped (and counted) by the import instead.
+      if (is_id(i) && (sampled == 0 || options.skip_bad_rows)) out.columns[i].type = DataType::UInt64;
       if (is_id(i) && out.columns[i].type != DataType::UInt64) {
         // An id column inferred as anything else would leave the population
         // without ids (or merge ids beyond 2^53 as float64): say which row.
