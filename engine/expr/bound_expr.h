@@ -72,6 +72,31 @@ Op flip_comparison(Op op) noexcept;
 struct BoundExpr;
 using BoundPtr = std::shared_ptr<const BoundExpr>;
 
+// What a windowed aggregate computes over its buckets x_0 .. x_{n-1} (window order,
+// as_of's side first; engine/expr/window_functions.h gives the definitions).
+enum class WindowKind : uint8_t {
+  Sum,         // x_0 + ... + x_{n-1}
+  Min,         // least(...)
+  Max,         // greatest(...)
+  Count,       // buckets with x_k <> 0 (never NULL)
+  LastActive,  // first + the smallest k with x_k <> 0, NULL when none
+  Trend,       // the slope's numerator, sum of (n - 1 - 2k) * x_k (int32 series only)
+};
+
+// Set by the binder on the root node of a desugared windowed aggregate: the
+// node computes `kind` over buckets first .. first + count - 1 of series
+// `series` (an index into Population::series()). The node's children stay its
+// exact definition, which the reference evaluator and the simplifier read;
+// the compiler may compute the node instead in one fused pass over the bucket
+// columns, shared with the other windows of the series (Code::Window,
+// engine/expr/instructions.h), when that gives the same bits.
+struct WindowSpec {
+  WindowKind kind = WindowKind::Sum;
+  std::size_t series = 0;
+  std::size_t first = 0, count = 0;
+  bool operator==(const WindowSpec&) const = default;
+};
+
 struct BoundExpr {
   Op op = Op::Const;
   Type type = Type::Int;
@@ -87,6 +112,8 @@ struct BoundExpr {
   bool f32 = false;
   std::vector<BoundPtr> children;
   uint32_t begin = 0, end = 0;  // source bytes, for messages
+  // Set on the root of a windowed aggregate (WindowSpec); nullptr elsewhere.
+  std::shared_ptr<const WindowSpec> window;
 
   bool is_const() const noexcept { return op == Op::Const; }
 };

@@ -27,6 +27,9 @@ class Program {
   std::vector<std::size_t> columns_read;      // sorted population column indices
   std::vector<DataType> column_types;         // type of each read column at compile time (schema check)
   std::size_t n_columns = 0;                  // columns of the population compiled against
+  std::vector<WinGroup> win_groups;           // Code::Window side tables (engine/expr/window_plan.h)
+  std::vector<WinOut> win_outs;
+  std::vector<uint32_t> win_cols;
 };
 
 // Fills p.code, registers, outputs and columns_read from the simplified roots

@@ -7,7 +7,10 @@
 //                free list (so a set of many triggers needs few registers
 //                and they stay in cache).
 //   fusions:     column <cmp> constant reads the column directly into a
-//                bitmap (BCmpCol*); double(int column) loads as double.
+//                bitmap (BCmpCol*); double(int column) loads as double;
+//                windowed aggregates of one series are one Code::Window over
+//                its buckets (engine/expr/window_plan.h), emitted where the
+//                first of them is needed, all outputs at once.
 #include <algorithm>
 #include <optional>
 #include <set>
@@ -15,6 +18,7 @@
 
 #include "engine/base/error.h"
 #include "engine/expr/compiled_program.h"
+#include "engine/expr/window_plan.h"
 
 namespace nudge::expr {
 
@@ -90,7 +94,7 @@ bool fused_columns(const BoundExpr& e) {
 
 class Compiler {
  public:
-  Compiler(Program& p) : p_(p) {}
+  Compiler(Program& p, const Population& pop) : p_(p), windows_(pop) {}
 
   void run(const std::vector<BoundPtr>& preds, const std::vector<BoundPtr>& nums) {
     for (const auto& r : preds) count_uses(r);
@@ -125,9 +129,9 @@ class Compiler {
     }
   }
   // The children evaluated into registers.
-  static std::vector<const BoundExpr*> operands(const BoundExpr& e) {
+  std::vector<const BoundExpr*> operands(const BoundExpr& e) {
     std::vector<const BoundExpr*> r;
-    if (fused_compare(e)) return r;
+    if (windows_.fused(e) || fused_compare(e)) return r;
     if (e.op == Op::ToDouble && e.children[0]->op == Op::Column) return r;
     for (const auto& c : e.children) r.push_back(c.get());
     return r;
@@ -139,6 +143,7 @@ class Compiler {
       const BoundExpr* e = stack.back();
       stack.pop_back();
       if (!seen_.insert(e).second) continue;
+      if (windows_.fused(*e)) windows_.add(e);
       for (const BoundExpr* c : operands(*e)) {
         ++uses_[c];
         stack.push_back(c);
@@ -172,6 +177,7 @@ class Compiler {
   uint32_t emit(const BoundExpr* e) {
     auto it = regs_.find(e);
     if (it != regs_.end()) return it->second;
+    if (windows_.fused(*e)) return emit_window_group(e);
     std::vector<const BoundExpr*> ops = operands(*e);
     std::vector<uint32_t> in;
     for (const BoundExpr* c : ops) in.push_back(emit(c));
@@ -182,10 +188,23 @@ class Compiler {
     return dst;
   }
 
+  // The Code::Window of e's group: a register for every output of the group.
+  uint32_t emit_window_group(const BoundExpr* e) {
+    const std::size_t g = windows_.group_of(e);
+    std::vector<uint32_t> dst;
+    for (const BoundExpr* m : windows_.members(g)) {
+      dst.push_back(alloc(pool_of(m->type)));
+      regs_.emplace(m, dst.back());
+    }
+    push(Code::Window, 0).a = windows_.append(p_, g, dst, columns_);
+    return regs_.at(e);
+  }
+
   void build(const BoundExpr& e, const std::vector<uint32_t>& in, uint32_t dst);
   void build_compare(const BoundExpr& e, const std::vector<uint32_t>& in, uint32_t dst);
 
   Program& p_;
+  WindowPlan windows_;
   std::set<const BoundExpr*> seen_;
   std::unordered_map<const BoundExpr*, int> uses_;
   std::unordered_map<const BoundExpr*, uint32_t> regs_;
@@ -344,7 +363,7 @@ void Compiler::build(const BoundExpr& e, const std::vector<uint32_t>& in, uint32
 
 void compile_program(Program& p, const std::vector<BoundPtr>& predicate_roots,
                      const std::vector<BoundPtr>& number_roots, const Population& pop) {
-  Compiler(p).run(predicate_roots, number_roots);
+  Compiler(p, pop).run(predicate_roots, number_roots);
   p.n_columns = pop.num_columns();
   for (std::size_t c : p.columns_read) p.column_types.push_back(pop.column(c).type());
 }

@@ -249,12 +249,14 @@ class Executor {
   }
 
   void step(const Instr& in) const;
+  void window_group(const WinGroup& g) const;
 
   const ExecFrame& f_;
   std::size_t W_, S_, SW_;
 };
 
 #include "engine/expr/executor_step.inc"
+#include "engine/expr/executor_window.inc"
 
 }  // namespace
 }  // namespace nudge::expr

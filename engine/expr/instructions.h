@@ -73,6 +73,9 @@ enum class Code : uint8_t {
   DGreatest,
   DSelect,
   DCoalesce,
+  // -> several int and double registers: window group `a` (ExecFrame::win_groups):
+  // every fused windowed aggregate of one series, in one pass over its buckets.
+  Window,
 };
 
 // Physical layout of a loaded column (engine/store/types.h): bool; int32 (int32, date,
@@ -81,6 +84,35 @@ enum class Storage : uint8_t { U8, I32, I64, U64, F32, F64 };
 
 // Comparison operator of the BCmp* codes.
 enum class Cmp : uint8_t { Eq, Ne, Lt, Le, Gt, Ge };
+
+// A fused windowed aggregate (engine/expr/bound_expr.h, WindowSpec), over the
+// group's buckets first .. last (group-relative, inclusive), into register dst
+// (int pool for I32 storage and for Count/LastActive, else double). NULL
+// buckets make Sum, Min, Max and Trend NULL and are inactive for Count and
+// LastActive. Results, bit for bit, are those of the desugared trees:
+//   Sum    I32: exact int64, taken as differences of one running prefix sum;
+//          F32/F64: in double, left to right (the tree's order)
+//   Min/Max left fold of least/greatest (the same value as the balanced tree:
+//          the leftmost NaN, else the leftmost extreme; -0.0 and 0.0 tie)
+//   Count  buckets with a non-NULL value <> 0; never NULL
+//   LastActive  first_bucket + the smallest active bucket, NULL when none
+//   Trend  (I32 only) sum of (n - 1 - 2i) * x_i, i window-relative, exact in int64;
+//          the middle bucket of an odd window (coefficient 0) is not read
+enum class WinKind : uint8_t { Sum, Min, Max, Count, LastActive, Trend };
+struct WinOut {
+  WinKind kind = WinKind::Sum;
+  uint32_t first = 0, last = 0;
+  uint32_t dst = 0;
+};
+// One series' fused windows: bucket columns win_cols[cols_begin + k], k = 0 ..
+// n_buckets - 1 (group bucket k is series bucket first_bucket + k), all of
+// storage st (I32 holding int32, F32 or F64); outputs win_outs[outs_begin ..).
+struct WinGroup {
+  uint32_t cols_begin = 0, n_buckets = 0;
+  uint32_t outs_begin = 0, n_outs = 0;
+  int64_t first_bucket = 0;
+  Storage st = Storage::I32;
+};
 
 struct Instr {
   Code code = Code::BConst;
@@ -118,6 +150,9 @@ struct ExecFrame {
   uint64_t* dvalid;
   uint64_t* bval;  // bool register r: bval + r * batch / 64
   uint64_t* bvalid;
+  const WinGroup* win_groups;  // Code::Window's side tables (Program)
+  const WinOut* win_outs;
+  const uint32_t* win_cols;
 };
 
 // One executor per instruction set (engine/expr/executor_*.cc); identical results.

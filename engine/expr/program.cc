@@ -128,7 +128,10 @@ void CompiledSet::evaluate(const Population& pop, std::size_t begin, std::size_t
                 w.dreg.mutable_as<double>(),
                 w.dvalid.mutable_as<uint64_t>(),
                 w.bval.mutable_as<uint64_t>(),
-                w.bvalid.mutable_as<uint64_t>()};
+                w.bvalid.mutable_as<uint64_t>(),
+                p.win_groups.data(),
+                p.win_outs.data(),
+                p.win_cols.data()};
     switch (simd::active_isa()) {
       case simd::Isa::Avx512: execute_avx512(f); break;
       case simd::Isa::Avx2: execute_avx2(f); break;

@@ -129,8 +129,10 @@ BoundPtr Simplifier::intern(BoundExpr n) {
   std::string key;
   key.reserve(64);
   auto put = [&](const void* p, std::size_t len) { key.append(static_cast<const char*>(p), len); };
-  uint8_t head[4] = {static_cast<uint8_t>(n.op), static_cast<uint8_t>(n.type), static_cast<uint8_t>(n.null),
-                     static_cast<uint8_t>(n.f32)};
+  // A windowed aggregate's root (BoundExpr::window) stays apart from an equal hand-written tree.
+  uint8_t head[5] = {static_cast<uint8_t>(n.op), static_cast<uint8_t>(n.type), static_cast<uint8_t>(n.null),
+                     static_cast<uint8_t>(n.f32),
+                     static_cast<uint8_t>(n.window ? static_cast<int>(n.window->kind) + 1 : 0)};
   put(head, sizeof head);
   if (n.op == Op::Const) {
     put(&n.i, sizeof n.i);
@@ -139,6 +141,10 @@ BoundPtr Simplifier::intern(BoundExpr n) {
   if (n.op == Op::Column) {
     put(&n.column, sizeof n.column);
     put(&n.ctype, sizeof n.ctype);
+  }
+  if (n.window) {
+    const std::size_t wk[] = {n.window->series, n.window->first, n.window->count};
+    put(wk, sizeof wk);
   }
   for (const auto& c : n.children) {
     std::size_t id = ids_.at(c.get());

@@ -26,6 +26,7 @@ std::string series_names(const Population& pop) {
 struct Window {
   std::vector<BoundPtr> x;  // x[i] = bucket first + i
   std::size_t first = 0;    // bucket index of x[0]
+  std::size_t series = 0;   // index of the series in Population::series()
   Type type = Type::Int;    // the series' value type
   bool int32 = true;        // every bucket column is int32: sums are exact in int64 in any order
 };
@@ -84,6 +85,7 @@ Window resolve(Binder& b, const ParsedExpr& call) {
                          " buckets");
   Window w;
   w.first = from - 1;
+  w.series = static_cast<std::size_t>(s - pop.series().data());
   for (std::size_t k = from - 1; k < to; ++k) {
     const std::size_t ci = s->bucket_columns[k];
     const Column& c = pop.column(ci);
@@ -106,6 +108,17 @@ Window resolve(Binder& b, const ParsedExpr& call) {
   if (w.type == Type::Double)
     for (auto& x : w.x) x = Binder::to_double(x);
   return w;
+}
+
+// `root`, the desugared aggregate, marked as computing `kind` over the whole
+// window (BoundExpr::window), so the compiler may fuse it; a root that is one
+// of the window's own bucket nodes (a one-bucket sum, min or max) stays as is.
+BoundPtr mark(BoundPtr root, WindowKind kind, const Window& w) {
+  for (const auto& x : w.x)
+    if (x == root) return root;
+  auto n = std::make_shared<BoundExpr>(*root);
+  n->window = std::make_shared<const WindowSpec>(WindowSpec{kind, w.series, w.first, w.x.size()});
+  return n;
 }
 
 BoundPtr int_const(int64_t v, const ParsedExpr& at) {
@@ -173,23 +186,24 @@ BoundPtr window_sum(Binder& b, const Window& w, const std::vector<BoundPtr>& ter
 
 BoundPtr bind_window_sum(Binder& b, const ParsedExpr& call) {
   Window w = resolve(b, call);
-  return window_sum(b, w, w.x, call, w.type == Type::Int && w.int32);
+  return mark(window_sum(b, w, w.x, call, w.type == Type::Int && w.int32), WindowKind::Sum, w);
 }
 
 BoundPtr bind_window_avg(Binder& b, const ParsedExpr& call) {
   Window w = resolve(b, call);
-  BoundPtr sum = Binder::to_double(window_sum(b, w, w.x, call, w.type == Type::Int && w.int32));
+  BoundPtr sum =
+      Binder::to_double(mark(window_sum(b, w, w.x, call, w.type == Type::Int && w.int32), WindowKind::Sum, w));
   return Binder::make(Op::Div, Type::Double, {sum, double_const(static_cast<double>(w.x.size()), call)}, call);
 }
 
 BoundPtr bind_window_min(Binder& b, const ParsedExpr& call) {
   Window w = resolve(b, call);
-  return balanced(Op::Least, w.type, w.x, call);
+  return mark(balanced(Op::Least, w.type, w.x, call), WindowKind::Min, w);
 }
 
 BoundPtr bind_window_max(Binder& b, const ParsedExpr& call) {
   Window w = resolve(b, call);
-  return balanced(Op::Greatest, w.type, w.x, call);
+  return mark(balanced(Op::Greatest, w.type, w.x, call), WindowKind::Max, w);
 }
 
 BoundPtr bind_window_count(Binder& b, const ParsedExpr& call) {
@@ -198,7 +212,7 @@ BoundPtr bind_window_count(Binder& b, const ParsedExpr& call) {
   for (const auto& x : w.x)
     flags.push_back(
         Binder::make(Op::Case, Type::Int, {active(b, x, call), int_const(1, call), int_const(0, call)}, call));
-  return balanced(Op::Add, Type::Int, flags, call);
+  return mark(balanced(Op::Add, Type::Int, flags, call), WindowKind::Count, w);
 }
 
 BoundPtr bind_window_last_active(Binder& b, const ParsedExpr& call) {
@@ -209,7 +223,7 @@ BoundPtr bind_window_last_active(Binder& b, const ParsedExpr& call) {
     ch.push_back(int_const(static_cast<int64_t>(w.first + i), call));
   }
   ch.push_back(Binder::null_of(Type::Int, call));
-  return Binder::make(Op::Case, Type::Int, std::move(ch), call);
+  return mark(Binder::make(Op::Case, Type::Int, std::move(ch), call), WindowKind::LastActive, w);
 }
 
 BoundPtr bind_window_trend(Binder& b, const ParsedExpr& call) {
@@ -237,7 +251,10 @@ BoundPtr bind_window_trend(Binder& b, const ParsedExpr& call) {
   }
   // |c * diff| <= n * 2^32, so n <= 2^14 keeps every partial sum of n/2 terms below 2^59.
   const bool exact = w.type == Type::Int && w.int32 && n <= (1 << 14);
-  BoundPtr num = Binder::to_double(window_sum(b, w, terms, call, exact));
+  // Exact: the numerator is sum of (n - 1 - 2k) * x_k in any order, which the fused pass computes.
+  BoundPtr num = window_sum(b, w, terms, call, exact);
+  if (exact) num = mark(num, WindowKind::Trend, w);
+  num = Binder::to_double(num);
   const double d = static_cast<double>(n) * static_cast<double>(n * n - 1) / 6.0;
   return Binder::make(Op::Div, Type::Double, {num, double_const(d, call)}, call);
 }
