@@ -128,10 +128,18 @@ class Compiler {
       default: return false;
     }
   }
+  // An int or double expression (not a bare column: those fuse above) <cmp> a
+  // non-NULL constant, compiled with the constant in the instruction (BCmpIK, BCmpDK).
+  static bool constant_compare(const BoundExpr& e) {
+    if (!is_comparison(e.op) || fused_compare(e)) return false;
+    const BoundExpr &a = *e.children[0], &b = *e.children[1];
+    return a.op != Op::Column && b.is_const() && !b.null && a.type != Type::Bool && b.type == a.type;
+  }
   // The children evaluated into registers.
   std::vector<const BoundExpr*> operands(const BoundExpr& e) {
     std::vector<const BoundExpr*> r;
     if (windows_.fused(e) || fused_compare(e)) return r;
+    if (constant_compare(e)) return {e.children[0].get()};
     if (e.op == Op::ToDouble && e.children[0]->op == Op::Column) return r;
     for (const auto& c : e.children) r.push_back(c.get());
     return r;
@@ -264,6 +272,14 @@ void Compiler::build_compare(const BoundExpr& e, const std::vector<uint32_t>& in
     x->col = static_cast<uint32_t>(a.column);
     x->st = storage_of(a.ctype);
     x->cmp = cmp;
+    return;
+  }
+  if (in.size() == 1) {  // constant_compare
+    Instr& x = push(a.type == Type::Double ? Code::BCmpDK : Code::BCmpIK, dst);
+    x.a = in[0];
+    x.cmp = cmp;
+    x.ival = b.i;
+    x.dval = b.d;
     return;
   }
   Code code = a.type == Type::Double ? Code::BCmpD : a.type == Type::Bool ? Code::BCmpB : Code::BCmpI;

@@ -32,6 +32,8 @@ enum class Code : uint8_t {
                // layouts (I32, F32, F64). The defection shape `flights_3m < 0.5 * flights_prev_3m`.
   BCmpI,       // int a `cmp` int b
   BCmpD,       // double a `cmp` double b (IEEE)
+  BCmpIK,      // int a `cmp` ival (a constant: no register filled with it)
+  BCmpDK,      // double a `cmp` dval (IEEE)
   BCmpB,       // bool a `cmp` bool b (= or <> only)
   BAnd,
   BOr,
