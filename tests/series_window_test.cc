@@ -2,8 +2,9 @@
 // exact values of every aggregate by hand (trend slopes included), the
 // defection trigger, compile-time errors with exact text, and random
 // windowed expressions over random series (zeros, extremes, NaN/inf in the
-// float series; NULL-free) where the vectorised program must equal the
-// reference evaluator for every instruction set, thread count and size.
+// float series, NULL cells; tests/series_window_util.h) where the vectorised
+// program must equal the reference evaluator for every instruction set,
+// thread count and size.
 #include <gtest/gtest.h>
 
 #include <tbb/task_arena.h>
@@ -15,28 +16,15 @@
 #include "engine/base/simd.h"
 #include "engine/expr/program.h"
 #include "tests/expr_test_util.h"
+#include "tests/series_window_util.h"
 #include "tests/support/error_text.h"
 
 using namespace nudge;
+using test::add_series;
 using test::rows_where;
 using test::value_at;
 
 namespace {
-
-// Adds a series of `buckets` columns "<name>@<k>" with values[row][k] (k = 0: as_of's bucket).
-template <class T>
-void add_series(Population& p, const std::string& name, DataType t, const std::vector<std::vector<T>>& values,
-                std::size_t buckets, BucketUnit unit = BucketUnit::Month) {
-  Series s;
-  s.name = name;
-  s.unit = unit;
-  for (std::size_t k = 0; k < buckets; ++k) {
-    Column c(name + "@" + std::to_string(k), t, p.rows());
-    for (std::size_t r = 0; r < p.rows(); ++r) c.mutable_values<T>()[r] = values[r][k];
-    s.bucket_columns.push_back(p.add_column(std::move(c)));
-  }
-  p.add_series(std::move(s));
-}
 
 // Four members, 6 monthly buckets (newest first).
 Population hand_population() {
@@ -186,80 +174,6 @@ TEST(WindowAggregates, ArgumentErrorsSayWhatIsExpected) {
 
 namespace {
 
-constexpr std::size_t kBuckets = 24;
-
-Population random_population(std::mt19937_64& rng, std::size_t rows) {
-  Population p(rows, days_from_civil(2018, 12, 31));
-  std::vector<std::vector<int32_t>> f(rows, std::vector<int32_t>(kBuckets));
-  std::vector<std::vector<float>> s(rows, std::vector<float>(kBuckets));
-  for (std::size_t r = 0; r < rows; ++r) {
-    const int mode = static_cast<int>(rng() % 4);  // 0: inactive member, 1: sparse, 2: busy, 3: extremes
-    for (std::size_t k = 0; k < kBuckets; ++k) {
-      int32_t v = 0;
-      if (mode == 1 && rng() % 4 == 0) v = static_cast<int32_t>(rng() % 5);
-      if (mode == 2) v = static_cast<int32_t>(rng() % 12);
-      if (mode == 3) {
-        const int32_t ext[] = {0, 1, -1, INT32_MAX, INT32_MIN, 0};
-        v = ext[rng() % 6];
-      }
-      f[r][k] = v;
-      float x = v == 0 ? 0.0f : static_cast<float>(rng() % 100000) / 100.0f;
-      if (mode == 3 && rng() % 5 == 0) {
-        const float fx[] = {INFINITY, -INFINITY, NAN, -0.0f, 3.4e38f};
-        x = fx[rng() % 5];
-      }
-      s[r][k] = x;
-    }
-  }
-  add_series<int32_t>(p, "flights", DataType::Int32, f, kBuckets);
-  add_series<float>(p, "spend", DataType::Float32, s, kBuckets);
-  return p;
-}
-
-class WindowGen {
- public:
-  explicit WindowGen(uint64_t seed) : rng_(seed) {}
-  std::string window() {
-    const int a = 1 + pick(kBuckets);
-    if (pick(2)) return "last " + std::to_string(a) + (a == 1 ? " month" : " months");
-    const int b = a + pick(static_cast<int>(kBuckets) - a + 1);
-    return "months " + std::to_string(a) + " to " + std::to_string(b) + " ago";
-  }
-  std::string aggregate() {
-    const char* fn[] = {"sum", "avg", "min", "max", "count", "last_active", "trend"};
-    std::string f = fn[pick(7)];
-    std::string w = window();
-    if (f == "trend" && w.find(" 1 month") != std::string::npos) w = "last 2 months";
-    if (f == "trend" && w.rfind("months", 0) == 0) {  // need >= 2 buckets
-      const int a = 1 + pick(kBuckets - 1);
-      w = "months " + std::to_string(a) + " to " + std::to_string(a + 1 + pick(static_cast<int>(kBuckets) - a)) +
-          " ago";
-    }
-    return f + "(" + (pick(2) ? "flights" : "spend") + ", " + w + ")";
-  }
-  std::string number() {
-    switch (pick(4)) {
-      case 0: return aggregate();
-      case 1: return aggregate() + " - " + aggregate();
-      case 2: return "0.5 * " + aggregate();
-      default: return "coalesce(" + aggregate() + ", -1)";
-    }
-  }
-  std::string predicate() {
-    const char* cmp[] = {"<", "<=", ">", ">=", "=", "<>"};
-    switch (pick(4)) {
-      case 0: return number() + " " + cmp[pick(6)] + " " + number();
-      case 1: return aggregate() + " " + cmp[pick(6)] + " " + std::to_string(pick(10));
-      case 2: return aggregate() + " IS NULL";
-      default: return "(" + predicate() + ") " + (pick(2) ? "AND" : "OR") + " NOT (" + predicate() + ")";
-    }
-  }
-
- private:
-  int pick(int n) { return static_cast<int>(rng_() % static_cast<uint64_t>(n)); }
-  std::mt19937_64 rng_;
-};
-
 void check_against_reference(const Population& pop, const std::vector<expr::Source>& preds,
                              const std::vector<expr::Source>& nums) {
   auto set = expr::CompiledSet::compile(pop, preds, nums);
@@ -273,9 +187,9 @@ TEST(WindowAggregates, RandomWindowedExpressionsMatchReferenceForEverySizeIsaAnd
   const std::size_t sizes[] = {0, 1, 63, 65, expr::kBatchRows + 3, 3 * expr::kBatchRows + 17};
   std::size_t sets = 0;
   for (std::size_t rows : sizes) {
-    Population pop = random_population(rng, rows);
+    Population pop = test::random_population(rng, rows);
     for (uint64_t seed = 0; seed < 12; ++seed) {
-      WindowGen g(seed * 977 + rows);
+      test::WindowGen g(seed * 977 + rows);
       std::vector<expr::Source> preds, nums;
       for (int i = 0; i < 8; ++i) preds.push_back({g.predicate(), "random"});
       for (int i = 0; i < 4; ++i) nums.push_back({g.number(), "random"});
@@ -289,6 +203,8 @@ TEST(WindowAggregates, RandomWindowedExpressionsMatchReferenceForEverySizeIsaAnd
 // A 50,000-bucket window (nudge activity makes such series) overflowed the
 // simplifier's stack; int32 sums, counts, min and max are now balanced trees
 // and a float sum longer than 1024 buckets is refused before any recursion.
+// The vectorised program answers them too: the fused Code::Window pass keeps
+// no register per bucket (it used to keep a batch-sized one, about 16 KB each).
 TEST(WindowAggregates, FiftyThousandBucketWindowsDoNotOverflowTheStack) {
   constexpr std::size_t kBuckets = 50'000;
   Population p(2, days_from_civil(2026, 11, 1));
@@ -302,19 +218,14 @@ TEST(WindowAggregates, FiftyThousandBucketWindowsDoNotOverflowTheStack) {
   v[1][kBuckets - 1] = 1;
   add_series<int32_t>(p, "visits", DataType::Int32, v, kBuckets, BucketUnit::Day);
   add_series<float>(p, "spend", DataType::Float32, f, kBuckets, BucketUnit::Day);
-  // Compiling is what overflowed; the row-at-a-time reference answers the
-  // 50,000-bucket forms (the vectorised program is checked on 2,000 buckets:
-  // it keeps a batch-sized register per bucket, about 16 KB each).
-  auto ref = [&](const std::string& e, std::size_t row) {
-    return expr::CompiledSet::compile(p, {}, {{e, "test"}}).reference_number(p, 0, row);
-  };
-  EXPECT_EQ(ref("sum(visits, last 50000 days)", 0), static_cast<double>(sum));
-  EXPECT_EQ(ref("count(visits, last 50000 days)", 1), 1.0);
-  EXPECT_EQ(ref("max(visits, last 50000 days)", 0), 2147483647.0);
-  EXPECT_EQ(ref("min(visits, last 50000 days)", 1), 0.0);
-  EXPECT_EQ(ref("last_active(visits, last 50000 days)", 1), 49999.0);
-  EXPECT_TRUE(ref("avg(visits, last 50000 days)", 1).has_value());
-  EXPECT_TRUE(ref("trend(visits, last 16384 days)", 0).has_value());
+  // value_at: the reference, and the vectorised program under every instruction set, bit for bit.
+  EXPECT_EQ(value_at(p, "sum(visits, last 50000 days)", 0), static_cast<double>(sum));
+  EXPECT_EQ(value_at(p, "count(visits, last 50000 days)", 1), 1.0);
+  EXPECT_EQ(value_at(p, "max(visits, last 50000 days)", 0), 2147483647.0);
+  EXPECT_EQ(value_at(p, "min(visits, last 50000 days)", 1), 0.0);
+  EXPECT_EQ(value_at(p, "last_active(visits, last 50000 days)", 1), 49999.0);
+  EXPECT_EQ(value_at(p, "avg(visits, last 50000 days)", 1), 1.0 / 50000.0);
+  EXPECT_TRUE(value_at(p, "trend(visits, last 16384 days)", 0).has_value());
   int64_t sum2000 = 0;
   for (std::size_t k = 0; k < 2000; ++k) sum2000 += v[0][k];
   EXPECT_EQ(value_at(p, "sum(visits, last 2000 days)", 0), static_cast<double>(sum2000));
