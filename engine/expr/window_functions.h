@@ -8,9 +8,11 @@
 // = buckets A-1..B-1. The unit must be the series' own (days, weeks, months).
 //
 // Each aggregate is desugared at bind time into ordinary bound arithmetic over
-// the window's bucket columns x_k, k = A-1..B-1, so it runs in the same
-// vectorised pass as the rest of the trigger and the reference evaluator and
-// simplifier treat it like any hand-written expression:
+// the window's bucket columns x_k, k = A-1..B-1, so the reference evaluator and
+// simplifier treat it like any hand-written expression; its root is marked
+// with a WindowSpec (engine/expr/bound_expr.h), so the compiler may compute it
+// in the fused pass over the series' buckets (engine/expr/window_plan.h) with
+// the same bits:
 //   sum          x_{A-1} + ... + x_{B-1}                      (series type)
 //   avg          sum / n                                      (double; n = B - A + 1)
 //   min / max    least(...) / greatest(...)                   (series type)
