@@ -47,7 +47,8 @@ bool WindowPlan::fused(const BoundExpr& e) {
   const WindowSpec& w = *e.window;
   const auto st = series_storage(w.series);
   if (!st || w.count == 0 || w.first + w.count > pop_.series()[w.series].buckets()) return false;
-  if (w.kind == WindowKind::Trend && *st != Storage::I32) return false;
+  // Trend: exact only for int32 series (the binder marks no other), coefficients within int32.
+  if (w.kind == WindowKind::Trend && (*st != Storage::I32 || w.count > (std::size_t{1} << 14))) return false;
   const bool int_pool = *st == Storage::I32 || w.kind == WindowKind::Count || w.kind == WindowKind::LastActive ||
                         w.kind == WindowKind::Trend;
   return e.type == (int_pool ? Type::Int : Type::Double);
