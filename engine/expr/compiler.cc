@@ -18,79 +18,20 @@
 
 #include "engine/base/error.h"
 #include "engine/expr/compiled_program.h"
+#include "engine/expr/compiler_fusions.h"
 #include "engine/expr/window_plan.h"
 
 namespace nudge::expr {
 
 namespace {
 
-enum class Pool : uint8_t { Int, Dbl, Bool };
-
-Pool pool_of(Type t) {
-  switch (t) {
-    case Type::Bool: return Pool::Bool;
-    case Type::Double: return Pool::Dbl;
-    default: return Pool::Int;
-  }
-}
-
-Storage storage_of(DataType t) {
-  switch (t) {
-    case DataType::Bool: return Storage::U8;
-    case DataType::Int64: return Storage::I64;
-    case DataType::UInt64: return Storage::U64;
-    case DataType::Float32: return Storage::F32;
-    case DataType::Float64: return Storage::F64;
-    default: return Storage::I32;  // Int32, Category, Date
-  }
-}
-
-Cmp cmp_of(Op op) {
-  switch (op) {
-    case Op::Eq: return Cmp::Eq;
-    case Op::Ne: return Cmp::Ne;
-    case Op::Lt: return Cmp::Lt;
-    case Op::Le: return Cmp::Le;
-    case Op::Gt: return Cmp::Gt;
-    default: return Cmp::Ge;
-  }
-}
-
-// One side of a fused column-against-column comparison: k * double(column).
-struct ScaledColumn {
-  std::size_t column;
-  Storage st;
-  double k;
-};
-
-std::optional<ScaledColumn> plain_column_as_double(const BoundExpr& e) {
-  if (e.op == Op::ToDouble && e.children[0]->op == Op::Column && e.children[0]->ctype == DataType::Int32)
-    return ScaledColumn{e.children[0]->column, Storage::I32, 1.0};
-  if (e.op == Op::Column && (e.ctype == DataType::Float32 || e.ctype == DataType::Float64))
-    return ScaledColumn{e.column, storage_of(e.ctype), 1.0};
-  return std::nullopt;
-}
-
-// column, k * column or column * k (IEEE multiplication commutes exactly, and
-// 1.0 * x is x, so the fused kernel computes bit for bit what the tree says).
-std::optional<ScaledColumn> scaled_column(const BoundExpr& e) {
-  if (auto s = plain_column_as_double(e)) return s;
-  if (e.op != Op::Mul || e.type != Type::Double) return std::nullopt;
-  for (int k = 0; k < 2; ++k) {
-    const BoundExpr &c = *e.children[k], &x = *e.children[1 - k];
-    if (!c.is_const() || c.null) continue;
-    if (auto s = plain_column_as_double(x)) {
-      s->k = c.d;
-      return s;
-    }
-  }
-  return std::nullopt;
-}
-
-bool fused_columns(const BoundExpr& e) {
-  return is_comparison(e.op) && e.children[0]->type == Type::Double && scaled_column(*e.children[0]) &&
-         scaled_column(*e.children[1]);
-}
+using compile::cmp_of;
+using compile::fused_columns;
+using compile::Pool;
+using compile::pool_of;
+using compile::scaled_column;
+using compile::ScaledColumn;
+using compile::storage_of;
 
 class Compiler {
  public:
@@ -182,18 +123,45 @@ class Compiler {
   void read_column(std::size_t c) { columns_.insert(c); }
 
   uint32_t emit(const BoundPtr& ptr) { return emit(ptr.get()); }
-  uint32_t emit(const BoundExpr* e) {
-    auto it = regs_.find(e);
-    if (it != regs_.end()) return it->second;
-    if (windows_.fused(*e)) return emit_window_group(e);
-    std::vector<const BoundExpr*> ops = operands(*e);
-    std::vector<uint32_t> in;
-    for (const BoundExpr* c : ops) in.push_back(emit(c));
-    uint32_t dst = alloc(pool_of(e->type));
-    build(*e, in, dst);
-    regs_.emplace(e, dst);
-    for (const BoundExpr* c : ops) release(c);
-    return dst;
+  // Post-order with an explicit stack, not recursion: a window over 50,000
+  // buckets desugars to a chain 50,000 nodes deep (window_functions.h), which
+  // would overflow the thread's stack (first under AddressSanitizer's larger
+  // frames). Same order as the recursive form: operands left to right, then
+  // the node, then the operands' releases.
+  uint32_t emit(const BoundExpr* root) {
+    struct Frame {
+      const BoundExpr* e;
+      std::vector<const BoundExpr*> ops;
+      std::vector<uint32_t> in;
+    };
+    if (auto it = regs_.find(root); it != regs_.end()) return it->second;
+    if (windows_.fused(*root)) return emit_window_group(root);
+    std::vector<Frame> stack;
+    stack.push_back(Frame{root, operands(*root), {}});
+    uint32_t last = 0;
+    while (!stack.empty()) {
+      Frame& f = stack.back();
+      if (f.in.size() < f.ops.size()) {
+        const BoundExpr* c = f.ops[f.in.size()];
+        if (auto it = regs_.find(c); it != regs_.end()) {
+          f.in.push_back(it->second);
+        } else if (windows_.fused(*c)) {
+          f.in.push_back(emit_window_group(c));  // no operands: the group reads the bucket columns
+        } else {
+          std::vector<const BoundExpr*> ops = operands(*c);
+          stack.push_back(Frame{c, std::move(ops), {}});  // invalidates f
+        }
+        continue;
+      }
+      uint32_t dst = alloc(pool_of(f.e->type));
+      build(*f.e, f.in, dst);
+      regs_.emplace(f.e, dst);
+      for (const BoundExpr* c : f.ops) release(c);
+      last = dst;
+      stack.pop_back();
+      if (!stack.empty()) stack.back().in.push_back(dst);
+    }
+    return last;
   }
 
   // The Code::Window of e's group: a register for every output of the group.
