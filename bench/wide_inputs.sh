@@ -27,7 +27,7 @@ for b in (10000, 50000, 100000):
 with open('members.csv', 'w') as f:
     f.write('customer_id,x\n' + ''.join(f'{m + 1},{m}\n' for m in range(20)))
 PY
-secs() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N); printf "%.2f" "$(echo "$t1 - $t0" | bc)"; }
+secs() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N); awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'; }
 uptime
 for c in 1000 5000 20000; do
   "$nudge" import "wide_$c.csv" --print-schema >"wide_$c.toml" 2>/dev/null
