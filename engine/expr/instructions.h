@@ -91,7 +91,7 @@ enum class Cmp : uint8_t { Eq, Ne, Lt, Le, Gt, Ge };
 // group's buckets first .. last (group-relative, inclusive), into register dst
 // (int pool for I32 storage and for Count/LastActive, else double). NULL
 // buckets make Sum, Min, Max and Trend NULL and are inactive for Count and
-// LastActive. Results, bit for bit, are those of the desugared trees:
+// LastActive. Results, bit for bit, are those of the desugared trees (a NaN for a NaN):
 //   Sum    I32: exact int64, taken as differences of one running prefix sum;
 //          F32/F64: in double, left to right (the tree's order)
 //   Min/Max left fold of least/greatest (the same value as the balanced tree:
