@@ -89,7 +89,7 @@ enum class Cmp : uint8_t { Eq, Ne, Lt, Le, Gt, Ge };
 
 // A fused windowed aggregate (engine/expr/bound_expr.h, WindowSpec), over the
 // group's buckets first .. last (group-relative, inclusive), into register dst
-// (int pool for I32 storage and for Count/LastActive, else double). NULL
+// (int pool for I32 storage and for Count, LastActive, Trend; else double). NULL
 // buckets make Sum, Min, Max and Trend NULL and are inactive for Count and
 // LastActive. Results, bit for bit, are those of the desugared trees (a NaN for a NaN):
 //   Sum    I32: exact int64, taken as differences of one running prefix sum;
