@@ -33,16 +33,9 @@ inline Rs2Reference rs2_reference(const Rs2Data& d, int32_t D, const std::functi
   out.skipped_responses = history.attach();
 
   const RsColumns cols{d.population};
-  const uint64_t* ids = cols.col("customer_id").values<uint64_t>();
-  std::vector<Rs2Decision> all;
-  for (std::size_t r = 0; r < d.population.rows(); ++r) {
-    bool fired[10];
-    cols.rs1_fired(r, fired);
-    rs_walk_member(kRs1Actions, fired, cols, r, history.revoked(ids[r]), history.summary(ids[r]), ids[r], churn_of,
-                   all);
-  }
-  out.ranked =
-      rs_rank_and_cap(std::move(all), kRs1Actions, {"defection_call", "complaint_followup"}, capacity_call, top_k);
+  out.ranked = rs_decide(
+      d.population, history, kRs1Actions, [&](std::size_t r, uint64_t, bool* fired) { cols.rs1_fired(r, fired); },
+      churn_of, {"defection_call", "complaint_followup"}, capacity_call, top_k);
   return out;
 }
 

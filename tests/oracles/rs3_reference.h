@@ -26,7 +26,7 @@ using Rs3Decision = RsDecision;
 
 // RS-2's answer, plus the dialogue's places.
 struct Rs3Reference : Rs2Reference {
-  uint64_t due[3] = {0, 0, 0};        // members for whom step k is a candidate ("fired")
+  uint64_t due[3] = {0, 0, 0};  // members for whom step k is a candidate ("fired")
   uint64_t waiting = 0, left = 0, outside = 0;
 };
 
@@ -57,19 +57,17 @@ inline Rs3Reference rs3_reference(const Rs3Data& d3, int32_t D, const std::funct
   out.skipped_responses = history.attach();
 
   const RsColumns cols{d.population};
-  const uint64_t* ids = cols.col("customer_id").values<uint64_t>();
-  std::vector<Rs3Decision> all;
-  for (std::size_t r = 0; r < d.population.rows(); ++r) {
+  auto fired_of = [&](std::size_t r, uint64_t id, bool* fired) {
     const double fp = cols.fp(r), f3 = cols.f3(r);
     // RS-3's dialogue: the place from the latest rescue contact in D - 90 < sent_on <= D.
     const bool entry = fp >= 2 && f3 < 0.5 * fp, goal = f3 >= fp;
     int latest_step = -1;
     int32_t latest_on = 0;
     bool converted = false;
-    for (const auto& [key, c] : history.contacts(ids[r]))
+    for (const auto& [key, c] : history.contacts(id))
       for (int k = 0; k < 3; ++k)
         if (c.action == kRs3Steps[k].name && c.sent_on > D - 90 && c.sent_on <= D) {
-          if (history.answered(ids[r], c.action, c.sent_on).count("convert")) converted = true;
+          if (history.answered(id, c.action, c.sent_on).count("convert")) converted = true;
           if (latest_step < 0 || c.sent_on > latest_on || (c.sent_on == latest_on && k > latest_step))
             latest_step = k, latest_on = c.sent_on;
         }
@@ -78,22 +76,19 @@ inline Rs3Reference rs3_reference(const Rs3Data& d3, int32_t D, const std::funct
       step_due[0] = entry && !goal;  // outside: enters where the entry condition holds
       if (!step_due[0]) ++out.outside;
     } else {
-      const auto& types = history.answered(ids[r], std::string(kRs3Steps[latest_step].name), latest_on);
+      const auto& types = history.answered(id, std::string(kRs3Steps[latest_step].name), latest_on);
       const bool response = types.count("open") || types.count("click") || types.count("convert");
       if (response || latest_step == 2 || goal || converted) ++out.left;
       else if (latest_on <= D - 7) step_due[latest_step + 1] = true;
       else ++out.waiting;
     }
     for (int k = 0; k < 3; ++k) out.due[k] += step_due[k];
-    bool fired[13];
     cols.rs1_fired(r, fired);
     fired[0] = fired[1] = false;
     std::copy(step_due, step_due + 3, fired + 10);
-    rs_walk_member(kRs3Actions, fired, cols, r, history.revoked(ids[r]), history.summary(ids[r]), ids[r], churn_of,
-                   all);
-  }
-  out.ranked =
-      rs_rank_and_cap(std::move(all), kRs3Actions, {"rescue_call", "complaint_followup"}, capacity_call, top_k);
+  };
+  out.ranked = rs_decide(d.population, history, kRs3Actions, fired_of, churn_of, {"rescue_call", "complaint_followup"},
+                         capacity_call, top_k);
   return out;
 }
 

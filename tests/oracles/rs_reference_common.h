@@ -15,6 +15,7 @@
 #include <functional>
 #include <initializer_list>
 #include <map>
+#include <memory>
 #include <set>
 #include <span>
 #include <string>
@@ -271,6 +272,25 @@ inline std::vector<RsDecision> rs_rank_and_cap(std::vector<RsDecision> all, std:
     if (ranked.size() < top_k) ranked.push_back(x);
   }
   return ranked;
+}
+
+// The whole oracle after the history is in: every member in row order,
+// fired_of(r, id, fired) setting the acts.size() triggers of row r, then the
+// member's walk, then rank and cap (call_actions: those under the call capacity).
+inline std::vector<RsDecision> rs_decide(const Population& pop, RsHistory& history, std::span<const RsAction> acts,
+                                         const std::function<void(std::size_t r, uint64_t id, bool* fired)>& fired_of,
+                                         const std::function<double(std::size_t row)>& churn_of,
+                                         std::initializer_list<std::string_view> call_actions,
+                                         std::size_t capacity_call, std::size_t top_k) {
+  const RsColumns cols{pop};
+  const uint64_t* ids = cols.col("customer_id").values<uint64_t>();
+  std::vector<RsDecision> all;
+  const auto fired = std::make_unique<bool[]>(acts.size());
+  for (std::size_t r = 0; r < pop.rows(); ++r) {
+    fired_of(r, ids[r], fired.get());
+    rs_walk_member(acts, fired.get(), cols, r, history.revoked(ids[r]), history.summary(ids[r]), ids[r], churn_of, all);
+  }
+  return rs_rank_and_cap(std::move(all), acts, call_actions, capacity_call, top_k);
 }
 
 }  // namespace nudge::test
