@@ -60,6 +60,12 @@ inline CLI::Validator unsigned_integer() {
       },
       "UINT");
 }
+// Adds the required positional argument "snapshot" (the path of a population
+// snapshot, io/snapshot/snapshot.h) that most subcommands take, with `help` as
+// its help text; returns the option so that callers can add checks.
+inline CLI::Option* add_snapshot_argument(CLI::App* sub, std::string& path, const std::string& help) {
+  return sub->add_option("snapshot", path, help)->required();
+}
 // Throws Error(Usage) when `output` is the same file as one of `inputs`
 // (same device and inode: symlinks, hard links and other spellings count),
 // naming both: writing it would destroy the input before it is read. Empty
