@@ -13,11 +13,7 @@ using namespace nudge;
 
 namespace {
 
-ImportOptions with_schema(const std::string& toml) {
-  ImportOptions o;
-  o.schema = parse_import_schema(toml, "s.toml");
-  return o;
-}
+ImportOptions with_schema(const std::string& toml) { return {.schema = parse_import_schema(toml, "s.toml")}; }
 
 std::string schema_error(const std::string& toml) {
   return test::thrown_message([&] { parse_import_schema(toml, "s.toml"); }).value_or("");
