@@ -5,11 +5,14 @@
 
 #include <fast_float/fast_float.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <random>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "engine/store/types.h"
 #include "io/csv/csv_number.h"
@@ -37,6 +40,19 @@ std::string random_number_text(std::mt19937_64& rng) {
   }
   if (coin(rng) == 0) s += "x";
   return s;
+}
+
+// The texts in `fixed` (separated by single spaces), then `random` texts from random_number_text seeded with `seed`.
+std::vector<std::string> texts_then_random(std::string_view fixed, uint64_t seed, int random) {
+  std::vector<std::string> texts;
+  for (std::size_t b = 0; b < fixed.size();) {
+    const std::size_t e = std::min(fixed.find(' ', b), fixed.size());
+    texts.emplace_back(fixed.substr(b, e - b));
+    b = e + 1;
+  }
+  std::mt19937_64 rng(seed);
+  for (int i = 0; i < random; ++i) texts.push_back(random_number_text(rng));
+  return texts;
 }
 
 template <class T>
@@ -68,28 +84,12 @@ void expect_decimal_scan_agrees(const std::string& text) {
 }  // namespace
 
 TEST(CsvScan, IntegerScannerAgreesWithFullParsers) {
-  std::mt19937_64 rng(7);
-  std::vector<std::string> texts = {"0",
-                                    "-0",
-                                    "-",
-                                    "",
-                                    "2147483647",
-                                    "2147483648",
-                                    "-2147483648",
-                                    "-2147483649",
-                                    "9223372036854775807",
-                                    "9223372036854775808",
-                                    "-9223372036854775808",
-                                    "18446744073709551615",
-                                    "18446744073709551616",
-                                    "999999999",
-                                    "1000000000",
-                                    "000000000000000000001",
-                                    "12x",
-                                    "1.5",
-                                    "+1",
-                                    " 1"};
-  for (int i = 0; i < 20000; ++i) texts.push_back(random_number_text(rng));
+  std::vector<std::string> texts = texts_then_random(
+      "0 -0 - 2147483647 2147483648 -2147483648 -2147483649 9223372036854775807 9223372036854775808 "
+      "-9223372036854775808 18446744073709551615 18446744073709551616 999999999 1000000000 000000000000000000001 12x "
+      "1.5 +1",
+      7, 20000);
+  texts.insert(texts.end(), {"", " 1"});  // the empty text; a leading space
   for (const auto& t : texts) {
     expect_integer_scan_agrees<int32_t>(t, parse_int32);
     expect_integer_scan_agrees<int64_t>(t, parse_int64);
@@ -104,25 +104,10 @@ TEST(CsvScan, IntegerScannerAgreesWithFullParsers) {
 }
 
 TEST(CsvScan, DecimalFastPathRoundsLikeFastFloat) {
-  std::mt19937_64 rng(11);
-  std::vector<std::string> texts = {"0",
-                                    "-0",
-                                    "0.1",
-                                    "0.3",
-                                    "16777216",
-                                    "16777217",
-                                    "1.6777217",
-                                    "83325.38",
-                                    "131071.99",
-                                    "-0.00",
-                                    "9007199254740993",
-                                    "0.1000000000000000055511151231257827",
-                                    "3.4028235e38",
-                                    "1e-45",
-                                    "12345678901234567890",
-                                    "1.",
-                                    "00.50"};
-  for (int i = 0; i < 200000; ++i) texts.push_back(random_number_text(rng));
+  const std::vector<std::string> texts = texts_then_random(
+      "0 -0 0.1 0.3 16777216 16777217 1.6777217 83325.38 131071.99 -0.00 9007199254740993 "
+      "0.1000000000000000055511151231257827 3.4028235e38 1e-45 12345678901234567890 1. 00.50",
+      11, 200000);
   for (const auto& t : texts) {
     expect_decimal_scan_agrees<float>(t);
     expect_decimal_scan_agrees<double>(t);
