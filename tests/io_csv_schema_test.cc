@@ -83,9 +83,9 @@ TEST(ImportSchema, RenamesFixesCategoryOrderAndReadsDateFormats) {
   const auto o = with_schema(R"(
 [[column]]
 name = "Loyalty Card"
+categories = ["Star", "Nova", "Aurora"]
 type = "category"
 rename = "tier"
-categories = ["Star", "Nova", "Aurora"]
 [[column]]
 name = "d1"
 type = "date"
