@@ -13,7 +13,11 @@ using namespace nudge;
 
 namespace {
 
-ImportOptions with_schema(const std::string& toml) { return {.schema = parse_import_schema(toml, "s.toml")}; }
+ImportOptions with_schema(const std::string& toml) {
+  ImportOptions o;
+  o.schema.emplace(parse_import_schema(toml, "s.toml"));
+  return o;
+}
 
 std::string schema_error(const std::string& toml) {
   return test::thrown_message([&] { parse_import_schema(toml, "s.toml"); }).value_or("");
