@@ -29,4 +29,12 @@ Action read_action_fields(const TomlReader& r, const toml::table& t, const Campa
 // compiler errors point inside it.
 expr::Source read_expression(const TomlReader& r, const toml::node& n, std::string_view key, std::string_view where);
 
+// A holdout share: a number in [0, 1] (fails otherwise, naming key and where).
+double read_holdout_share(const TomlReader& r, const toml::node& n, std::string_view key, std::string_view where);
+
+// The [holdout] table into c.holdout (holdout_table.cc), after the actions and
+// dialogues are read; fails when a campaign, action or dialogue holdout is
+// set but [campaign] has no name (the salts derive from it).
+void read_holdout_table(const TomlReader& r, const toml::table& root, Campaign& c);
+
 }  // namespace nudge::decide
