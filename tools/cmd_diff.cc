@@ -1,4 +1,5 @@
-// `nudge diff POP.snap --campaign A.toml --campaign-b B.toml [--json F] [--html F] [--movers N]`:
+// `nudge diff POP.snap --campaign A.toml --campaign-b B.toml [--history HIST [--as-of D]] [--json F] [--html F]
+//  [--movers N]`:
 // both campaigns over every member and what changes (engine/report/diff.h).
 #include <cstdio>
 #include <memory>
@@ -11,20 +12,30 @@
 #include "io/report/html_report.h"
 #include "io/snapshot/snapshot.h"
 #include "tools/cli.h"
+#include "tools/dialogue_option.h"
+#include "tools/history_option.h"
 
 namespace {
 
 struct DiffCmd {
   std::string snapshot, a, b, json, html;
   std::size_t movers = 5;
+  nudge::cli::HistoryOption history;
 };
 
 int run_diff(const DiffCmd& o) {
   const nudge::Population pop = nudge::open_snapshot(o.snapshot);
   const auto ca = nudge::decide::load_campaign(o.a), cb = nudge::decide::load_campaign(o.b);
-  const auto ba = nudge::decide::BoundCampaign::bind(ca, pop), bb = nudge::decide::BoundCampaign::bind(cb, pop);
+  // Each campaign's policies and dialogues from the same history at the same day.
+  const auto ha = o.history.open(ca, pop, true), hb = o.history.open(cb, pop, false);
+  const auto ba = nudge::decide::BoundCampaign::bind(ca, ha ? ha->population() : pop);
+  const auto bb = nudge::decide::BoundCampaign::bind(cb, hb ? hb->population() : pop);
+  const auto da = nudge::cli::bind_dialogues(ba, ha.get(), true), db = nudge::cli::bind_dialogues(bb, hb.get(), true);
   nudge::report::DiffOptions opt;
   opt.movers = o.movers;
+  opt.a_sweep.inputs = ha.get(), opt.b_sweep.inputs = hb.get();
+  if (da) opt.a_sweep.dialogues = &*da;
+  if (db) opt.b_sweep.dialogues = &*db;
   const auto d = nudge::report::diff_campaigns(ba, bb, opt);
   std::printf("%s", nudge::report::format_diff(d).c_str());
   if (!o.json.empty()) {
@@ -48,6 +59,7 @@ nudge::cli::Registrar reg("diff", [](CLI::App& app) {
   sub->add_option("snapshot", o->snapshot, "Population snapshot")->required();
   sub->add_option("--campaign,-c", o->a, "Campaign A (TOML)")->required();
   sub->add_option("--campaign-b", o->b, "Campaign B (TOML)")->required();
+  o->history.add_to(sub);
   sub->add_option("--movers", o->movers, "How many top movers to explain")->capture_default_str();
   sub->add_option("--json", o->json, "Write the comparison as JSON (engine/report/diff.h)");
   sub->add_option("--html", o->html, "Write a self-contained HTML page with the A/B comparison");

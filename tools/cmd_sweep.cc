@@ -30,8 +30,8 @@ namespace {
 
 struct SweepCmd {
   std::string snapshot, campaign, output, format = "csv";
-  std::string report;  // --report FILE.json: the optimiser's report ([arbitration] mode = "optimise")
-  std::string html;    // --html FILE.html: the self-contained HTML report (io/report/html_report.h)
+  std::string report;           // --report FILE.json: the optimiser's report ([arbitration] mode = "optimise")
+  std::string html;             // --html FILE.html: the self-contained HTML report (io/report/html_report.h)
   std::size_t top = 0;          // 0: the campaign's top_k
   std::string record, sent_on;  // --record HIST [--sent-on DATE]
   nudge::cli::HistoryOption history;

@@ -7,11 +7,10 @@
 #include <toml++/toml.h>
 
 #include <string>
-
-#include "engine/decide/campaign.h"
 #include <string_view>
 
 #include "engine/base/toml_reader.h"
+#include "engine/decide/campaign.h"
 
 namespace nudge::decide {
 

@@ -7,6 +7,7 @@
 
 #include "engine/base/error.h"
 #include "engine/explain/explain_values.h"
+#include "engine/holdout/campaign_holdout.h"
 
 namespace nudge::decide {
 
@@ -51,6 +52,7 @@ nlohmann::json explanation_json(const BoundCampaign& b, const SweepResult& r) {
                  {"used_from", c.basket.from_history() ? std::string("history") : c.basket.used.name},
                  {"used", num(t.used)}};
   j["actions"] = nlohmann::json::array();
+  const holdout::CampaignHoldout h(c);
   for (std::size_t a = 0; a < c.actions.size(); ++a) {
     const TraceEntry* e = nullptr;
     for (const auto& x : t.entries)
@@ -68,6 +70,8 @@ nlohmann::json explanation_json(const BoundCampaign& b, const SweepResult& r) {
       o["gate"] = std::string(gate_name(*e->gate));
       o["detail"] = e->detail;
       if (*e->gate == Gate::Kept) o["budget_left"] = e->budget_left;
+      if (*e->gate == Gate::Kept)
+        o["control"] = h.any() && (h.member_held(t.customer_id) || h.action_held(a, t.customer_id));
     }
     j["actions"].push_back(std::move(o));
   }
@@ -101,6 +105,10 @@ std::string format_explanation(const BoundCampaign& b, const SweepResult& r, con
     for (const auto& x : explain::predicate_values(pop, c.actions[a].trigger, t.row))
       s += fmt::format("  {:<{}}         {} = {}\n", "", w, x.text, x.value);
   }
+  const holdout::CampaignHoldout h(c);
+  auto held = [&](std::size_t a) {
+    return h.any() && (h.member_held(t.customer_id) || h.action_held(a, t.customer_id));
+  };
   s += "fired actions in candidate order (priority, then action order):\n";
   std::size_t n = 0;
   for (const auto& e : t.entries) {
@@ -108,6 +116,7 @@ std::string format_explanation(const BoundCampaign& b, const SweepResult& r, con
     const Action& a = c.actions[e.action];
     std::string verdict = *e.gate == Gate::Kept ? fmt::format("kept (budget left {})", e.budget_left)
                                                 : fmt::format("{}: {}", gate_name(*e.gate), e.detail);
+    if (*e.gate == Gate::Kept && held(e.action)) verdict += " as a CONTROL decision (held out: not to be sent)";
     s +=
         fmt::format("  {}. {:<{}}  {:<6} {:<10}  priority {:<10}  cost {:<5} -> {}\n", ++n, a.name, w,
                     c.channels[a.channel].name, c.message_types[a.message_type].name, num(e.priority), e.cost, verdict);

@@ -17,7 +17,9 @@
 //   {customer_id, row, campaign, churn, budget, basket: {points_per_period,
 //    used_from (column name or "history"), used}, actions: [{action, trigger, trigger_value (true /
 //    false / null), values: [{text, value}], and for fired actions: priority,
-//    priority_terms, cost, gate, detail, budget_left (kept only)}]}
+//    priority_terms, cost, gate, detail, budget_left and control (kept only)}]}
+// A kept decision of a held-out member (holdout, sweep.h) is marked as a
+// control decision (text: "as a CONTROL decision"; JSON: control = true).
 //
 // Thread-safety: pure functions.
 #pragma once

@@ -272,8 +272,14 @@ class Sweeper {
         const std::size_t a = w.cands[k].action;
         ActionFunnel& f = w.funnel[a];
         if (tracing) trace->gate[a] = w.gates[k], trace->budget_left[a] = w.left[k];
-        const Decision d{w.cands[k].priority, ids[row], w.left[k], churn, static_cast<uint32_t>(row),
-                         static_cast<uint16_t>(a), 0, static_cast<uint8_t>(held || holdout_.action_held(a, ids[row]))};
+        const Decision d{w.cands[k].priority,
+                         ids[row],
+                         w.left[k],
+                         churn,
+                         static_cast<uint32_t>(row),
+                         static_cast<uint16_t>(a),
+                         0,
+                         static_cast<uint8_t>(held || holdout_.action_held(a, ids[row]))};
         if (w.sink && held) w.sink->add_control(d, w.gates[k]);
         switch (w.gates[k]) {
           case Gate::Kept:

@@ -38,7 +38,12 @@
 // decision on a capacity channel survives iff it ranks no lower than the last
 // treated decision the capacity kept (the cut it would have met if sent). It
 // costs no basket points afterwards: recorded in a history it is a control
-// contact, which every policy ignores (WORKLOAD.md RS-2).
+// contact, which every policy ignores (WORKLOAD.md RS-2). Dialogue steps are
+// actions: a held-out step is a control decision (its dialogue's and its own
+// share, engine/holdout/campaign_holdout.h), and since dialogues ignore
+// control contacts the member stays where it was (data/campaigns/README.md).
+// With a member sink (the optimiser), a member held out of the whole campaign
+// is walked here and handed to add_control, not add (member_sink.h).
 // The result is identical for any thread count, batch size or instruction set:
 // integer counters are summed, and decisions are ranked by a total order.
 //
@@ -57,8 +62,8 @@
 
 #include "engine/decide/bound_campaign.h"
 #include "engine/decide/decision.h"
-#include "engine/decide/member_sink.h"
 #include "engine/decide/member_inputs.h"
+#include "engine/decide/member_sink.h"
 #include "engine/dialogue/dialogue_pass.h"
 
 namespace nudge::decide {
@@ -124,7 +129,7 @@ struct MemberTrace {
 struct SweepOptions {
   std::optional<std::size_t> top_k;      // overrides the campaign's top_k
   std::optional<std::size_t> trace_row;  // record this member's trace (explain)
-  MemberSink* member_sink = nullptr;      // receives every member's candidates (member_sink.h)
+  MemberSink* member_sink = nullptr;     // receives every member's candidates (member_sink.h)
   bool progress = false;                 // a progress bar on stderr when it is a terminal (engine/progress)
   // Policies from a contact history (member_inputs.h); required when the
   // campaign's basket or a frequency cap has no column (Error(Usage) otherwise).

@@ -37,7 +37,8 @@ class CampaignHoldout {
     for (const decide::Action& a : c.actions) {
       action_.push_back(make_level("nudge:action:" + c.name + ":" + a.name, a.holdout));
       const double ds = a.dialogue ? c.dialogues[*a.dialogue].holdout : 0;
-      dialogue_.push_back(make_level("nudge:dialogue:" + c.name + ":" + (a.dialogue ? c.dialogues[*a.dialogue].name : ""), ds));
+      dialogue_.push_back(
+          make_level("nudge:dialogue:" + c.name + ":" + (a.dialogue ? c.dialogues[*a.dialogue].name : ""), ds));
       any_action_ = any_action_ || a.holdout > 0 || ds > 0;
     }
   }

@@ -27,7 +27,8 @@ struct CandidateStore::Worker final : decide::MemberSinkWorker {
   std::vector<decide::Decision> control;
   std::vector<uint64_t> kept, budget, member_max;  // per action
   void add_control(const decide::Decision& d, decide::Gate g) override {
-    if (kept.size() <= d.action) kept.resize(d.action + 1), budget.resize(d.action + 1), member_max.resize(d.action + 1);
+    if (kept.size() <= d.action)
+      kept.resize(d.action + 1), budget.resize(d.action + 1), member_max.resize(d.action + 1);
     if (g == decide::Gate::Kept) control.push_back(d), ++kept[d.action];
     else if (g == decide::Gate::Budget) ++budget[d.action];
     else if (g == decide::Gate::MemberMax) ++member_max[d.action];

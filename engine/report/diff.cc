@@ -9,6 +9,7 @@
 
 #include "engine/base/error.h"
 #include "engine/decide/decision.h"
+#include "engine/report/basket_used.h"
 
 namespace nudge::report {
 namespace {
@@ -18,8 +19,9 @@ using decide::Campaign;
 using decide::Decision;
 using decide::SweepResult;
 
-SweepResult sweep_all(const BoundCampaign& b, std::optional<std::size_t> trace_row = {}) {
-  decide::SweepOptions o;
+SweepResult sweep_all(const BoundCampaign& b, const decide::SweepOptions& base,
+                      std::optional<std::size_t> trace_row = {}) {
+  decide::SweepOptions o = base;
   o.top_k = SIZE_MAX;
   o.trace_row = trace_row;
   return decide::run_sweep(b, o);
@@ -32,13 +34,10 @@ std::vector<std::vector<uint32_t>> by_row(const SweepResult& r, std::size_t rows
   return out;
 }
 
-std::vector<double> remaining(const BoundCampaign& b, const SweepResult& r) {
+std::vector<double> remaining(const BoundCampaign& b, const SweepResult& r, const decide::MemberInputSource* in) {
   const Campaign& c = b.campaign();
-  std::vector<double> v(b.population().rows());
-  for (std::size_t row = 0; row < v.size(); ++row) {
-    auto used = b.basket_used().at(row);
-    v[row] = used ? c.basket.points_per_period - *used : NAN;
-  }
+  std::vector<double> v = basket_used(b, in);
+  for (double& x : v) x = c.basket.points_per_period - x;  // NaN (unknown basket) stays NaN
   for (const Decision& d : r.ranked)
     if (!d.control) v[d.row] -= c.cost(c.actions[d.action]);
   return v;
@@ -80,10 +79,12 @@ std::string reason(const BoundCampaign& b, const SweepResult& traced) {
 }  // namespace
 
 CampaignDiff diff_campaigns(const BoundCampaign& a, const BoundCampaign& b, const DiffOptions& o) {
-  if (&a.population() != &b.population()) throw_usage("diff: both campaigns must be bound to the same population");
+  if (a.population().rows() != b.population().rows() ||
+      !std::equal(a.customer_ids(), a.customer_ids() + a.population().rows(), b.customer_ids()))
+    throw_usage("diff: both campaigns must be bound to the same population");
   const Campaign &ca = a.campaign(), &cb = b.campaign();
   const std::size_t rows = a.population().rows();
-  const SweepResult ra = sweep_all(a), rb = sweep_all(b);
+  const SweepResult ra = sweep_all(a, o.a_sweep), rb = sweep_all(b, o.b_sweep);
   CampaignDiff d;
   d.a_name = ca.name, d.b_name = cb.name, d.members = rows;
 
@@ -152,11 +153,11 @@ CampaignDiff diff_campaigns(const BoundCampaign& a, const BoundCampaign& b, cons
   });
   if (movers.size() > o.movers) movers.resize(o.movers);
   for (Mover& m : movers) {
-    m.a_reason = reason(a, sweep_all(a, m.row));
-    m.b_reason = reason(b, sweep_all(b, m.row));
+    m.a_reason = reason(a, sweep_all(a, o.a_sweep, m.row));
+    m.b_reason = reason(b, sweep_all(b, o.b_sweep, m.row));
   }
   d.movers = std::move(movers);
-  d.a_remaining = remaining(a, ra), d.b_remaining = remaining(b, rb);
+  d.a_remaining = remaining(a, ra, o.a_sweep.inputs), d.b_remaining = remaining(b, rb, o.b_sweep.inputs);
   d.a_budget = stats(d.a_remaining), d.b_budget = stats(d.b_remaining);
   return d;
 }

@@ -23,7 +23,11 @@
 // Actions are matched by name, channels by name.
 // Cost: two sweeps plus one sweep per mover and campaign for the traces
 // (the traces need the global capacity cut, so each is a full sweep).
-// Errors: Error(Usage) when the two campaigns are bound to different populations.
+// With a history (DiffOptions::a_sweep / b_sweep inputs and dialogues), each
+// campaign reads its own policies from it; the two bound populations may then
+// differ in their history-aggregate columns but hold the same members.
+// Errors: Error(Usage) when the two campaigns are bound to populations with
+// different members (row count or customer ids); as run_sweep otherwise.
 // Thread-safety: uses the calling thread's oneTBB arena.
 #pragma once
 
@@ -41,6 +45,9 @@ namespace nudge::report {
 
 struct DiffOptions {
   std::size_t movers = 5;
+  // Each campaign's sweep: its history inputs and dialogues (`--history`);
+  // top_k and trace_row are set by the diff.
+  decide::SweepOptions a_sweep, b_sweep;
 };
 
 struct DiffCount {

@@ -3,11 +3,12 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <cmath>
 
 #include "engine/decide/decision.h"
-#include "engine/expr/program.h"
+#include "engine/dialogue/dialogue.h"
+#include "engine/dialogue/dialogue_pass.h"
+#include "engine/report/basket_used.h"
 #include "io/report/svg_chart.h"
 
 namespace nudge::report {
@@ -31,18 +32,10 @@ MemberBudgets member_budgets(const decide::BoundCampaign& b, const decide::Sweep
   MemberBudgets m;
   m.pressure.resize(n);
   m.remaining.resize(n);
-  decide::MemberInputs in;
+  const std::vector<double> used = basket_used(b, inputs);
   for (std::size_t row = 0; row < n; ++row) {
-    std::optional<double> used;
-    if (b.basket_used().column) {
-      used = b.basket_used().at(row);
-    } else if (inputs) {  // the basket from the history, batch by batch
-      const std::size_t off = row % expr::kBatchRows;
-      if (off == 0) inputs->fill(row, std::min(expr::kBatchRows, n - row), in);
-      used = in.basket_used[off];
-    }
-    m.pressure[row] = used ? *used : NAN;
-    m.remaining[row] = used ? c.basket.points_per_period - *used : NAN;
+    m.pressure[row] = used[row];
+    m.remaining[row] = c.basket.points_per_period - used[row];  // NaN stays NaN
   }
   for (const decide::Decision& d : r.ranked)
     if (!d.control) m.remaining[d.row] -= c.cost(c.actions[d.action]);
@@ -77,17 +70,36 @@ void HtmlReport::add_sweep(const decide::Campaign& c, const decide::SweepResult&
   add_section("funnel", "Funnel per action", funnel);
 
   std::string channels = "<div class=\"grid\">\n";
-  std::vector<double> per_channel(c.channels.size(), 0);
-  for (std::size_t a = 0; a < c.actions.size(); ++a)
-    per_channel[c.actions[a].channel] += static_cast<double>(r.funnel[a].kept);
+  // Capacity is used by treated decisions only; control ones are drawn beside them.
+  std::vector<double> per_channel(c.channels.size(), 0), control(c.channels.size(), 0);
+  for (std::size_t a = 0; a < c.actions.size(); ++a) {
+    per_channel[c.actions[a].channel] += static_cast<double>(r.funnel[a].kept - r.funnel[a].control);
+    control[c.actions[a].channel] += static_cast<double>(r.funnel[a].control);
+  }
   for (std::size_t ch = 0; ch < c.channels.size(); ++ch) {
     std::optional<double> cap;
-    if (c.channels[ch].capacity) cap = static_cast<double>(*c.channels[ch].capacity);
+    if (auto k = decide::capacity_for(c.channels[ch], r.members)) cap = static_cast<double>(*k);
     std::string label = c.channels[ch].name + (cap ? fmt::format(" (capacity {:.0f})", *cap) : "");
-    channels += "<div class=\"channel\" data-channel=\"" + html_escape(c.channels[ch].name) + "\">" +
-                svg_bars(label, {{"decisions", per_channel[ch]}}, cap) + "</div>\n";
+    channels +=
+        "<div class=\"channel\" data-channel=\"" + html_escape(c.channels[ch].name) + "\">" +
+        svg_bars(label, {{"treated decisions", per_channel[ch]}, {"control", control[ch], "bar control"}}, cap) +
+        "</div>\n";
   }
   add_section("channels", "Decisions per channel against capacity", channels + "</div>\n");
+
+  if (!r.dialogues.empty()) {  // members per dialogue state and step at the sweep (engine/dialogue/dialogue_pass.h)
+    std::string body = "<div class=\"grid\">\n";
+    for (std::size_t d = 0; d < c.dialogues.size() && d < r.dialogues.size(); ++d) {
+      std::vector<Bar> bars;
+      for (std::size_t s = 0; s < dialogue::kStateCount; ++s) {
+        const auto st = static_cast<dialogue::State>(s);
+        bars.push_back({std::string(dialogue::state_name(st)), double(r.dialogues[d].in(st))});
+      }
+      body += "<div class=\"dialogue\" data-dialogue=\"" + html_escape(c.dialogues[d].name) + "\">" +
+              svg_bars("dialogue " + c.dialogues[d].name + ": members per state", bars) + "</div>\n";
+    }
+    add_section("dialogues", "Dialogue states", body + "</div>\n");
+  }
 
   if (!pressure.empty() || !remaining.empty())
     add_section("histograms", "Contact pressure and remaining budget",

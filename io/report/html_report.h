@@ -10,6 +10,7 @@
 //   funnel     per action: one bar per gate (fired, then the count each gate
 //              stopped, then kept and control); numbers printed beside the bars
 //   channels   decisions per channel, the capacity as a dashed line
+//   dialogues  (campaigns with dialogues) members per dialogue state
 //   histograms contact pressure (points used before the sweep) and remaining
 //              budget (points left after the member's kept decisions), over
 //              every member whose basket is known

@@ -37,13 +37,17 @@ struct RefFunnel {
            capacity = 0, kept = 0, control = 0;
 };
 
-// Held out of action a (engine/holdout/holdout.h: u(id, salt) < share at any level).
+// Held out of action a (engine/holdout/holdout.h: u(id, salt) < share at any level: global, campaign,
+// action, and for a dialogue step its dialogue).
 inline bool ref_held_out(const decide::Campaign& c, std::size_t a, uint64_t id) {
   using holdout::fnv1a64, holdout::unit;
   const std::string camp_salt = c.holdout.campaign_salt.empty() ? "nudge:campaign:" + c.name : c.holdout.campaign_salt;
   return unit(id, fnv1a64(c.holdout.global_salt)) < c.holdout.global ||
          unit(id, fnv1a64(camp_salt)) < c.holdout.campaign ||
-         unit(id, fnv1a64("nudge:action:" + c.name + ":" + c.actions[a].name)) < c.actions[a].holdout;
+         unit(id, fnv1a64("nudge:action:" + c.name + ":" + c.actions[a].name)) < c.actions[a].holdout ||
+         (c.actions[a].dialogue &&
+          unit(id, fnv1a64("nudge:dialogue:" + c.name + ":" + c.dialogues[*c.actions[a].dialogue].name)) <
+              c.dialogues[*c.actions[a].dialogue].holdout);
 }
 
 struct RefResult {
