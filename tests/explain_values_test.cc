@@ -74,5 +74,5 @@ TEST(ExplainValues, ExplanationShowsValuesPriorityTermsAndKeepsMultiLineTriggers
       found = v["value"] == std::to_string(pop.column("days_to_birthday").values<int32_t>()[42]);
   EXPECT_TRUE(found);
   for (const auto& a : j["actions"])
-    if (a.contains("gate")) EXPECT_NE(a["priority_terms"].get<std::string>().find("value"), std::string::npos);
+    if (a.contains("gate")) { EXPECT_NE(a["priority_terms"].get<std::string>().find("value"), std::string::npos); }
 }

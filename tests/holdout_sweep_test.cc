@@ -135,7 +135,7 @@ TEST(HoldoutSweep, OptimiserGivesHeldOutMembersTheirOwnWalkOutsideEveryCapacity)
     else ++treated_on[c.actions[d.action].channel];
   }
   for (std::size_t ch = 0; ch < c.channels.size(); ++ch)
-    if (auto cap = capacity_for(c.channels[ch], pop.rows())) EXPECT_LE(treated_on[ch], *cap) << c.channels[ch].name;
+    if (auto cap = capacity_for(c.channels[ch], pop.rows())) { EXPECT_LE(treated_on[ch], *cap) << c.channels[ch].name; }
   ASSERT_GT(controls, 0u);
   std::vector<uint64_t> per_action(c.actions.size(), 0);
   for (const Decision& d : r.sweep.ranked) per_action[d.action] += d.control;
