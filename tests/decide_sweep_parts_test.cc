@@ -15,6 +15,7 @@
 #include "engine/decide/sweep.h"
 #include "engine/decide/sweep_parts.h"
 #include "io/gen/rs1_generator.h"
+#include "tests/support/funnel_compare.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;
@@ -61,13 +62,7 @@ void expect_same(const SweepResult& a, const SweepResult& b) {
   ASSERT_EQ(a.funnel.size(), b.funnel.size());
   for (std::size_t k = 0; k < a.funnel.size(); ++k) {
     const ActionFunnel &f = a.funnel[k], &g = b.funnel[k];
-    EXPECT_EQ(f.fired, g.fired);
-    EXPECT_EQ(f.consent, g.consent);
-    EXPECT_EQ(f.suppression, g.suppression);
-    EXPECT_EQ(f.budget, g.budget);
-    EXPECT_EQ(f.member_max, g.member_max);
-    EXPECT_EQ(f.capacity, g.capacity);
-    EXPECT_EQ(f.kept, g.kept);
+    test::expect_same_gates(f, g);
     EXPECT_EQ(f.in_top_k, g.in_top_k);
   }
 }

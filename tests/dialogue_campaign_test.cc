@@ -29,10 +29,10 @@ factor = 2.0
 const char* kPlain = R"(
 [[action]]
 name = "birthday"
+value = 20
 trigger = "days_to_birthday <= 14"
 message_type = "service"
 channel = "email"
-value = 20
 priority = "weight * value"
 )";
 

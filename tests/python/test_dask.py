@@ -74,3 +74,43 @@ def test_the_same_shard_twice_ties_break_by_row(population, campaign, tmp_path):
     twice = nudge.Population.from_pandas(pd.concat([population.to_pandas()] * 2, ignore_index=True),
                                          as_of="2026-11-01")
     assert_same(got, campaign.sweep(twice))
+
+
+def test_shards_with_a_history_equal_one_sweep(tmp_path, client, cli):
+    """RS-3 (history policies and a dialogue) in 4 snapshot shards: one shared history folder, and
+    one folder per shard (the history sharded by the same customer ids), both equal one sweep."""
+    data, hist = tmp_path / "data", tmp_path / "hist"
+    cli("gen", "--members", 12_000, "--seed", 8, "--history", data, "--rs3")
+    cli("history", "add", hist, "--contacts", data / "contacts.csv")
+    cli("history", "add", hist, "--responses", data / "responses.csv")
+    path = RS1_CAMPAIGN.parent / "rs3.toml"
+    text = path.read_text().replace("capacity = 5000", "capacity = 30").replace("top_k = 100000", "top_k = 1000")
+    assert "capacity = 30\n" in text and "top_k = 1000\n" in text
+    campaign = nudge.Campaign.from_toml(text, base_dir=path.parent, source="rs3_small.toml")
+    pop = nudge.open(data / "population.snap")
+    whole = campaign.sweep(pop, history=hist, as_of="2026-11-15")
+    assert whole.funnel.set_index("action")["capacity"].sum() > 0  # the call capacity binds
+    assert whole.decision_count > 1000  # and the top-K
+    df = pop.to_pandas()
+    bounds = np.linspace(0, len(df), 5).astype(int)
+    contacts = pd.read_csv(data / "contacts.csv", dtype=str, keep_default_na=False)
+    responses = pd.read_csv(data / "responses.csv", dtype=str, keep_default_na=False)
+    paths, folders = [], []
+    for i in range(4):
+        part = df.iloc[bounds[i]:bounds[i + 1]]
+        p = tmp_path / f"part-{i}.snap"
+        nudge.Population.from_pandas(part, as_of=pop.as_of).save(p)
+        paths.append(p)
+        ids = set(part["customer_id"].astype(str))
+        h = tmp_path / f"hist-{i}"
+        contacts[contacts["customer_id"].isin(ids)].to_csv(tmp_path / f"c{i}.csv", index=False)
+        responses[responses["customer_id"].isin(ids)].to_csv(tmp_path / f"r{i}.csv", index=False)
+        cli("history", "add", h, "--contacts", tmp_path / f"c{i}.csv")
+        cli("history", "add", h, "--responses", tmp_path / f"r{i}.csv")
+        folders.append(h)
+    shared = nudge.dask.sweep(paths, campaign, client=client, history=hist, as_of="2026-11-15")
+    assert_same(shared, whole)
+    sharded = nudge.dask.sweep(paths, campaign, client=client, history=folders, as_of="2026-11-15")
+    assert_same(sharded, whole)
+    with pytest.raises(nudge.UsageError, match="history has 2 folders for 4 partitions"):
+        nudge.dask.sweep(paths, campaign, client=None, history=folders[:2], as_of="2026-11-15")

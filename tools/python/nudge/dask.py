@@ -25,6 +25,12 @@ Nothing moves between workers; the data the client receives grows with the
 number of partitions (P x at most K + sum C decisions), not with members, and
 the merge is O(P (K + sum C)).
 
+With a contact history (history=): one history folder on shared storage that
+every task opens (each maps its own members: exact), or one folder per
+partition, sharded by the same customer ids as the partitions (a member's
+events in its partition's folder). Either way a member's policies and dialogue
+state read only its own events, so the merge stays exact.
+
 Campaigns travel as their TOML text (Campaign.__reduce__): a model file they
 name must be readable at the same absolute path on every worker (shared
 storage), as must snapshot paths.
@@ -45,32 +51,45 @@ def _campaign(toml: str, source: str, base_dir: str) -> Campaign:
     return Campaign._restore(toml, source, base_dir)
 
 
-def _sweep_population(spec: tuple, pop: Population, threads: int, top_k: int) -> dict:
+def _sweep_population(spec: tuple, pop: Population, threads: int, top_k: int, history: str) -> dict:
     c = _campaign(*spec)
-    part = c._c.sweep_part(pop._p, threads, top_k)
-    part["bytes"] = int(part["decisions"].nbytes + part["funnel"].nbytes + 64)
+    part = c._c.sweep_part(pop._p, threads, top_k, -1, history)
+    part["bytes"] = int(part["decisions"].nbytes + part["funnel"].nbytes + part["dialogues"].nbytes + 64)
     part["as_of"] = pop._p.as_of
     return part
 
 
-def _sweep_snapshot(spec: tuple, path: str, as_of: Optional[int], threads: int, top_k: int) -> dict:
+def _sweep_snapshot(spec: tuple, path: str, as_of: Optional[int], threads: int, top_k: int, history: str) -> dict:
     from . import open as nudge_open
 
     pop = nudge_open(path)
     if as_of is not None:
         pop = pop.with_as_of(as_of)
-    return _sweep_population(spec, pop, threads, top_k)
+    return _sweep_population(spec, pop, threads, top_k, history)
 
 
 def _sweep_frame(spec: tuple, df: Any, id: str, as_of: Optional[int], types: Optional[dict], nan_is_null: bool,
-                 threads: int, top_k: int) -> dict:
+                 threads: int, top_k: int, history: str) -> dict:
     pop = Population.from_pandas(df, id=id, as_of=as_of, types=types, nan_is_null=nan_is_null)
-    return _sweep_population(spec, pop, threads, top_k)
+    return _sweep_population(spec, pop, threads, top_k, history)
+
+
+def _histories(history: Any, n: int) -> list:
+    """One history folder per partition ('' = none): None, one folder for all, or one per partition."""
+    if history is None:
+        return [""] * n
+    if isinstance(history, (str, os.PathLike)) or hasattr(history, "path"):
+        return [os.path.abspath(os.fspath(getattr(history, "path", history)))] * n
+    folders = [os.path.abspath(os.fspath(getattr(h, "path", h))) for h in history]
+    if len(folders) != n:
+        raise UsageError(f"history has {len(folders)} folders for {n} partitions: give one folder for all "
+                         "partitions or one per partition")
+    return folders
 
 
 def sweep(data: Union[Any, Sequence[Union[str, "os.PathLike[str]"]]], campaign: Campaign, *, client: Any = None,
           threads: Optional[int] = 1, top_k: Optional[int] = None, as_of: Any = None, id: str = "customer_id",
-          types: Optional[dict] = None, nan_is_null: bool = True) -> SweepResult:
+          types: Optional[dict] = None, nan_is_null: bool = True, history: Any = None) -> SweepResult:
     """Sweeps a population split in partitions on Dask; the result equals one sweep of all of it.
 
     data: a dask DataFrame (each partition becomes a Population via from_pandas with id, as_of,
@@ -78,6 +97,10 @@ def sweep(data: Union[Any, Sequence[Union[str, "os.PathLike[str]"]]], campaign: 
     client: a distributed.Client (default: the current one if any, else dask's local scheduler).
     threads: engine threads per task (default 1: Dask runs one task per worker thread).
     top_k: overrides the campaign's. as_of: re-dates snapshot partitions; the date of pandas ones.
+    history: a contact history (nudge.History or folder) every worker can read, or a list of
+    folders, one per partition, sharded by the partitions' customer ids; read at each partition's as_of.
+    Campaigns with a channel capacity_share or [arbitration] mode = "optimise" are refused (UsageError):
+    their capacities or prices need the whole population in one process.
     The result also has .partition_bytes: what each partition sent to the merge.
     """
     import dask
@@ -93,13 +116,16 @@ def sweep(data: Union[Any, Sequence[Union[str, "os.PathLike[str]"]]], campaign: 
     if hasattr(data, "to_delayed") and hasattr(data, "npartitions"):
         if days is None:
             raise UsageError("a dask DataFrame needs as_of (the date its columns describe)")
-        tasks = [dask.delayed(_sweep_frame, pure=False)(spec, p, id, days, types, nan_is_null, th, k)
-                 for p in data.to_delayed()]
+        delayed = data.to_delayed()
+        hist = _histories(history, len(delayed))
+        tasks = [dask.delayed(_sweep_frame, pure=False)(spec, p, id, days, types, nan_is_null, th, k, h)
+                 for p, h in zip(delayed, hist)]
     elif isinstance(data, Iterable):
         paths = [os.path.abspath(os.fspath(p)) for p in data]
         if not paths:
             raise UsageError("no partitions to sweep")
-        tasks = [dask.delayed(_sweep_snapshot, pure=False)(spec, p, days, th, k) for p in paths]
+        hist = _histories(history, len(paths))
+        tasks = [dask.delayed(_sweep_snapshot, pure=False)(spec, p, days, th, k, h) for p, h in zip(paths, hist)]
     else:
         raise UsageError(f"data must be a dask DataFrame or a list of snapshot paths, not {type(data).__name__}")
     if client is None:

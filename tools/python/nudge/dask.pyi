@@ -6,4 +6,5 @@ from . import Campaign, SweepResult
 
 def sweep(data: Union[Any, Sequence[Union[str, os.PathLike[str]]]], campaign: Campaign, *, client: Any = ...,
           threads: Optional[int] = ..., top_k: Optional[int] = ..., as_of: Any = ..., id: str = ...,
-          types: Optional[dict[str, str]] = ..., nan_is_null: bool = ...) -> SweepResult: ...
+          types: Optional[dict[str, str]] = ..., nan_is_null: bool = ...,
+          history: Any = ...) -> SweepResult: ...

@@ -129,6 +129,25 @@ decide::BoundCampaign bind(PyCampaign& pc, const Population& pop, std::vector<st
   return bound;
 }
 
+// `fn(bound, options)` with the campaign bound as `nudge sweep [--history HIST]`
+// binds it: policies and dialogues from the history folder (empty: none) at the
+// population's as_of. Runs in the caller's thread (GIL released by the caller).
+template <typename Fn>
+auto with_history(PyCampaign& pc, const Population& pop, const std::string& history_dir, decide::SweepOptions opt,
+                  std::vector<std::string>& warnings, Fn fn) {
+  std::unique_ptr<policy::HistoryPolicy> hp;
+  if (!history_dir.empty())
+    hp = std::make_unique<policy::HistoryPolicy>(*pc.c, pop, history::open_history(history_dir), pop.as_of());
+  auto bound = bind(pc, hp ? hp->population() : pop, warnings);
+  opt.inputs = hp.get();
+  std::optional<dialogue::BoundDialogues> dialogues;
+  if (!pc.c->dialogues.empty())
+    dialogues = hp ? dialogue::BoundDialogues::bind(bound, &hp->history(), hp->member_map().data(), hp->as_of())
+                   : dialogue::BoundDialogues::bind(bound, nullptr, nullptr, pop.as_of());
+  if (dialogues) opt.dialogues = &*dialogues;
+  return fn(bound, opt);
+}
+
 std::optional<std::size_t> top_k_of(int top_k) {
   if (top_k < 0) throw_usage("top_k must be positive");
   return top_k > 0 ? std::optional<std::size_t>(top_k) : std::nullopt;
@@ -209,22 +228,11 @@ void bind_campaign(pb::module_& m) {
             s->c = pc.c;
             decide::SweepOptions opt;
             opt.top_k = top_k_of(top_k);
-            // As `nudge sweep [--history HIST]`: policies and dialogues from the history at the
-            // population's as_of; the campaign's [arbitration] mode decides greedy or optimised.
+            // As `nudge sweep [--history HIST]`; the campaign's [arbitration] mode decides greedy or optimised.
             auto arbitrated = run_released(threads, [&] {
-              std::unique_ptr<policy::HistoryPolicy> hp;
-              if (!history_dir.empty())
-                hp = std::make_unique<policy::HistoryPolicy>(*pc.c, *pop, history::open_history(history_dir),
-                                                             pop->as_of());
-              auto bound = bind(pc, hp ? hp->population() : *pop, s->warnings);
-              opt.inputs = hp.get();
-              std::optional<dialogue::BoundDialogues> dialogues;
-              if (!pc.c->dialogues.empty())
-                dialogues =
-                    hp ? dialogue::BoundDialogues::bind(bound, &hp->history(), hp->member_map().data(), hp->as_of())
-                       : dialogue::BoundDialogues::bind(bound, nullptr, nullptr, pop->as_of());
-              if (dialogues) opt.dialogues = &*dialogues;
-              return optimise::run_arbitrated_sweep(bound, opt);
+              return with_history(pc, *pop, history_dir, opt, s->warnings, [](const auto& bound, const auto& o) {
+                return optimise::run_arbitrated_sweep(bound, o);
+              });
             });
             s->r = std::move(arbitrated.sweep);
             if (arbitrated.optimise) s->optimise_json = optimise::optimise_report_json(*arbitrated.optimise);
@@ -247,15 +255,17 @@ void bind_campaign(pb::module_& m) {
           pb::arg("pop"), pb::arg("customer_id"), pb::arg("threads"))
       .def(
           "sweep_part",
-          [](PyCampaign& pc, const PopPtr& pop, int threads, int top_k, int64_t population_members) {
+          [](PyCampaign& pc, const PopPtr& pop, int threads, int top_k, int64_t population_members,
+             const std::string& history_dir) {
             std::vector<std::string> w;
             decide::SweepOptions opt;
             opt.top_k = top_k_of(top_k);
             decide::SweepPartOptions po;
             if (population_members >= 0) po.population_members = static_cast<std::size_t>(population_members);
             decide::SweepPart part = run_released(threads, [&] {
-              auto bound = bind(pc, *pop, w);
-              return decide::run_sweep_part(bound, opt, po);
+              return with_history(pc, *pop, history_dir, opt, w, [&](const auto& bound, const auto& o) {
+                return decide::run_sweep_part(bound, o, po);
+              });
             });
             pb::dict d;
             d["members"] = part.members;
@@ -277,7 +287,8 @@ void bind_campaign(pb::module_& m) {
             d["warnings"] = w;
             return d;
           },
-          pb::arg("pop"), pb::arg("threads"), pb::arg("top_k"), pb::arg("population_members") = -1)
+          pb::arg("pop"), pb::arg("threads"), pb::arg("top_k"), pb::arg("population_members") = -1,
+          pb::arg("history") = std::string())
       .def(
           "merge_parts",
           [](PyCampaign& pc, const pb::list& dicts, int top_k) {
