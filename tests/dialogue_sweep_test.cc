@@ -12,6 +12,7 @@
 #include <tbb/task_arena.h>
 
 #include <random>
+#include <regex>
 
 #include "engine/base/simd.h"
 #include "engine/decide/bound_campaign.h"
