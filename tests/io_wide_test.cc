@@ -3,11 +3,11 @@
 // seconds. Before the fix the header check, the schema resolution and
 // Population::add_column compared every column with every other one: 40,000
 // columns took more than 20 s to import and 100,000 buckets 50 s to open.
-// The bound below is generous (a quadratic run of these sizes takes minutes);
-// speed figures belong in bench/README.md, this only guards the shape.
+// These tests assert values, not time (timings belong in bench/README.md,
+// `bench/wide_inputs.sh`): a quadratic regression shows as a run of minutes
+// that ctest's per-test timeout stops.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <string>
 
 #include "engine/base/error.h"
@@ -16,14 +16,6 @@
 #include "tests/support/test_paths.h"
 
 using namespace nudge;
-
-namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-}  // namespace
 
 TEST(WideInputs, TwentyThousandColumnsImportInLinearTime) {
   constexpr std::size_t kColumns = 20'000;
@@ -35,13 +27,10 @@ TEST(WideInputs, TwentyThousandColumnsImportInLinearTime) {
     for (std::size_t c = 1; c < kColumns; ++c) csv += "," + std::to_string((c * 7 + r) % 100);
     csv += "\n";
   }
-  const auto t0 = std::chrono::steady_clock::now();
   const ImportResult r = import_csv_text(csv, "wide.csv");
-  const double s = seconds_since(t0);
   ASSERT_EQ(r.population.num_columns(), kColumns);
   EXPECT_EQ(r.population.column("metric_19999").values<int32_t>()[2], (19999 * 7 + 2) % 100);
   EXPECT_EQ(*r.population.id_column(), 0u);
-  EXPECT_LT(s, 20.0) << "20,000 columns took " << s << " s";
   // A repeated name is still found, now through the hash of normalised names.
   const std::string dup = "a,b,c,A\n1,2,3,4\n";
   try {
@@ -53,7 +42,6 @@ TEST(WideInputs, TwentyThousandColumnsImportInLinearTime) {
 TEST(WideInputs, HundredThousandBucketsWriteAndOpenInLinearTime) {
   constexpr std::size_t kBuckets = 100'000;
   const auto dir = test::make_temp_dir("wide_snap");
-  const auto t0 = std::chrono::steady_clock::now();
   Population p(5, days_from_civil(2026, 11, 1));
   Column id("customer_id", DataType::UInt64, 5);
   for (uint64_t r = 0; r < 5; ++r) id.mutable_values<uint64_t>()[r] = 100 + r;
@@ -69,10 +57,8 @@ TEST(WideInputs, HundredThousandBucketsWriteAndOpenInLinearTime) {
   p.add_series(std::move(s));
   write_snapshot(p, dir / "wide.snap");
   const Population q = open_snapshot(dir / "wide.snap");
-  const double secs = seconds_since(t0);
   ASSERT_EQ(q.num_columns(), kBuckets + 1);
   ASSERT_EQ(q.series().size(), 1u);
   EXPECT_EQ(q.series()[0].buckets(), kBuckets);
   EXPECT_EQ(q.column(*q.find("visits@99999")).values<int32_t>()[4], 99999);
-  EXPECT_LT(secs, 20.0) << "100,000 buckets took " << secs << " s";
 }
