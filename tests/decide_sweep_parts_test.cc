@@ -16,6 +16,7 @@
 #include "engine/decide/sweep_parts.h"
 #include "io/gen/rs1_generator.h"
 #include "tests/support/funnel_compare.h"
+#include "tests/support/population_slice.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;
@@ -23,20 +24,7 @@ using namespace nudge::decide;
 
 namespace {
 
-// Rows [begin, end) of pop as a population of its own (values and NULLs copied).
-Population slice(const Population& pop, std::size_t begin, std::size_t end) {
-  Population out(end - begin, pop.as_of());
-  for (const Column& c : pop.columns()) {
-    Column s(c.name(), c.type(), end - begin);
-    const std::size_t w = type_width(c.type());
-    if (end > begin) std::memcpy(s.mutable_values<std::byte>(), c.values<std::byte>() + begin * w, (end - begin) * w);
-    for (std::size_t r = begin; r < end; ++r)
-      if (c.is_null(r)) s.set_null(r - begin);
-    s.set_dictionary(c.dictionary());
-    out.add_column(std::move(s));
-  }
-  return out;
-}
+using test::slice;  // tests/support/population_slice.h
 
 Campaign small_rs1() {
   Campaign c = load_campaign(test::source_dir() / "data/campaigns/rs1.toml");

@@ -24,6 +24,8 @@
 #include "engine/optimise/optimise.h"
 #include "io/gen/rs1_generator.h"
 #include "tests/oracles/decide_reference.h"
+#include "tests/support/campaign_files.h"
+#include "tests/support/population_slice.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;
@@ -37,29 +39,10 @@ constexpr std::size_t kMembers = 6'000;
 constexpr std::size_t kMembers = 30'000;
 #endif
 
-std::string file_text(const std::string& file) {
-  std::ifstream in(test::source_dir() / "data/campaigns" / file);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string file_text(const std::string& file) { return test::campaign_text(file); }
+Campaign from_text(const std::string& t) { return test::campaign_from(t); }
 
-Campaign from_text(const std::string& t) { return parse_campaign(t, "c.toml", test::source_dir() / "data/campaigns"); }
-
-// Rows [begin, end) of pop as a population of its own.
-Population slice(const Population& pop, std::size_t begin, std::size_t end) {
-  Population out(end - begin, pop.as_of());
-  for (const Column& c : pop.columns()) {
-    Column s(c.name(), c.type(), end - begin);
-    const std::size_t w = type_width(c.type());
-    if (end > begin) std::memcpy(s.mutable_values<std::byte>(), c.values<std::byte>() + begin * w, (end - begin) * w);
-    for (std::size_t r = begin; r < end; ++r)
-      if (c.is_null(r)) s.set_null(r - begin);
-    s.set_dictionary(c.dictionary());
-    out.add_column(std::move(s));
-  }
-  return out;
-}
+using test::slice;  // tests/support/population_slice.h
 
 }  // namespace
 
