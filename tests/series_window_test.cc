@@ -118,56 +118,41 @@ TEST(WindowAggregates, WindowLongerThanTheSeriesIsACompileErrorNamingSeriesAndLe
             "           ^");
 }
 
+// The error of `expr` is "--expr:1:<col>: <message>", the expression, and a
+// caret under column <col>.
+void expect_window_error(const Population& p, const std::string& expr, int col, const std::string& message) {
+  EXPECT_EQ(error_of(p, expr),
+            "--expr:1:" + std::to_string(col) + ": " + message + "\n" + expr + "\n" + std::string(col - 1, ' ') + "^")
+      << expr;
+}
+
 TEST(WindowAggregates, ArgumentErrorsSayWhatIsExpected) {
   Population p = hand_population();
-  EXPECT_EQ(error_of(p, "sum(flights, last 3 weeks) > 0"),
-            "--expr:1:14: series 'flights' has monthly buckets; write the window in months, not weeks\n"
-            "sum(flights, last 3 weeks) > 0\n"
-            "             ^");
-  EXPECT_EQ(error_of(p, "sum(flights_3m, last 3 months) > 0"),
-            "--expr:1:5: sum needs an activity series as first argument, but 'flights_3m' is a column (series: "
-            "flights, spend)\n"
-            "sum(flights_3m, last 3 months) > 0\n"
-            "    ^");
-  EXPECT_EQ(error_of(p, "sum(flightz, last 3 months) > 0"),
-            "--expr:1:5: unknown series 'flightz' (did you mean 'flights'?) (series: flights, spend)\n"
-            "sum(flightz, last 3 months) > 0\n"
-            "    ^");
-  EXPECT_EQ(error_of(p, "sum(flights, 3) > 0"),
-            "--expr:1:14: sum needs a window as second argument ('last 3 months' or 'months 4 to 6 ago'), but "
-            "found '3'\n"
-            "sum(flights, 3) > 0\n"
-            "             ^");
-  EXPECT_EQ(error_of(p, "abs(last 3 months) > 0"),
-            "--expr:1:5: a window ('last 3 months') can only be the second argument of sum, avg, min, max, count, "
-            "last_active or trend, e.g. sum(flights, last 3 months)\n"
-            "abs(last 3 months) > 0\n"
-            "    ^");
-  EXPECT_EQ(error_of(p, "sum(flights, months 0 to 2 ago) > 0"),
-            "--expr:1:21: months in a window are counted from 1 (months 1 ago is the one that contains as_of), so "
-            "'months 0 to 2 ago' has no bucket 0\n"
-            "sum(flights, months 0 to 2 ago) > 0\n"
-            "                    ^");
-  EXPECT_EQ(error_of(p, "sum(flights, months 6 to 4 ago) > 0"),
-            "--expr:1:14: window 'months 6 to 4 ago' runs backwards; write months 4 to 6 ago\n"
-            "sum(flights, months 6 to 4 ago) > 0\n"
-            "             ^");
-  EXPECT_EQ(error_of(p, "trend(flights, last 1 month) > 0"),
-            "--expr:1:16: trend needs a window of at least 2 buckets, but 'last 1 month' has 1\n"
-            "trend(flights, last 1 month) > 0\n"
-            "               ^");
-  EXPECT_EQ(error_of(p, "sum(flights, last 3 monts) > 0"),
-            "--expr:1:21: expected days, weeks or months after 'last 3', found name 'monts'\n"
-            "sum(flights, last 3 monts) > 0\n"
-            "                    ^");
-  EXPECT_EQ(error_of(p, "sum(flights, months 4 6 ago) > 0"),
-            "--expr:1:23: expected 'to' in the window 'months 4 to N ago', found number 6\n"
-            "sum(flights, months 4 6 ago) > 0\n"
-            "                      ^");
-  EXPECT_EQ(error_of(p, "sum(flights) > 0"),
-            "--expr:1:1: sum takes 2 arguments, got 1 (sum(series, last N months | months A to B ago))\n"
-            "sum(flights) > 0\n"
-            "^");
+  expect_window_error(p, "sum(flights, last 3 weeks) > 0", 14,
+                      "series 'flights' has monthly buckets; write the window in months, not weeks");
+  expect_window_error(
+      p, "sum(flights_3m, last 3 months) > 0", 5,
+      "sum needs an activity series as first argument, but 'flights_3m' is a column (series: flights, spend)");
+  expect_window_error(p, "sum(flightz, last 3 months) > 0", 5,
+                      "unknown series 'flightz' (did you mean 'flights'?) (series: flights, spend)");
+  expect_window_error(p, "sum(flights, 3) > 0", 14,
+                      "sum needs a window as second argument ('last 3 months' or 'months 4 to 6 ago'), but found '3'");
+  expect_window_error(p, "abs(last 3 months) > 0", 5,
+                      "a window ('last 3 months') can only be the second argument of sum, avg, min, max, count, "
+                      "last_active or trend, e.g. sum(flights, last 3 months)");
+  expect_window_error(p, "sum(flights, months 0 to 2 ago) > 0", 21,
+                      "months in a window are counted from 1 (months 1 ago is the one that contains as_of), so 'months "
+                      "0 to 2 ago' has no bucket 0");
+  expect_window_error(p, "sum(flights, months 6 to 4 ago) > 0", 14,
+                      "window 'months 6 to 4 ago' runs backwards; write months 4 to 6 ago");
+  expect_window_error(p, "trend(flights, last 1 month) > 0", 16,
+                      "trend needs a window of at least 2 buckets, but 'last 1 month' has 1");
+  expect_window_error(p, "sum(flights, last 3 monts) > 0", 21,
+                      "expected days, weeks or months after 'last 3', found name 'monts'");
+  expect_window_error(p, "sum(flights, months 4 6 ago) > 0", 23,
+                      "expected 'to' in the window 'months 4 to N ago', found number 6");
+  expect_window_error(p, "sum(flights) > 0", 1,
+                      "sum takes 2 arguments, got 1 (sum(series, last N months | months A to B ago))");
 }
 
 // ---- differential ----------------------------------------------------------
