@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package nudge needs to build, test and benchmark.
 # Idempotent: when all packages are present it returns in well under a second.
+# --fuzz: also clang and its libFuzzer/sanitizer runtimes (tools/fuzz.sh).
 set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build git unzip python3
@@ -9,6 +10,7 @@ PACKAGES=(
   libmimalloc-dev libbenchmark-dev libgtest-dev libgmock-dev
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfast-float-dev libfmt-dev libxxhash-dev
 )
+[[ "${1:-}" == "--fuzz" ]] && PACKAGES+=(clang libclang-rt-14-dev)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
