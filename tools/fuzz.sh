@@ -38,6 +38,21 @@ dict() {
   esac
 }
 
+# One line from a libFuzzer log: executions, the last cov/ft, and the execution at which cov and ft last grew.
+summarise() {
+  awk -v t="$1" '
+    /^#[0-9]+/ && / cov: / {
+      n = substr($1, 2) + 0
+      for (i = 1; i <= NF; i++) { if ($i == "cov:") c = $(i + 1); if ($i == "ft:") f = $(i + 1) }
+      if (c != lc) { lcn = n; lc = c }
+      if (f != lf) { lfn = n; lf = f }
+    }
+    /^stat::number_of_executed_units/ { runs = $2 }
+    /^stat::average_exec_per_sec/ { eps = $2 }
+    END { printf "%s: %s runs (%s/s), cov %s ft %s; cov last grew at run %s, ft at run %s\n", t, runs, eps, lc, lf, lcn, lfn }
+  ' "$2"
+}
+
 mode=fuzz
 case "${1:-}" in
   --list) printf '%s\n' "${TARGETS[@]}"; exit 0 ;;
@@ -89,7 +104,6 @@ for t in "${selected[@]}"; do
       tail -40 "build/fuzz/logs/$t.log" >&2
       exit 1
     }
-    grep -E "^#[0-9]+ *DONE|stat::number_of_executed_units|stat::peak_rss" "build/fuzz/logs/$t.log" | tr '\n' ' '
-    echo
+    summarise "$t" "build/fuzz/logs/$t.log"
   fi
 done
