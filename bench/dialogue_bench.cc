@@ -30,6 +30,7 @@
 #include <ctime>
 #include <memory>
 
+#include "bench/support/bench_env.h"
 #include "engine/decide/bound_campaign.h"
 #include "engine/decide/campaign_loader.h"
 #include "engine/decide/sweep.h"
@@ -45,25 +46,9 @@
 namespace {
 
 using namespace nudge;
+using bench::mix;
+using bench::process_cpu_seconds;
 using Clock = std::chrono::steady_clock;
-
-double process_cpu_seconds() {
-  timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
-
-std::size_t env(const char* name, std::size_t dflt) {
-  const char* e = std::getenv(name);
-  return e ? std::strtoull(e, nullptr, 10) : dflt;
-}
-
-uint64_t mix(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ULL;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
-}
 
 struct Columns {
   std::vector<uint64_t> ids;
@@ -182,7 +167,7 @@ struct Data {
 const Data& data() {
   static Data d = [] {
     const int32_t D = rs2_as_of();
-    Data x{generate_rs1(env("NUDGE_BENCH_MEMBERS", 10'000'000), 42, D), history::History(), D};
+    Data x{generate_rs1(bench::bench_members(), 42, D), history::History(), D};
     x.h = synthetic_history(x.pop, D);
     std::fprintf(stderr, "dialogue_bench: %zu members, %zu contacts, %zu responses\n", x.pop.rows(), x.h.contacts(),
                  x.h.responses());
@@ -238,8 +223,8 @@ BENCHMARK_CAPTURE(BM_Sweep, rs2, "rs2.toml")->Arg(2)->Unit(benchmark::kMilliseco
 
 void BM_Simulate(benchmark::State& state) {
   const int32_t D = rs2_as_of();
-  const std::size_t n = env("NUDGE_BENCH_SIM_MEMBERS", 1'000'000);
-  const int days = static_cast<int>(env("NUDGE_BENCH_SIM_DAYS", 30));
+  const std::size_t n = bench::env_size("NUDGE_BENCH_SIM_MEMBERS", 1'000'000);
+  const int days = static_cast<int>(bench::env_size("NUDGE_BENCH_SIM_DAYS", 30));
   const Population pop = generate_rs1(n, 43, D);
   const history::History h = synthetic_history(pop, D);
   const auto c = decide::load_campaign(std::string(NUDGE_SOURCE_DIR) + "/data/campaigns/rs3.toml");

@@ -31,6 +31,7 @@
 #include <span>
 
 #include "bench/stream_read/stream_read.h"
+#include "bench/support/bench_env.h"
 #include "engine/decide/bound_campaign.h"
 #include "engine/decide/campaign_loader.h"
 #include "engine/decide/sweep.h"
@@ -42,31 +43,12 @@
 namespace {
 
 using namespace nudge;
+using bench::mix;
+using bench::process_cpu_seconds;
 using namespace nudge::decide;
 using Clock = std::chrono::steady_clock;
 
-std::size_t env(const char* name, std::size_t dflt) {
-  const char* e = std::getenv(name);
-  return e ? std::strtoull(e, nullptr, 10) : dflt;
-}
-
-[[noreturn]] void die(const std::string& m) {
-  std::fprintf(stderr, "history_sweep_bench: %s\n", m.c_str());
-  std::exit(1);
-}
-
-double process_cpu_seconds() {
-  timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
-
-uint64_t mix(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ULL;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
-}
+[[noreturn]] void die(const std::string& m) { bench::die("history_sweep_bench", m); }
 
 // Owned columns of a synthetic history view.
 struct Columns {
@@ -203,7 +185,7 @@ struct Fixture {
   Fixture()
       : rs1(load_campaign(std::string(NUDGE_SOURCE_DIR) + "/data/campaigns/rs1.toml")),
         rs2(load_campaign(std::string(NUDGE_SOURCE_DIR) + "/data/campaigns/rs2.toml")) {
-    const std::size_t n = env("NUDGE_BENCH_MEMBERS", 10'000'000);
+    const std::size_t n = bench::bench_members();
     const int32_t D = rs2_as_of();
     pop1 = generate_rs1(n, 42, D);
     pop2 = Population(pop1.rows(), D);  // RS-2: without the four precomputed history columns
@@ -211,7 +193,7 @@ struct Fixture {
       if (c.name() != "pressure_used" && c.name() != "contacts_30d" && c.name() != "days_since_last_contact" &&
           c.name() != "days_since_calamity")
         pop2.add_column(c);
-    hist = synthetic_history(pop2, static_cast<double>(env("NUDGE_BENCH_CONTACTS", 25)), D);
+    hist = synthetic_history(pop2, static_cast<double>(bench::env_size("NUDGE_BENCH_CONTACTS", 25)), D);
     contacts = hist.contacts();
     auto t0 = Clock::now();
     hp = std::make_unique<policy::HistoryPolicy>(rs2, pop2, hist, D);

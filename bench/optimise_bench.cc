@@ -35,12 +35,10 @@
 namespace {
 
 using namespace nudge;
+using bench::process_cpu_seconds;
 using namespace nudge::decide;
 
-[[noreturn]] void die(const std::string& m) {
-  std::fprintf(stderr, "optimise_bench: %s\n", m.c_str());
-  std::exit(1);
-}
+[[noreturn]] void die(const std::string& m) { bench::die("optimise_bench", m); }
 
 Campaign rs1(bool optimise) {
   const auto dir = std::filesystem::path(NUDGE_SOURCE_DIR) / "data/campaigns";
@@ -58,10 +56,7 @@ struct Fixture {
   std::map<int, double> greedy_seconds, greedy_cpu;
 
   Fixture() {
-    const std::size_t n = bench::bench_members();
-    auto snap = std::filesystem::temp_directory_path() / ("nudge_sweep_bench_" + std::to_string(n) + ".snap");
-    if (!std::filesystem::exists(snap)) write_snapshot(generate_rs1(n, 42), snap);
-    pop = open_snapshot(snap);
+    pop = bench::rs1_snapshot(bench::bench_members());
     bound_greedy = std::make_unique<BoundCampaign>(BoundCampaign::bind(greedy, pop));
     bound_optimise = std::make_unique<BoundCampaign>(BoundCampaign::bind(optimise, pop));
     tbb::task_arena one(1);
@@ -72,14 +67,6 @@ struct Fixture {
 Fixture& fixture() {
   static Fixture f;
   return f;
-}
-
-// CPU seconds of every thread of this process so far: on a shared, busy
-// machine wall time includes waiting for a core; this does not.
-double process_cpu_seconds() {
-  timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {

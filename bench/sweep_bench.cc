@@ -33,14 +33,12 @@
 namespace {
 
 using namespace nudge;
+using bench::process_cpu_seconds;
 using namespace nudge::decide;
 
 std::filesystem::path campaign_path() { return std::filesystem::path(NUDGE_SOURCE_DIR) / "data/campaigns/rs1.toml"; }
 
-[[noreturn]] void die(const std::string& m) {
-  std::fprintf(stderr, "sweep_bench: %s\n", m.c_str());
-  std::exit(1);
-}
+[[noreturn]] void die(const std::string& m) { bench::die("sweep_bench", m); }
 
 bool same(const SweepResult& a, const SweepResult& b) {
   if (a.ranked.size() != b.ranked.size()) return false;
@@ -74,10 +72,7 @@ struct Fixture {
 
   Fixture() : campaign(load_campaign(campaign_path())) {
     check_against_reference(campaign);
-    const std::size_t n = bench::bench_members();
-    auto snap = std::filesystem::temp_directory_path() / ("nudge_sweep_bench_" + std::to_string(n) + ".snap");
-    if (!std::filesystem::exists(snap)) write_snapshot(generate_rs1(n, 42), snap);
-    pop = open_snapshot(snap);
+    pop = bench::rs1_snapshot(bench::bench_members());
     bound = std::make_unique<BoundCampaign>(BoundCampaign::bind(campaign, pop));
     for (std::size_t i : bound->columns_read()) {
       const Column& c = pop.column(i);
@@ -96,14 +91,6 @@ struct Fixture {
 Fixture& fixture() {
   static Fixture f;
   return f;
-}
-
-// CPU seconds used by every thread of this process so far. On a shared, busy
-// machine wall time includes waiting for a core; this does not.
-double process_cpu_seconds() {
-  timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
 double stream_seconds(const Fixture& f, int threads) {

@@ -8,10 +8,7 @@
 
 #include <tbb/task_arena.h>
 
-#include <fstream>
 #include <random>
-#include <regex>
-#include <sstream>
 
 #include "engine/base/simd.h"
 #include "engine/decide/bound_campaign.h"
@@ -19,6 +16,8 @@
 #include "engine/decide/sweep.h"
 #include "io/gen/rs1_generator.h"
 #include "tests/oracles/decide_reference.h"
+#include "tests/support/campaign_files.h"
+#include "tests/support/funnel_compare.h"
 #include "tests/support/test_isas.h"
 #include "tests/support/test_paths.h"
 
@@ -27,20 +26,9 @@ using namespace nudge::decide;
 
 namespace {
 
-std::string campaign_text(const std::string& file) {
-  std::ifstream in(test::source_dir() / "data/campaigns" / file);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-Campaign campaign_from(const std::string& text) {
-  return parse_campaign(text, "campaign.toml", test::source_dir() / "data/campaigns");
-}
-
-std::string replace(std::string text, const std::string& pattern, const std::string& with) {
-  return std::regex_replace(text, std::regex(pattern), with);
-}
+using test::campaign_from;
+using test::campaign_text;
+using test::replace;
 
 SweepResult sweep(const BoundCampaign& b, int threads, SweepOptions opt = {}) {
   tbb::task_arena arena(threads);
@@ -78,15 +66,7 @@ void expect_matches_reference(const Campaign& c, const Population& pop, std::opt
       SCOPED_TRACE(c.actions[a].name);
       const ActionFunnel& f = r.funnel[a];
       const test::RefFunnel& g = ref.funnel[a];
-      EXPECT_EQ(f.fired, g.fired);
-      EXPECT_EQ(f.consent, g.consent);
-      EXPECT_EQ(f.suppression, g.suppression);
-      EXPECT_EQ(f.frequency_cap, g.frequency_cap);
-      EXPECT_EQ(f.priority, g.priority);
-      EXPECT_EQ(f.budget, g.budget);
-      EXPECT_EQ(f.member_max, g.member_max);
-      EXPECT_EQ(f.capacity, g.capacity);
-      EXPECT_EQ(f.kept, g.kept);
+      test::expect_same_gates(f, g);
       EXPECT_EQ(f.fired, f.consent + f.suppression + f.frequency_cap + f.priority + f.budget + f.member_max +
                              f.capacity + f.kept);
       kept += f.kept;

@@ -21,33 +21,15 @@
 #include "engine/dialogue/dialogue_pass.h"
 #include "engine/history/history.h"
 #include "io/snapshot/snapshot.h"
+#include "tests/support/raw_text.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;
 namespace fs = std::filesystem;
+using test::lines_of;
+using test::split;
 
 namespace {
-
-std::vector<std::string> lines_of(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::vector<std::string> out;
-  std::string l;
-  while (std::getline(in, l)) {
-    if (!l.empty() && l.back() == '\r') l.pop_back();
-    if (out.empty() && l.rfind("\xEF\xBB\xBF", 0) == 0) l = l.substr(3);
-    out.push_back(l);
-  }
-  return out;
-}
-
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> f;
-  std::string x;
-  std::stringstream ss(s);
-  while (std::getline(ss, x, sep)) f.push_back(x);
-  if (!s.empty() && s.back() == sep) f.push_back("");
-  return f;
-}
 
 void run(const std::string& cmd) {
   std::string out;

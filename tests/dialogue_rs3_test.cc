@@ -21,18 +21,13 @@
 #include "engine/score/model.h"
 #include "io/gen/rs3_generator.h"
 #include "tests/oracles/rs3_reference.h"
+#include "tests/support/rs_fixture.h"
 
 namespace nudge {
 namespace {
 
 using decide::BoundCampaign;
-
-history::History history_of(const Rs3Data& d) {
-  std::vector<history::ContactRecord> cs;
-  std::vector<history::ResponseRecord> rs;
-  rs3_records(d, cs, rs);
-  return history::build_history(std::move(cs), std::move(rs));
-}
+using test::history_of;
 
 decide::Campaign rs3_campaign(std::size_t capacity, std::size_t top_k) {
   auto c = decide::load_campaign(std::string(NUDGE_SOURCE_DIR) + "/data/campaigns/rs3.toml");
@@ -82,15 +77,7 @@ TEST(DialogueRs3, SweepEqualsRowByRowReferenceForEveryIsaAndThreadCount) {
       uint64_t capacity = 0;
       for (const auto& x : r.funnel) capacity += x.capacity;
       EXPECT_GT(capacity, 0u);
-      ASSERT_EQ(r.ranked.size(), ref.ranked.size());
-      for (std::size_t i = 0; i < r.ranked.size(); ++i) {
-        const auto& s = r.ranked[i];
-        const auto& e = ref.ranked[i];
-        ASSERT_EQ(s.customer_id, e.customer_id) << "rank " << i + 1;
-        ASSERT_EQ(campaign.actions[s.action].name, e.action) << "rank " << i + 1;
-        ASSERT_EQ(s.priority, e.priority) << "rank " << i + 1;
-        ASSERT_EQ(s.budget_left, e.budget_left) << "rank " << i + 1;
-      }
+      ASSERT_NO_FATAL_FAILURE(test::expect_same_ranking(campaign, r.ranked, ref.ranked));
     }
   }
 }

@@ -11,10 +11,7 @@
 
 #include <tbb/task_arena.h>
 
-#include <fstream>
 #include <random>
-#include <regex>
-#include <sstream>
 
 #include "engine/base/simd.h"
 #include "engine/decide/bound_campaign.h"
@@ -25,6 +22,7 @@
 #include "io/gen/rs1_generator.h"
 #include "tests/oracles/decide_reference.h"
 #include "tests/oracles/dialogue_reference.h"
+#include "tests/support/campaign_files.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;
@@ -34,18 +32,11 @@ namespace {
 
 const int32_t kAsOf = days_from_civil(2026, 11, 15);
 
-std::string file_text(const std::string& file) {
-  std::ifstream in(test::source_dir() / "data/campaigns" / file);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // RS-1 with actions 0 and 1 replaced by RS-3's dialogue (basket and caps from
 // columns, so that only the dialogue reads the history), plus a second
 // dialogue with an expiry and a user-defined response type.
 std::string campaign_text() {
-  std::string t = file_text("rs1.toml");
+  std::string t = test::campaign_text("rs1.toml");
   const auto a = t.find("[[action]]\nname = \"defection_call\"");
   const auto b = t.find("[[action]]\nname = \"tier_nudge\"");
   t.erase(a, b - a);

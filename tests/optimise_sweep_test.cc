@@ -13,7 +13,6 @@
 #include <fstream>
 #include <map>
 #include <regex>
-#include <sstream>
 
 #include "engine/base/error.h"
 #include "engine/base/simd.h"
@@ -22,6 +21,7 @@
 #include "engine/optimise/optimise.h"
 #include "io/gen/rs1_generator.h"
 #include "tests/oracles/optimise_reference.h"
+#include "tests/support/campaign_files.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;
@@ -31,20 +31,9 @@ using nudge::optimise::OptimiseOptions;
 
 namespace {
 
-std::string campaign_text(const std::string& file) {
-  std::ifstream in(test::source_dir() / "data/campaigns" / file);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-Campaign campaign_from(const std::string& text) {
-  return parse_campaign(text, "campaign.toml", test::source_dir() / "data/campaigns");
-}
-
-std::string replace(std::string text, const std::string& pattern, const std::string& with) {
-  return std::regex_replace(text, std::regex(pattern), with);
-}
+using test::campaign_from;
+using test::campaign_text;
+using test::replace;
 
 ArbitratedSweep run(const BoundCampaign& b, int threads, OptimiseOptions opt = {}, SweepOptions so = {}) {
   tbb::task_arena arena(threads);

@@ -14,37 +14,13 @@
 #include "engine/policy/history_policy.h"
 #include "io/gen/rs2_generator.h"
 #include "tests/oracles/rs2_reference.h"
+#include "tests/support/rs_fixture.h"
 
 namespace nudge {
 namespace {
 
 using decide::BoundCampaign;
-
-history::History history_of(const Rs2Data& d) {
-  std::vector<history::ContactRecord> cs;
-  for (const auto& c : d.contacts) {
-    const auto& a = kRs2HistoryActions[c.action];
-    history::ContactRecord r;
-    r.customer_id = c.customer_id;
-    r.sent_on = c.sent_on;
-    r.action = a.name;
-    r.channel = a.channel;
-    r.message_type = a.message_type;
-    r.cost = a.cost;
-    cs.push_back(std::move(r));
-  }
-  std::vector<history::ResponseRecord> rs;
-  for (const auto& x : d.responses) {
-    history::ResponseRecord r;
-    r.customer_id = x.customer_id;
-    r.action = kRs2HistoryActions[x.action].name;
-    r.sent_on = x.sent_on;
-    r.responded_on = x.responded_on;
-    r.type = kRs2ResponseTypes[x.type];
-    rs.push_back(std::move(r));
-  }
-  return history::build_history(std::move(cs), std::move(rs));
-}
+using test::history_of;
 
 decide::SweepResult sweep(const BoundCampaign& b, const policy::HistoryPolicy& hp, int threads) {
   tbb::task_arena arena(threads);
@@ -88,15 +64,7 @@ TEST(PolicyRs2, SweepEqualsRowByRowReferenceForEveryIsaAndThreadCount) {
       EXPECT_GT(budget, 100u);
       EXPECT_GT(capacity, 0u);
       EXPECT_GT(consent, 0u);
-      ASSERT_EQ(r.ranked.size(), ref.ranked.size());
-      for (std::size_t i = 0; i < r.ranked.size(); ++i) {
-        const auto& s = r.ranked[i];
-        const auto& e = ref.ranked[i];
-        ASSERT_EQ(s.customer_id, e.customer_id) << "rank " << i + 1;
-        ASSERT_EQ(campaign.actions[s.action].name, e.action) << "rank " << i + 1;
-        ASSERT_EQ(s.priority, e.priority) << "rank " << i + 1;
-        ASSERT_EQ(s.budget_left, e.budget_left) << "rank " << i + 1;
-      }
+      ASSERT_NO_FATAL_FAILURE(test::expect_same_ranking(campaign, r.ranked, ref.ranked));
     }
   }
 }

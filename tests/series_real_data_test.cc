@@ -22,35 +22,17 @@
 #include "io/csv/import_schema.h"
 #include "io/csv/whitespace_table.h"
 #include "tests/oracles/activity_reference.h"
+#include "tests/support/raw_text.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;
 namespace fs = std::filesystem;
+using test::lines_of;
+using test::split;
 
 namespace {
 
 // ---- plain reading of the raw files (independent of nudge) ----
-
-std::vector<std::string> lines_of(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::vector<std::string> out;
-  std::string l;
-  while (std::getline(in, l)) {
-    if (!l.empty() && l.back() == '\r') l.pop_back();
-    if (out.empty() && l.rfind("\xEF\xBB\xBF", 0) == 0) l = l.substr(3);
-    out.push_back(l);
-  }
-  return out;
-}
-
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> f;
-  std::stringstream ss(s);
-  std::string x;
-  while (std::getline(ss, x, sep)) f.push_back(x);
-  if (!s.empty() && s.back() == sep) f.push_back("");
-  return f;
-}
 
 std::vector<std::string> words(const std::string& s) {
   std::vector<std::string> f;

@@ -3,6 +3,7 @@
 #   1. Release build (the shipped configuration), default batch size;
 #   2. AddressSanitizer + UndefinedBehaviorSanitizer build with a tiny batch
 #      (64 rows) so batch-boundary bugs surface.
+# The Release build includes the Python module and its pytest tests (tests/python).
 # Installs the Debian packages it needs first (tools/setup-debian.sh).
 # Usage: tools/run-tests.sh [--quick]   (--quick: the Release build only)
 set -euo pipefail
@@ -20,7 +21,9 @@ run_build() {  # name, cmake args...
   (cd "$dir" && ctest --output-on-failure -j "$JOBS")
 }
 
-run_build release -DCMAKE_BUILD_TYPE=Release
+# The Release build must build the Python module (its pytest suite runs under ctest as Python.*);
+# the sanitizer build leaves it out (a module under ASan needs libasan preloaded into Python).
+run_build release -DCMAKE_BUILD_TYPE=Release -DNUDGE_BUILD_PYTHON=ON
 if [[ "${1:-}" != "--quick" ]]; then
   run_build asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNUDGE_SANITIZE=ON -DNUDGE_BATCH_ROWS=64 -DNUDGE_BUILD_BENCH=OFF
 fi

@@ -9,6 +9,9 @@ PACKAGES=(
   libflatbuffers-dev flatbuffers-compiler
   libmimalloc-dev libbenchmark-dev libgtest-dev libgmock-dev
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfast-float-dev libfmt-dev libxxhash-dev
+  # the Python module (tools/python) and its tests
+  python3-dev pybind11-dev python3-pybind11 python3-numpy python3-pandas python3-pytest
+  python3-dask python3-distributed
 )
 [[ "${1:-}" == "--fuzz" ]] && PACKAGES+=(clang libclang-rt-14-dev)
 missing=()

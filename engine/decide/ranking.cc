@@ -57,6 +57,16 @@ void DecisionBuffer::prune(Lane& l) {
   l.has_threshold = true;
 }
 
+std::vector<Decision> DecisionBuffer::take_survivors() {
+  std::vector<Decision> out;
+  for (Lane& l : lanes_) {
+    keep_first(l.items, l.limit);
+    out.insert(out.end(), l.items.begin(), l.items.end());
+    std::vector<Decision>().swap(l.items);
+  }
+  return out;
+}
+
 RankingResult rank_decisions(std::vector<DecisionBuffer*>& buffers, const RankingInput& in,
                              const std::vector<uint64_t>& walk_kept) {
   const std::size_t n_actions = in.action_channel.size();

@@ -57,6 +57,11 @@ class DecisionBuffer {
     if (l.items.size() >= l.prune_at) prune(l);
   }
 
+  // Every lane cut to its limit, all lanes together, unordered: the decisions
+  // that can still reach the result (sweep_parts.h sends them to a merge).
+  // Empties the buffer.
+  std::vector<Decision> take_survivors();
+
  private:
   friend struct RankingAccess;
   struct Lane {

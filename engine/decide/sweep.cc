@@ -25,7 +25,10 @@
 #include <limits>
 
 #include "engine/base/error.h"
+#include "engine/decide/bitmap_words.h"
 #include "engine/decide/ranking.h"
+#include "engine/decide/sweep_parts.h"
+#include "engine/decide/sweep_pass.h"
 #include "engine/decide/trace.h"
 #include "engine/dialogue/dialogue_pass.h"
 
@@ -35,35 +38,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Bits set in x. The library targets baseline x86-64 (no POPCNT instruction),
-// where std::popcount becomes a libgcc call; this SWAR count stays inline.
-inline uint64_t bits_set(uint64_t x) noexcept {
-#if defined(__POPCNT__)
-  return static_cast<uint64_t>(__builtin_popcountll(x));
-#else
-  x = x - ((x >> 1) & 0x5555555555555555ULL);
-  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
-  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
-  return (x * 0x0101010101010101ULL) >> 56;
-#endif
-}
-
 double seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
-
-// Bit r of the result = byte r of b[0..64), bytes being 0 or 1 (bool column
-// layout; the column's zero padding makes the 64-byte read safe). Per 8
-// bytes, the multiply moves byte i's low bit to bit 56+i with no carries
-// (each product bit comes from exactly one (byte, shift) pair).
-inline uint64_t pack_bools(const uint8_t* b) noexcept {
-  uint64_t out = 0;
-  for (int k = 0; k < 8; ++k) {
-    uint64_t x;
-    std::memcpy(&x, b + 8 * k, 8);
-    x &= 0x0101010101010101ULL;
-    out |= ((x * 0x0102040810204080ULL) >> 56) << (8 * k);
-  }
-  return out;
-}
 
 struct Worker {
   expr::Workspace ws;
@@ -329,15 +304,11 @@ class Sweeper {
 
 }  // namespace
 
-SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
+Pass run_pass(const BoundCampaign& b, const SweepOptions& opt, const RankingInput& in, TraceScratch* trace) {
   const Campaign& c = b.campaign();
   const std::size_t rows = b.population().rows();
   if (opt.trace_row && *opt.trace_row >= rows)
     throw_usage(fmt::format("row {} is not in the population", *opt.trace_row));
-  RankingInput in;
-  for (const auto& ch : c.channels) in.channel_capacity.push_back(capacity_for(ch, rows));
-  for (const auto& a : c.actions) in.action_channel.push_back(static_cast<uint16_t>(a.channel));
-  in.top_k = opt.top_k ? opt.top_k : c.top_k;
   if (c.needs_history() && !opt.inputs)
     throw_usage(
         fmt::format("campaign {} computes its {} from the contact history: give the sweep a history "
@@ -353,12 +324,6 @@ SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
     sweeper.init(w);
     return w;
   });
-  TraceScratch trace;
-  if (opt.trace_row) {
-    trace.gate.assign(c.actions.size(), std::nullopt);
-    trace.priority.assign(c.actions.size(), kNaN);
-    trace.budget_left.assign(c.actions.size(), kNaN);
-  }
   const std::size_t batches = (rows + expr::kBatchRows - 1) / expr::kBatchRows;
   auto t0 = Clock::now();
   // Grain: one batch (kBatchRows rows, tens of microseconds of work); the
@@ -369,39 +334,43 @@ SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
       const std::size_t begin = i * expr::kBatchRows;
       const std::size_t count = std::min(expr::kBatchRows, rows - begin);
       const bool has_trace = opt.trace_row && *opt.trace_row >= begin && *opt.trace_row < begin + count;
-      sweeper.batch(begin, count, w, has_trace ? &trace : nullptr);
+      sweeper.batch(begin, count, w, has_trace ? trace : nullptr);
     }
   });
-  auto t1 = Clock::now();
-
-  SweepResult res;
+  Pass p;
+  SweepResult& res = p.res;
   res.members = rows;
   res.funnel.assign(c.actions.size(), {});
   res.dialogues.assign(c.dialogues.size(), {});
-  std::vector<DecisionBuffer*> parts;
   for (Worker& w : workers) {
-    for (std::size_t a = 0; a < c.actions.size(); ++a) { res.funnel[a] += w.funnel[a]; }
+    for (std::size_t a = 0; a < c.actions.size(); ++a) res.funnel[a] += w.funnel[a];
     res.members_with_candidates += w.with_candidates;
     for (std::size_t d = 0; d < c.dialogues.size(); ++d) res.dialogues[d].add(w.dlg.funnel[d]);
     res.times.dialogue_cpu += w.t_dialogue;
     res.times.history_cpu += w.t_hist, res.times.evaluate_cpu += w.t_eval, res.times.gates_cpu += w.t_gates;
     res.times.score_cpu += w.t_score, res.times.walk_cpu += w.t_walk;
-    parts.push_back(&*w.decisions);
+    p.buffers.push_back(std::move(*w.decisions));
   }
-  std::vector<uint64_t> walk_kept;
-  for (const auto& f : res.funnel) walk_kept.push_back(f.kept);
-  RankingResult rk = rank_decisions(parts, in, walk_kept);
-  auto t2 = Clock::now();
-  for (std::size_t a = 0; a < c.actions.size(); ++a) {
-    res.funnel[a].capacity = rk.dropped_by_capacity[a];
-    res.funnel[a].kept -= rk.dropped_by_capacity[a];
-    res.funnel[a].in_top_k = rk.in_top_k[a];
+  res.times.pass_wall = seconds(t0, Clock::now());
+  return p;
+}
+
+SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
+  const Campaign& c = b.campaign();
+  const RankingInput in = ranking_input(c, opt.top_k, b.population().rows());
+  TraceScratch trace;
+  if (opt.trace_row) {
+    trace.gate.assign(c.actions.size(), std::nullopt);
+    trace.priority.assign(c.actions.size(), kNaN);
+    trace.budget_left.assign(c.actions.size(), kNaN);
   }
-  res.decisions = rk.decisions;
-  res.ranked = std::move(rk.ranked);
-  res.capacity_cutoff = std::move(rk.capacity_cutoff);
-  res.times.pass_wall = seconds(t0, t1);
-  res.times.rank_wall = seconds(t1, t2);
+  Pass p = run_pass(b, opt, in, &trace);
+  auto t1 = Clock::now();
+  std::vector<DecisionBuffer*> parts;
+  for (DecisionBuffer& d : p.buffers) parts.push_back(&d);
+  SweepResult res = std::move(p.res);
+  apply_ranking(res, rank_decisions(parts, in, walk_kept(res)));
+  res.times.rank_wall = seconds(t1, Clock::now());
   if (opt.trace_row) res.trace = build_trace(b, *opt.trace_row, trace, res);
   return res;
 }

@@ -169,17 +169,42 @@ class Compiler {
   void read_column(std::size_t c) { columns_.insert(c); }
 
   uint32_t emit(const BoundPtr& ptr) { return emit(ptr.get()); }
-  uint32_t emit(const BoundExpr* e) {
-    auto it = regs_.find(e);
-    if (it != regs_.end()) return it->second;
-    std::vector<const BoundExpr*> ops = operands(*e);
-    std::vector<uint32_t> in;
-    for (const BoundExpr* c : ops) in.push_back(emit(c));
-    uint32_t dst = alloc(pool_of(e->type));
-    build(*e, in, dst);
-    regs_.emplace(e, dst);
-    for (const BoundExpr* c : ops) release(c);
-    return dst;
+  // Post-order with an explicit stack, not recursion: a window over 50,000
+  // buckets desugars to a chain 50,000 nodes deep (window_functions.h), which
+  // would overflow the thread's stack (first under AddressSanitizer's larger
+  // frames). Same order as the recursive form: operands left to right, then
+  // the node, then the operands' releases.
+  uint32_t emit(const BoundExpr* root) {
+    struct Frame {
+      const BoundExpr* e;
+      std::vector<const BoundExpr*> ops;
+      std::vector<uint32_t> in;
+    };
+    if (auto it = regs_.find(root); it != regs_.end()) return it->second;
+    std::vector<Frame> stack;
+    stack.push_back(Frame{root, operands(*root), {}});
+    uint32_t last = 0;
+    while (!stack.empty()) {
+      Frame& f = stack.back();
+      if (f.in.size() < f.ops.size()) {
+        const BoundExpr* c = f.ops[f.in.size()];
+        if (auto it = regs_.find(c); it != regs_.end()) {
+          f.in.push_back(it->second);
+        } else {
+          std::vector<const BoundExpr*> ops = operands(*c);
+          stack.push_back(Frame{c, std::move(ops), {}});  // invalidates f
+        }
+        continue;
+      }
+      uint32_t dst = alloc(pool_of(f.e->type));
+      build(*f.e, f.in, dst);
+      regs_.emplace(f.e, dst);
+      for (const BoundExpr* c : f.ops) release(c);
+      last = dst;
+      stack.pop_back();
+      if (!stack.empty()) stack.back().in.push_back(dst);
+    }
+    return last;
   }
 
   void build(const BoundExpr& e, const std::vector<uint32_t>& in, uint32_t dst);

@@ -9,6 +9,7 @@
 
 #include "io/csv/csv_writer.h"
 #include "io/file/atomic_file.h"
+#include "io/gen/gen_rng.h"
 #include "io/gen/rs1_generator.h"
 
 namespace nudge {
@@ -28,18 +29,7 @@ namespace {
 
 constexpr uint8_t kNewsletter = 10, kFlightDisruption = 13, kSafetyNotice = 14;
 
-struct Rng {
-  uint64_t s;
-  uint64_t next() noexcept {
-    uint64_t z = (s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  double unit() noexcept { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  int64_t below(int64_t n) noexcept { return static_cast<int64_t>(next() % static_cast<uint64_t>(n)); }
-  bool chance(double p) noexcept { return unit() < p; }
-};
+using Rng = gen::SplitMix;
 
 // Everyday mix of actions (weights): newsletters and service messages dominate.
 uint8_t everyday_action(Rng& r) {
@@ -154,6 +144,29 @@ void write_rs2_csv(const Rs2Data& d, const std::filesystem::path& dir) {
   }
   f.write(buf);
   f.commit();
+}
+
+void rs2_records(const Rs2Data& d, std::vector<history::ContactRecord>& contacts,
+                 std::vector<history::ResponseRecord>& responses) {
+  for (const auto& c : d.contacts) rs2_add_contact(c.customer_id, c.sent_on, kRs2HistoryActions[c.action], contacts);
+  for (const auto& x : d.responses)
+    rs2_add_response(x.customer_id, kRs2HistoryActions[x.action], x.sent_on, x.responded_on, x.type, responses);
+}
+
+void rs2_add_contact(uint64_t id, int32_t sent_on, const Rs2HistoryAction& a,
+                     std::vector<history::ContactRecord>& contacts) {
+  history::ContactRecord r;
+  r.customer_id = id, r.sent_on = sent_on, r.action = a.name, r.channel = a.channel, r.message_type = a.message_type;
+  r.cost = a.cost;
+  contacts.push_back(std::move(r));
+}
+
+void rs2_add_response(uint64_t id, const Rs2HistoryAction& a, int32_t sent_on, int32_t responded_on, uint8_t type,
+                      std::vector<history::ResponseRecord>& responses) {
+  history::ResponseRecord r;
+  r.customer_id = id, r.action = a.name, r.sent_on = sent_on, r.responded_on = responded_on,
+  r.type = kRs2ResponseTypes[type];
+  responses.push_back(std::move(r));
 }
 
 }  // namespace nudge

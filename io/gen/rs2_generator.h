@@ -36,6 +36,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/history/history.h"
 #include "engine/store/population.h"
 #include "engine/store/types.h"
 
@@ -74,5 +75,15 @@ Rs2Data generate_rs2(std::size_t members, uint64_t seed, int32_t as_of = rs2_as_
 // (customer_id,sent_on,action,channel,message_type,cost) and DIR/responses.csv
 // (customer_id,action,sent_on,responded_on,type); DIR is created if needed.
 void write_rs2_csv(const Rs2Data& d, const std::filesystem::path& dir);
+
+// Every contact and response as history records, in row order (appended).
+void rs2_records(const Rs2Data& d, std::vector<history::ContactRecord>& contacts,
+                 std::vector<history::ResponseRecord>& responses);
+// One contact of action a (its channel, message type and cost) as a history record, appended.
+void rs2_add_contact(uint64_t id, int32_t sent_on, const Rs2HistoryAction& a,
+                     std::vector<history::ContactRecord>& contacts);
+// One response (type: into kRs2ResponseTypes) to a contact of action a as a history record, appended.
+void rs2_add_response(uint64_t id, const Rs2HistoryAction& a, int32_t sent_on, int32_t responded_on, uint8_t type,
+                      std::vector<history::ResponseRecord>& responses);
 
 }  // namespace nudge

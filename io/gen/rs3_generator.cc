@@ -7,6 +7,7 @@
 
 #include "engine/base/read_file.h"
 #include "io/file/atomic_file.h"
+#include "io/gen/gen_rng.h"
 
 namespace nudge {
 
@@ -16,17 +17,7 @@ const Rs2HistoryAction kRs3Steps[3] = {{"rescue_email", "email", "commercial", 1
 
 namespace {
 
-struct Rng {
-  uint64_t s;
-  uint64_t next() noexcept {
-    uint64_t z = (s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  int64_t below(int64_t n) noexcept { return static_cast<int64_t>(next() % static_cast<uint64_t>(n)); }
-  bool chance(double p) noexcept { return static_cast<double>(next() >> 11) * 0x1.0p-53 < p; }
-};
+using Rng = gen::SplitMix;
 
 }  // namespace
 
@@ -98,22 +89,10 @@ void write_rs3_csv(const Rs3Data& d, const std::filesystem::path& dir) {
 
 void rs3_records(const Rs3Data& d, std::vector<history::ContactRecord>& contacts,
                  std::vector<history::ResponseRecord>& responses) {
-  auto contact = [&](uint64_t id, int32_t on, const Rs2HistoryAction& a) {
-    history::ContactRecord r;
-    r.customer_id = id, r.sent_on = on, r.action = a.name, r.channel = a.channel, r.message_type = a.message_type;
-    r.cost = a.cost;
-    contacts.push_back(std::move(r));
-  };
-  auto response = [&](uint64_t id, const Rs2HistoryAction& a, int32_t sent, int32_t on, uint8_t type) {
-    history::ResponseRecord r;
-    r.customer_id = id, r.action = a.name, r.sent_on = sent, r.responded_on = on, r.type = kRs2ResponseTypes[type];
-    responses.push_back(std::move(r));
-  };
-  for (const auto& c : d.rs2.contacts) contact(c.customer_id, c.sent_on, kRs2HistoryActions[c.action]);
-  for (const auto& c : d.step_contacts) contact(c.customer_id, c.sent_on, kRs3Steps[c.step]);
-  for (const auto& x : d.rs2.responses)
-    response(x.customer_id, kRs2HistoryActions[x.action], x.sent_on, x.responded_on, x.type);
-  for (const auto& x : d.step_responses) response(x.customer_id, kRs3Steps[x.step], x.sent_on, x.responded_on, x.type);
+  rs2_records(d.rs2, contacts, responses);
+  for (const auto& c : d.step_contacts) rs2_add_contact(c.customer_id, c.sent_on, kRs3Steps[c.step], contacts);
+  for (const auto& x : d.step_responses)
+    rs2_add_response(x.customer_id, kRs3Steps[x.step], x.sent_on, x.responded_on, x.type, responses);
 }
 
 }  // namespace nudge

@@ -98,6 +98,13 @@ def decide(pop_csv):
                     remaining -= cost
                     kept += 1
                     decisions.append((pri[a], int(raw["customer_id"]), a, cost, remaining))
+    return rank_and_cap(decisions)
+
+
+def rank_and_cap(decisions):
+    """decisions (priority, customer_id, action#, cost, budget_left): the call
+    capacity keeps the highest-ranked CALL_CAPACITY calls, then the first K in
+    rank order (priority descending, customer_id, action#)."""
     calls = sorted((d for d in decisions if ACTIONS[d[2]][2] == "call"), key=lambda d: (-d[0], d[1], d[2]))
     dropped = {(d[1], d[2]) for d in calls[CALL_CAPACITY:]}
     kept = [d for d in decisions if (d[1], d[2]) not in dropped]
@@ -105,11 +112,17 @@ def decide(pop_csv):
     return kept[:K]
 
 
-def main():
-    ref = decide(sys.argv[1])
-    with open(sys.argv[2], newline="") as f:
-        got = [(float(r["priority"]), int(r["customer_id"]), r["action"], float(r["cost"]), float(r["budget_left"]))
-               for r in csv.DictReader(f)]
+def read_decisions(path):
+    """The decisions CSV `nudge sweep` wrote: (priority, customer_id, action, cost, budget_left)."""
+    with open(path, newline="") as f:
+        return [(float(r["priority"]), int(r["customer_id"]), r["action"], float(r["cost"]), float(r["budget_left"]))
+                for r in csv.DictReader(f)]
+
+
+def compare(got, ref, note="", show_cost=True):
+    """Compares nudge's decisions with the reference's per WORKLOAD.md "Comparing
+    results", prints the first differences and a summary (note after the count);
+    returns the number of differences."""
     bad = 0
     if len(got) != len(ref):
         print(f"row count: nudge {len(got)}, reference {len(ref)}")
@@ -125,10 +138,19 @@ def main():
                 continue
             bad += 1
             if bad <= 10:
-                print(f"rank {i + 1}: nudge {g[1]} {g[2]} pri={g[0]!r} cost={g[3]} left={g[4]} | "
-                      f"reference {e[1]} {ename} pri={e[0]!r} cost={e[3]} left={e[4]}")
-    print(f"compared {min(len(got), len(ref))} ranked decisions: {'agree' if bad == 0 else f'{bad} differences'}")
-    return 0 if bad == 0 else 1
+                if show_cost:
+                    print(f"rank {i + 1}: nudge {g[1]} {g[2]} pri={g[0]!r} cost={g[3]} left={g[4]} | "
+                          f"reference {e[1]} {ename} pri={e[0]!r} cost={e[3]} left={e[4]}")
+                else:
+                    print(f"rank {i + 1}: nudge {g[1]} {g[2]} pri={g[0]!r} left={g[4]} | "
+                          f"reference {e[1]} {ename} pri={e[0]!r} left={e[4]}")
+    print(f"compared {min(len(got), len(ref))} ranked decisions{note}: "
+          f"{'agree' if bad == 0 else f'{bad} differences'}")
+    return bad
+
+
+def main():
+    return 0 if compare(read_decisions(sys.argv[2]), decide(sys.argv[1])) == 0 else 1
 
 
 if __name__ == "__main__":

@@ -97,38 +97,13 @@ def decide(dir_, D):
                     kept += 1
                     kept_calls += chan == "call"
                     decisions.append((pri[a], cid, a, cost, remaining))
-    calls = sorted((d for d in decisions if rs1.ACTIONS[d[2]][2] == "call"), key=lambda d: (-d[0], d[1], d[2]))
-    dropped = {(d[1], d[2]) for d in calls[rs1.CALL_CAPACITY:]}
-    kept = [d for d in decisions if (d[1], d[2]) not in dropped]
-    kept.sort(key=lambda d: (-d[0], d[1], d[2]))
-    return kept[:rs1.K], skipped
+    return rs1.rank_and_cap(decisions), skipped
 
 
 def main():
     D = day(sys.argv[3] if len(sys.argv) > 3 else "2026-11-15")
     ref, skipped = decide(sys.argv[1], D)
-    with open(sys.argv[2], newline="") as f:
-        got = [(float(r["priority"]), int(r["customer_id"]), r["action"], float(r["cost"]), float(r["budget_left"]))
-               for r in csv.DictReader(f)]
-    bad = 0
-    if len(got) != len(ref):
-        print(f"row count: nudge {len(got)}, reference {len(ref)}")
-        bad += 1
-
-    def close(a, b):
-        return a == b or abs(a - b) / max(abs(a), abs(b)) < 1e-6
-    for i, (g, e) in enumerate(zip(got, ref)):
-        ename = rs1.ACTIONS[e[2]][0]
-        same = (g[1], g[2]) == (e[1], ename) and close(g[0], e[0]) and g[3] == e[3] and abs(g[4] - e[4]) < 1e-9
-        if not same:
-            if close(g[0], e[0]) and i + 1 < len(ref) and close(ref[i + 1][0], e[0]):
-                continue
-            bad += 1
-            if bad <= 10:
-                print(f"rank {i + 1}: nudge {g[1]} {g[2]} pri={g[0]!r} left={g[4]} | "
-                      f"reference {e[1]} {ename} pri={e[0]!r} left={e[4]}")
-    print(f"compared {min(len(got), len(ref))} ranked decisions ({skipped} responses skipped): "
-          f"{'agree' if bad == 0 else f'{bad} differences'}")
+    bad = rs1.compare(rs1.read_decisions(sys.argv[2]), ref, f" ({skipped} responses skipped)", show_cost=False)
     return 0 if bad == 0 else 1
 
 

@@ -59,11 +59,15 @@ inline bool ref_less(const RefDecision& a, const RefDecision& b) {
   return a.action < b.action;
 }
 
-// `fired`, when given, decides whether action a fires on row (dialogue steps,
-// tests/oracles/dialogue_reference.h) instead of its trigger.
-inline RefResult reference_sweep(const decide::Campaign& c, const Population& pop, const score::BoundModel* model,
-                                 std::optional<std::size_t> top_k,
-                                 const std::function<bool(std::size_t, std::size_t)>& fired = {}) {
+// The campaign's rules compiled for the row-at-a-time reference evaluator:
+// predicates are the triggers (action order), then the suppressions' `when`;
+// numbers are the expression priorities, num_of[a] (-1 for other kinds).
+struct RefRules {
+  expr::CompiledSet set;
+  std::vector<int> num_of;
+};
+
+inline RefRules ref_rules(const decide::Campaign& c, const Population& pop) {
   using namespace decide;
   const std::size_t A = c.actions.size();
   std::vector<expr::Source> preds, nums;
@@ -75,17 +79,44 @@ inline RefResult reference_sweep(const decide::Campaign& c, const Population& po
       num_of[a] = int(nums.size());
       nums.push_back(c.actions[a].priority_expression);
     }
-  auto set = expr::CompiledSet::compile(pop, preds, nums);
+  return RefRules{expr::CompiledSet::compile(pop, preds, nums), std::move(num_of)};
+}
+
+// Whether a rule's list covers x (an empty list covers all).
+inline bool ref_covers(const std::vector<std::size_t>& v, std::size_t x) {
+  return v.empty() || std::find(v.begin(), v.end(), x) != v.end();
+}
+
+// What frequency cap f allows on row as it stands: floor(max - count), 0 for a null or NaN count.
+inline double ref_allowance(const decide::FrequencyCap& f, const Population& pop, std::size_t row) {
+  auto v = ref_number(pop.column(f.count_column.name), row);
+  if (!v || std::isnan(*v)) return 0;
+  return std::floor(double(f.max) - *v);
+}
+
+// Action a's priority on row given the member's churn score (NaN where undefined).
+inline double ref_priority(const decide::Campaign& c, const RefRules& rules, const Population& pop, std::size_t a,
+                           std::size_t row, double churn) {
+  using namespace decide;
+  const Action& act = c.actions[a];
+  if (act.priority_kind == PriorityKind::WeightValueChurn) return act.weight * act.value * churn;
+  if (act.priority_kind == PriorityKind::WeightValue) return act.weight * act.value;
+  auto v = rules.set.reference_number(pop, std::size_t(rules.num_of[a]), row);
+  return !v ? std::nan("") : act.priority_times_churn ? *v * churn : *v;
+}
+
+// `fired`, when given, decides whether action a fires on row (dialogue steps,
+// tests/oracles/dialogue_reference.h) instead of its trigger.
+inline RefResult reference_sweep(const decide::Campaign& c, const Population& pop, const score::BoundModel* model,
+                                 std::optional<std::size_t> top_k,
+                                 const std::function<bool(std::size_t, std::size_t)>& fired = {}) {
+  using namespace decide;
+  const std::size_t A = c.actions.size();
+  const RefRules rules = ref_rules(c, pop);
+  const auto& set = rules.set;
   const uint64_t* ids = pop.column(*pop.id_column()).values<uint64_t>();
   const Column& used = pop.column(c.basket.used.name);
-  auto contains = [](const std::vector<std::size_t>& v, std::size_t x) {
-    return v.empty() || std::find(v.begin(), v.end(), x) != v.end();
-  };
-  auto allowance = [&](const FrequencyCap& f, std::size_t row) -> double {
-    auto v = ref_number(pop.column(f.count_column.name), row);
-    if (!v || std::isnan(*v)) return 0;
-    return std::floor(double(f.max) - *v);
-  };
+  auto allowance = [&](const FrequencyCap& f, std::size_t row) { return ref_allowance(f, pop, row); };
 
   RefResult r;
   r.funnel.assign(A, {});
@@ -104,8 +135,8 @@ inline RefResult reference_sweep(const decide::Campaign& c, const Population& po
       }
       bool suppressed = false;
       for (std::size_t s = 0; s < c.suppressions.size(); ++s)
-        if (contains(c.suppressions[s].message_types, act.message_type) &&
-            contains(c.suppressions[s].channels, act.channel) && set.reference_predicate(pop, A + s, row) == 1)
+        if (ref_covers(c.suppressions[s].message_types, act.message_type) &&
+            ref_covers(c.suppressions[s].channels, act.channel) && set.reference_predicate(pop, A + s, row) == 1)
           suppressed = true;
       if (suppressed) {
         ++r.funnel[a].suppression;
@@ -113,7 +144,7 @@ inline RefResult reference_sweep(const decide::Campaign& c, const Population& po
       }
       bool capped = false;
       for (auto& f : c.frequency_caps)
-        if (contains(f.channels, act.channel) && allowance(f, row) <= 0) capped = true;
+        if (ref_covers(f.channels, act.channel) && allowance(f, row) <= 0) capped = true;
       if (capped) {
         ++r.funnel[a].frequency_cap;
         continue;
@@ -136,14 +167,7 @@ inline RefResult reference_sweep(const decide::Campaign& c, const Population& po
     const double churn = model ? model->reference_score(row) : std::nan("");
     std::vector<RefDecision> mine;
     for (auto a : cands) {
-      const Action& act = c.actions[a];
-      double p;
-      if (act.priority_kind == PriorityKind::WeightValueChurn) p = act.weight * act.value * churn;
-      else if (act.priority_kind == PriorityKind::WeightValue) p = act.weight * act.value;
-      else {
-        auto v = set.reference_number(pop, std::size_t(num_of[a]), row);
-        p = !v ? std::nan("") : act.priority_times_churn ? *v * churn : *v;
-      }
+      const double p = ref_priority(c, rules, pop, a, row, churn);
       if (!std::isfinite(p)) {
         ++r.funnel[a].priority;
         continue;
@@ -162,7 +186,7 @@ inline RefResult reference_sweep(const decide::Campaign& c, const Population& po
       const Action& act = c.actions[d.action];
       bool capped = false;
       for (std::size_t j = 0; j < c.frequency_caps.size(); ++j)
-        if (contains(c.frequency_caps[j].channels, act.channel) && cap_left[j] <= 0) capped = true;
+        if (ref_covers(c.frequency_caps[j].channels, act.channel) && cap_left[j] <= 0) capped = true;
       double cost = c.cost(act);
       if (capped) ++r.funnel[d.action].frequency_cap;
       else if (!(remaining > 0) || cost > remaining) ++r.funnel[d.action].budget;
@@ -171,7 +195,7 @@ inline RefResult reference_sweep(const decide::Campaign& c, const Population& po
         remaining -= cost;
         d.budget_left = remaining;
         for (std::size_t j = 0; j < c.frequency_caps.size(); ++j)
-          if (contains(c.frequency_caps[j].channels, act.channel)) cap_left[j] -= 1;
+          if (ref_covers(c.frequency_caps[j].channels, act.channel)) cap_left[j] -= 1;
         ++kept;
         all.push_back(d);
       }

@@ -38,24 +38,10 @@ inline std::vector<RefMember> reference_candidates(const decide::Campaign& c, co
                                                    const score::BoundModel* model) {
   using namespace decide;
   const std::size_t A = c.actions.size();
-  std::vector<expr::Source> preds, nums;
-  for (auto& a : c.actions) preds.push_back(a.trigger);
-  for (auto& s : c.suppressions) preds.push_back(s.when);
-  std::vector<int> num_of(A, -1);
-  for (std::size_t a = 0; a < A; ++a)
-    if (c.actions[a].priority_kind == PriorityKind::Expression) {
-      num_of[a] = int(nums.size());
-      nums.push_back(c.actions[a].priority_expression);
-    }
-  auto set = expr::CompiledSet::compile(pop, preds, nums);
+  const RefRules rules = ref_rules(c, pop);
+  const auto& set = rules.set;
   const uint64_t* ids = pop.column(*pop.id_column()).values<uint64_t>();
-  auto covers = [](const std::vector<std::size_t>& v, std::size_t x) {
-    return v.empty() || std::find(v.begin(), v.end(), x) != v.end();
-  };
-  auto allowance = [&](const FrequencyCap& f, std::size_t row) -> double {
-    auto v = ref_number(pop.column(f.count_column.name), row);
-    return !v || std::isnan(*v) ? 0 : std::floor(double(f.max) - *v);
-  };
+  auto allowance = [&](const FrequencyCap& f, std::size_t row) { return ref_allowance(f, pop, row); };
   std::vector<RefMember> out;
   for (std::size_t row = 0; row < pop.rows(); ++row) {
     std::vector<std::size_t> cands;
@@ -67,9 +53,9 @@ inline std::vector<RefMember> reference_candidates(const decide::Campaign& c, co
       if (consent.is_null(row) || consent.values<uint8_t>()[row] == 0) continue;
       bool blocked = false;
       for (std::size_t s = 0; s < c.suppressions.size(); ++s)
-        blocked |= covers(c.suppressions[s].message_types, act.message_type) &&
-                   covers(c.suppressions[s].channels, act.channel) && set.reference_predicate(pop, A + s, row) == 1;
-      for (auto& f : c.frequency_caps) blocked |= covers(f.channels, act.channel) && allowance(f, row) <= 0;
+        blocked |= ref_covers(c.suppressions[s].message_types, act.message_type) &&
+                   ref_covers(c.suppressions[s].channels, act.channel) && set.reference_predicate(pop, A + s, row) == 1;
+      for (auto& f : c.frequency_caps) blocked |= ref_covers(f.channels, act.channel) && allowance(f, row) <= 0;
       if (blocked) continue;
       cands.push_back(a);
       exclusive |= c.message_types[act.message_type].exclusive;
@@ -82,15 +68,8 @@ inline std::vector<RefMember> reference_candidates(const decide::Campaign& c, co
     const double churn = model ? model->reference_score(row) : std::nan("");
     RefMember m{row, ids[row], std::nan(""), {}, {}};
     for (auto a : cands) {
-      const Action& act = c.actions[a];
-      double p;
-      if (act.priority_kind == PriorityKind::WeightValueChurn) p = act.weight * act.value * churn;
-      else if (act.priority_kind == PriorityKind::WeightValue) p = act.weight * act.value;
-      else {
-        auto v = set.reference_number(pop, std::size_t(num_of[a]), row);
-        p = !v ? std::nan("") : act.priority_times_churn ? *v * churn : *v;
-      }
-      if (std::isfinite(p)) m.cands.push_back({a, p, c.cost(act)});
+      const double p = ref_priority(c, rules, pop, a, row, churn);
+      if (std::isfinite(p)) m.cands.push_back({a, p, c.cost(c.actions[a])});
     }
     if (m.cands.empty()) continue;
     auto used = ref_number(pop.column(c.basket.used.name), row);

@@ -4,242 +4,91 @@
 // compiler, the history store or engine/dialogue: the oracle
 // tests/dialogue_rs3_test.cc compares the sweep of data/campaigns/rs3.toml
 // against. It is tests/oracles/rs2_reference.h with actions 0 and 1 replaced
-// by the defection_rescue dialogue (steps = actions 10, 11, 12 for ties).
+// by the defection_rescue dialogue (steps = actions 10, 11, 12 for ties); the
+// steps both share are in rs_reference_common.h.
 //
 // Only the churn score comes from outside (a callback: the model's own
 // reference_score), so that priorities can be compared exactly.
 #pragma once
 
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
 #include <functional>
-#include <map>
-#include <set>
-#include <string>
-#include <tuple>
 #include <vector>
 
-#include "engine/store/population.h"
-#include "engine/store/types.h"
 #include "io/gen/rs3_generator.h"
+#include "tests/oracles/rs2_reference.h"
+#include "tests/oracles/rs_reference_common.h"
 
 namespace nudge::test {
 
-struct Rs3Decision {
-  uint64_t customer_id;
-  std::string action;
-  double priority, cost, budget_left, churn;
-};
+using Rs3Decision = RsDecision;
 
-struct Rs3Reference {
-  std::vector<Rs3Decision> ranked;    // first K in rank order
-  std::size_t skipped_responses = 0;  // responses dated <= D that attach to no contact dated <= D
-  uint64_t due[3] = {0, 0, 0};        // members for whom step k is a candidate ("fired")
+// RS-2's answer, plus the dialogue's places.
+struct Rs3Reference : Rs2Reference {
+  uint64_t due[3] = {0, 0, 0};  // members for whom step k is a candidate ("fired")
   uint64_t waiting = 0, left = 0, outside = 0;
 };
+
+// RS-1's actions (0, 1: not in RS-3), then the dialogue's three steps.
+inline constexpr RsAction kRs3Actions[13] = {kRs1Actions[0],
+                                             kRs1Actions[1],
+                                             kRs1Actions[2],
+                                             kRs1Actions[3],
+                                             kRs1Actions[4],
+                                             kRs1Actions[5],
+                                             kRs1Actions[6],
+                                             kRs1Actions[7],
+                                             kRs1Actions[8],
+                                             kRs1Actions[9],
+                                             {"rescue_email", "commercial", "email", 150, 1.0, true},
+                                             {"rescue_call", "service", "call", 400, 1.0, true},
+                                             {"rescue_reminder", "service", "email", 40, 1.0, false}};
 
 inline Rs3Reference rs3_reference(const Rs3Data& d3, int32_t D, const std::function<double(std::size_t row)>& churn_of,
                                   std::size_t capacity_call = 5000, std::size_t top_k = 100000) {
   const Rs2Data& d = d3.rs2;
-  const Population& pop = d.population;
-  // --- the history, per member: contacts deduplicated by (customer_id, action, sent_on).
-  struct Contact {
-    int32_t sent_on;
-    std::string action, channel, type;
-    double cost;
-  };
-  std::map<uint64_t, std::map<std::pair<std::string, int32_t>, Contact>> contacts;
-  for (const auto& c : d.contacts) {
-    const auto& a = kRs2HistoryActions[c.action];
-    if (c.sent_on > D) continue;  // after as_of: ignored
-    contacts[c.customer_id][{std::string(a.name), c.sent_on}] =
-        Contact{c.sent_on, std::string(a.name), std::string(a.channel), std::string(a.message_type), a.cost};
-  }
-  for (const auto& c : d3.step_contacts) {
-    const auto& a = kRs3Steps[c.step];
-    if (c.sent_on > D) continue;
-    contacts[c.customer_id][{std::string(a.name), c.sent_on}] =
-        Contact{c.sent_on, std::string(a.name), std::string(a.channel), std::string(a.message_type), a.cost};
-  }
-  // Responses: a repeated row counts once; attach to an existing contact dated <= D and <= responded_on.
-  std::set<std::tuple<uint64_t, std::string, int32_t, int32_t, std::string>> responses;
-  for (const auto& r : d.responses)
-    if (r.responded_on <= D)
-      responses.insert({r.customer_id, std::string(kRs2HistoryActions[r.action].name), r.sent_on, r.responded_on,
-                        std::string(kRs2ResponseTypes[r.type])});
+  RsHistory history(D);
+  history.add_rs2(d);
+  for (const auto& c : d3.step_contacts) history.add_contact(c.customer_id, c.sent_on, kRs3Steps[c.step]);
   for (const auto& r : d3.step_responses)
-    if (r.responded_on <= D)
-      responses.insert({r.customer_id, std::string(kRs3Steps[r.step].name), r.sent_on, r.responded_on,
-                        std::string(kRs2ResponseTypes[r.type])});
+    history.add_response(r.customer_id, kRs3Steps[r.step].name, r.sent_on, r.responded_on, r.type);
   Rs3Reference out;
-  // Attached responses per contact (customer_id, action, sent_on) -> types.
-  std::map<std::tuple<uint64_t, std::string, int32_t>, std::set<std::string>> answered;
-  std::map<uint64_t, std::set<std::string>> revoked;  // channels
-  for (const auto& [id, action, sent_on, responded_on, type] : responses) {
-    auto m = contacts.find(id);
-    const Contact* c = nullptr;
-    if (m != contacts.end()) {
-      auto it = m->second.find({action, sent_on});
-      if (it != m->second.end()) c = &it->second;
-    }
-    if (!c || responded_on < sent_on) {
-      ++out.skipped_responses;
-      continue;
-    }
-    answered[{id, action, sent_on}].insert(type);
-    if (type == "unsubscribe") {
-      revoked[id].insert(c->channel);
-      if (c->channel == "email") revoked[id].insert("push");
-    }
-  }
+  out.skipped_responses = history.attach();
 
-  // --- RS-1's actions, written out.
-  auto col = [&](const char* n) -> const Column& { return pop.column(n); };
-  const uint64_t* ids = col("customer_id").values<uint64_t>();
-  const Column& tier = col("tier");
-  auto i32 = [&](const char* n, std::size_t r) { return double(col(n).values<int32_t>()[r]); };
-  auto f32 = [&](const char* n, std::size_t r) { return double(col(n).values<float>()[r]); };
-  auto opt = [&](const char* n, std::size_t r) { return col(n).is_valid(r) && col(n).values<uint8_t>()[r] != 0; };
-  struct A {
-    const char* name;
-    const char* type;
-    const char* channel;
-    double value, weight;
-    bool churn;
-  };
-  const A acts[13] = {{"defection_call", "commercial", "call", 400, 1.0, true},  // 0, 1: not in RS-3
-                      {"defection_email", "commercial", "email", 150, 1.0, true},
-                      {"tier_nudge", "editorial", "email", 60, 1.0, false},
-                      {"birthday", "service", "email", 20, 1.0, false},
-                      {"winback_mail", "commercial", "mail", 250, 0.8, true},
-                      {"winback_sms", "commercial", "sms", 90, 0.9, true},
-                      {"points_expiry", "service", "email", 40, 1.0, false},
-                      {"complaint_followup", "service", "call", 120, 1.2, true},
-                      {"engagement_push", "editorial", "push", 30, 0.7, false},
-                      {"premium_upsell", "commercial", "email", 200, 0.6, false},
-                      {"rescue_email", "commercial", "email", 150, 1.0, true},
-                      {"rescue_call", "service", "call", 400, 1.0, true},
-                      {"rescue_reminder", "service", "email", 40, 1.0, false}};
-  auto base = [](const std::string& t) {
-    return t == "service" ? 2.0 : t == "editorial" ? 5.0 : t == "commercial" ? 10.0 : 20.0;
-  };
-  auto factor = [](const std::string& c) { return c == "sms" || c == "mail" ? 1.5 : c == "call" ? 2.0 : 1.0; };
-  int32_t y;
-  unsigned mo, dd;
-  civil_from_days(D, y, mo, dd);
-  const int32_t month_first = days_from_civil(y, mo, 1);
-
-  std::vector<Rs3Decision> all;
-  for (std::size_t r = 0; r < pop.rows(); ++r) {
-    const std::string t = tier.dictionary()[std::size_t(tier.values<int32_t>()[r])];
-    const double fp = i32("flights_prev_3m", r), f3 = i32("flights_3m", r), dslf = i32("days_since_last_flight", r);
-    const bool salary_ok = col("salary").is_valid(r) && f32("salary", r) > 90000;
+  const RsColumns cols{d.population};
+  auto fired_of = [&](std::size_t r, uint64_t id, bool* fired) {
+    const double fp = cols.fp(r), f3 = cols.f3(r);
     // RS-3's dialogue: the place from the latest rescue contact in D - 90 < sent_on <= D.
     const bool entry = fp >= 2 && f3 < 0.5 * fp, goal = f3 >= fp;
     int latest_step = -1;
     int32_t latest_on = 0;
     bool converted = false;
-    if (auto m = contacts.find(ids[r]); m != contacts.end())
-      for (const auto& [key, c] : m->second)
-        for (int k = 0; k < 3; ++k)
-          if (c.action == kRs3Steps[k].name && c.sent_on > D - 90 && c.sent_on <= D) {
-            if (answered[{ids[r], c.action, c.sent_on}].count("convert")) converted = true;
-            if (latest_step < 0 || c.sent_on > latest_on || (c.sent_on == latest_on && k > latest_step))
-              latest_step = k, latest_on = c.sent_on;
-          }
+    for (const auto& [key, c] : history.contacts(id))
+      for (int k = 0; k < 3; ++k)
+        if (c.action == kRs3Steps[k].name && c.sent_on > D - 90 && c.sent_on <= D) {
+          if (history.answered(id, c.action, c.sent_on).count("convert")) converted = true;
+          if (latest_step < 0 || c.sent_on > latest_on || (c.sent_on == latest_on && k > latest_step))
+            latest_step = k, latest_on = c.sent_on;
+        }
     bool step_due[3] = {false, false, false};
     if (latest_step < 0) {
       step_due[0] = entry && !goal;  // outside: enters where the entry condition holds
       if (!step_due[0]) ++out.outside;
     } else {
-      const auto& types = answered[{ids[r], std::string(kRs3Steps[latest_step].name), latest_on}];
+      const auto& types = history.answered(id, std::string(kRs3Steps[latest_step].name), latest_on);
       const bool response = types.count("open") || types.count("click") || types.count("convert");
       if (response || latest_step == 2 || goal || converted) ++out.left;
       else if (latest_on <= D - 7) step_due[latest_step + 1] = true;
       else ++out.waiting;
     }
     for (int k = 0; k < 3; ++k) out.due[k] += step_due[k];
-    const bool fired[13] = {false,
-                            false,
-                            f32("points_to_next_tier", r) > 0 && f32("points_to_next_tier", r) <= 2000,
-                            i32("days_to_birthday", r) <= 14,
-                            dslf > 180 && f32("clv", r) > 5000,
-                            dslf > 120 && dslf <= 180,
-                            f32("points_balance", r) > 10000 && dslf > 300,
-                            i32("complaints_12m", r) >= 2,
-                            i32("opens_90d", r) == 0 && i32("flights_12m", r) >= 6,
-                            t == "Star" && f32("distance_12m", r) > 50000 && salary_ok,
-                            step_due[0],
-                            step_due[1],
-                            step_due[2]};
-    // The member's history at D.
-    double used = 0;
-    int n30 = 0, calls14 = 0;
-    bool calamity = false;
-    if (auto m = contacts.find(ids[r]); m != contacts.end())
-      for (const auto& [key, c] : m->second) {
-        if (c.sent_on >= month_first && c.sent_on <= D) used += c.cost;
-        if (c.sent_on > D - 30 && c.sent_on <= D) ++n30;
-        if (c.sent_on > D - 14 && c.sent_on <= D && c.channel == "call") ++calls14;
-        if (c.sent_on > D - 7 && c.sent_on <= D && c.type == "calamity") calamity = true;
-      }
-    const std::set<std::string>& gone = revoked[ids[r]];
-    auto consent = [&](const std::string& ch) {
-      const bool column = ch == "email" || ch == "push" ? opt("email_opt_in", r)
-                          : ch == "sms"                 ? opt("sms_opt_in", r)
-                          : ch == "call"                ? opt("phone_opt_in", r)
-                                                        : opt("mail_opt_in", r);
-      return column && !gone.count(ch);
-    };
-    struct Cand {
-      double priority;
-      int action;
-    };
-    std::vector<Cand> cands;
-    double churn = std::nan("");
-    bool scored = false;
-    for (int a = 0; a < 13; ++a) {
-      const A& x = acts[a];
-      if (!fired[a] || !consent(x.channel)) continue;
-      if (calamity && (std::string(x.type) == "editorial" || std::string(x.type) == "commercial")) continue;
-      if (!scored) churn = churn_of(r), scored = true;
-      cands.push_back({x.churn ? x.weight * x.value * churn : x.weight * x.value, a});
-    }
-    std::sort(cands.begin(), cands.end(), [](const Cand& p, const Cand& q) {
-      return p.priority != q.priority ? p.priority > q.priority : p.action < q.action;
-    });
-    double left = 25 - used;
-    int kept = 0, kept_calls = 0;
-    for (const Cand& c : cands) {
-      const A& x = acts[c.action];
-      const bool call = std::string(x.channel) == "call";
-      const double cost = base(x.type) * factor(x.channel);
-      if (n30 + kept >= 4) continue;                    // 4 contacts in the last 30 days
-      if (call && calls14 + kept_calls >= 1) continue;  // 1 call in the last 14 days
-      if (left <= 0 || cost > left) continue;           // budget
-      if (kept == 2) continue;                          // 2 per member
-      left -= cost;
-      ++kept;
-      kept_calls += call;
-      all.push_back({ids[r], x.name, c.priority, cost, left, churn});
-    }
-  }
-  auto before = [&](const Rs3Decision& p, const Rs3Decision& q) {
-    if (p.priority != q.priority) return p.priority > q.priority;
-    if (p.customer_id != q.customer_id) return p.customer_id < q.customer_id;
-    int pa = 0, qa = 0;
-    for (int a = 0; a < 13; ++a) pa = p.action == acts[a].name ? a : pa, qa = q.action == acts[a].name ? a : qa;
-    return pa < qa;
+    cols.rs1_fired(r, fired);
+    fired[0] = fired[1] = false;
+    std::copy(step_due, step_due + 3, fired + 10);
   };
-  std::sort(all.begin(), all.end(), before);
-  std::size_t calls = 0;
-  for (const auto& x : all) {
-    if (x.action == "rescue_call" || x.action == "complaint_followup") {
-      if (calls++ >= capacity_call) continue;  // call capacity: the highest-ranked 5000
-    }
-    if (out.ranked.size() < top_k) out.ranked.push_back(x);
-  }
+  out.ranked = rs_decide(d.population, history, kRs3Actions, fired_of, churn_of, {"rescue_call", "complaint_followup"},
+                         capacity_call, top_k);
   return out;
 }
 

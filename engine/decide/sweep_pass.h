@@ -1,0 +1,31 @@
+// The sweep's parallel pass, before any global step (internal to engine/decide:
+// run_sweep, run_sweep_part and the population optimiser build on it).
+//
+// run_pass walks every member of the bound population once, in parallel
+// batches of expr::kBatchRows rows (sweep.cc), and returns the walk-level
+// funnel counters (fired ... kept before channel capacity; capacity and
+// in_top_k are 0), the dialogue funnels, members, phase times (pass_wall set,
+// rank_wall 0) and one unranked DecisionBuffer per worker. `in` gives the
+// channel capacities and top-K the buffers prune to (ranking.h); `trace` (may
+// be null) receives the gate loop of options.trace_row.
+// Errors: Error(Usage) for a trace row outside the population or a campaign
+// that needs a history (basket or frequency caps from it) without one.
+// Thread-safety: runs on the caller's oneTBB arena; the bound campaign is read only.
+#pragma once
+
+#include <vector>
+
+#include "engine/decide/ranking.h"
+#include "engine/decide/sweep.h"
+#include "engine/decide/trace.h"
+
+namespace nudge::decide {
+
+struct Pass {
+  SweepResult res;
+  std::vector<DecisionBuffer> buffers;  // one per worker, unranked
+};
+
+Pass run_pass(const BoundCampaign& bound, const SweepOptions& options, const RankingInput& in, TraceScratch* trace);
+
+}  // namespace nudge::decide

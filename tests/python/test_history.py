@@ -1,0 +1,46 @@
+"""nudge.History: adding DataFrames equals `nudge history add` of the same CSV; errors are the CLI's."""
+import pandas as pd
+import pytest
+
+import nudge
+from conftest import RS1_CAMPAIGN
+
+
+def test_add_decisions_and_responses_like_the_cli(tmp_path, small_snapshot, cli):
+    pop = nudge.open(small_snapshot)
+    dec = nudge.Campaign.load(RS1_CAMPAIGN).sweep(pop).decisions
+    hist = nudge.History.open(tmp_path / "py_hist")
+    r = hist.add_contacts(dec, sent_on="2026-11-01")
+    assert r["added"] and r["contacts_added"] == len(dec) > 0
+    again = hist.add_contacts(dec, sent_on="2026-11-01")
+    assert not again["added"] and again["already_added"]
+    resp = pd.DataFrame({"customer_id": dec["customer_id"].head(50), "action": dec["action"].head(50).astype(str),
+                         "sent_on": pd.Timestamp("2026-11-01"), "responded_on": pd.Timestamp("2026-11-03"),
+                         "type": "click"})
+    rr = hist.add_responses(resp)
+    assert rr["added"] and rr["responses_skipped"] == 0
+
+    # The same through the CLI.
+    dec.to_csv(tmp_path / "d.csv", index=False)
+    resp.assign(sent_on="2026-11-01", responded_on="2026-11-03").to_csv(tmp_path / "r.csv", index=False)
+    cli_hist = tmp_path / "cli_hist"
+    cli("history", "add", cli_hist, "--contacts", tmp_path / "d.csv", "--sent-on", "2026-11-01")
+    cli("history", "add", cli_hist, "--responses", tmp_path / "r.csv")
+    want = cli("history", "inspect", cli_hist).stdout
+    got = hist.summary()
+    pick = lambda text: [l for l in text.splitlines() if l.strip().split(" ")[0] in ("members", "contacts", "responses")]
+    assert pick(got) == pick(want) and pick(got)
+    assert "3,000" not in repr(hist) and "contacts" in repr(hist)
+
+
+def test_history_errors_are_the_clis(tmp_path, small_snapshot, cli):
+    dec = nudge.Campaign.load(RS1_CAMPAIGN).sweep(nudge.open(small_snapshot)).decisions
+    hist = nudge.History.open(tmp_path / "h")
+    with pytest.raises(nudge.InputError) as e:
+        hist.add_contacts(dec)  # a decisions frame has no sent_on
+    dec.to_csv(tmp_path / "contacts.csv", index=False)
+    r = cli("history", "add", tmp_path / "h2", "--contacts", tmp_path / "contacts.csv", check=False)
+    assert r.returncode == 1
+    want = r.stderr[len("nudge: error: "):].strip().replace(str(tmp_path / "contacts.csv"), "contacts.csv")
+    got = str(e.value).replace(e.value.file or "", "contacts.csv") if e.value.file else str(e.value)
+    assert got.split("contacts.csv", 1)[-1] == want.split("contacts.csv", 1)[-1]

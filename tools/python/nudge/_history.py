@@ -1,0 +1,87 @@
+"""nudge.History: the contact and response history folder (io/history/history_store.h),
+as `nudge history add|inspect|compact` uses it.
+
+    hist = nudge.History.open("hist")                 # created on the first add when absent
+    hist.add_contacts(df)                             # customer_id, sent_on, action, channel, message_type, cost, ...
+    hist.add_contacts(result.decisions, sent_on="2026-11-01")   # a sweep's decisions (no sent_on column)
+    hist.add_responses(responses_df)                  # customer_id, action, sent_on, responded_on, type[, value]
+
+A DataFrame is written to a CSV file in the history's formats (io/history/history_csv.h: dates as
+YYYY-MM-DD, NULL as an empty field) inside a temporary folder and added exactly as
+`nudge history add --contacts/--responses FILE` adds it: one atomic batch, repeated contacts
+dropped, the same events added twice detected. Errors are the CLI's; positions name the
+temporary file `contacts.csv` / `responses.csv`, whose line N is the DataFrame's row N - 2.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Any, Optional
+
+from . import _nudge
+from ._errors import UsageError
+
+
+def _csv(df: Any, path: str) -> None:
+    import pandas as pd
+
+    if not isinstance(df, pd.DataFrame):
+        raise UsageError(f"expected a pandas DataFrame, not {type(df).__name__}")
+    out = df.copy(deep=False)
+    for name in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[name]):
+            out[name] = out[name].dt.strftime("%Y-%m-%d")
+    out.to_csv(path, index=False, date_format="%Y-%m-%d", float_format=None)
+
+
+class History:
+    """A history folder. Reading it is done by the sweep of a campaign with a history (not in this
+    module yet); here: add, summary, compact."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    @classmethod
+    def open(cls, path: "os.PathLike[str] | str", *, create: bool = True) -> "History":
+        """The history in folder `path` (created by the first add when absent and create=True)."""
+        p = os.path.abspath(os.fspath(path))
+        if not os.path.exists(os.path.join(p, "MANIFEST")) and not create:
+            raise UsageError(f"{p} is not a history folder (no MANIFEST)")
+        if os.path.exists(os.path.join(p, "MANIFEST")):
+            _nudge.history_summary(p, False)  # checks the MANIFEST and segments, raising the CLI's errors
+        return cls(p)
+
+    def _add(self, kind: str, df: Any, sent_on: Any, strict: bool, compact: bool) -> dict:
+        from . import _days
+
+        with tempfile.TemporaryDirectory(prefix="nudge-history-") as d:
+            f = os.path.join(d, f"{kind}.csv")
+            _csv(df, f)
+            return _nudge.history_add(self.path, kind, f, None if sent_on is None else _days(sent_on, "sent_on"),
+                                      strict, compact)
+
+    def add_contacts(self, df: Any, *, sent_on: Any = None, compact: bool = False) -> dict:
+        """Adds contacts as one batch (a sweep's decisions need sent_on). Returns what was added:
+        added, already_added, batch, contacts_added, contacts_repeated, message (the CLI's line)."""
+        return self._add("contacts", df, sent_on, False, compact)
+
+    def add_responses(self, df: Any, *, strict: bool = False, compact: bool = False) -> dict:
+        """Adds responses as one batch; strict=True refuses responses that attach to no contact."""
+        return self._add("responses", df, None, strict, compact)
+
+    def compact(self) -> int:
+        """Merges every segment into one (fast opens); returns the segments merged."""
+        return _nudge.history_compact(self.path)
+
+    def summary(self, *, verify: bool = False) -> str:
+        """The text of `nudge history inspect`."""
+        return _nudge.history_summary(self.path, verify)[5]
+
+    def __repr__(self) -> str:
+        if not os.path.exists(os.path.join(self.path, "MANIFEST")):
+            return f"<nudge.History {self.path!r}: empty>"
+        members, contacts, responses, batches, segments, _ = _nudge.history_summary(self.path, False)
+        return (f"<nudge.History {self.path!r}: {members:,} members, {contacts:,} contacts, {responses:,} responses, "
+                f"{batches} batches in {segments} segments>")
