@@ -4,6 +4,7 @@
 #
 # Usage: tools/fuzz.sh [TARGET|all] [SECONDS]     fuzz each target for SECONDS (default 60), one after another
 #        tools/fuzz.sh --merge [TARGET|all]       minimise tests/fuzz/corpus/TARGET with what fuzzing found
+#                                                 (at most FUZZ_CORPUS_CAP inputs each; default corpus_cap below)
 #        tools/fuzz.sh --list                     the targets
 #
 # Targets: csv_import csv_schema_import import_schema expr campaign linear_model
@@ -14,7 +15,8 @@
 # build/fuzz/crashes/TARGET/: copy each into tests/fuzz/regressions/TARGET/ once
 # fixed (the normal test suite replays them: ctest -R FuzzReplay). Each run's
 # log, with libFuzzer's final stats, is build/fuzz/logs/TARGET.log.
-# Environment: JOBS (build parallelism, default 2), FUZZ_ARGS (extra libFuzzer flags).
+# Environment: JOBS (build parallelism, default 2), FUZZ_ARGS (extra libFuzzer flags), FUZZ_NO_BUILD=1
+# (use the targets already built).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGETS=(csv_import csv_schema_import import_schema expr campaign linear_model xgboost snapshot history)
@@ -53,6 +55,18 @@ summarise() {
   ' "$2"
 }
 
+# Inputs kept per corpus by --merge.
+corpus_cap() {
+  case $1 in
+    expr) echo 60 ;;
+    csv_import) echo 40 ;;
+    xgboost) echo 15 ;;
+    linear_model | import_schema) echo 25 ;;
+    snapshot) echo 30 ;;
+    *) echo 35 ;;
+  esac
+}
+
 mode=fuzz
 case "${1:-}" in
   --list) printf '%s\n' "${TARGETS[@]}"; exit 0 ;;
@@ -72,9 +86,9 @@ LAUNCHER=()
 command -v ccache >/dev/null && LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 if [[ ! -f build/fuzz/CMakeCache.txt ]]; then
   cmake -S . -B build/fuzz -G Ninja "${LAUNCHER[@]}" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DNUDGE_FUZZ=ON -DNUDGE_BUILD_TESTS=OFF -DNUDGE_BUILD_BENCH=OFF -DNUDGE_BATCH_ROWS=64 >/dev/null
+    -DNUDGE_FUZZ=ON -DNUDGE_BUILD_TESTS=OFF -DNUDGE_BUILD_BENCH=OFF -DNUDGE_BUILD_PYTHON=OFF -DNUDGE_BATCH_ROWS=64 >/dev/null
 fi
-cmake --build build/fuzz -j "${JOBS:-2}" --target "${selected[@]/%/_fuzz}"
+[[ ${FUZZ_NO_BUILD:-0} == 1 ]] || cmake --build build/fuzz -j "${JOBS:-2}" --target "${selected[@]/%/_fuzz}"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
@@ -88,13 +102,42 @@ for t in "${selected[@]}"; do
   d=$(dict "$t")
   [[ -n $d ]] && args+=(-dict="$d")
   if [[ $mode == merge ]]; then
-    # Minimise: the smallest set of inputs with the coverage of the committed corpus and the new finds.
-    new=$(mktemp -d)
-    "$bin" "${args[@]}" -merge=1 "$new" "tests/fuzz/corpus/$t" "$work" 2>"build/fuzz/logs/$t.merge.log"
+    # Minimise: libFuzzer's merge records each input's coverage (edges and features) in a control
+    # file; a greedy set cover over the edges then keeps at most FUZZ_CORPUS_CAP inputs (default:
+    # corpus_cap, ~300 inputs for all targets together), most new edges first, fewer bytes on ties.
+    scratch=$(mktemp -d)
+    mkdir "$scratch/merged" "$scratch/keep"
+    "$bin" "${args[@]}" -merge=1 -merge_control_file="$scratch/control" "$scratch/merged" "tests/fuzz/corpus/$t" \
+      "$work" 2>"build/fuzz/logs/$t.merge.log"
+    python3 - "$scratch/control" "$scratch/keep" "${FUZZ_CORPUS_CAP:-$(corpus_cap "$t")}" <<'PY'
+import hashlib, os, shutil, sys
+control, keep, cap = sys.argv[1], sys.argv[2], int(sys.argv[3])
+lines = open(control, errors="replace").read().split("\n")
+n = int(lines[0])
+files = lines[2:2 + n]
+cov = {}
+for line in lines[2 + n:]:
+    parts = line.split()
+    if len(parts) >= 2 and parts[0] == "COV":
+        cov[int(parts[1])] = set(parts[2:])
+covered, chosen = set(), []
+while len(chosen) < cap:
+    best = max(cov, key=lambda i: (len(cov[i] - covered), -os.path.getsize(files[i])), default=None)
+    if best is None or not cov[best] - covered:
+        break
+    covered |= cov.pop(best)
+    chosen.append(best)
+for i in chosen:
+    data = open(files[i], "rb").read()
+    open(os.path.join(keep, hashlib.sha1(data).hexdigest()), "wb").write(data)
+total = covered.union(*cov.values())
+print(f"kept {len(chosen)} inputs covering {len(covered)} of the {len(total)} edges all inputs cover")
+PY
     rm -rf "tests/fuzz/corpus/$t"
-    mv "$new" "tests/fuzz/corpus/$t"
+    mv "$scratch/keep" "tests/fuzz/corpus/$t"
     chmod 755 "tests/fuzz/corpus/$t"
-    echo "$t: $(ls "tests/fuzz/corpus/$t" | wc -l) inputs, $(du -sh "tests/fuzz/corpus/$t" | cut -f1)"
+    rm -rf "$scratch"
+    echo "$t: $(ls "tests/fuzz/corpus/$t" | wc -l) inputs, $(du -sb "tests/fuzz/corpus/$t" | cut -f1) bytes"
   else
     echo "== fuzzing $t for ${seconds}s (log build/fuzz/logs/$t.log)"
     # shellcheck disable=SC2086
