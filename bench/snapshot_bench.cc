@@ -69,20 +69,32 @@ void BM_OpenSnapshotVerifyData(benchmark::State& state) {
 }
 BENCHMARK(BM_OpenSnapshotVerifyData)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-void BM_WriteSnapshot(benchmark::State& state) {
+// Writes an RS-1 population of state.range(0) members to the temporary file
+// `name` with `write` in each iteration, then calls `check(path, members)`
+// on the last file before removing it; reports members and bytes per second.
+template <class Write, class Check>
+void time_writes(benchmark::State& state, const char* name, Write write, Check check) {
   const auto members = static_cast<std::size_t>(state.range(0));
   const nudge::Population pop = nudge::generate_rs1(members, kSeed);
-  const auto path = std::filesystem::temp_directory_path() / "nudge_bench_write.snap";
-  for (auto _ : state) nudge::write_snapshot(pop, path);
+  const auto path = std::filesystem::temp_directory_path() / name;
+  for (auto _ : state) write(pop, path);
   const auto bytes = std::filesystem::file_size(path);
-  if (nudge::open_snapshot(path).rows() != members) state.SkipWithError("written snapshot does not reopen");
+  check(path, members);
   std::filesystem::remove(path);
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * members));
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes));
 }
+
+void BM_WriteSnapshot(benchmark::State& state) {
+  time_writes(
+      state, "nudge_bench_write.snap",
+      [](const nudge::Population& pop, const std::filesystem::path& path) { nudge::write_snapshot(pop, path); },
+      [&](const std::filesystem::path& path, std::size_t members) {
+        if (nudge::open_snapshot(path).rows() != members) state.SkipWithError("written snapshot does not reopen");
+      });
+}
 BENCHMARK(BM_WriteSnapshot)
-    ->Arg(1'000'000)
-    ->Arg(10'000'000)
+    ->ArgsProduct({{1'000'000, 10'000'000}})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->Iterations(3);
@@ -99,14 +111,10 @@ void BM_GenerateRs1(benchmark::State& state) {
 BENCHMARK(BM_GenerateRs1)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
 
 void BM_WriteCsv(benchmark::State& state) {
-  const auto members = static_cast<std::size_t>(state.range(0));
-  const nudge::Population pop = nudge::generate_rs1(members, kSeed);
-  const auto path = std::filesystem::temp_directory_path() / "nudge_bench_write.csv";
-  for (auto _ : state) nudge::write_csv(pop, path);
-  const auto bytes = std::filesystem::file_size(path);
-  std::filesystem::remove(path);
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * members));
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes));
+  time_writes(
+      state, "nudge_bench_write.csv",
+      [](const nudge::Population& pop, const std::filesystem::path& path) { nudge::write_csv(pop, path); },
+      [](const std::filesystem::path&, std::size_t) {});
 }
 BENCHMARK(BM_WriteCsv)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 

@@ -225,23 +225,25 @@ priority = "weight * value"
 
 TEST(DecisionWriter, CsvQuotesTextAndWritesShortestRoundTripNumbers) {
   Campaign c = parse_campaign(kWriterCampaign, "w.toml", "/");
-  std::vector<Decision> d = {{400 * 0.1, 6000000017, 5, 0.1, 3, 0, 0}, {20, 6000000001, 2.5, std::nan(""), 1, 1, 0}};
-  EXPECT_EQ(write_to_string(c, d, OutputFormat::Csv),
-            "rank,customer_id,action,channel,message_type,priority,cost,budget_left,churn,trigger,brand\n"
-            "1,6000000017,defection_call,call,commercial,40,20,5,0.1,\"tier IN ('Star', 'Nova') AND flights_3m < 2\",\n"
-            "2,6000000001,\"say \"\"hi\"\"\",email,service,20,2,2.5,,flights_3m < 2,\"Sky, Fly\"\n");
+  std::vector<Decision> d = {{400 * 0.1, 6000000017, 5, 0.1, 3, 0, 0, 0},
+                             {20, 6000000001, 2.5, std::nan(""), 1, 1, 0, 1}};
+  EXPECT_EQ(
+      write_to_string(c, d, OutputFormat::Csv),
+      "rank,customer_id,action,channel,message_type,priority,cost,budget_left,churn,trigger,brand,control\n"
+      "1,6000000017,defection_call,call,commercial,40,20,5,0.1,\"tier IN ('Star', 'Nova') AND flights_3m < 2\",,false\n"
+      "2,6000000001,\"say \"\"hi\"\"\",email,service,20,2,2.5,,flights_3m < 2,\"Sky, Fly\",true\n");
 }
 
 TEST(DecisionWriter, JsonLinesHasOneObjectPerDecision) {
   Campaign c = parse_campaign(kWriterCampaign, "w.toml", "/");
-  std::vector<Decision> d = {{0.1 + 0.2, 7, 23, 0.25, 3, 0, 0}, {20, 8, 2.5, std::nan(""), 1, 1, 0}};
+  std::vector<Decision> d = {{0.1 + 0.2, 7, 23, 0.25, 3, 0, 0, 0}, {20, 8, 2.5, std::nan(""), 1, 1, 0, 1}};
   EXPECT_EQ(write_to_string(c, d, OutputFormat::JsonLines),
             "{\"rank\":1,\"customer_id\":7,\"action\":\"defection_call\",\"channel\":\"call\",\"message_type\":"
             "\"commercial\",\"priority\":0.30000000000000004,\"cost\":20,\"budget_left\":23,\"churn\":0.25,"
-            "\"trigger\":\"tier IN ('Star', 'Nova') AND flights_3m < 2\",\"brand\":null}\n"
+            "\"trigger\":\"tier IN ('Star', 'Nova') AND flights_3m < 2\",\"brand\":null,\"control\":false}\n"
             "{\"rank\":2,\"customer_id\":8,\"action\":\"say \\\"hi\\\"\",\"channel\":\"email\",\"message_type\":"
             "\"service\",\"priority\":20,\"cost\":2,\"budget_left\":2.5,\"churn\":null,\"trigger\":\"flights_3m < 2\","
-            "\"brand\":\"Sky, Fly\"}\n");
+            "\"brand\":\"Sky, Fly\",\"control\":true}\n");
   EXPECT_EQ(parse_output_format("jsonl"), OutputFormat::JsonLines);
   EXPECT_THROW(parse_output_format("xml"), Error);
 }

@@ -160,10 +160,12 @@ TEST(CampaignFile, UnknownKeyIsAnErrorWithItsPositionAndAHint) {
   EXPECT_EQ(error_of(kBase + "wieght = 2\n"),
             "c.toml:24:1: unknown key 'wieght' in action 'a' (did you mean 'weight'?) "
             "(allowed: name, trigger, message_type, channel, value, weight, brand, priority, min_volume, max_volume, "
-            "money_cost)");
-  EXPECT_EQ(error_of("[actions]\n" + kBase),
-            "c.toml:1:2: unknown key 'actions' in the campaign file (did you mean 'action'?) "
-            "(allowed: campaign, basket, message_types, channels, suppression, frequency_cap, action, dialogue, arbitration)");
+            "money_cost, holdout)");
+  EXPECT_EQ(
+      error_of("[actions]\n" + kBase),
+      "c.toml:1:2: unknown key 'actions' in the campaign file (did you mean 'action'?) "
+      "(allowed: campaign, basket, message_types, channels, suppression, frequency_cap, action, dialogue, arbitration, "
+      "holdout)");
 }
 
 TEST(CampaignFile, WrongTypeNamesKeyAndType) {

@@ -73,7 +73,8 @@ TEST_F(SweepCli, WritesRankedCsvEqualToTheLibrarySweep) {
   EXPECT_NE(out.find("defection_call"), std::string::npos) << out;
   auto lines = lines_of(slurp(csv));
   ASSERT_EQ(lines.size(), 201u);
-  EXPECT_EQ(lines[0], "rank,customer_id,action,channel,message_type,priority,cost,budget_left,churn,trigger,brand");
+  EXPECT_EQ(lines[0],
+            "rank,customer_id,action,channel,message_type,priority,cost,budget_left,churn,trigger,brand,control");
 
   Population pop = open_snapshot(snap());
   auto campaign = decide::load_campaign(rs1());

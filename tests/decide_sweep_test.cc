@@ -10,6 +10,7 @@
 
 #include <random>
 
+#include "engine/base/error.h"
 #include "engine/base/simd.h"
 #include "engine/decide/bound_campaign.h"
 #include "engine/decide/campaign_loader.h"
@@ -55,7 +56,7 @@ void expect_matches_reference(const Campaign& c, const Population& pop, std::opt
       const Decision& d = r.ranked[i];
       const test::RefDecision& e = ref.ranked[i];
       ASSERT_TRUE(d.customer_id == e.customer_id && d.action == e.action && d.priority == e.priority &&
-                  d.budget_left == e.budget_left && d.row == e.row &&
+                  d.budget_left == e.budget_left && d.row == e.row && bool(d.control) == e.control &&
                   (d.churn == e.churn || (std::isnan(d.churn) && std::isnan(e.churn))))
           << "rank " << i + 1 << ": sweep (" << d.customer_id << ", " << c.actions[d.action].name << ", " << d.priority
           << ", " << d.budget_left << ") reference (" << e.customer_id << ", " << c.actions[e.action].name << ", "
@@ -107,6 +108,54 @@ TEST(Sweep, Rs1IsTheSameForEveryInstructionSet) {
     simd::ScopedIsa scoped(isa);
     expect_matches_reference(c, pop, std::nullopt, {2});
   }
+}
+
+// Holdouts (sweep.h): global, campaign and action levels; the call capacity is
+// exceeded, so control decisions on it meet the treated cut.
+TEST(Sweep, HoldoutsEqualReferenceAndLeaveTheWalkAsIfContacted) {
+  const std::string holdout = "\n[holdout]\nglobal = 0.02\ncampaign = 0.05\n";
+  const std::string everyone = replace(campaign_text("rs1.toml"), "trigger = \".*\"", "trigger = \"flights_3m >= 0\"");
+  auto with_action_holdouts = [](std::string t) {
+    t = replace(t, "name = \"defection_call\"", "name = \"defection_call\"\nholdout = 0.1");
+    return replace(t, "name = \"birthday\"", "name = \"birthday\"\nholdout = 0.5");
+  };
+  const std::string text = with_action_holdouts(everyone);
+  Campaign c = campaign_from(text + holdout);
+  Population pop = generate_rs1(60'000, 11);
+  expect_matches_reference(c, pop, 20'000);
+  BoundCampaign b = BoundCampaign::bind(c, pop);
+  SweepResult r = sweep(b, 2);
+  EXPECT_GT(r.funnel[0].control, 0u);
+  EXPECT_GT(r.funnel[0].capacity, 0u);
+  EXPECT_EQ(r.funnel[0].kept - r.funnel[0].control + r.funnel[7].kept - r.funnel[7].control, 5000u);
+  // Birthday: held out by any level: 1 - 0.98 * 0.95 * 0.5, within 5 sigma.
+  const double kept = static_cast<double>(r.funnel[3].kept), p = 1 - 0.98 * 0.95 * 0.5;
+  EXPECT_NEAR(static_cast<double>(r.funnel[3].control) / kept, p, 5 * std::sqrt(p * (1 - p) / kept));
+
+  // Without a capacity, holdouts change nothing but the control flags.
+  const std::string free_text = replace(everyone, "capacity = 5000", "");
+  Campaign with = campaign_from(with_action_holdouts(free_text) + holdout), without = campaign_from(free_text);
+  SweepOptions all;
+  all.top_k = SIZE_MAX;
+  BoundCampaign bw = BoundCampaign::bind(with, pop), bo = BoundCampaign::bind(without, pop);
+  SweepResult rw = sweep(bw, 2, all), ro = sweep(bo, 2, all);
+  ASSERT_EQ(rw.ranked.size(), ro.ranked.size());
+  std::size_t controls = 0;
+  for (std::size_t i = 0; i < rw.ranked.size(); ++i) {
+    ASSERT_EQ(rw.ranked[i].customer_id, ro.ranked[i].customer_id);
+    ASSERT_EQ(rw.ranked[i].action, ro.ranked[i].action);
+    ASSERT_EQ(rw.ranked[i].budget_left, ro.ranked[i].budget_left);
+    EXPECT_EQ(ro.ranked[i].control, 0);
+    controls += rw.ranked[i].control;
+  }
+  EXPECT_GT(controls, 0u);
+}
+
+TEST(Sweep, HoldoutShareOutsideZeroOneIsRefused) {
+  EXPECT_THROW(campaign_from(campaign_text("rs1.toml") + "\n[holdout]\nglobal = 1.5\n"), Error);
+  std::string unnamed = replace(campaign_text("rs1.toml"), "name = \"RS-1\"", "");
+  EXPECT_THROW(campaign_from(unnamed + "\n[holdout]\ncampaign = 0.1\n"), Error);
+  EXPECT_NO_THROW(campaign_from(unnamed + "\n[holdout]\nglobal = 0.1\n"));
 }
 
 TEST(Sweep, EveryoneTriggeredHitsBudgetMaxAndCallCapacity) {

@@ -29,10 +29,10 @@ factor = 2.0
 const char* kPlain = R"(
 [[action]]
 name = "birthday"
+value = 20
 trigger = "days_to_birthday <= 14"
 message_type = "service"
 channel = "email"
-value = 20
 priority = "weight * value"
 )";
 
@@ -130,12 +130,12 @@ TEST(DialogueCampaign, ErrorsNameFileLineAndColumn) {
             "c.toml:22:8: action name 'rescue_email' is already used at c.toml:16:8");
   EXPECT_EQ(error_of(with(base, "goal =", "gaol =")),
             "c.toml:14:1: unknown key 'gaol' in dialogue 'rescue' (did you mean 'goal'?) (allowed: name, entry, goal, "
-            "reentry_days, response_types, exit_response_types, step)");
+            "reentry_days, response_types, exit_response_types, step, holdout)");
   EXPECT_EQ(error_of(with(base, "channel = \"call\"", "channel = \"cal\"")),
             "c.toml:24:11: unknown channel 'cal' (did you mean 'call'?) (declared: call, email)");
   EXPECT_EQ(error_of(with(base, "name = \"rescue_email\"\n", "name = \"rescue_email\"\ntrigger = \"TRUE\"\n")),
             "c.toml:17:1: unknown key 'trigger' in step 'rescue_email' of dialogue 'rescue' (allowed: name, "
-            "message_type, channel, value, weight, brand, priority, wait_days, expire_days)");
+            "message_type, channel, value, weight, brand, priority, wait_days, expire_days, holdout)");
   EXPECT_EQ(error_of(std::string(kHead) + "[[dialogue]]\nname = \"x\"\nentry = \"TRUE\"\n"),
             "c.toml:10:1: dialogue 'x' has no 'step'");
 }

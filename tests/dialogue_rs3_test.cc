@@ -232,5 +232,47 @@ TEST(DialogueRs3, SimulateEqualsAPlainDailyLoopOverTheReference) {
   }
 }
 
+// A dialogue's control group in the daily loop (data/campaigns/README.md
+// "Dialogues"): held-out step decisions are recorded as control contacts,
+// not counted as sent and answered by no drawn response; since dialogues
+// ignore control contacts, a held-out member stays due for the same step and
+// is decided (as a control) again the next day.
+TEST(DialogueRs3, SimulateRecordsHeldOutStepsAsControlContactsAndTheMemberStays) {
+  const int32_t D0 = rs2_as_of() + 11;
+  const Rs3Data start = generate_rs3(kMembers / 2, 8, rs2_as_of());
+  auto campaign = rs3_campaign(40, 100000);
+  campaign.dialogues[0].holdout = 0.5;
+  const auto model = dialogue::parse_response_model(kModel, "model.toml");
+  dialogue::SimulateOptions opt;
+  opt.from = D0, opt.days = 3, opt.seed = 9;
+  const history::History h0 = history_of(start);
+  const dialogue::SimulateResult sim = dialogue::simulate(campaign, start.rs2.population, h0, model, opt);
+  uint64_t control_decisions = 0, sent = 0;
+  for (const auto& day : sim.days)
+    for (std::size_t a = 0; a < campaign.actions.size(); ++a) {
+      control_decisions += day.funnel[a].control, sent += day.sent[a];
+      EXPECT_EQ(day.sent[a], day.funnel[a].kept - day.funnel[a].control) << campaign.actions[a].name;
+    }
+  ASSERT_GT(control_decisions, 0u);
+  EXPECT_GT(sent, 0u);
+  // The new control contacts are exactly the control decisions; no response attaches to them.
+  const history::History& h = sim.history;
+  uint64_t new_controls = 0, repeated = 0;
+  for (uint32_t m = 0; m < h.members(); ++m) {
+    std::map<int32_t, int32_t> control_on;  // day -> step action code
+    for (uint32_t c : h.contacts_of(m)) {
+      if (h.sent_on()[c] < D0 || !h.profile_of(c).control) continue;
+      ++new_controls;
+      if (auto it = control_on.find(h.sent_on()[c] - 1); it != control_on.end() && it->second == h.profile_of(c).action)
+        ++repeated;
+      control_on[h.sent_on()[c]] = h.profile_of(c).action;
+    }
+    for (uint32_t r : h.responses_of(m))
+      EXPECT_FALSE(h.sent_on()[h.response_contact()[r]] >= D0 && h.profile_of(h.response_contact()[r]).control);
+  }
+  EXPECT_EQ(new_controls, control_decisions);
+  EXPECT_GT(repeated, 0u);  // the same step, held out again the next day: the dialogue did not move
+}
+
 }  // namespace
 }  // namespace nudge

@@ -12,6 +12,7 @@
 #include <tbb/task_arena.h>
 
 #include <random>
+#include <regex>
 
 #include "engine/base/simd.h"
 #include "engine/decide/bound_campaign.h"
@@ -201,7 +202,7 @@ void expect_matches_reference(const Campaign& c, const Population& pop, const Re
       const Decision& x = r.ranked[i];
       const test::RefDecision& e = ref.ranked[i];
       ASSERT_TRUE(x.customer_id == e.customer_id && x.action == e.action && x.priority == e.priority &&
-                  x.budget_left == e.budget_left)
+                  x.budget_left == e.budget_left && bool(x.control) == e.control)
           << "rank " << i + 1 << ": " << x.customer_id << " " << c.actions[x.action].name << " vs " << e.customer_id
           << " " << c.actions[e.action].name;
     }
@@ -214,6 +215,7 @@ void expect_matches_reference(const Campaign& c, const Population& pop, const Re
       EXPECT_EQ(r.funnel[a].member_max, ref.funnel[a].member_max);
       EXPECT_EQ(r.funnel[a].capacity, ref.funnel[a].capacity);
       EXPECT_EQ(r.funnel[a].kept, ref.funnel[a].kept);
+      EXPECT_EQ(r.funnel[a].control, ref.funnel[a].control);
     }
   }
 }
@@ -266,4 +268,29 @@ TEST(DialogueSweep, WithoutAHistoryEveryoneIsOutside) {
   SweepResult r = run_sweep(b, {});  // no SweepOptions::dialogues at all
   EXPECT_EQ(r.dialogues[0].in(dialogue::State::Outside) + r.dialogues[0].at(dialogue::State::Due, 0), 5'000u);
   EXPECT_GT(r.dialogues[0].at(dialogue::State::Due, 0), 0u);
+}
+
+// Holdouts on dialogues (data/campaigns/README.md "[holdout]"): a share of the
+// first dialogue held out of all its steps, one step's own share, and the
+// campaign level; the held-out step decisions are control decisions exactly
+// where the reference's hash says so, through every gate and capacity.
+TEST(DialogueSweep, HoldoutsOfDialoguesAndStepsEqualTheReference) {
+  std::string t = campaign_text();
+  t = std::regex_replace(t, std::regex("reentry_days = 90\n"), "reentry_days = 90\nholdout = 0.3\n");
+  t = std::regex_replace(t, std::regex("(name = \"tier_sms\"\n)"), "$1holdout = 0.5\n");
+  t += "\n[holdout]\ncampaign = 0.05\n";
+  const Campaign c = parse_campaign(t, "dialogues.toml", test::source_dir() / "data/campaigns");
+  ASSERT_EQ(c.dialogues[0].holdout, 0.3);
+  Population pop = generate_rs1(kMembers, 6, kAsOf);
+  const Records rec = random_history(pop, 6, 0.5);
+  expect_matches_reference(c, pop, rec);
+  // Real values: controls among the steps of both dialogues.
+  const history::History h = history::build_history(rec.contacts, rec.responses);
+  const std::vector<uint32_t> members = h.map_population(pop);
+  BoundCampaign b = BoundCampaign::bind(c, pop);
+  const auto dlg = dialogue::BoundDialogues::bind(b, &h, members.data(), kAsOf);
+  const SweepResult r = sweep(b, 2, dlg);
+  const std::size_t first_step = c.dialogues[0].steps[0].action, sms = c.dialogues[1].steps[1].action;
+  EXPECT_GT(r.funnel[first_step].control, r.funnel[first_step].kept / 5);  // at least the dialogue's 30%
+  EXPECT_GT(r.funnel[sms].control, 0u);
 }

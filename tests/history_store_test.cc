@@ -87,22 +87,23 @@ void write_responses(const fs::path& p, const std::vector<ResponseRecord>& rs) {
   }
 }
 
-AddResult add_contacts(const fs::path& dir, const fs::path& file, const AddOptions& ao = {}) {
+// Reads `file` (contacts or responses CSV, by `kind`) and adds it to the history in `dir` as one batch.
+AddResult add_file(const fs::path& dir, const fs::path& file, const std::string& kind, const AddOptions& ao) {
   EventTable t;
-  read_contacts_csv(file, t);
+  if (kind == "contacts") read_contacts_csv(file, t);
+  else read_responses_csv(file, t);
   BatchInfo info;
-  info.kind = "contacts";
+  info.kind = kind;
   info.source = file.string();
   return add_batch(dir, std::move(t), info, ao);
 }
 
+AddResult add_contacts(const fs::path& dir, const fs::path& file, const AddOptions& ao = {}) {
+  return add_file(dir, file, "contacts", ao);
+}
+
 AddResult add_responses(const fs::path& dir, const fs::path& file, const AddOptions& ao = {}) {
-  EventTable t;
-  read_responses_csv(file, t);
-  BatchInfo info;
-  info.kind = "responses";
-  info.source = file.string();
-  return add_batch(dir, std::move(t), info, ao);
+  return add_file(dir, file, "responses", ao);
 }
 
 TEST(HistorySegment, WriteThenOpenGivesTheSameViewAndVerifies) {

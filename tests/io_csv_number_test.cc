@@ -5,11 +5,14 @@
 
 #include <fast_float/fast_float.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <random>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "engine/store/types.h"
 #include "io/csv/csv_number.h"
@@ -37,6 +40,19 @@ std::string random_number_text(std::mt19937_64& rng) {
   }
   if (coin(rng) == 0) s += "x";
   return s;
+}
+
+// The texts in `fixed` (separated by single spaces), then `random` texts from random_number_text seeded with `seed`.
+std::vector<std::string> texts_then_random(std::string_view fixed, uint64_t seed, int random) {
+  std::vector<std::string> texts;
+  for (std::size_t b = 0; b < fixed.size();) {
+    const std::size_t e = std::min(fixed.find(' ', b), fixed.size());
+    texts.emplace_back(fixed.substr(b, e - b));
+    b = e + 1;
+  }
+  std::mt19937_64 rng(seed);
+  for (int i = 0; i < random; ++i) texts.push_back(random_number_text(rng));
+  return texts;
 }
 
 template <class T>
@@ -68,28 +84,12 @@ void expect_decimal_scan_agrees(const std::string& text) {
 }  // namespace
 
 TEST(CsvScan, IntegerScannerAgreesWithFullParsers) {
-  std::mt19937_64 rng(7);
-  std::vector<std::string> texts = {"0",
-                                    "-0",
-                                    "-",
-                                    "",
-                                    "2147483647",
-                                    "2147483648",
-                                    "-2147483648",
-                                    "-2147483649",
-                                    "9223372036854775807",
-                                    "9223372036854775808",
-                                    "-9223372036854775808",
-                                    "18446744073709551615",
-                                    "18446744073709551616",
-                                    "999999999",
-                                    "1000000000",
-                                    "000000000000000000001",
-                                    "12x",
-                                    "1.5",
-                                    "+1",
-                                    " 1"};
-  for (int i = 0; i < 20000; ++i) texts.push_back(random_number_text(rng));
+  std::vector<std::string> texts = texts_then_random(
+      "0 -0 - 2147483647 2147483648 -2147483648 -2147483649 9223372036854775807 9223372036854775808 "
+      "-9223372036854775808 18446744073709551615 18446744073709551616 999999999 1000000000 000000000000000000001 12x "
+      "1.5 +1",
+      7, 20000);
+  texts.insert(texts.end(), {"", " 1"});  // the empty text; a leading space
   for (const auto& t : texts) {
     expect_integer_scan_agrees<int32_t>(t, parse_int32);
     expect_integer_scan_agrees<int64_t>(t, parse_int64);
@@ -104,25 +104,10 @@ TEST(CsvScan, IntegerScannerAgreesWithFullParsers) {
 }
 
 TEST(CsvScan, DecimalFastPathRoundsLikeFastFloat) {
-  std::mt19937_64 rng(11);
-  std::vector<std::string> texts = {"0",
-                                    "-0",
-                                    "0.1",
-                                    "0.3",
-                                    "16777216",
-                                    "16777217",
-                                    "1.6777217",
-                                    "83325.38",
-                                    "131071.99",
-                                    "-0.00",
-                                    "9007199254740993",
-                                    "0.1000000000000000055511151231257827",
-                                    "3.4028235e38",
-                                    "1e-45",
-                                    "12345678901234567890",
-                                    "1.",
-                                    "00.50"};
-  for (int i = 0; i < 200000; ++i) texts.push_back(random_number_text(rng));
+  const std::vector<std::string> texts = texts_then_random(
+      "0 -0 0.1 0.3 16777216 16777217 1.6777217 83325.38 131071.99 -0.00 9007199254740993 "
+      "0.1000000000000000055511151231257827 3.4028235e38 1e-45 12345678901234567890 1. 00.50",
+      11, 200000);
   for (const auto& t : texts) {
     expect_decimal_scan_agrees<float>(t);
     expect_decimal_scan_agrees<double>(t);
@@ -141,9 +126,7 @@ TEST(CsvNumber, ParsersAcceptExactlyTheirSyntax) {
   int32_t i = 0;
   EXPECT_EQ(parse_int32("+12", i), ParseStatus::Ok);
   EXPECT_EQ(i, 12);
-  EXPECT_EQ(parse_int32("1 2", i), ParseStatus::Invalid);
-  EXPECT_EQ(parse_int32("-", i), ParseStatus::Invalid);
-  EXPECT_EQ(parse_int32("1.0", i), ParseStatus::Invalid);
+  for (const char* t : {"1 2", "-", "1.0"}) EXPECT_EQ(parse_int32(t, i), ParseStatus::Invalid) << t;
   EXPECT_EQ(parse_int32("-2147483649", i), ParseStatus::OutOfRange);
   int64_t l = 0;
   EXPECT_EQ(parse_int64("-9223372036854775808", l), ParseStatus::Ok);
@@ -152,16 +135,14 @@ TEST(CsvNumber, ParsersAcceptExactlyTheirSyntax) {
   double d = 0;
   EXPECT_EQ(parse_float64(" +2.5e3 ", d), ParseStatus::Ok);
   EXPECT_EQ(d, 2500.0);
-  EXPECT_EQ(parse_float64("+-1", d), ParseStatus::Invalid);
-  EXPECT_EQ(parse_float64("1,5", d), ParseStatus::Invalid);
+  for (const char* t : {"+-1", "1,5"}) EXPECT_EQ(parse_float64(t, d), ParseStatus::Invalid) << t;
   EXPECT_EQ(parse_float64("-inf", d), ParseStatus::Ok);
   EXPECT_EQ(d, -INFINITY);
   EXPECT_EQ(parse_float64("1e999", d), ParseStatus::OutOfRange);
   uint8_t b = 9;
   EXPECT_EQ(parse_bool("True", b), ParseStatus::Ok);
   EXPECT_EQ(b, 1);
-  EXPECT_EQ(parse_bool("2", b), ParseStatus::Invalid);
-  EXPECT_EQ(parse_bool("yes", b), ParseStatus::Invalid);
+  for (const char* t : {"2", "yes"}) EXPECT_EQ(parse_bool(t, b), ParseStatus::Invalid) << t;
   EXPECT_FALSE(DateFormat::compile("%Y-%m"));
   EXPECT_FALSE(DateFormat::compile("%Y-%m-%d %H"));
   int32_t day = 0;

@@ -37,6 +37,13 @@ ImportSchema schema_of(const Population& p) {
   return s;
 }
 
+// Writes `text` to the file at `p` (atomically, as the CLI's inputs are written).
+void write_file(const std::filesystem::path& p, const std::string& text) {
+  AtomicFile f(p);
+  f.write(text);
+  f.commit();
+}
+
 std::string shell_quote(const std::filesystem::path& p) {
   std::string s = "'";
   s += p.string();
@@ -97,11 +104,7 @@ TEST(ImportCommand, WritesSnapshotAndReports) {
 
 TEST(ImportCommand, PrintedSchemaFedBackGivesTheSameSnapshot) {
   const auto dir = test::make_temp_dir("cli-schema");
-  {
-    AtomicFile f(dir / "a.csv");
-    f.write("customer_id,tier,score,joined\n5,Nova,1.5,2024-01-02\n7,Star,,2024-03-04\n");
-    f.commit();
-  }
+  write_file(dir / "a.csv", "customer_id,tier,score,joined\n5,Nova,1.5,2024-01-02\n7,Star,,2024-03-04\n");
   std::string toml;
   ASSERT_EQ(test::run_command(nudge_cmd("import " + shell_quote(dir / "a.csv") +
                                         " --print-schema --as-of 2026-01-01 > " + shell_quote(dir / "a.toml")),
@@ -127,11 +130,7 @@ TEST(ImportCommand, PrintedSchemaFedBackGivesTheSameSnapshot) {
 
 TEST(ImportCommand, BadInputExitsOneAndLeavesNoFile) {
   const auto dir = test::make_temp_dir("cli-bad");
-  {
-    AtomicFile f(dir / "b.csv");
-    f.write("customer_id,n\n1,5\n2,5\n1,6\n");
-    f.commit();
-  }
+  write_file(dir / "b.csv", "customer_id,n\n1,5\n2,5\n1,6\n");
   std::string out;
   EXPECT_EQ(
       test::run_command(nudge_cmd("import " + shell_quote(dir / "b.csv") + " -o " + shell_quote(dir / "b.snap")), &out),
@@ -143,16 +142,8 @@ TEST(ImportCommand, BadInputExitsOneAndLeavesNoFile) {
 
 TEST(ImportCommand, SkipBadRowsReportsCountAndReasons) {
   const auto dir = test::make_temp_dir("cli-skip");
-  {
-    AtomicFile f(dir / "s.csv");
-    f.write("customer_id,n\n1,5\n2,x\n3,6\n4,y\n");
-    f.commit();
-  }
-  {
-    AtomicFile f(dir / "s.toml");
-    f.write("[[column]]\nname = \"n\"\ntype = \"int32\"\n");
-    f.commit();
-  }
+  write_file(dir / "s.csv", "customer_id,n\n1,5\n2,x\n3,6\n4,y\n");
+  write_file(dir / "s.toml", "[[column]]\nname = \"n\"\ntype = \"int32\"\n");
   const std::string base = "import " + shell_quote(dir / "s.csv") + " -o " + shell_quote(dir / "s.snap") +
                            " --schema " + shell_quote(dir / "s.toml");
   std::string out;
@@ -170,11 +161,7 @@ TEST(ImportCommand, SkipBadRowsReportsCountAndReasons) {
 
 TEST(ImportCommand, UsageErrorsExitTwo) {
   const auto dir = test::make_temp_dir("cli-usage");
-  {
-    AtomicFile f(dir / "u.csv");
-    f.write("a\n1\n");
-    f.commit();
-  }
+  write_file(dir / "u.csv", "a\n1\n");
   const std::string in = shell_quote(dir / "u.csv");
   std::string out;
   EXPECT_EQ(test::run_command(nudge_cmd("import " + in), &out), 2) << out;  // no -o

@@ -15,7 +15,7 @@ namespace {
 
 ImportOptions with_schema(const std::string& toml) {
   ImportOptions o;
-  o.schema = parse_import_schema(toml, "s.toml");
+  o.schema.emplace(parse_import_schema(toml, "s.toml"));
   return o;
 }
 
@@ -87,9 +87,9 @@ TEST(ImportSchema, RenamesFixesCategoryOrderAndReadsDateFormats) {
   const auto o = with_schema(R"(
 [[column]]
 name = "Loyalty Card"
+categories = ["Star", "Nova", "Aurora"]
 type = "category"
 rename = "tier"
-categories = ["Star", "Nova", "Aurora"]
 [[column]]
 name = "d1"
 type = "date"

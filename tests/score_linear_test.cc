@@ -58,6 +58,13 @@ std::string error_of(const std::function<void()>& f) {
   return m.value_or("");
 }
 
+// The message of binding the model in `text` to churn_population(rows, 2, with_null_salary).
+std::string bind_error(std::string_view text, std::size_t rows, bool with_null_salary = false) {
+  auto model = model_from(text);
+  Population p = churn_population(rows, 2, with_null_salary);
+  return error_of([&] { model->bind(p); });
+}
+
 // WORKLOAD.md, "Churn score", written out independently of the model file.
 double workload_churn(const Population& p, std::size_t r) {
   auto v = [&](const char* c) { return double(p.column(c).values<int32_t>()[r]); };
@@ -154,7 +161,7 @@ weights = { Aurora = 0.7, Star = -0.2 }
 }
 
 TEST(LinearModel, BindNamesEveryMissingColumnAndEveryNullableTermWithoutReplacement) {
-  auto model = model_from(R"(
+  const std::string msg = bind_error(R"(
 link = "logistic"
 intercept = 0
 [[numeric]]
@@ -169,9 +176,8 @@ weight = 1
 [[category]]
 column = "tier"
 weights = { Gold = 1.0 }
-)");
-  Population p = churn_population(100, 2, true);
-  std::string msg = error_of([&] { model->bind(p); });
+)",
+                                     100, /*with_null_salary=*/true);
   EXPECT_NE(msg.find("m.toml:4:1: column 'flights_3n' is not in the population (did you mean 'flights_3m'?)"),
             std::string::npos)
       << msg;
@@ -182,11 +188,10 @@ weights = { Gold = 1.0 }
 }
 
 TEST(LinearModel, BindRejectsColumnsOfTheWrongKind) {
-  auto model = model_from(
+  const std::string msg = bind_error(
       "link = \"identity\"\nintercept = 0\n[[numeric]]\ncolumn = \"tier\"\nweight = 1\n"
-      "[[category]]\ncolumn = \"flights_3m\"\nweights = { a = 1 }\n");
-  Population p = churn_population(10, 2);
-  std::string msg = error_of([&] { model->bind(p); });
+      "[[category]]\ncolumn = \"flights_3m\"\nweights = { a = 1 }\n",
+      10);
   EXPECT_NE(msg.find("column 'tier' is category, not a number (use a [[category]] term)"), std::string::npos) << msg;
   EXPECT_NE(msg.find("column 'flights_3m' is int32, not a category"), std::string::npos) << msg;
 }

@@ -31,6 +31,16 @@ Population make_members(std::vector<uint64_t> ids, int32_t as_of) {
   return p;
 }
 
+// A spec over columns "c" (member) and "d" (ISO date) with `buckets` buckets.
+ActivitySpec day_spec(std::size_t buckets, std::vector<ActivityMetric> metrics) {
+  ActivitySpec s;
+  s.member_column = "c";
+  s.date_column = "d";
+  s.buckets = buckets;
+  s.metrics = std::move(metrics);
+  return s;
+}
+
 ActivitySpec period_spec(std::size_t buckets) {
   ActivitySpec s;
   s.member_column = "id";
@@ -162,11 +172,7 @@ TEST(ActivityImport, EventRowsFallIntoWeekBucketsEndingOnAsOf) {
 
 TEST(ActivityImport, DayAfterAsOfInTheSameMonthIsAfterAsOf) {
   Population m = make_members({1}, days_from_civil(2018, 12, 15));
-  ActivitySpec spec;
-  spec.member_column = "c";
-  spec.date_column = "d";
-  spec.buckets = 1;
-  spec.metrics = {{"n", "", DataType::Int32}};
+  const ActivitySpec spec = day_spec(1, {{"n", "", DataType::Int32}});
   ActivityImport a = import_activity_text("c,d,n\n1,2018-12-15,1\n1,2018-12-16,2\n1,2018-12-01,4\n", "x", spec, m);
   EXPECT_EQ(m.column("n@0").values<int32_t>()[0], 5);
   EXPECT_EQ(a.report.rows_after_as_of, 1u);
@@ -221,12 +227,8 @@ TEST(ActivityImport, SeriesNameAlreadyTakenIsAnError) {
 }
 
 TEST(ActivityImport, MembersFromActivityAreTheDistinctIdsWithFirstActiveDay) {
-  ActivitySpec spec;
-  spec.member_column = "c";
-  spec.date_column = "d";
+  ActivitySpec spec = day_spec(3, {{"n", "", DataType::Int32}});
   spec.date_format = "%Y%m%d";
-  spec.buckets = 3;
-  spec.metrics = {{"n", "", DataType::Int32}};
   ImportResult t =
       import_csv_text("c,d,n\n5,20181103,1\n2,20181201,1\n5,20181002,1\n", "x", activity_table_options(spec, kDec31));
   Population m = members_from_activity(t.population, spec, "x", kDec31);
@@ -376,11 +378,7 @@ TEST(ActivityImport, ParallelAndReferenceReportTheSameFirstError) {
 
 TEST(ActivityImport, DecimalsKeepAmountsAsExactWholeCents) {
   Population m = make_members({1}, kDec31);
-  ActivitySpec spec;
-  spec.member_column = "c";
-  spec.date_column = "d";
-  spec.buckets = 2;
-  spec.metrics = {{"usd", "cents", DataType::Int32, 2}, {"usd", "spend", DataType::Float32}};
+  const ActivitySpec spec = day_spec(2, {{"usd", "cents", DataType::Int32, 2}, {"usd", "spend", DataType::Float32}});
   import_activity_text("c,d,usd\n1,2018-12-01,14.99\n1,2018-12-02,0.01\n1,2018-11-02,-3\n1,2018-11-03,\n", "x", spec,
                        m);
   EXPECT_EQ(m.column("cents@0").values<int32_t>()[0], 1500);
@@ -452,11 +450,7 @@ TEST(MemberOverlay, DefaultsAreTypedFromTheirValueAndReported) {
 
 TEST(ActivityImport, Float32SumsBeyondRangeBecomeInfinityNotUndefined) {
   Population m = make_members({1}, kDec31);
-  ActivitySpec spec;
-  spec.member_column = "c";
-  spec.date_column = "d";
-  spec.buckets = 1;
-  spec.metrics = {{"x", "", DataType::Float32}};
+  const ActivitySpec spec = day_spec(1, {{"x", "", DataType::Float32}});
   import_activity_text("c,d,x\n1,2018-12-01,3e38\n1,2018-12-02,3e38\n", "x", spec, m);
   EXPECT_EQ(m.column("x@0").values<float>()[0], std::numeric_limits<float>::infinity());
 }

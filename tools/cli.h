@@ -60,6 +60,20 @@ inline CLI::Validator unsigned_integer() {
       },
       "UINT");
 }
+// Adds the required positional argument "snapshot" (the path of a population
+// snapshot, io/snapshot/snapshot.h) that most subcommands take, with `help` as
+// its help text; returns the option so that callers can add checks.
+inline CLI::Option* add_snapshot_argument(CLI::App* sub, std::string& path, const std::string& help) {
+  return sub->add_option("snapshot", path, help)->required();
+}
+// Adds the positional "snapshot" (help "Population snapshot") and the required
+// "--campaign,-c" (a campaign file, data/campaigns/README.md, with
+// `campaign_help` as its help text) that the campaign commands take.
+inline void add_snapshot_and_campaign(CLI::App* sub, std::string& snapshot, std::string& campaign,
+                                      const std::string& campaign_help) {
+  add_snapshot_argument(sub, snapshot, "Population snapshot");
+  sub->add_option("--campaign,-c", campaign, campaign_help)->required();
+}
 // Throws Error(Usage) when `output` is the same file as one of `inputs`
 // (same device and inode: symlinks, hard links and other spellings count),
 // naming both: writing it would destroy the input before it is read. Empty

@@ -41,8 +41,7 @@ int run_report(const ReportCmd& o) {
 nudge::cli::Registrar reg("dialogue-report", [](CLI::App& app) {
   auto* sub = app.add_subcommand("dialogue-report", "Members at each dialogue step and who left, by reason");
   auto o = std::make_shared<ReportCmd>();
-  sub->add_option("snapshot", o->snapshot, "Population snapshot")->required();
-  sub->add_option("--campaign,-c", o->campaign, "Campaign file (TOML) with [[dialogue]] tables")->required();
+  nudge::cli::add_snapshot_and_campaign(sub, o->snapshot, o->campaign, "Campaign file (TOML) with [[dialogue]] tables");
   o->history.add_to(sub);
   sub->footer("Example: nudge dialogue-report rs3.snap --campaign data/campaigns/rs3.toml --history hist");
   return [o] { return run_report(*o); };

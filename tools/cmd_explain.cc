@@ -18,7 +18,7 @@
 namespace {
 
 struct ExplainCmd {
-  std::string snapshot, campaign;
+  std::string snapshot, campaign, format = "text";
   uint64_t customer = 0;
   nudge::cli::HistoryOption history;
 };
@@ -36,6 +36,12 @@ int run_explain(const ExplainCmd& o) {
   const auto dialogues = nudge::cli::bind_dialogues(bound, hp.get(), true);
   if (dialogues) opt.dialogues = &*dialogues;
   const auto result = nudge::decide::run_sweep(bound, opt);  // the whole sweep: channel capacity is global
+  if (o.format == "json") {
+    auto j = nudge::decide::explanation_json(bound, result);
+    if (dialogues) j["dialogues"] = nudge::dialogue::format_dialogue_explanation(bound, *dialogues, *row);
+    std::printf("%s\n", j.dump(2).c_str());
+    return 0;
+  }
   std::printf("%s", nudge::decide::format_explanation(bound, result, hp.get()).c_str());
   if (dialogues) std::printf("%s", nudge::dialogue::format_dialogue_explanation(bound, *dialogues, *row).c_str());
   return 0;
@@ -47,6 +53,10 @@ nudge::cli::Registrar reg("explain", [](CLI::App& app) {
   sub->add_option("snapshot", o->snapshot, "Population snapshot")->required();
   sub->add_option("--campaign,-c", o->campaign, "Campaign file (TOML)")->required();
   sub->add_option("--customer", o->customer, "Customer id")->required()->check(nudge::cli::unsigned_integer());
+  sub->add_option("--format", o->format,
+                  "text or json (json: the same as one object; with dialogues, their text under \"dialogues\")")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
   o->history.add_to(sub);
   sub->footer("Example: nudge explain members.snap --campaign data/campaigns/rs1.toml --customer 6000000017");
   return [o] { return run_explain(*o); };

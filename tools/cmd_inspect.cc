@@ -51,7 +51,7 @@ int run_inspect(const InspectOptions& o) {
 nudge::cli::Registrar reg("inspect", [](CLI::App& app) {
   auto* sub = app.add_subcommand("inspect", "Describe a population snapshot: rows, as_of, bytes per member, columns");
   auto o = std::make_shared<InspectOptions>();
-  sub->add_option("snapshot", o->path, "Snapshot file (.snap)")->required();
+  nudge::cli::add_snapshot_argument(sub, o->path, "Snapshot file (.snap)");
   sub->add_flag("--verify", o->verify, "Also check every column buffer against its checksum (reads the whole file)");
   sub->footer("Example: nudge inspect members.snap --verify");
   return [o] { return run_inspect(*o); };

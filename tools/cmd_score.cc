@@ -54,7 +54,7 @@ int run_score(const ScoreOptions& o) {
 nudge::cli::Registrar reg("score", [](CLI::App& app) {
   auto* sub = app.add_subcommand("score", "Score every member of a snapshot with a churn/propensity model");
   auto o = std::make_shared<ScoreOptions>();
-  sub->add_option("snapshot", o->snapshot, "Population snapshot (.snap)")->required();
+  nudge::cli::add_snapshot_argument(sub, o->snapshot, "Population snapshot (.snap)");
   sub->add_option("--model", o->model, "Model file: *.toml (linear/logistic) or *.json (XGBoost)")->required();
   sub->add_option("--top", o->top, "Write only the N highest scores")->check(CLI::PositiveNumber);
   sub->add_option("-o,--output", o->out, "Output CSV (default: stdout)");

@@ -43,7 +43,7 @@ int run_select(const SelectOptions& o) {
 nudge::cli::Registrar reg("select", [](CLI::App& app) {
   auto* sub = app.add_subcommand("select", "Count (or list with --ids) the members where a trigger expression is TRUE");
   auto o = std::make_shared<SelectOptions>();
-  sub->add_option("snapshot", o->path, "Population snapshot (.snap)")->required();
+  nudge::cli::add_snapshot_argument(sub, o->path, "Population snapshot (.snap)");
   sub->add_option("expression", o->expression, "Trigger expression, e.g. \"flights_3m < 2 AND tier = 'Star'\"")
       ->required();
   sub->add_flag("--ids", o->ids, "Also print the customer ids of the selected members, one per line");

@@ -62,8 +62,7 @@ int run_simulate(const SimulateCmd& o) {
 nudge::cli::Registrar reg("simulate", [](CLI::App& app) {
   auto* sub = app.add_subcommand("simulate", "Run a campaign day by day with simulated responses (what-if)");
   auto o = std::make_shared<SimulateCmd>();
-  sub->add_option("snapshot", o->snapshot, "Population snapshot")->required();
-  sub->add_option("--campaign,-c", o->campaign, "Campaign file (TOML)")->required();
+  nudge::cli::add_snapshot_and_campaign(sub, o->snapshot, o->campaign, "Campaign file (TOML)");
   sub->add_option("--history", o->history, "Contact history folder to start from (read only; default: empty)");
   sub->add_option("--from", o->from, "First simulated day (YYYY-MM-DD), after the history's last contact")->required();
   sub->add_option("--days", o->days, "Days to simulate")->capture_default_str()->check(CLI::Range(1, 3660));

@@ -1,13 +1,15 @@
 // `nudge sweep POP.snap --campaign FILE [-o OUT] [--format csv|jsonl] [--top K]
-//  [--record HIST [--sent-on DATE]]`:
+//  [--record HIST [--sent-on DATE]] [--report FILE.json] [--html FILE.html]`:
 // every member through the campaign; ranked decisions to OUT (or stdout),
 // the funnel and phase times to stderr; --record adds the decisions to a
-// history as contacts (io/history/record_decisions.h).
+// history as contacts (io/history/record_decisions.h); --report writes the
+// optimiser's JSON report (mode "optimise"), --html the HTML report.
 #include <chrono>
 #include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/base/error.h"
 #include "engine/decide/bound_campaign.h"
@@ -18,6 +20,7 @@
 #include "engine/store/types.h"
 #include "io/file/atomic_file.h"
 #include "io/history/record_decisions.h"
+#include "io/report/html_report.h"
 #include "io/snapshot/snapshot.h"
 #include "tools/cli.h"
 #include "tools/dialogue_option.h"
@@ -26,7 +29,9 @@
 namespace {
 
 struct SweepCmd {
-  std::string snapshot, campaign, output, format = "csv", report;
+  std::string snapshot, campaign, output, format = "csv";
+  std::string report;           // --report FILE.json: the optimiser's report ([arbitration] mode = "optimise")
+  std::string html;             // --html FILE.html: the self-contained HTML report (io/report/html_report.h)
   std::size_t top = 0;          // 0: the campaign's top_k
   std::string record, sent_on;  // --record HIST [--sent-on DATE]
   nudge::cli::HistoryOption history;
@@ -43,8 +48,9 @@ int run_sweep_cmd(const SweepCmd& o) {
   const nudge::Population pop = nudge::open_snapshot(o.snapshot);
   const auto t1 = Clock::now();
   const auto campaign = nudge::decide::load_campaign(o.campaign);
-  nudge::cli::refuse_output_over_input(
-      o.output, {o.snapshot, o.campaign, campaign.model_path ? campaign.model_path->string() : std::string()});
+  const std::vector<std::string> inputs{o.snapshot, o.campaign,
+                                        campaign.model_path ? campaign.model_path->string() : std::string()};
+  for (const auto* out : {&o.output, &o.report, &o.html}) nudge::cli::refuse_output_over_input(*out, inputs);
   if (!o.report.empty() && campaign.arbitration.mode != nudge::decide::ArbitrationMode::Optimise)
     nudge::throw_usage("--report needs a campaign with [arbitration] mode = \"optimise\"");
   const auto hp = o.history.open(campaign, pop, true);
@@ -55,6 +61,7 @@ int run_sweep_cmd(const SweepCmd& o) {
   const auto dialogues = nudge::cli::bind_dialogues(bound, hp.get(), true);
   if (dialogues) opt.dialogues = &*dialogues;
   if (o.top) opt.top_k = o.top;
+  opt.progress = true;  // drawn only when stderr is a terminal
   const auto arbitrated = nudge::optimise::run_arbitrated_sweep(bound, opt);
   const auto& result = arbitrated.sweep;
   const auto t3 = Clock::now();
@@ -65,6 +72,14 @@ int run_sweep_cmd(const SweepCmd& o) {
     nudge::AtomicFile out(o.output);
     nudge::decide::write_decisions(out.stream(), campaign, result.ranked, format);
     out.commit();
+  }
+  if (!o.html.empty()) {
+    nudge::report::HtmlReport page("nudge sweep: " + campaign.name + " over " + o.snapshot);
+    const auto budgets = nudge::report::member_budgets(bound, result, hp.get());
+    page.add_sweep(campaign, result, budgets.pressure, budgets.remaining);
+    nudge::AtomicFile html(o.html);
+    html.write(page.html());
+    html.commit();
   }
   const auto t4 = Clock::now();
   if (!o.record.empty()) {  // the decisions as contacts, sent on --sent-on (default: the sweep's as_of)
@@ -105,6 +120,9 @@ nudge::cli::Registrar reg("sweep", [](CLI::App& app) {
   sub->add_option("--sent-on", o->sent_on,
                   "With --record: YYYY-MM-DD they are sent (default: --as-of, else the snapshot's as_of)")
       ->needs("--record");
+  sub->add_option("--html", o->html,
+                  "Also write a self-contained HTML report (funnel, channels vs capacity, budgets, pressure, "
+                  "dialogues); written atomically");
   sub->footer("Example: nudge sweep members.snap --campaign data/campaigns/rs1.toml -o decisions.csv");
   return [o] { return run_sweep_cmd(*o); };
 });

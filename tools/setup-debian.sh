@@ -12,6 +12,8 @@ PACKAGES=(
   # the Python module (tools/python) and its tests
   python3-dev pybind11-dev python3-pybind11 python3-numpy python3-pandas python3-pytest
   python3-dask python3-distributed
+  # nudge report --html and its browser check (tests/report_html_test.cc)
+  chromium
 )
 [[ "${1:-}" == "--fuzz" ]] && PACKAGES+=(clang libclang-rt-14-dev)
 missing=()

@@ -7,11 +7,10 @@
 #include <toml++/toml.h>
 
 #include <string>
-
-#include "engine/decide/campaign.h"
 #include <string_view>
 
 #include "engine/base/toml_reader.h"
+#include "engine/decide/campaign.h"
 
 namespace nudge::decide {
 
@@ -28,5 +27,13 @@ Action read_action_fields(const TomlReader& r, const toml::table& t, const Campa
 // An expression (trigger, goal) and where its text starts in the file, so
 // compiler errors point inside it.
 expr::Source read_expression(const TomlReader& r, const toml::node& n, std::string_view key, std::string_view where);
+
+// A holdout share: a number in [0, 1] (fails otherwise, naming key and where).
+double read_holdout_share(const TomlReader& r, const toml::node& n, std::string_view key, std::string_view where);
+
+// The [holdout] table into c.holdout (holdout_table.cc), after the actions and
+// dialogues are read; fails when a campaign, action or dialogue holdout is
+// set but [campaign] has no name (the salts derive from it).
+void read_holdout_table(const TomlReader& r, const toml::table& root, Campaign& c);
 
 }  // namespace nudge::decide

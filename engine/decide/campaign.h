@@ -139,6 +139,9 @@ struct Action {
   std::optional<uint64_t> min_volume;  // at least this many decisions of this action (best effort, reported)
   std::optional<uint64_t> max_volume;  // at most this many decisions of this action
   double money_cost = 0;               // CAD one decision costs, counted against [arbitration] money_budget
+  // Share of members held out of this action (control group), in [0, 1]; salt
+  // "nudge:action:<campaign name>:<action name>" (engine/holdout/holdout.h).
+  double holdout = 0;
 
   bool uses_churn() const noexcept {
     return priority_kind == PriorityKind::WeightValueChurn ||
@@ -157,6 +160,17 @@ struct Arbitration {
   std::size_t max_passes = 30;         // price passes of the optimiser
 };
 
+// Control groups (campaign file [holdout]; engine/holdout/holdout.h has the
+// hash). A member held out at any level still goes through every gate; a
+// decision it keeps is written with control = true: not to be sent.
+struct Holdout {
+  double global = 0;  // share of all members held out of every campaign (global control group)
+  std::string global_salt = "nudge:global";
+  double campaign = 0;            // share held out of every action of this campaign
+  std::string campaign_salt;      // "" = "nudge:campaign:<campaign name>"
+  int64_t attribution_days = 14;  // `nudge report`: days after a contact a response counts (engine/report/uplift.h)
+};
+
 struct Campaign {
   std::string name;
   std::string description;
@@ -172,6 +186,7 @@ struct Campaign {
   std::vector<Action> actions;  // plain actions, then every dialogue's steps
   std::vector<dialogue::Dialogue> dialogues;
   Arbitration arbitration;
+  Holdout holdout;
 
   // Points one contact of action a costs: base_cost(type) * factor(channel).
   double cost(const Action& a) const noexcept {

@@ -9,8 +9,9 @@
 //   [[suppression]]       name, when, message_types, channels
 //   [[frequency_cap]]     name, count_column | window_days, max, channels, message_types, actions,
 //                         brands, campaigns
-//   [[action]]            name, trigger, message_type, channel, value, weight, brand, priority
+//   [[action]]            name, trigger, message_type, channel, value, weight, brand, priority, holdout
 //   [[dialogue]]          engine/dialogue/dialogue_loader.h (steps are actions after the plain ones)
+//   [holdout]             global, global_salt, campaign, campaign_salt, attribution_days
 //
 // Every error is "file:line:col: message" at the key or value at fault.
 #include "engine/decide/campaign_loader.h"
@@ -304,11 +305,12 @@ void read_actions(const TomlReader& r, const toml::table& root, Campaign& c) {
     w = fmt::format("action '{}'", name);
     r.check_keys(t,
                  {"name", "trigger", "message_type", "channel", "value", "weight", "brand", "priority", "min_volume",
-                  "max_volume", "money_cost"},
+                  "max_volume", "money_cost", "holdout"},
                  w);
     Action a = read_action_fields(r, t, c, w);
     a.name = name;
     read_action_limits(r, t, a, w, c.arbitration);
+    if (auto* h = t.get("holdout")) a.holdout = read_holdout_share(r, *h, "holdout", w);
     a.trigger = expression(r, *r.require(t, "trigger", w), "trigger", w);
     c.actions.push_back(std::move(a));
   }
@@ -366,7 +368,7 @@ Campaign parse_campaign(std::string_view text, const std::string& source_name, c
   const toml::table& root = r.root();
   r.check_keys(root,
                {"campaign", "basket", "message_types", "channels", "suppression", "frequency_cap", "action", "dialogue",
-                "arbitration"},
+                "arbitration", "holdout"},
                "the campaign file");
   Campaign c;
   c.name = source_name;
@@ -379,6 +381,7 @@ Campaign parse_campaign(std::string_view text, const std::string& source_name, c
   read_arbitration(r, root, c);
   read_actions(r, root, c);
   dialogue::read_dialogues(r, root, c);
+  read_holdout_table(r, root, c);
   return c;
 }
 

@@ -27,6 +27,7 @@ struct Decision {
   uint32_t row = 0;        // row of the member in the population
   uint16_t action = 0;     // index into Campaign::actions
   uint8_t dropped = 0;     // 1 once channel capacity dropped it (ranking-internal)
+  uint8_t control = 0;     // 1: the member is held out (control group): decided, not to be sent
 };
 
 // True when a ranks before b (see the order above).

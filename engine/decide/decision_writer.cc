@@ -60,7 +60,7 @@ void write_decisions(std::FILE* out, const Campaign& c, const std::vector<Decisi
   if (csv)
     fmt::format_to(std::back_inserter(buf),
                    "rank,customer_id,action,channel,message_type,priority,cost,"
-                   "budget_left,churn,trigger,brand\n");
+                   "budget_left,churn,trigger,brand,control\n");
   std::size_t rank = 0;
   for (const Decision& d : ranked) {
     const ActionText& t = text[d.action];
@@ -69,7 +69,7 @@ void write_decisions(std::FILE* out, const Campaign& c, const std::vector<Decisi
       fmt::format_to(std::back_inserter(buf), "{},{},{},{},{},{},{},{},", rank, d.customer_id, t.name, t.channel,
                      t.message_type, d.priority, cost[d.action], d.budget_left);
       if (!std::isnan(d.churn)) fmt::format_to(std::back_inserter(buf), "{}", d.churn);
-      fmt::format_to(std::back_inserter(buf), ",{},{}\n", t.trigger, t.brand);
+      fmt::format_to(std::back_inserter(buf), ",{},{},{}\n", t.trigger, t.brand, d.control ? "true" : "false");
     } else {
       fmt::format_to(std::back_inserter(buf),
                      "{{\"rank\":{},\"customer_id\":{},\"action\":{},\"channel\":{},\"message_type\":{},"
@@ -77,7 +77,8 @@ void write_decisions(std::FILE* out, const Campaign& c, const std::vector<Decisi
                      rank, d.customer_id, t.name, t.channel, t.message_type, d.priority, cost[d.action], d.budget_left);
       if (std::isnan(d.churn)) fmt::format_to(std::back_inserter(buf), "null");
       else fmt::format_to(std::back_inserter(buf), "{}", d.churn);
-      fmt::format_to(std::back_inserter(buf), ",\"trigger\":{},\"brand\":{}}}\n", t.trigger, t.brand);
+      fmt::format_to(std::back_inserter(buf), ",\"trigger\":{},\"brand\":{},\"control\":{}}}\n", t.trigger, t.brand,
+                     d.control ? "true" : "false");
     }
     if (buf.size() > (1u << 20)) flush(out, buf);
   }

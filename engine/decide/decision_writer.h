@@ -12,6 +12,8 @@
 //   churn         the member's churn score (empty / null without a model)
 //   trigger       the action's trigger expression as written in the campaign
 //   brand         the action's brand (empty / null when none)
+//   control       true: the member is held out (control group; sweep.h):
+//                 decided but not to be sent; false otherwise
 // Numbers are written in the shortest form that reads back to the same double
 // (fmt's "{}"), so files compare exactly. CSV follows RFC 4180 (a header row,
 // fields with a comma, quote or newline are quoted, quotes doubled, LF line

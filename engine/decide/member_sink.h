@@ -7,6 +7,13 @@
 // worker() is called once per sweep worker thread, on that thread. Members of
 // one batch arrive in ascending row order; batches arrive in any order.
 //
+// Holdouts (sweep.h): a member held out of the whole campaign (global or
+// campaign holdout) is NOT given to add(): the sweep walks it itself, as in
+// greedy mode, and reports each of its candidates to add_control() with the
+// walk's gate (d is the decision, control = 1, budget_left after the walk;
+// it matters when gate is Kept). Its decisions so use no capacity, volume or
+// money budget of the optimiser. Default: ignored.
+//
 // Thread-safety: worker() may be called from several threads at once; each
 // returned MemberSinkWorker is used by one thread only.
 #pragma once
@@ -15,6 +22,7 @@
 #include <cstdint>
 
 #include "engine/decide/arbitration.h"
+#include "engine/decide/decision.h"
 
 namespace nudge::decide {
 
@@ -33,6 +41,7 @@ class MemberSinkWorker {
  public:
   virtual ~MemberSinkWorker() = default;
   virtual void add(const MemberCandidates& m) = 0;
+  virtual void add_control(const Decision& d, Gate gate) {}
 };
 
 class MemberSink {

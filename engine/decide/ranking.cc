@@ -48,6 +48,13 @@ DecisionBuffer::DecisionBuffer(const RankingInput& in) {
     if (l.limit != SIZE_MAX) l.prune_at = l.limit + std::max<std::size_t>(l.limit, 4096);
   }
   for (uint16_t ch : in.action_channel) lane_of_action_.push_back(lane_of_channel.at(ch));
+  // Control lanes (never cut), one per capacity channel, after the treated ones.
+  const std::size_t nc = lane_channel_.size();
+  for (std::size_t k = 0; k < nc; ++k) lanes_.emplace_back();
+  for (uint16_t ch : in.action_channel) {
+    const uint16_t l = lane_of_channel.at(ch);
+    control_lane_of_action_.push_back(l == 0 ? uint16_t{0} : static_cast<uint16_t>(l + nc));
+  }
 }
 
 void DecisionBuffer::prune(Lane& l) {
@@ -68,10 +75,12 @@ std::vector<Decision> DecisionBuffer::take_survivors() {
 }
 
 RankingResult rank_decisions(std::vector<DecisionBuffer*>& buffers, const RankingInput& in,
-                             const std::vector<uint64_t>& walk_kept) {
+                             const std::vector<uint64_t>& walk_kept, const std::vector<uint64_t>& walk_control) {
   const std::size_t n_actions = in.action_channel.size();
   RankingResult r;
   r.dropped_by_capacity.assign(n_actions, 0);
+  r.control_dropped.assign(n_actions, 0);
+  auto control_of = [&](std::size_t a) -> uint64_t { return walk_control.empty() ? 0 : walk_control.at(a); };
   r.in_top_k.assign(n_actions, 0);
   r.capacity_cutoff.assign(in.channel_capacity.size(), std::nullopt);
   if (walk_kept.size() != n_actions) throw_internal("rank_decisions: one walk counter per action expected");
@@ -95,11 +104,21 @@ RankingResult rank_decisions(std::vector<DecisionBuffer*>& buffers, const Rankin
       for (const Decision& d : on) ++survivors[d.action];
       for (std::size_t a = 0; a < n_actions; ++a)
         if (in.action_channel[a] == ch) {
-          walked += walk_kept[a];
-          r.dropped_by_capacity[a] = walk_kept[a] - survivors[a];
+          walked += walk_kept[a] - control_of(a);
+          r.dropped_by_capacity[a] = walk_kept[a] - control_of(a) - survivors[a];
         }
       if (walked > cap && !on.empty()) r.capacity_cutoff[ch] = *std::max_element(on.begin(), on.end(), Before{});
       all.insert(all.end(), on.begin(), on.end());
+      // Control decisions of this channel: kept iff not ranked after the treated cut.
+      for (DecisionBuffer* b : buffers) {
+        auto& items = RankingAccess::lanes(*b)[1 + lane_channel.size() + k].items;
+        for (const Decision& d : items) {
+          const bool cut = walked > cap && (!r.capacity_cutoff[ch] || ranks_before(*r.capacity_cutoff[ch], d));
+          if (cut) ++r.dropped_by_capacity[d.action], ++r.control_dropped[d.action];
+          else all.push_back(d);
+        }
+        std::vector<Decision>().swap(items);
+      }
     }
     // 2. Everything else, each lane already cut to at most 2K.
     for (DecisionBuffer* b : buffers) {

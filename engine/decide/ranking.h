@@ -26,6 +26,13 @@
 // then the first K of what is left, sorted. Only a strict total order is
 // used, so the result is the same for any split of the work.
 //
+// Control decisions (Decision::control, held-out members; sweep.h) use no
+// capacity: on a capacity channel they go to a lane of their own (never cut:
+// holdouts are a small share), and after the channel's cut a control decision
+// survives iff it does not rank after the last treated decision kept (all
+// survive when the capacity was not exceeded; none when it is 0 and treated
+// decisions wanted it). On other channels they share lane 0 with the rest.
+//
 // Thread-safety: a DecisionBuffer belongs to one thread; rank_decisions uses
 // the calling thread's oneTBB arena.
 #pragma once
@@ -51,7 +58,7 @@ class DecisionBuffer {
 
   // Adds a decision kept by a member's walk (d.action < number of actions).
   void add(const Decision& d) {
-    Lane& l = lanes_[lane_of_action_[d.action]];
+    Lane& l = lanes_[d.control ? control_lane_of_action_[d.action] : lane_of_action_[d.action]];
     if (l.refuse_all || (l.has_threshold && !ranks_before(d, l.threshold))) return;
     l.items.push_back(d);
     if (l.items.size() >= l.prune_at) prune(l);
@@ -74,15 +81,17 @@ class DecisionBuffer {
   };
   void prune(Lane& l);
 
-  std::vector<uint16_t> lane_of_action_;   // lane 0: channels without capacity; 1 + k: k-th capacity channel
-  std::vector<std::size_t> lane_channel_;  // channel of lane 1 + k
+  std::vector<uint16_t> lane_of_action_;          // lane 0: channels without capacity; 1 + k: k-th capacity channel
+  std::vector<uint16_t> control_lane_of_action_;  // lane 0, or 1 + nc + k: control decisions of k-th capacity channel
+  std::vector<std::size_t> lane_channel_;         // channel of lane 1 + k
   std::vector<Lane> lanes_;
 };
 
 struct RankingResult {
   std::vector<Decision> ranked;               // first K decisions in rank order
   uint64_t decisions = 0;                     // decisions after channel capacity (before the K cut)
-  std::vector<uint64_t> dropped_by_capacity;  // per action
+  std::vector<uint64_t> dropped_by_capacity;  // per action (treated and control)
+  std::vector<uint64_t> control_dropped;      // per action: of dropped_by_capacity, control decisions
   std::vector<uint64_t> in_top_k;             // per action: decisions in `ranked`
   // Per channel with a capacity that was exceeded: the last decision it kept
   // (a decision on that channel survived iff it is not ranked after this one).
@@ -90,8 +99,9 @@ struct RankingResult {
 };
 
 // `walk_kept[a]`: decisions of action a that the members' walks kept, over
-// all buffers (the sweep's counters). Empties the buffers.
+// all buffers (the sweep's counters); `walk_control[a]`: of those, control
+// decisions (empty = none). Empties the buffers.
 RankingResult rank_decisions(std::vector<DecisionBuffer*>& buffers, const RankingInput& in,
-                             const std::vector<uint64_t>& walk_kept);
+                             const std::vector<uint64_t>& walk_kept, const std::vector<uint64_t>& walk_control = {});
 
 }  // namespace nudge::decide

@@ -27,6 +27,12 @@ std::string format_summary(const BoundCampaign& b, const SweepResult& r) {
   s += fmt::format("{:<{}} {:>10} {:>9} {:>11} {:>8} {:>8} {:>9} {:>8} {:>8} {:>10} {:>9}\n", "total", w, t.fired,
                    t.consent, t.suppression, t.frequency_cap, t.priority, t.budget, t.member_max, t.capacity, t.kept,
                    t.in_top_k);
+  if (t.control) {
+    s += fmt::format("held out (control = true, not to be sent): {} of the kept decisions:", t.control);
+    for (std::size_t a = 0; a < c.actions.size(); ++a)
+      if (r.funnel[a].control) s += fmt::format(" {} {}", c.actions[a].name, r.funnel[a].control);
+    s += "\n";
+  }
   s += dialogue::format_dialogue_report(c, r);  // empty without dialogues
   const auto& tm = r.times;
   s += fmt::format(

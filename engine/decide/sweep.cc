@@ -31,6 +31,8 @@
 #include "engine/decide/sweep_pass.h"
 #include "engine/decide/trace.h"
 #include "engine/dialogue/dialogue_pass.h"
+#include "engine/holdout/campaign_holdout.h"
+#include "engine/progress/progress.h"
 
 namespace nudge::decide {
 namespace {
@@ -71,7 +73,8 @@ class Sweeper {
         trace_row_(trace_row),
         inputs_(inputs),
         dlg_(dlg),
-        sink_(sink) {
+        sink_(sink),
+        holdout_(campaign_) {
     actions_ = campaign_.actions.size();
     for (const BoundAction& ba : b.actions())
       plan_.push_back({ba.priority, ba.cost, ba.cap_mask, ba.priority_number ? *ba.priority_number : 0});
@@ -258,7 +261,9 @@ class Sweeper {
         w.allowance[j] = caps[j].column
                              ? cap_allowance(campaign_.frequency_caps[j].max, caps[j].at(row))
                              : campaign_.frequency_caps[j].max - w.hist.cap_counts[j * expr::kBatchRows + off];
-      if (w.sink)
+      // A member held out of the whole campaign is walked here, not by the optimiser (member_sink.h).
+      const bool held = holdout_.any() && holdout_.member_held(ids[row]);
+      if (w.sink && !held)
         w.sink->add(
             {static_cast<uint32_t>(row), ids[row], budget, churn, w.cands.data(), n, w.allowance.data(), caps.size()});
       walk_budget(w.cands.data(), n, budget, campaign_.max_decisions_per_member, w.allowance.data(), w.gates.data(),
@@ -267,11 +272,19 @@ class Sweeper {
         const std::size_t a = w.cands[k].action;
         ActionFunnel& f = w.funnel[a];
         if (tracing) trace->gate[a] = w.gates[k], trace->budget_left[a] = w.left[k];
+        const Decision d{w.cands[k].priority,
+                         ids[row],
+                         w.left[k],
+                         churn,
+                         static_cast<uint32_t>(row),
+                         static_cast<uint16_t>(a),
+                         0,
+                         static_cast<uint8_t>(held || holdout_.action_held(a, ids[row]))};
+        if (w.sink && held) w.sink->add_control(d, w.gates[k]);
         switch (w.gates[k]) {
           case Gate::Kept:
-            ++f.kept;
-            w.decisions->add({w.cands[k].priority, ids[row], w.left[k], churn, static_cast<uint32_t>(row),
-                              static_cast<uint16_t>(a), 0});
+            ++f.kept, f.control += d.control;
+            w.decisions->add(d);
             break;
           case Gate::FrequencyCap: ++f.frequency_cap; break;
           case Gate::Budget: ++f.budget; break;
@@ -298,6 +311,7 @@ class Sweeper {
   const MemberInputSource* inputs_;
   const dialogue::BoundDialogues* dlg_;
   MemberSink* sink_;
+  holdout::CampaignHoldout holdout_;  // control decisions (engine/holdout/campaign_holdout.h)
   std::vector<Plan> plan_;
   std::size_t actions_ = 0;  // number of actions in the campaign
 };
@@ -325,6 +339,8 @@ Pass run_pass(const BoundCampaign& b, const SweepOptions& opt, const RankingInpu
     return w;
   });
   const std::size_t batches = (rows + expr::kBatchRows - 1) / expr::kBatchRows;
+  std::optional<Progress> bar;
+  if (opt.progress) bar.emplace("sweep", batches);
   auto t0 = Clock::now();
   // Grain: one batch (kBatchRows rows, tens of microseconds of work); the
   // auto partitioner groups batches into larger ranges when that pays.
@@ -336,7 +352,9 @@ Pass run_pass(const BoundCampaign& b, const SweepOptions& opt, const RankingInpu
       const bool has_trace = opt.trace_row && *opt.trace_row >= begin && *opt.trace_row < begin + count;
       sweeper.batch(begin, count, w, has_trace ? trace : nullptr);
     }
+    if (bar) bar->advance(r.size());
   });
+  if (bar) bar->finish();
   Pass p;
   SweepResult& res = p.res;
   res.members = rows;
@@ -369,7 +387,7 @@ SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
   std::vector<DecisionBuffer*> parts;
   for (DecisionBuffer& d : p.buffers) parts.push_back(&d);
   SweepResult res = std::move(p.res);
-  apply_ranking(res, rank_decisions(parts, in, walk_kept(res)));
+  apply_ranking(res, rank_decisions(parts, in, walk_kept(res), walk_control(res)));
   res.times.rank_wall = seconds(t1, Clock::now());
   if (opt.trace_row) res.trace = build_trace(b, *opt.trace_row, trace, res);
   return res;

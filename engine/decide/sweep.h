@@ -27,6 +27,23 @@
 //      added to the worker's DecisionBuffer (ranking.h), which keeps only the
 //      decisions that can still reach the channel capacities and the top-K.
 // Then rank_decisions (ranking.h): channel capacity, top-K, rank order.
+//
+// Holdouts (campaign [holdout] and action `holdout`, engine/holdout/holdout.h):
+// a held-out member goes through every gate as if contacted; the walk treats
+// its decisions exactly as sent ones (they lower the remaining budget and the
+// cap allowances within the walk, so the member's other decisions are the ones
+// it would get if treated, and no other contact takes the held-out one's
+// place), and a kept one is written with control = true. It costs no channel
+// capacity: capacity is filled by treated decisions only, and a control
+// decision on a capacity channel survives iff it ranks no lower than the last
+// treated decision the capacity kept (the cut it would have met if sent). It
+// costs no basket points afterwards: recorded in a history it is a control
+// contact, which every policy ignores (WORKLOAD.md RS-2). Dialogue steps are
+// actions: a held-out step is a control decision (its dialogue's and its own
+// share, engine/holdout/campaign_holdout.h), and since dialogues ignore
+// control contacts the member stays where it was (data/campaigns/README.md).
+// With a member sink (the optimiser), a member held out of the whole campaign
+// is walked here and handed to add_control, not add (member_sink.h).
 // The result is identical for any thread count, batch size or instruction set:
 // integer counters are summed, and decisions are ranked by a total order.
 //
@@ -45,8 +62,8 @@
 
 #include "engine/decide/bound_campaign.h"
 #include "engine/decide/decision.h"
-#include "engine/decide/member_sink.h"
 #include "engine/decide/member_inputs.h"
+#include "engine/decide/member_sink.h"
 #include "engine/dialogue/dialogue_pass.h"
 
 namespace nudge::decide {
@@ -64,12 +81,13 @@ struct ActionFunnel {
   uint64_t capacity = 0;       // stopped: global channel capacity
   uint64_t kept = 0;           // decisions (before the top-K cut)
   uint64_t in_top_k = 0;       // of those, in the ranked output
+  uint64_t control = 0;        // of `kept`, decisions of held-out members (control = true)
 
   // Adds every count of `o` (workers' funnels into one, actions into a total).
   ActionFunnel& operator+=(const ActionFunnel& o) noexcept {
     fired += o.fired, consent += o.consent, suppression += o.suppression, frequency_cap += o.frequency_cap;
     priority += o.priority, budget += o.budget, member_max += o.member_max, capacity += o.capacity;
-    kept += o.kept, in_top_k += o.in_top_k;
+    kept += o.kept, in_top_k += o.in_top_k, control += o.control;
     return *this;
   }
 };
@@ -111,7 +129,8 @@ struct MemberTrace {
 struct SweepOptions {
   std::optional<std::size_t> top_k;      // overrides the campaign's top_k
   std::optional<std::size_t> trace_row;  // record this member's trace (explain)
-  MemberSink* member_sink = nullptr;      // receives every member's candidates (member_sink.h)
+  MemberSink* member_sink = nullptr;     // receives every member's candidates (member_sink.h)
+  bool progress = false;                 // a progress bar on stderr when it is a terminal (engine/progress)
   // Policies from a contact history (member_inputs.h); required when the
   // campaign's basket or a frequency cap has no column (Error(Usage) otherwise).
   const MemberInputSource* inputs = nullptr;

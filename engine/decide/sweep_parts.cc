@@ -25,10 +25,17 @@ std::vector<uint64_t> walk_kept(const SweepResult& r) {
   return k;
 }
 
+std::vector<uint64_t> walk_control(const SweepResult& r) {
+  std::vector<uint64_t> k;
+  for (const auto& f : r.funnel) k.push_back(f.control);
+  return k;
+}
+
 void apply_ranking(SweepResult& res, RankingResult rk) {
   for (std::size_t a = 0; a < res.funnel.size(); ++a) {
     res.funnel[a].capacity = rk.dropped_by_capacity[a];
     res.funnel[a].kept -= rk.dropped_by_capacity[a];
+    res.funnel[a].control -= rk.control_dropped[a];
     res.funnel[a].in_top_k = rk.in_top_k[a];
   }
   res.decisions = rk.decisions;
@@ -113,7 +120,7 @@ SweepResult merge_sweep_parts(const Campaign& c, const std::vector<SweepPart>& p
     row0 += p.members;
   }
   std::vector<DecisionBuffer*> bufs{&all};
-  apply_ranking(res, rank_decisions(bufs, in, walk_kept(res)));
+  apply_ranking(res, rank_decisions(bufs, in, walk_kept(res), walk_control(res)));
   res.times.rank_wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return res;
 }

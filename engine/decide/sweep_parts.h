@@ -10,13 +10,16 @@
 //
 // What a part holds (and so what a worker sends; sizes for RS-1):
 //   - members and members_with_candidates (2 integers);
-//   - the funnel's walk counters per action (fired ... kept before channel
-//     capacity; capacity and in_top_k are 0): 10 x 8 bytes per action;
+//   - the funnel's walk counters per action (fired ... kept and control
+//     before channel capacity; capacity and in_top_k are 0): 11 x 8 bytes
+//     per action;
 //   - the decisions that can still reach the result: per channel with a
 //     capacity C its first C decisions, of the other channels the first K
 //     (ranking.h's lanes cut to their limits), so at most K + sum(C)
 //     decisions of 40 bytes (sizeof(Decision)), whatever the shard's size:
 //     RS-1 (K = 100,000, call capacity 5,000) sends at most 4.2 MB per part;
+//     plus, with holdouts, the part's control decisions on capacity channels
+//     (their own uncut lanes, ranking.h: a holdout share of them);
 //   - its phase times.
 // Why the merge is exact: the members' walks (candidates, budget, per-member
 // max, frequency caps) only read the member's own row, so they are the same
@@ -84,7 +87,10 @@ SweepResult merge_sweep_parts(const Campaign& campaign, const std::vector<SweepP
 // capacity shares are taken of (campaign.h's capacity_for).
 RankingInput ranking_input(const Campaign& c, std::optional<std::size_t> top_k, std::size_t members);
 std::vector<uint64_t> walk_kept(const SweepResult& r);
-// Channel capacity and top-K into r: funnel.capacity / kept / in_top_k, decisions, ranked, capacity_cutoff.
+// Per action, of walk_kept, the control decisions (held-out members; sweep.h).
+std::vector<uint64_t> walk_control(const SweepResult& r);
+// Channel capacity and top-K into r: funnel.capacity / kept / control / in_top_k, decisions, ranked,
+// capacity_cutoff.
 void apply_ranking(SweepResult& r, RankingResult rk);
 
 }  // namespace nudge::decide

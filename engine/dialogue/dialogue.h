@@ -58,7 +58,11 @@ struct Dialogue {
   std::string name;
   expr::Source entry;                // predicate over the population's columns
   std::optional<expr::Source> goal;  // predicate; TRUE = the dialogue reached its goal
-  int32_t reentry_days = 90;         // the window the place is read from (>= 1)
+  // Share of members held out of every step (a control group of the whole
+  // dialogue), in [0, 1]; salt "nudge:dialogue:<campaign name>:<dialogue name>"
+  // (engine/holdout/campaign_holdout.h). A step's own `holdout` adds to it.
+  double holdout = 0;
+  int32_t reentry_days = 90;  // the window the place is read from (>= 1)
   std::vector<std::string> response_types = {"open", "click", "convert"};
   std::vector<std::string> exit_response_types = {"convert"};
   std::vector<Step> steps;  // at least one

@@ -27,10 +27,12 @@ void read_steps(const TomlReader& r, const toml::table& t, decide::Campaign& c, 
     std::string sw = fmt::format("step {} of {}", d.steps.size() + 1, w);
     const std::string name = decide::read_action_name(r, st, c, sw);
     sw = fmt::format("step '{}' of {}", name, w);
-    r.check_keys(
-        st, {"name", "message_type", "channel", "value", "weight", "brand", "priority", "wait_days", "expire_days"},
-        sw);
+    r.check_keys(st,
+                 {"name", "message_type", "channel", "value", "weight", "brand", "priority", "wait_days", "expire_days",
+                  "holdout"},
+                 sw);
     decide::Action a = decide::read_action_fields(r, st, c, sw);
+    if (auto* h = st.get("holdout")) a.holdout = decide::read_holdout_share(r, *h, "holdout", sw);
     a.name = name;
     a.trigger = d.entry;
     a.dialogue = index;
@@ -73,7 +75,9 @@ void read_dialogues(const TomlReader& r, const toml::table& root, decide::Campai
     for (const auto& o : c.dialogues)
       if (o.name == d.name) r.fail(name, fmt::format("dialogue name '{}' is already used", d.name));
     w = fmt::format("dialogue '{}'", d.name);
-    r.check_keys(t, {"name", "entry", "goal", "reentry_days", "response_types", "exit_response_types", "step"}, w);
+    r.check_keys(
+        t, {"name", "entry", "goal", "reentry_days", "response_types", "exit_response_types", "step", "holdout"}, w);
+    if (auto* h = t.get("holdout")) d.holdout = decide::read_holdout_share(r, *h, "holdout", w);
     d.entry = decide::read_expression(r, *r.require(t, "entry", w), "entry", w);
     if (auto* g = t.get("goal")) d.goal = decide::read_expression(r, *g, "goal", w);
     if (auto* x = t.get("reentry_days")) d.reentry_days = static_cast<int32_t>(r.integer(*x, "reentry_days", w, 1));

@@ -20,11 +20,14 @@ std::string format_dialogue_report(const decide::Campaign& c, const decide::Swee
     for (const auto& st : dl.steps) w = std::max(w, c.actions[st.action].name.size());
     s += fmt::format("  {:>2} {:<{}} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}\n", "#", "step", w,
                      "wait", "waiting", "due", "sent", "response", "exit", "goal", "finished", "expired");
-    uint64_t entered = 0, advanced = 0;
+    uint64_t entered = 0, advanced = 0, held = 0;
     for (std::size_t k = 0; k < dl.steps.size(); ++k) {
       const std::size_t a = dl.steps[k].action;
-      const uint64_t sent = a < r.funnel.size() ? r.funnel[a].kept : 0;
+      // Control decisions (holdouts) are not sent and move nobody: counted apart.
+      const uint64_t control = a < r.funnel.size() ? r.funnel[a].control : 0;
+      const uint64_t sent = (a < r.funnel.size() ? r.funnel[a].kept : 0) - control;
       (k == 0 ? entered : advanced) += sent;
+      held += control;
       s += fmt::format("  {:>2} {:<{}} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}\n", k + 1,
                        c.actions[a].name, w, k == 0 ? std::string("-") : fmt::format("{}d", dl.steps[k].wait_days),
                        f.at(State::Waiting, k), f.at(State::Due, k), sent, f.at(State::LeftResponse, k),
@@ -40,6 +43,8 @@ std::string format_dialogue_report(const decide::Campaign& c, const decide::Swee
         "finished {}, expired {}); today: entered {}, advanced {}\n",
         f.in(State::Outside), f.at(State::Due, 0), in, left, f.in(State::LeftResponse), f.in(State::LeftExit),
         f.in(State::LeftGoal), f.in(State::LeftFinished), f.in(State::LeftExpired), entered, advanced);
+    if (held)
+      s += fmt::format("  held out today (control decisions, not sent; the members stay where they are): {}\n", held);
   }
   return s;
 }

@@ -5,7 +5,9 @@
 // format_dialogue_report, per dialogue, one row per step:
 //   waiting   members waiting for this step (its wait has not run out)
 //   due       members for whom this step is a candidate (= the step's fired)
-//   sent      decisions kept for it in this sweep (after channel capacity)
+//   sent      treated decisions kept for it in this sweep (after channel capacity;
+//             control decisions of held-out members are left out and counted
+//             on a line of their own)
 //   left after this step, by reason: response, exit (e.g. convert), goal,
 //             finished (after the last step), expired (the next step stayed
 //             due longer than its expiry)

@@ -98,7 +98,7 @@ history::History append_day(const history::History& h, int32_t day, const std::v
     ContactProfile p;
     p.action = st->actions.find(c.action), p.channel = st->channels.find(c.channel);
     p.message_type = st->message_types.find(c.message_type), p.campaign = code_or_none(st->campaigns, c.campaign);
-    p.dialogue = code_or_none(st->dialogues, c.dialogue), p.step = c.step, p.cost = c.cost;
+    p.dialogue = code_or_none(st->dialogues, c.dialogue), p.step = c.step, p.cost = c.cost, p.control = c.control;
     new_action[i] = p.action;
     auto it = std::find(st->profiles.begin() + static_cast<std::ptrdiff_t>(old.profiles.size()), st->profiles.end(), p);
     new_profile[i] = static_cast<uint32_t>(it - st->profiles.begin());

@@ -29,6 +29,7 @@ struct DayContact {
   std::string action, channel, message_type, campaign, dialogue;  // campaign, dialogue: "" = none
   int32_t step = 0;                                               // 1-based; 0 = none
   double cost = 0;
+  bool control = false;  // a held-out decision (Decision::control): a control contact
 };
 
 struct DayResponse {

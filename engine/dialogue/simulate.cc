@@ -55,6 +55,11 @@ SimulateResult simulate(const decide::Campaign& c, const Population& pop, histor
       k.campaign = c.name;
       if (a.dialogue) k.dialogue = c.dialogues[*a.dialogue].name, k.step = static_cast<int32_t>(a.step) + 1;
       k.cost = c.cost(a);
+      k.control = d.control;
+      if (d.control) {  // held out: recorded as a control contact, not sent (no response drawn)
+        contacts.push_back(std::move(k));
+        continue;
+      }
       ++rep.sent[d.action];
       rep.points += k.cost;
       drawn.clear();

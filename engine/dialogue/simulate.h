@@ -7,7 +7,9 @@
 //        consent, history aggregates) and the dialogues (dialogue_pass.h);
 //     2. record every decision of the sweep's output (after channel capacity
 //        and top-K) as a contact sent on D (action, channel, message type,
-//        cost, campaign, dialogue and step);
+//        cost, campaign, dialogue and step); a control decision (holdout,
+//        engine/decide/sweep.h) is recorded as a control contact: not sent,
+//        not counted in the day's contacts or points, no response drawn;
 //     3. draw the responses to those contacts from the response model
 //        (response_model.h; seeded, per contact, so independent of threads
 //        and of the order of draws), dated D + delay; a response dated after

@@ -24,6 +24,15 @@ struct CandidateStore::Part {
 struct CandidateStore::Worker final : decide::MemberSinkWorker {
   std::vector<Part> parts;
   uint64_t batch = UINT64_MAX;
+  std::vector<decide::Decision> control;
+  std::vector<uint64_t> kept, budget, member_max;  // per action
+  void add_control(const decide::Decision& d, decide::Gate g) override {
+    if (kept.size() <= d.action)
+      kept.resize(d.action + 1), budget.resize(d.action + 1), member_max.resize(d.action + 1);
+    if (g == decide::Gate::Kept) control.push_back(d), ++kept[d.action];
+    else if (g == decide::Gate::Budget) ++budget[d.action];
+    else if (g == decide::Gate::MemberMax) ++member_max[d.action];
+  }
   void add(const decide::MemberCandidates& m) override {
     const uint64_t b = m.row / expr::kBatchRows;
     if (b != batch) {
@@ -52,6 +61,17 @@ decide::MemberSinkWorker* CandidateStore::worker() {
 }
 
 void CandidateStore::finish() {
+  auto add_to = [](std::vector<uint64_t>& to, const std::vector<uint64_t>& from) {
+    if (to.size() < from.size()) to.resize(from.size());
+    for (std::size_t a = 0; a < from.size(); ++a) to[a] += from[a];
+  };
+  for (auto& w : workers_) {
+    control.insert(control.end(), w->control.begin(), w->control.end());
+    add_to(control_kept, w->kept), add_to(control_budget, w->budget), add_to(control_member_max, w->member_max);
+  }
+  std::sort(control.begin(), control.end(), [](const decide::Decision& a, const decide::Decision& b) {
+    return a.row != b.row ? a.row < b.row : a.action < b.action;
+  });
   std::vector<Part*> parts;
   std::size_t members = 0, cands = 0;
   for (auto& w : workers_)

@@ -11,6 +11,9 @@
 // j's allowance before the walk (caps() per member). Memory: about 40 bytes per
 // member with candidates plus 32 bytes per candidate.
 //
+// Held-out members (holdouts, engine/decide/member_sink.h) are not in the
+// store's members: only their walk's decisions and counts are kept (control).
+//
 // Thread-safety: worker() from the sweep's threads (MemberSink); after
 // finish(), read-only and shareable.
 #pragma once
@@ -46,6 +49,11 @@ class CandidateStore final : public decide::MemberSink {
   std::vector<double> churn;
   std::vector<uint32_t> off;  // members() + 1 offsets into cand
   std::vector<Candidate> cand;
+  // Members held out of the whole campaign (member_sink.h add_control): their
+  // walk's kept decisions (control = 1, in row order) and, per action, the
+  // walk's counts of kept, budget and member-max candidates.
+  std::vector<decide::Decision> control;
+  std::vector<uint64_t> control_kept, control_budget, control_member_max;
 
  private:
   struct Part;

@@ -1,6 +1,7 @@
 // The optimised sweep: collect, price, repair, output (optimise.h).
 #include "engine/optimise/optimise.h"
 
+#include <fmt/format.h>
 #include <tbb/parallel_sort.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <limits>
 
 #include "engine/base/error.h"
+#include "engine/holdout/campaign_holdout.h"
 #include "engine/optimise/candidate_store.h"
 #include "engine/optimise/greedy.h"
 #include "engine/optimise/prices.h"
@@ -96,6 +98,14 @@ void output(const Problem& p, const decide::Campaign& c, const std::vector<uint6
       f.kept += g.kept, f.member_max += g.member_max, f.budget += g.budget, f.frequency_cap += g.frequency_cap;
       f.capacity += g.capacity;
     }
+  // Held-out members (holdouts): their own walk's decisions, outside every global constraint.
+  for (std::size_t a = 0; a < A; ++a) {
+    auto& f = res.funnel[a];
+    auto at = [a](const std::vector<uint64_t>& v) { return a < v.size() ? v[a] : 0; };
+    f.kept += at(s.control_kept), f.control = at(s.control_kept);
+    f.budget += at(s.control_budget), f.member_max += at(s.control_member_max);
+  }
+  all.insert(all.end(), s.control.begin(), s.control.end());
   auto before = [](const auto& x, const auto& y) { return decide::ranks_before(x, y); };
   res.decisions = all.size();
   if (top_k && all.size() > *top_k) {  // the first K in rank order (a total order: any method gives the same)
@@ -118,6 +128,11 @@ ArbitratedSweep run_arbitrated_sweep(const decide::BoundCampaign& b, const decid
     r.sweep = decide::run_sweep(b, options);
     return r;
   }
+  if (holdout::CampaignHoldout(c).any_action_level())
+    throw_usage(fmt::format(
+        "campaign {} holds members out of single actions or dialogues: in [arbitration] mode = \"optimise\" only "
+        "whole members are held out ([holdout] global or campaign); drop those holdouts or use mode = \"greedy\"",
+        c.name));
   const std::size_t rows = b.population().rows();
   OptimiseReport rep;
   const auto t0 = Clock::now();

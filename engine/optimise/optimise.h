@@ -19,9 +19,15 @@
 // frequency cap count the candidates the final set leaves out for that reason
 // (in that order of checks: max, budget, cap), "capacity" those left out
 // although they fit the member (a global constraint or its price).
+// Holdouts: a member held out of the whole campaign ([holdout] global or
+// campaign) is not optimised: its decisions are its own walk's (every member
+// rule, as greedy), written with control = true, and use no capacity,
+// volume or money budget (no price sees them); per-action or per-dialogue
+// holdouts are refused in mode "optimise" (Usage).
 // The result is the same for any thread count, batch size and instruction set.
 //
-// Errors: as run_sweep; Error(InvalidInput) for more than 64 upper constraints.
+// Errors: as run_sweep; Error(InvalidInput) for more than 64 upper constraints;
+// Error(Usage) for an action or dialogue holdout in mode "optimise".
 // Thread-safety: uses the calling thread's oneTBB arena.
 #pragma once
 

@@ -8,7 +8,7 @@ AddResult record_decisions(const std::filesystem::path& dir, const decide::Campa
   EventTable t;
   const std::string source = "sweep " + campaign.name;
   const uint32_t src = t.add_source(source);
-  std::vector<uint32_t> profile(campaign.actions.size());
+  std::vector<uint32_t> profile(campaign.actions.size()), control_profile(campaign.actions.size());
   for (std::size_t a = 0; a < campaign.actions.size(); ++a) {
     const decide::Action& act = campaign.actions[a];
     ContactProfile p;
@@ -19,11 +19,14 @@ AddResult record_decisions(const std::filesystem::path& dir, const decide::Campa
     p.cost = campaign.cost(act);
     if (p.cost == 0) p.cost = 0;  // -0 -> 0, as the CSV reader does
     profile[a] = t.intern_profile(p);
+    p.control = true;  // a held-out decision (Decision::control): a control contact, ignored by every policy
+    control_profile[a] = t.intern_profile(p);
   }
   t.contacts.reserve(ranked.size());
   for (std::size_t i = 0; i < ranked.size(); ++i)
-    t.contacts.push_back(
-        {ranked[i].customer_id, sent_on, profile[ranked[i].action], 0, EventTable::origin(src, i + 1)});
+    t.contacts.push_back({ranked[i].customer_id, sent_on,
+                          (ranked[i].control ? control_profile : profile)[ranked[i].action], 0,
+                          EventTable::origin(src, i + 1)});
   BatchInfo info;
   info.kind = "sweep";
   info.source = source;

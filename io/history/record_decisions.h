@@ -3,10 +3,12 @@
 //
 // Each ranked decision (what the decisions file holds) becomes one contact:
 // customer_id, sent_on, action, channel, message_type, cost (base cost x
-// channel factor, as the decisions file writes it) and brand; no campaign,
-// dialogue or control (the decisions file has none), so recording a sweep
-// and later adding its decisions file with `history add --contacts FILE
-// --sent-on DAY` give the same contacts (the second counts as repeats).
+// channel factor, as the decisions file writes it), brand and control (a
+// held-out decision, Decision::control, becomes a control contact, which
+// every policy ignores); no campaign or dialogue, so recording a sweep and
+// later adding its decisions file (its `control` column included) with
+// `history add --contacts FILE --sent-on DAY` give the same contacts (the
+// second counts as repeats).
 // The batch's source is "sweep <campaign name>"; like any add it is one
 // atomic batch (io/history/history_store.h), and recording the same
 // decisions twice is detected.

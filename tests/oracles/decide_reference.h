@@ -15,6 +15,7 @@
 
 #include "engine/decide/campaign.h"
 #include "engine/expr/program.h"
+#include "engine/holdout/holdout.h"
 #include "engine/score/model.h"
 #include "engine/store/population.h"
 
@@ -27,13 +28,27 @@ struct RefDecision {
   double budget_left;
   double churn;
   std::size_t row;
+  bool control = false;  // held out (any of global, campaign, action holdout)
 };
 
 // Counts per action, in the order of the gates.
 struct RefFunnel {
   uint64_t fired = 0, consent = 0, suppression = 0, frequency_cap = 0, priority = 0, budget = 0, member_max = 0,
-           capacity = 0, kept = 0;
+           capacity = 0, kept = 0, control = 0;
 };
+
+// Held out of action a (engine/holdout/holdout.h: u(id, salt) < share at any level: global, campaign,
+// action, and for a dialogue step its dialogue).
+inline bool ref_held_out(const decide::Campaign& c, std::size_t a, uint64_t id) {
+  using holdout::fnv1a64, holdout::unit;
+  const std::string camp_salt = c.holdout.campaign_salt.empty() ? "nudge:campaign:" + c.name : c.holdout.campaign_salt;
+  return unit(id, fnv1a64(c.holdout.global_salt)) < c.holdout.global ||
+         unit(id, fnv1a64(camp_salt)) < c.holdout.campaign ||
+         unit(id, fnv1a64("nudge:action:" + c.name + ":" + c.actions[a].name)) < c.actions[a].holdout ||
+         (c.actions[a].dialogue &&
+          unit(id, fnv1a64("nudge:dialogue:" + c.name + ":" + c.dialogues[*c.actions[a].dialogue].name)) <
+              c.dialogues[*c.actions[a].dialogue].holdout);
+}
 
 struct RefResult {
   std::vector<RefDecision> ranked;  // first K in rank order
@@ -197,21 +212,41 @@ inline RefResult reference_sweep(const decide::Campaign& c, const Population& po
         for (std::size_t j = 0; j < c.frequency_caps.size(); ++j)
           if (ref_covers(c.frequency_caps[j].channels, act.channel)) cap_left[j] -= 1;
         ++kept;
+        d.control = ref_held_out(c, d.action, d.customer_id);
         all.push_back(d);
       }
     }
   }
-  // Channel capacity: a full sort, then count per channel.
+  // Channel capacity: a full sort, then count treated decisions per channel;
+  // a control decision survives iff the channel's capacity was not exceeded
+  // or it comes before the last treated decision the capacity kept.
   std::sort(all.begin(), all.end(), ref_less);
   std::vector<std::size_t> on_channel(c.channels.size(), 0);
+  std::vector<std::optional<std::size_t>> last_kept(c.channels.size());
+  std::vector<bool> exceeded(c.channels.size(), false);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    std::size_t ch = c.actions[all[i].action].channel;
+    const auto cap = decide::capacity_for(c.channels[ch], pop.rows());
+    if (all[i].control || !cap) continue;
+    if (on_channel[ch]++ >= *cap) exceeded[ch] = true;
+    else last_kept[ch] = i;
+  }
   std::vector<RefDecision> kept;
-  for (auto& d : all) {
+  std::vector<std::size_t> treated_on(c.channels.size(), 0);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const RefDecision& d = all[i];
     std::size_t ch = c.actions[d.action].channel;
-    if (auto cap = decide::capacity_for(c.channels[ch], pop.rows()); cap && on_channel[ch]++ >= *cap) {
+    const auto cap = decide::capacity_for(c.channels[ch], pop.rows());
+    bool cut;
+    if (!cap) cut = false;
+    else if (!d.control) cut = treated_on[ch]++ >= *cap;
+    else cut = exceeded[ch] && !(last_kept[ch] && i < *last_kept[ch]);
+    if (cut) {
       ++r.funnel[d.action].capacity;
       continue;
     }
     ++r.funnel[d.action].kept;
+    r.funnel[d.action].control += d.control;
     kept.push_back(d);
   }
   if (top_k && kept.size() > *top_k) kept.resize(*top_k);

@@ -157,6 +157,7 @@ def decisions_frame(arrays: Mapping[str, np.ndarray], actions: list, channels: l
         "churn": arrays["churn"],
         "trigger": cat([x[3] for x in actions]),
         "brand": cat([x[4] for x in actions]),
+        "control": arrays["control"],
     })
 
 
@@ -168,7 +169,8 @@ def funnel_frame(counts: np.ndarray, actions: list) -> Any:
     """Per action, the members stopped at each gate (sweep.h ActionFunnel), as the CLI's table."""
     import pandas as pd
 
-    df = pd.DataFrame(counts.astype(np.int64), columns=FUNNEL_COLUMNS)
+    # The CLI's table columns, then `control` (of kept: held-out members' decisions, sweep.h).
+    df = pd.DataFrame(counts.astype(np.int64), columns=FUNNEL_COLUMNS + ["control"])
     df.insert(0, "channel", [x[1] for x in actions])
     df.insert(0, "action", [x[0] for x in actions])
     return df

@@ -5,6 +5,7 @@ as `nudge history add|inspect|compact` uses it.
     hist.add_contacts(df)                             # customer_id, sent_on, action, channel, message_type, cost, ...
     hist.add_contacts(result.decisions, sent_on="2026-11-01")   # a sweep's decisions (no sent_on column)
     hist.add_responses(responses_df)                  # customer_id, action, sent_on, responded_on, type[, value]
+    hist.report(window=14)                            # uplift, as `nudge report HIST --json FILE` writes it
 
 A DataFrame is written to a CSV file in the history's formats (io/history/history_csv.h: dates as
 YYYY-MM-DD, NULL as an empty field) inside a temporary folder and added exactly as
@@ -36,7 +37,7 @@ def _csv(df: Any, path: str) -> None:
 
 class History:
     """A history folder. Reading it is done by the sweep of a campaign with a history (not in this
-    module yet); here: add, summary, compact."""
+    module yet); here: add, summary, compact, report."""
 
     __slots__ = ("path",)
 
@@ -74,6 +75,25 @@ class History:
     def compact(self) -> int:
         """Merges every segment into one (fast opens); returns the segments merged."""
         return _nudge.history_compact(self.path)
+
+    def report(self, *, campaign: "os.PathLike[str] | str | None" = None, window: Optional[int] = None,
+               as_of: Any = None, table: bool = False) -> Any:
+        """Uplift of treated against control members (`nudge report`, engine/report/uplift.h): the
+        dict `nudge report HIST --json FILE` writes (per action, campaign, channel and dialogue step:
+        treated, control, per response type rates, uplift and 95% interval, value per member, cost).
+        campaign: its [holdout] attribution_days is the window; window: days after the contact a
+        response counts (default 14); as_of: ignore events after this day. table=True returns the
+        CLI's terminal table (str) instead."""
+        import json
+
+        from . import _days
+
+        if window is not None and int(window) < 0:
+            raise UsageError("window must be 0 or more days")
+        text, tab = _nudge.history_report(self.path, "" if campaign is None else os.fspath(campaign),
+                                          -1 if window is None else int(window),
+                                          None if as_of is None else _days(as_of, "as_of"))
+        return tab if table else json.loads(text)
 
     def summary(self, *, verify: bool = False) -> str:
         """The text of `nudge history inspect`."""

@@ -27,7 +27,7 @@ using decide::Campaign;
 using decide::Decision;
 using decide::SweepResult;
 
-constexpr int kFunnelFields = 10;  // fired .. in_top_k, in ActionFunnel's order
+constexpr int kFunnelFields = 11;  // fired .. in_top_k, control, in ActionFunnel's order
 
 struct PyModel {
   std::shared_ptr<const score::Model> model;
@@ -56,9 +56,9 @@ pb::array_t<uint64_t> funnel_array(const std::vector<ActionFunnel>& f) {
   pb::array_t<uint64_t> out({static_cast<pb::ssize_t>(f.size()), static_cast<pb::ssize_t>(kFunnelFields)});
   auto o = out.mutable_unchecked<2>();
   for (std::size_t a = 0; a < f.size(); ++a) {
-    const uint64_t v[kFunnelFields] = {f[a].fired,    f[a].consent, f[a].suppression, f[a].frequency_cap,
-                                       f[a].priority, f[a].budget,  f[a].member_max,  f[a].capacity,
-                                       f[a].kept,     f[a].in_top_k};
+    const uint64_t v[kFunnelFields] = {f[a].fired,    f[a].consent,  f[a].suppression, f[a].frequency_cap,
+                                       f[a].priority, f[a].budget,   f[a].member_max,  f[a].capacity,
+                                       f[a].kept,     f[a].in_top_k, f[a].control};
     for (int k = 0; k < kFunnelFields; ++k) o(a, k) = v[k];
   }
   return out;
@@ -66,12 +66,12 @@ pb::array_t<uint64_t> funnel_array(const std::vector<ActionFunnel>& f) {
 
 std::vector<ActionFunnel> funnel_from(const pb::array_t<uint64_t>& a, std::size_t actions) {
   if (a.ndim() != 2 || static_cast<std::size_t>(a.shape(0)) != actions || a.shape(1) != kFunnelFields)
-    throw_usage("a part's funnel must be an array of " + std::to_string(actions) + " x 10 counters");
+    throw_usage("a part's funnel must be an array of " + std::to_string(actions) + " x 11 counters");
   auto v = a.unchecked<2>();
   std::vector<ActionFunnel> f(actions);
   for (std::size_t i = 0; i < actions; ++i) {
     const auto x = static_cast<pb::ssize_t>(i);
-    f[i] = {v(x, 0), v(x, 1), v(x, 2), v(x, 3), v(x, 4), v(x, 5), v(x, 6), v(x, 7), v(x, 8), v(x, 9)};
+    f[i] = {v(x, 0), v(x, 1), v(x, 2), v(x, 3), v(x, 4), v(x, 5), v(x, 6), v(x, 7), v(x, 8), v(x, 9), v(x, 10)};
   }
   return f;
 }
@@ -101,11 +101,12 @@ pb::dict decision_arrays(const PySweep& s) {
   std::vector<uint64_t> id(n);
   std::vector<int32_t> action(n);
   std::vector<double> priority(n), cost(n), left(n), churn(n);
+  std::vector<bool> control(n);
   for (std::size_t i = 0; i < n; ++i) {
     const Decision& d = ranked[i];
     rank[i] = static_cast<int64_t>(i + 1), id[i] = d.customer_id, action[i] = d.action;
     priority[i] = d.priority, cost[i] = s.c->cost(s.c->actions[d.action]), left[i] = d.budget_left;
-    churn[i] = d.churn;
+    churn[i] = d.churn, control[i] = d.control;
   }
   pb::dict out;
   out["rank"] = to_numpy(std::move(rank));
@@ -115,6 +116,9 @@ pb::dict decision_arrays(const PySweep& s) {
   out["cost"] = to_numpy(std::move(cost));
   out["budget_left"] = to_numpy(std::move(left));
   out["churn"] = to_numpy(std::move(churn));
+  pb::array_t<bool> ctl(static_cast<pb::ssize_t>(n));
+  for (std::size_t i = 0; i < n; ++i) ctl.mutable_data()[i] = control[i];
+  out["control"] = ctl;
   return out;
 }
 

@@ -7,6 +7,9 @@
 #include <optional>
 
 #include "engine/base/error.h"
+#include "engine/decide/campaign_loader.h"
+#include "engine/report/uplift.h"
+#include "engine/report/uplift_format.h"
 #include "engine/store/types.h"
 #include "io/history/history_csv.h"
 #include "io/history/history_store.h"
@@ -52,6 +55,21 @@ void bind_history(pb::module_& m) {
                              h::format_history_summary(dir, s));
     });
   });
+  // `nudge report HIST [--campaign C] [--window N] [--as-of D] --json F`: the JSON text and the table.
+  m.def(
+      "history_report",
+      [](const std::string& dir, const std::string& campaign, int window, std::optional<int32_t> as_of) {
+        return run_released(0, [&] {
+          report::UpliftOptions opt;
+          if (!campaign.empty())
+            opt.attribution_days = static_cast<int32_t>(decide::load_campaign(campaign).holdout.attribution_days);
+          if (window >= 0) opt.attribution_days = window;
+          if (as_of) opt.as_of = *as_of;
+          const auto rep = report::compute_uplift(h::open_history(dir), opt);
+          return std::make_pair(report::uplift_json(rep).dump(2) + "\n", report::format_uplift_table(rep));
+        });
+      },
+      pb::arg("dir"), pb::arg("campaign"), pb::arg("window"), pb::arg("as_of"));
   m.def("history_compact",
         [](const std::string& dir) { return run_released(0, [&] { return h::compact_history(dir); }); });
 }
