@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package nudge needs to build, test and benchmark.
 # Idempotent: when all packages are present it returns in well under a second.
+# --fuzz: also clang and its libFuzzer/sanitizer runtimes (tools/fuzz.sh).
 set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build git unzip python3
@@ -14,6 +15,7 @@ PACKAGES=(
   # nudge report --html and its browser check (tests/report_html_test.cc)
   chromium
 )
+[[ "${1:-}" == "--fuzz" ]] && PACKAGES+=(clang libclang-rt-14-dev)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

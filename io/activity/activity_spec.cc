@@ -90,7 +90,10 @@ ActivitySpec parse_activity_spec(std::string_view text, std::string_view source)
                "the activity spec");
   ActivitySpec spec;
   bool has_buckets = false;
-  for (const auto& [key, node] : root) {
+  for (const auto& entry : root) {
+    // Named references, not a structured binding: clang before 16 (the fuzz build's) cannot capture one.
+    const auto& key = entry.first;
+    const auto& node = entry.second;
     const std::string_view k = key.str();
     auto fail = [&](const std::string& what) { r.fail(node, what); };
     if (k == "format") {

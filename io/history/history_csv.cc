@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "engine/base/error.h"
+#include "engine/base/utf8.h"
 #include "engine/store/types.h"
 #include "io/csv/csv_number.h"
 #include "io/csv/csv_tokenizer.h"
@@ -152,6 +153,15 @@ class Reader {
     if (s.empty()) fail(col, "is empty (a value is required)");
     return s;
   }
+  // A name (action, channel, type, ...), trimmed: UTF-8, as the segment's JSON meta requires.
+  std::string_view name(std::string_view col, bool is_required) const {
+    std::string_view s = is_required ? required(col) : csv::trim_spaces(text(col));
+    if (auto bad = invalid_utf8(s); bad != std::string_view::npos)
+      fail(col, fmt::format("is not UTF-8 text (byte {} of the value); nudge reads UTF-8: convert the file, "
+                            "e.g. iconv -f LATIN1 -t UTF-8",
+                            bad + 1));
+    return s;
+  }
   uint64_t id(std::string_view col) const {
     uint64_t v;
     if (csv::parse_uint64(required(col), v) != csv::ParseStatus::Ok) fail(col, "is not a customer id (uint64)");
@@ -231,9 +241,9 @@ CsvReadStats read_contacts_csv(const std::filesystem::path& path, EventTable& t,
     auto it = profile_cache.find(key);
     if (it == profile_cache.end()) {
       ContactProfile p;
-      p.action = t.intern(Dict::Action, r.required("action"));
-      p.channel = t.intern(Dict::Channel, r.required("channel"));
-      p.message_type = t.intern(Dict::MessageType, r.required("message_type"));
+      p.action = t.intern(Dict::Action, r.name("action", true));
+      p.channel = t.intern(Dict::Channel, r.name("channel", true));
+      p.message_type = t.intern(Dict::MessageType, r.name("message_type", true));
       p.cost = r.number("cost", false);
       if (p.cost < 0) r.fail("cost", "is negative (a cost is points spent, >= 0)");
       if (p.cost == 0) p.cost = 0;  // -0 -> 0
@@ -243,9 +253,9 @@ CsvReadStats read_contacts_csv(const std::filesystem::path& path, EventTable& t,
         if (csv::parse_bool(control, b) != csv::ParseStatus::Ok) r.fail("control", "is not true/false/1/0");
         p.control = b != 0;
       }
-      p.campaign = t.intern(Dict::Campaign, csv::trim_spaces(r.text("campaign")));
-      p.brand = t.intern(Dict::Brand, csv::trim_spaces(r.text("brand")));
-      p.dialogue = t.intern(Dict::Dialogue, csv::trim_spaces(r.text("dialogue")));
+      p.campaign = t.intern(Dict::Campaign, r.name("campaign", false));
+      p.brand = t.intern(Dict::Brand, r.name("brand", false));
+      p.dialogue = t.intern(Dict::Dialogue, r.name("dialogue", false));
       const std::string_view step = csv::trim_spaces(r.text("step"));
       if (!step.empty() && (csv::parse_int32(step, p.step) != csv::ParseStatus::Ok || p.step < 0))
         r.fail("step", "is not a step number (an integer >= 0)");
@@ -264,7 +274,7 @@ CsvReadStats read_responses_csv(const std::filesystem::path& path, EventTable& t
   CsvReadStats st;
   while (r.next()) {
     ++st.rows;
-    std::string_view type = r.required("type");
+    std::string_view type = r.name("type", true);
     if (options.mapping) {
       if (auto m = options.mapping->types.find(std::string(type)); m != options.mapping->types.end()) {
         if (m->second.empty()) {
@@ -275,7 +285,7 @@ CsvReadStats read_responses_csv(const std::filesystem::path& path, EventTable& t
       }
     }
     const uint64_t id = r.id("customer_id");
-    const int32_t action = t.intern(Dict::Action, r.required("action"));
+    const int32_t action = t.intern(Dict::Action, r.name("action", true));
     const int32_t sent = r.date("sent_on");
     const int32_t on = r.date("responded_on");
     const double value = r.number("value", true);

@@ -21,7 +21,9 @@
 //
 // Types: customer_id uint64; dates YYYY-MM-DD (or the mapping's format);
 // cost and value decimal (io/csv/csv_number.h); a cost must be finite and
-// >= 0; an empty required field is an error.
+// >= 0; an empty required field is an error; names (action, channel,
+// message_type, campaign, brand, dialogue, type) must be UTF-8 text (they are
+// stored in the segment's JSON meta).
 // Errors: Error(InvalidInput) "<file>:<line>:<col>: column '<name>': <what>"
 // for the first bad field (line and column 1-based; the column is the byte
 // position of the field in its line), "<file>:<line>: ..." for a record with

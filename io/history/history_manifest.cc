@@ -88,7 +88,8 @@ void write_manifest(const std::filesystem::path& dir, const Manifest& m,
   }
   j["batches"] = std::move(bs);
   AtomicFile out(dir / kManifestName);
-  out.write(j.dump(1) + "\n");
+  // A source path that is not UTF-8 (a Latin-1 file name) is a label only: its bad bytes become U+FFFD.
+  out.write(j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   if (on_stage) on_stage("manifest-written-to-temp");
   out.commit();
 }

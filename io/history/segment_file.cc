@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/base/error.h"
+#include "engine/base/utf8.h"
 #include "io/file/atomic_file.h"
 #include "io/file/mapped_file.h"
 
@@ -57,14 +58,24 @@ std::vector<std::span<const std::byte>> buffers(const History& h, const std::vec
 }
 
 nlohmann::json meta_json(const History& h) {
+  // The meta is JSON, which holds UTF-8 only (the CSV readers refuse other text with file:line:col;
+  // this catches the other ways in, e.g. build_history's records).
+  auto utf8 = [](const char* dict, const std::vector<std::string>& names) -> const std::vector<std::string>& {
+    for (const std::string& n : names)
+      if (auto bad = invalid_utf8(n); bad != std::string_view::npos)
+        throw_invalid_input(std::string("cannot write the history: the ") + dict + " name " +
+                            nlohmann::json(n).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace) +
+                            " is not UTF-8 text (at byte " + std::to_string(bad + 1) + ")");
+    return names;
+  };
   nlohmann::json j;
-  j["dictionaries"] = {{"action", h.actions().names()},
-                       {"channel", h.channels().names()},
-                       {"message_type", h.message_types().names()},
-                       {"campaign", h.campaigns().names()},
-                       {"brand", h.brands().names()},
-                       {"dialogue", h.dialogues().names()},
-                       {"type", h.response_types().names()}};
+  j["dictionaries"] = {{"action", utf8("action", h.actions().names())},
+                       {"channel", utf8("channel", h.channels().names())},
+                       {"message_type", utf8("message_type", h.message_types().names())},
+                       {"campaign", utf8("campaign", h.campaigns().names())},
+                       {"brand", utf8("brand", h.brands().names())},
+                       {"dialogue", utf8("dialogue", h.dialogues().names())},
+                       {"type", utf8("type", h.response_types().names())}};
   nlohmann::json p = nlohmann::json::array();
   for (const ContactProfile& x : h.profiles())
     p.push_back(
