@@ -46,9 +46,7 @@ int run_diff(const DiffCmd& o) {
   if (!o.html.empty()) {
     nudge::report::HtmlReport page("nudge diff: " + o.a + " against " + o.b);
     page.add_diff(d);
-    nudge::AtomicFile out(o.html);
-    out.write(page.html());
-    out.commit();
+    page.write(o.html);
   }
   return 0;
 }
@@ -56,8 +54,7 @@ int run_diff(const DiffCmd& o) {
 nudge::cli::Registrar reg("diff", [](CLI::App& app) {
   auto* sub = app.add_subcommand("diff", "What-if: two campaigns over every member, and what changes");
   auto o = std::make_shared<DiffCmd>();
-  sub->add_option("snapshot", o->snapshot, "Population snapshot")->required();
-  sub->add_option("--campaign,-c", o->a, "Campaign A (TOML)")->required();
+  nudge::cli::add_snapshot_and_campaign(sub, o->snapshot, o->a, "Campaign A (TOML)");
   sub->add_option("--campaign-b", o->b, "Campaign B (TOML)")->required();
   o->history.add_to(sub);
   sub->add_option("--movers", o->movers, "How many top movers to explain")->capture_default_str();

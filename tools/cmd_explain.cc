@@ -50,8 +50,7 @@ int run_explain(const ExplainCmd& o) {
 nudge::cli::Registrar reg("explain", [](CLI::App& app) {
   auto* sub = app.add_subcommand("explain", "Why a member is (or is not) contacted by a campaign");
   auto o = std::make_shared<ExplainCmd>();
-  sub->add_option("snapshot", o->snapshot, "Population snapshot")->required();
-  sub->add_option("--campaign,-c", o->campaign, "Campaign file (TOML)")->required();
+  nudge::cli::add_snapshot_and_campaign(sub, o->snapshot, o->campaign, "Campaign file (TOML)");
   sub->add_option("--customer", o->customer, "Customer id")->required()->check(nudge::cli::unsigned_integer());
   sub->add_option("--format", o->format,
                   "text or json (json: the same as one object; with dialogues, their text under \"dialogues\")")

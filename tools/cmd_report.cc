@@ -50,9 +50,7 @@ int run_report(const ReportCmd& o) {
   if (!o.html.empty()) {
     nudge::report::HtmlReport page(title);
     page.add_uplift(rep);
-    nudge::AtomicFile out(o.html);
-    out.write(page.html());
-    out.commit();
+    page.write(o.html);
   }
   return 0;
 }

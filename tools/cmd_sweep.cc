@@ -77,9 +77,7 @@ int run_sweep_cmd(const SweepCmd& o) {
     nudge::report::HtmlReport page("nudge sweep: " + campaign.name + " over " + o.snapshot);
     const auto budgets = nudge::report::member_budgets(bound, result, hp.get());
     page.add_sweep(campaign, result, budgets.pressure, budgets.remaining);
-    nudge::AtomicFile html(o.html);
-    html.write(page.html());
-    html.commit();
+    page.write(o.html);
   }
   const auto t4 = Clock::now();
   if (!o.record.empty()) {  // the decisions as contacts, sent on --sent-on (default: the sweep's as_of)
@@ -106,8 +104,8 @@ int run_sweep_cmd(const SweepCmd& o) {
 nudge::cli::Registrar reg("sweep", [](CLI::App& app) {
   auto* sub = app.add_subcommand("sweep", "Run a campaign over a population: ranked contact decisions");
   auto o = std::make_shared<SweepCmd>();
-  sub->add_option("snapshot", o->snapshot, "Population snapshot (nudge gen / nudge import)")->required();
-  sub->add_option("--campaign,-c", o->campaign, "Campaign file (TOML, data/campaigns/README.md)")->required();
+  nudge::cli::add_snapshot_and_campaign(sub, o->snapshot, o->campaign,
+                                        "Campaign file (TOML, data/campaigns/README.md)");
   sub->add_option("-o,--output", o->output, "Decisions file (default: stdout); written atomically");
   sub->add_option("--format", o->format, "csv or jsonl")->capture_default_str()->check(CLI::IsMember({"csv", "jsonl"}));
   o->history.add_to(sub);

@@ -9,6 +9,7 @@
 #include "engine/dialogue/dialogue.h"
 #include "engine/dialogue/dialogue_pass.h"
 #include "engine/report/basket_used.h"
+#include "io/file/atomic_file.h"
 #include "io/report/svg_chart.h"
 
 namespace nudge::report {
@@ -173,6 +174,12 @@ void HtmlReport::add_diff(const CampaignDiff& d) {
         m.customer_id, html_escape(join(m.a_actions)), html_escape(join(m.b_actions)), html_escape(m.a_reason),
         html_escape(m.b_reason));
   add_section("diff", "What-if: A against B", body + "</table>\n");
+}
+
+void HtmlReport::write(const std::string& path) const {
+  AtomicFile out(path);
+  out.write(html());
+  out.commit();
 }
 
 std::string HtmlReport::html() const {

@@ -57,6 +57,9 @@ class HtmlReport {
   // Any other section (already HTML).
   void add_section(const std::string& id, const std::string& heading, const std::string& body);
   std::string html() const;
+  // html() written to `path` atomically (io/file/atomic_file.h: a temporary
+  // file renamed over the target); throws Error(Io) when the write fails.
+  void write(const std::string& path) const;
 
  private:
   std::string title_, body_;
