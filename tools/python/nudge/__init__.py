@@ -65,20 +65,21 @@ def _date(days: int) -> _dt.date:
     return _dt.date(1970, 1, 1) + _dt.timedelta(days=days)
 
 
-def _threads(threads: Optional[int]) -> int:
-    if threads is None:
+def _positive_or_none(value: Optional[int], what: str) -> int:
+    """0 for None (the engine's default), else the value, which must be at least 1."""
+    if value is None:
         return 0
-    if int(threads) < 1:
-        raise UsageError(f"threads must be at least 1 (or None for all hardware threads), not {threads}")
-    return int(threads)
+    if int(value) < 1:
+        raise UsageError(f"{what}, not {value}")
+    return int(value)
+
+
+def _threads(threads: Optional[int]) -> int:
+    return _positive_or_none(threads, "threads must be at least 1 (or None for all hardware threads)")
 
 
 def _top_k(top_k: Optional[int]) -> int:
-    if top_k is None:
-        return 0
-    if int(top_k) < 1:
-        raise UsageError(f"top_k must be positive, not {top_k}")
-    return int(top_k)
+    return _positive_or_none(top_k, "top_k must be positive")
 
 
 def _warn(messages: Iterable[str]) -> None:
