@@ -38,11 +38,7 @@ int run_diff(const DiffCmd& o) {
   if (db) opt.b_sweep.dialogues = &*db;
   const auto d = nudge::report::diff_campaigns(ba, bb, opt);
   std::printf("%s", nudge::report::format_diff(d).c_str());
-  if (!o.json.empty()) {
-    nudge::AtomicFile out(o.json);
-    out.write(nudge::report::diff_json(d).dump(2) + "\n");
-    out.commit();
-  }
+  if (!o.json.empty()) { nudge::write_file_atomically(o.json, nudge::report::diff_json(d).dump(2) + "\n"); }
   if (!o.html.empty()) {
     nudge::report::HtmlReport page("nudge diff: " + o.a + " against " + o.b);
     page.add_diff(d);

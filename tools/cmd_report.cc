@@ -42,11 +42,7 @@ int run_report(const ReportCmd& o) {
   const nudge::history::History h = nudge::history::open_history(o.history);
   const auto rep = nudge::report::compute_uplift(h, opt);
   std::printf("%s", nudge::report::format_uplift_table(rep).c_str());
-  if (!o.json.empty()) {
-    nudge::AtomicFile out(o.json);
-    out.write(nudge::report::uplift_json(rep).dump(2) + "\n");
-    out.commit();
-  }
+  if (!o.json.empty()) { nudge::write_file_atomically(o.json, nudge::report::uplift_json(rep).dump(2) + "\n"); }
   if (!o.html.empty()) {
     nudge::report::HtmlReport page(title);
     page.add_uplift(rep);

@@ -207,4 +207,10 @@ void AtomicFile::commit() {
   }
 }
 
+void write_file_atomically(const std::filesystem::path& target, std::string_view bytes) {
+  AtomicFile out(target);
+  out.write(bytes);
+  out.commit();
+}
+
 }  // namespace nudge

@@ -60,4 +60,8 @@ class AtomicFile {
   int slot_ = -1;         // in the signal handler's table of temp files
 };
 
+// The whole of `bytes` written to `target` through an AtomicFile and
+// committed: a one-shot text output (a JSON or HTML report). Errors as AtomicFile.
+void write_file_atomically(const std::filesystem::path& target, std::string_view bytes);
+
 }  // namespace nudge

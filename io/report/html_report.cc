@@ -176,11 +176,7 @@ void HtmlReport::add_diff(const CampaignDiff& d) {
   add_section("diff", "What-if: A against B", body + "</table>\n");
 }
 
-void HtmlReport::write(const std::string& path) const {
-  AtomicFile out(path);
-  out.write(html());
-  out.commit();
-}
+void HtmlReport::write(const std::string& path) const { write_file_atomically(path, html()); }
 
 std::string HtmlReport::html() const {
   return fmt::format(
