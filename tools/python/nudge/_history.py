@@ -36,8 +36,8 @@ def _csv(df: Any, path: str) -> None:
 
 
 class History:
-    """A history folder. Reading it is done by the sweep of a campaign with a history (not in this
-    module yet); here: add, summary, compact, report."""
+    """A history folder: add, summary, compact, report here; sweeps read it through
+    `campaign.sweep(pop, history=hist)` and `nudge.dask.sweep(..., history=...)`."""
 
     __slots__ = ("path",)
 
