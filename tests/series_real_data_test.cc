@@ -141,6 +141,11 @@ const PlainAirline& plain_airline() {
     PlainAirline x;
     std::map<std::string, std::pair<std::string, bool>> member;  // id -> (card, cancelled)
     auto ml = lines_of(airline().members());
+    auto al = lines_of(airline().activity());
+    if (ml.empty() || al.empty()) {  // a missing file reads as no lines: fail, do not index into it
+      ADD_FAILURE() << "cannot read " << airline().members() << " or " << airline().activity();
+      return x;
+    }
     EXPECT_EQ(ml[0].substr(0, 14), "Loyalty Number");
     for (std::size_t i = 1; i < ml.size(); ++i) {
       if (ml[i].empty()) continue;
@@ -149,7 +154,6 @@ const PlainAirline& plain_airline() {
     }
     std::map<std::string, std::array<long, 24>> flights;
     std::set<std::string> seen_rows;
-    auto al = lines_of(airline().activity());
     for (std::size_t i = 1; i < al.size(); ++i) {
       if (al[i].empty() || !seen_rows.insert(al[i]).second) continue;
       auto f = split(al[i], ',');
