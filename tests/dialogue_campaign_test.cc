@@ -122,7 +122,7 @@ TEST(DialogueCampaign, ErrorsNameFileLineAndColumn) {
             "member enters");
   EXPECT_EQ(error_of(with(base, "wait_days = 7\nexpire", "expire")),
             "c.toml:28:1: step 'rescue_reminder' of dialogue 'rescue' has no 'wait_days' (days after the previous "
-            "step's contact)");
+            "step's contact) and no 'wait_until' (a date column)");
   EXPECT_EQ(error_of(with(base, "goal =", "reentry_days = 7\ngoal =")),
             "c.toml:28:13: step 'rescue_call' of dialogue 'rescue' waits 7 days, but the dialogue reads only the last "
             "7 days (reentry_days): the step could never become due");
@@ -135,7 +135,8 @@ TEST(DialogueCampaign, ErrorsNameFileLineAndColumn) {
             "c.toml:24:11: unknown channel 'cal' (did you mean 'call'?) (declared: call, email)");
   EXPECT_EQ(error_of(with(base, "name = \"rescue_email\"\n", "name = \"rescue_email\"\ntrigger = \"TRUE\"\n")),
             "c.toml:17:1: unknown key 'trigger' in step 'rescue_email' of dialogue 'rescue' (allowed: name, "
-            "message_type, channel, value, weight, brand, priority, wait_days, expire_days, holdout)");
+            "message_type, channel, value, weight, brand, priority, wait_days, expire_days, holdout, wait_until, "
+            "wait_until_offset_days)");
   EXPECT_EQ(error_of(std::string(kHead) + "[[dialogue]]\nname = \"x\"\nentry = \"TRUE\"\n"),
             "c.toml:10:1: dialogue 'x' has no 'step'");
 }

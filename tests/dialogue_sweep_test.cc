@@ -14,6 +14,7 @@
 #include <random>
 #include <regex>
 
+#include "engine/base/error.h"
 #include "engine/base/simd.h"
 #include "engine/decide/bound_campaign.h"
 #include "engine/decide/campaign_loader.h"
@@ -293,4 +294,69 @@ TEST(DialogueSweep, HoldoutsOfDialoguesAndStepsEqualTheReference) {
   const std::size_t first_step = c.dialogues[0].steps[0].action, sms = c.dialogues[1].steps[1].action;
   EXPECT_GT(r.funnel[first_step].control, r.funnel[first_step].kept / 5);  // at least the dialogue's 30%
   EXPECT_GT(r.funnel[sms].control, 0u);
+}
+
+// Steps that wait until a date column (renewal_date: NULL for some members,
+// dates on every edge around the due day, far past and far future, the type's
+// extremes), with an offset and an expiry, against the row-by-row reference,
+// and the campaign errors of wait_until.
+TEST(DialogueSweep, WaitUntilADateColumnEqualsTheReference) {
+  std::string t = campaign_text();
+  const std::string sms = "wait_days = 3\nexpire_days = 4\n";
+  ASSERT_NE(t.find(sms), std::string::npos);
+  t.replace(t.find(sms), sms.size(),
+            "wait_until = \"renewal_date\"\nwait_until_offset_days = -7\nwait_days = 2\nexpire_days = 4\n");
+  const std::string call = "value = 400\npriority = \"weight * value * churn\"\nwait_days = 7\n";
+  ASSERT_NE(t.find(call), std::string::npos);
+  t.replace(t.find(call), call.size(),
+            "value = 400\npriority = \"weight * value * churn\"\nwait_until = \"renewal_date\"\n");
+  const Campaign c = parse_campaign(t, "dialogues.toml", test::source_dir() / "data/campaigns");
+  ASSERT_EQ(c.dialogues[1].steps[1].wait_until, "renewal_date");
+  ASSERT_EQ(c.dialogues[1].steps[1].wait_until_offset_days, -7);
+  ASSERT_EQ(c.dialogues[0].steps[1].wait_days, 1);  // no wait_days with wait_until: one day
+  for (uint64_t seed : {3u, 4u}) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    Population pop = generate_rs1(kMembers + 11 * seed, seed, kAsOf);
+    Column renewal("renewal_date", DataType::Date, pop.rows());
+    std::mt19937_64 rng(seed);
+    const int32_t offsets[] = {-9, -8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 5, 8, 40};
+    int32_t* v = renewal.mutable_values<int32_t>();
+    for (std::size_t row = 0; row < pop.rows(); ++row) {
+      const uint64_t k = rng() % 40;
+      v[row] = k == 0   ? std::numeric_limits<int32_t>::min()
+               : k == 1 ? std::numeric_limits<int32_t>::max()
+               : k < 4  ? kAsOf - 400
+                        : kAsOf + 7 + offsets[rng() % std::size(offsets)];
+      if (k == 5 || k == 6) renewal.set_null(row);
+    }
+    pop.add_column(std::move(renewal));
+    expect_matches_reference(c, pop, random_history(pop, seed, 0.5));
+  }
+}
+
+TEST(DialogueSweep, WaitUntilErrorsNameTheStepAndTheColumn) {
+  auto error_of = [](const std::string& text) -> std::string {
+    try {
+      const Campaign c = parse_campaign(text, "dialogues.toml", test::source_dir() / "data/campaigns");
+      Population pop = generate_rs1(100, 1, kAsOf);
+      BoundCampaign b = BoundCampaign::bind(c, pop);
+      (void)dialogue::BoundDialogues::bind(b, nullptr, nullptr, kAsOf);
+    } catch (const Error& e) { return e.what(); }
+    return "";
+  };
+  const std::string sms = "wait_days = 3\nexpire_days = 4\n";
+  std::string t = campaign_text();
+  t.replace(t.find(sms), sms.size(), "wait_until = \"tier\"\n");
+  EXPECT_NE(error_of(t).find("wait_until column 'tier' is category, not a date"), std::string::npos) << error_of(t);
+  t = campaign_text();
+  t.replace(t.find(sms), sms.size(), "wait_until = \"renewl_date\"\n");
+  EXPECT_NE(error_of(t).find("renewl_date"), std::string::npos) << error_of(t);
+  t = campaign_text();
+  t.replace(t.find(sms), sms.size(), "wait_until_offset_days = 3\n");
+  EXPECT_NE(error_of(t).find("has 'wait_until_offset_days' but no 'wait_until'"), std::string::npos) << error_of(t);
+  t = campaign_text();
+  t.replace(t.find(sms), sms.size(), "");
+  EXPECT_NE(error_of(t).find("no 'wait_days' (days after the previous step's contact) and no 'wait_until'"),
+            std::string::npos)
+      << error_of(t);
 }

@@ -1,6 +1,8 @@
 // The dialogue state machine (dialogue.h).
 #include "engine/dialogue/dialogue.h"
 
+#include <algorithm>
+
 namespace nudge::dialogue {
 
 std::string_view state_name(State s) noexcept {
@@ -17,8 +19,8 @@ std::string_view state_name(State s) noexcept {
   return "?";
 }
 
-Place place_of(const Dialogue& d, int32_t as_of, const StepContact* contacts, std::size_t n, bool entry,
-               bool goal) noexcept {
+Place place_of(const Dialogue& d, int32_t as_of, const StepContact* contacts, std::size_t n, bool entry, bool goal,
+               const int32_t* until) noexcept {
   const int32_t from = as_of - d.reentry_days;  // window: from < sent_on <= as_of
   const StepContact* latest = nullptr;
   bool exited = false;
@@ -43,8 +45,12 @@ Place place_of(const Dialogue& d, int32_t as_of, const StepContact* contacts, st
   const Step& next = d.steps[latest->step + 1u];
   p.step = static_cast<uint8_t>(latest->step + 1);
   p.due_on = latest->sent_on + next.wait_days;
+  if (!next.wait_until.empty() && until) {
+    const int32_t date = until[p.step];
+    p.due_on = date == kNullDate ? kNeverDue : std::max(p.due_on, date);
+  }
   if (as_of < p.due_on) p.state = State::Waiting;
-  else if (next.expire_days && as_of >= p.due_on + *next.expire_days)
+  else if (next.expire_days && static_cast<int64_t>(as_of) >= static_cast<int64_t>(p.due_on) + *next.expire_days)
     p.state = State::LeftExpired, p.step = latest->step;
   else p.state = State::Due;
   return p;

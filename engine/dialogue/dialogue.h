@@ -22,9 +22,17 @@
 //       response: the latest contact got a response of a response type,
 //       goal:     the goal expression is TRUE,
 //       finished: the latest is the last step;
-//     else the next step is due when sent_on(latest) + wait(next) <= D
+//     else the next step is due on due_on = sent_on(latest) + wait(next)
 //     (Waiting before that), and has expired (LEFT, expired) when the step
-//     has an expiry E and D >= sent_on(latest) + wait(next) + E.
+//     has an expiry E and D >= due_on + E.
+//   A step with `wait_until` (a date column, e.g. a renewal date) is due on
+//     due_on = max(sent_on(latest) + wait_days, date + wait_until_offset_days),
+//     the date being the member's value of that column in the population
+//     swept (so a replay of an earlier day reads today's column). A NULL
+//     date never comes: the member waits (due_on is kNeverDue) until the
+//     window no longer holds the latest contact. Exact to the day; an
+//     anniversary (a birthday, whose date recurs every year) needs a column
+//     holding its next occurrence.
 //   Responses count when responded_on <= D (the history attaches a response
 //   to its contact only when sent_on <= responded_on).
 //
@@ -35,6 +43,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,7 +61,14 @@ struct Step {
   std::size_t action = 0;              // index into Campaign::actions
   int32_t wait_days = 0;               // after the previous step's contact; 0 for the first step
   std::optional<int32_t> expire_days;  // a due step stays due this many days, then the member has left
+  std::string wait_until;              // a date column of the population ("" = none); not on the first step
+  int32_t wait_until_offset_days = 0;  // added to that date (-7: a week before it)
 };
+
+// due_on of a step whose wait_until date is NULL for the member.
+inline constexpr int32_t kNeverDue = std::numeric_limits<int32_t>::max();
+// A NULL date in the `until` argument of place_of.
+inline constexpr int32_t kNullDate = std::numeric_limits<int32_t>::min();
 
 struct Dialogue {
   std::string name;
@@ -106,8 +122,11 @@ struct StepContact {
 
 // The place at day `as_of` from the member's dialogue contacts (any order;
 // those outside the window are ignored), the entry and goal values (TRUE or
-// not). `d` supplies steps, waits, expiry and the window.
-Place place_of(const Dialogue& d, int32_t as_of, const StepContact* contacts, std::size_t n, bool entry,
-               bool goal) noexcept;
+// not). `d` supplies steps, waits, expiry and the window. `until`, when the
+// dialogue has a step with wait_until, holds per step the member's date of
+// that column plus the step's offset (days since 1970-01-01; kNullDate for
+// NULL; steps without wait_until are not read); nullptr otherwise.
+Place place_of(const Dialogue& d, int32_t as_of, const StepContact* contacts, std::size_t n, bool entry, bool goal,
+               const int32_t* until = nullptr) noexcept;
 
 }  // namespace nudge::dialogue

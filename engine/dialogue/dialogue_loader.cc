@@ -3,6 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <limits>
+
 #include "engine/decide/action_table.h"
 
 namespace nudge::dialogue {
@@ -29,7 +32,7 @@ void read_steps(const TomlReader& r, const toml::table& t, decide::Campaign& c, 
     sw = fmt::format("step '{}' of {}", name, w);
     r.check_keys(st,
                  {"name", "message_type", "channel", "value", "weight", "brand", "priority", "wait_days", "expire_days",
-                  "holdout"},
+                  "holdout", "wait_until", "wait_until_offset_days"},
                  sw);
     decide::Action a = decide::read_action_fields(r, st, c, sw);
     if (auto* h = st.get("holdout")) a.holdout = decide::read_holdout_share(r, *h, "holdout", sw);
@@ -40,18 +43,40 @@ void read_steps(const TomlReader& r, const toml::table& t, decide::Campaign& c, 
     Step s;
     s.action = c.actions.size();
     const toml::node* wait = st.get("wait_days");
+    const toml::node* until = st.get("wait_until");
+    const toml::node* offset = st.get("wait_until_offset_days");
+    if (offset && !until) r.fail(*offset, fmt::format("{} has 'wait_until_offset_days' but no 'wait_until'", sw));
     if (d.steps.empty()) {
       if (wait) r.fail(*wait, fmt::format("the first step ({}) has no wait: it is due when the member enters", sw));
+      if (until)
+        r.fail(*until, fmt::format("the first step ({}) has no wait: it is due when the member enters (put a date "
+                                   "condition in the dialogue's entry instead)",
+                                   sw));
       if (auto* x = st.get("expire_days"))
         r.fail(*x, fmt::format("the first step ({}) does not expire: it is due while the entry condition holds", sw));
     } else {
-      if (!wait) r.fail(st, fmt::format("{} has no 'wait_days' (days after the previous step's contact)", sw));
-      s.wait_days = static_cast<int32_t>(r.integer(*wait, "wait_days", sw, 1));
-      if (s.wait_days >= d.reentry_days)
-        r.fail(*wait, fmt::format("{} waits {} days, but the dialogue reads only the last {} days (reentry_days): "
-                                  "the step could never become due",
-                                  sw, s.wait_days, d.reentry_days));
-      if (auto* x = st.get("expire_days")) s.expire_days = static_cast<int32_t>(r.integer(*x, "expire_days", sw, 1));
+      if (until) {
+        s.wait_until = r.nonempty_string(*until, "wait_until", sw);
+        if (offset) {
+          const int64_t o = r.integer(*offset, "wait_until_offset_days", sw, -36500);
+          if (o > 36500) r.fail(*offset, fmt::format("'wait_until_offset_days' of {} must be at most 36500", sw));
+          s.wait_until_offset_days = static_cast<int32_t>(o);
+        }
+      }
+      if (!wait && !until)
+        r.fail(st, fmt::format("{} has no 'wait_days' (days after the previous step's contact) and no 'wait_until' "
+                               "(a date column)",
+                               sw));
+      const int64_t wd = wait ? r.integer(*wait, "wait_days", sw, 1) : 1;
+      s.wait_days = static_cast<int32_t>(std::min<int64_t>(wd, d.reentry_days));
+      if (wd >= d.reentry_days)
+        r.fail(wait ? *wait : static_cast<const toml::node&>(st),
+               fmt::format("{} waits {} days, but the dialogue reads only the last {} days (reentry_days): "
+                           "the step could never become due",
+                           sw, wd, d.reentry_days));
+      if (auto* x = st.get("expire_days"))
+        s.expire_days = static_cast<int32_t>(
+            std::min<int64_t>(r.integer(*x, "expire_days", sw, 1), std::numeric_limits<int32_t>::max()));
     }
     d.steps.push_back(s);
     c.actions.push_back(std::move(a));

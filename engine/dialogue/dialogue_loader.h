@@ -34,8 +34,8 @@
 
 #include <toml++/toml.h>
 
-#include "engine/decide/campaign.h"
 #include "engine/base/toml_reader.h"
+#include "engine/decide/campaign.h"
 
 namespace nudge::dialogue {
 

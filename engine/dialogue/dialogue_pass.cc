@@ -38,6 +38,18 @@ BoundDialogues BoundDialogues::bind(const decide::BoundCampaign& bound, const hi
     b.goal_pred_.push_back(bound.goal_predicate(d));
     b.max_window_ = std::max(b.max_window_, dl.reentry_days);
     if (dl.steps[0].action != b.first_step_ + b.first_slot_[d]) throw_internal("dialogue step order");
+    b.until_column_.emplace_back(dl.steps.size(), nullptr);
+    b.has_until_.push_back(false);
+    for (std::size_t k = 0; k < dl.steps.size(); ++k) {
+      const Step& st = dl.steps[k];
+      if (st.wait_until.empty()) continue;
+      const Column& col = bound.population().column(st.wait_until);  // throws, naming near columns
+      if (col.type() != DataType::Date)
+        throw_invalid_input(fmt::format("dialogue '{}' step '{}': wait_until column '{}' is {}, not a date", dl.name,
+                                        c.actions[st.action].name, st.wait_until, type_name(col.type())));
+      b.until_column_[d][k] = &col;
+      b.has_until_[d] = true;
+    }
   }
   if (!b.history_) return b;
   // History codes -> dialogue steps (by action name) and response kinds.
@@ -62,6 +74,21 @@ BoundDialogues BoundDialogues::bind(const decide::BoundCampaign& bound, const hi
       if (int32_t code = h.response_types().find(t); code >= 0) b.exit_bits_[code] |= 1u << d;
   }
   return b;
+}
+
+void BoundDialogues::until_dates(std::size_t row, std::size_t d, int32_t* out) const noexcept {
+  const Dialogue& dl = c_->dialogues[d];
+  for (std::size_t k = 0; k < dl.steps.size(); ++k) {
+    const Column* col = until_column_[d][k];
+    if (!col) continue;
+    if (col->is_null(row)) {
+      out[k] = kNullDate;
+      continue;
+    }
+    // Clamped so that a date at the type's edge plus the offset stays a date (and never kNullDate).
+    const int64_t v = int64_t{col->values<int32_t>()[row]} + dl.steps[k].wait_until_offset_days;
+    out[k] = static_cast<int32_t>(std::clamp<int64_t>(v, int64_t{kNullDate} + 1, kNeverDue));
+  }
 }
 
 void BoundDialogues::init(DialogueScratch& s) const {
@@ -130,7 +157,9 @@ void BoundDialogues::batch(std::size_t begin, std::size_t count, const expr::Wor
             if (s.dialogue_of[k] == d) s.one.push_back(s.contacts[k]);
           first = s.one.data(), n = s.one.size();
         }
-        const Place p = place_of(c_->dialogues[d], D, first, n, entry, goal);
+        int32_t until[kMaxSteps];
+        if (has_until_[d]) until_dates(row, d, until);
+        const Place p = place_of(c_->dialogues[d], D, first, n, entry, goal, has_until_[d] ? until : nullptr);
         ++s.funnel[d].members[static_cast<std::size_t>(p.state)][p.step];
         if (p.state == State::Due) s.fired[(first_slot_[d] + p.step) * words_ + wi] |= uint64_t{1} << r;
       }
@@ -164,7 +193,9 @@ Place BoundDialogues::explain(std::size_t row, std::size_t d, bool entry, bool g
     }
   }
   if (events) *events = std::move(ev);
-  return place_of(dl, as_of_, cs.data(), cs.size(), entry, goal);
+  int32_t until[kMaxSteps];
+  if (has_until_[d]) until_dates(row, d, until);
+  return place_of(dl, as_of_, cs.data(), cs.size(), entry, goal, has_until_[d] ? until : nullptr);
 }
 
 }  // namespace nudge::dialogue

@@ -123,6 +123,11 @@ class BoundDialogues {
   std::vector<std::size_t> entry_pred_;    // per dialogue
   std::vector<std::optional<std::size_t>> goal_pred_;
   std::vector<std::size_t> first_slot_;  // per dialogue: slot of its step 0
+  // Steps that wait until a date column: per dialogue, per step, the column (nullptr: none).
+  std::vector<std::vector<const Column*>> until_column_;
+  std::vector<bool> has_until_;  // per dialogue
+  // The member's dates (+ offsets) of dialogue d's wait_until steps, for place_of's `until`.
+  void until_dates(std::size_t row, std::size_t d, int32_t* out) const noexcept;
   static constexpr uint16_t kNone = 0xFFFF;
 };
 

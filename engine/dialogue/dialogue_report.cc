@@ -70,7 +70,10 @@ std::string format_dialogue_explanation(const decide::BoundCampaign& b, const Bo
                             p.step == 0 ? " (entering)" : fmt::format(" since {}", format_iso_date(p.due_on)));
         break;
       case State::Waiting:
-        where = fmt::format("waiting for step {} ({}), due on {}", p.step + 1, step_name, format_iso_date(p.due_on));
+        where = p.due_on == kNeverDue ? fmt::format("waiting for step {} ({}), never due: its {} is NULL", p.step + 1,
+                                                    step_name, dl.steps[p.step].wait_until)
+                                      : fmt::format("waiting for step {} ({}), due on {}", p.step + 1, step_name,
+                                                    format_iso_date(p.due_on));
         break;
       default: where = fmt::format("{} after step {} ({})", state_name(p.state), p.step + 1, step_name);
     }

@@ -82,7 +82,12 @@ std::vector<std::vector<RefPlace>> reference_places(const decide::Campaign& c, c
       else if (latest.step == int(dl.steps.size())) p.state = dialogue::State::LeftFinished;
       else {
         const dialogue::Step& next = dl.steps[std::size_t(latest.step)];  // 0-based index of step latest+1
-        const int32_t due = latest.sent_on + next.wait_days;
+        int64_t due = int64_t{latest.sent_on} + next.wait_days;
+        if (!next.wait_until.empty()) {  // the member's date in that column plus the offset; NULL: never
+          const Column& col = pop.column(next.wait_until);
+          due = col.is_null(row) ? int64_t{1} << 40
+                                 : std::max(due, int64_t{col.values<int32_t>()[row]} + next.wait_until_offset_days);
+        }
         if (as_of < due) p.state = dialogue::State::Waiting, p.step = latest.step;
         else if (next.expire_days && as_of - due >= *next.expire_days) p.state = dialogue::State::LeftExpired;
         else p.state = dialogue::State::Due, p.step = latest.step;
