@@ -7,18 +7,20 @@
 #include <memory>
 #include <vector>
 
+#include "engine/base/huge_alloc.h"
 #include "engine/history/event_table.h"
 #include "engine/history/history.h"
 
 namespace nudge::history {
 
-// Storage whose spans point into its own vectors.
+// Storage whose spans point into its own vectors (HugeVector: resize does
+// not zero; large columns prefer 2 MiB pages).
 struct OwnedHistory : HistoryStorage {
-  std::vector<uint64_t> ids;
-  std::vector<uint32_t> coff, roff, cprof, cbatch, rcontact;
-  std::vector<int32_t> sent, resp_on;
-  std::vector<uint16_t> rtype;
-  std::vector<double> rvalue;
+  HugeVector<uint64_t> ids;
+  HugeVector<uint32_t> coff, roff, cprof, cbatch, rcontact;
+  HugeVector<int32_t> sent, resp_on;
+  HugeVector<uint16_t> rtype;
+  HugeVector<double> rvalue;
   void point() {
     customer_ids = ids;
     contact_offsets = coff;
