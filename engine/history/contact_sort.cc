@@ -116,7 +116,7 @@ ContactOrder::ContactOrder(std::span<const RawContact> rc, std::span<const int32
   min_day_ = r.min_day;
   const unsigned id_bits = bits_of(r.max_id - r.min_id);
   const unsigned day_bits = bits_of(static_cast<uint64_t>(r.max_day - r.min_day));  // <= 32
-  action_bits_ = bits_of(static_cast<uint64_t>(r.max_action));                    // <= 31
+  action_bits_ = bits_of(static_cast<uint64_t>(r.max_action));                      // <= 31
   day_mask_ = mask_of(day_bits);
   action_mask_ = mask_of(action_bits_);
   id_shift_ = day_bits + action_bits_;  // <= 63
