@@ -7,11 +7,15 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <random>
+#include <string>
 #include <tuple>
 #include <vector>
 
+#include "engine/base/error.h"
 #include "engine/history/contact_sort.h"
+#include "engine/history/history.h"
 
 namespace nudge::history {
 namespace {
@@ -168,6 +172,59 @@ TEST(HistorySort, ContactOrderEqualsStdSort) {
       SCOPED_TRACE("case " + std::to_string(k) + " chunk_rows " + std::to_string(chunk_rows));
       check_order(cases[k], action, chunk_rows);
     }
+}
+
+// build() over more contacts than one chunk of its parallel dedupe (2^16
+// rows a chunk), with repeats across batches and runs on chunk edges, against
+// a plain map from (customer_id, sent_on, action) to the lowest batch.
+TEST(HistorySort, BuildOfManyContactsEqualsPlainDedupe) {
+  std::mt19937_64 rng(5);
+  const char* actions[] = {"b_mail", "a_call", "c_sms"};
+  const char* channel[] = {"mail", "call", "sms"};
+  std::vector<ContactRecord> in;
+  std::map<std::tuple<uint64_t, int32_t, std::string>, uint32_t> want;  // -> lowest batch
+  for (std::size_t i = 0; i < 400'000; ++i) {
+    ContactRecord c;
+    c.customer_id = i % 9 == 0 ? std::numeric_limits<uint64_t>::max() - rng() % 3 : rng() % 120'000;
+    c.sent_on = 20'000 + static_cast<int32_t>(rng() % 3);
+    const std::size_t a = rng() % 3;
+    c.action = actions[a];
+    c.channel = channel[a];
+    c.message_type = "commercial";
+    c.cost = 1.5 * static_cast<double>(a);
+    c.batch = static_cast<uint32_t>(rng() % 4 + 1);
+    c.source = "s";
+    auto [it, fresh] = want.try_emplace({c.customer_id, c.sent_on, c.action}, c.batch);
+    if (!fresh) it->second = std::min(it->second, c.batch);
+    in.push_back(std::move(c));
+  }
+  const History h = build_history(in, {});
+  ASSERT_EQ(h.contacts(), want.size());
+  auto it = want.begin();
+  uint64_t members = 0;
+  for (uint32_t m = 0; m < h.members(); ++m)
+    for (uint32_t i : h.contacts_of(m)) {
+      ASSERT_EQ(h.customer_ids()[m], std::get<0>(it->first)) << "contact " << i;
+      ASSERT_EQ(h.sent_on()[i], std::get<1>(it->first)) << "contact " << i;
+      ASSERT_EQ(h.actions().name(h.profile_of(i).action), std::get<2>(it->first)) << "contact " << i;
+      ASSERT_EQ(h.contact_batch()[i], it->second) << "contact " << i;
+      ++it;
+      members += i == h.contacts_of(m).first;
+    }
+  EXPECT_EQ(members, h.members());
+
+  // Two conflicting repeats: the error names the first in sorted order.
+  in[10].customer_id = in[11].customer_id = 50;
+  in[300'000].customer_id = in[300'001].customer_id = 7;
+  for (std::size_t i : {10, 11, 300'000, 300'001}) {
+    in[i].sent_on = 20'000;
+    in[i].action = "a_call";
+    in[i].channel = i % 2 ? "call" : "sms";
+  }
+  try {
+    build_history(in, {});
+    FAIL() << "a conflicting repeat was accepted";
+  } catch (const Error& e) { EXPECT_NE(std::string(e.what()).find("customer_id 7,"), std::string::npos) << e.what(); }
 }
 
 }  // namespace

@@ -19,12 +19,10 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <optional>
 
 #include <fmt/format.h>
 
 #include "engine/base/error.h"
-#include "engine/history/contact_sort.h"
 #include "engine/history/event_table.h"
 #include "engine/history/owned_history.h"
 #include "engine/store/types.h"
@@ -229,59 +227,17 @@ History build(EventTable&& t, const BuildOptions& options) {
   // columns are written in place (sizes bounded by the input).
   std::vector<RawContact>& rc = t.contacts;
   if (rc.size() >= kNoMember) throw_usage("history: more than 4e9 contacts");
-  std::vector<int32_t> action_of(prof.size());
-  for (std::size_t p = 0; p < prof.size(); ++p) action_of[p] = prof[p].action;
-  const ContactOrder order(rc, action_of);
-  const std::size_t n = order.size();
-  const std::optional<uint32_t> common_batch = order.common_batch();
-  h.ids.resize(n);
-  h.coff.resize(n + 1);
-  h.sent.resize(n);
-  h.cprof.resize(n);
-  h.cbatch.resize(n);
-  std::vector<uint8_t> used(prof.size(), 0);
-  std::size_t kept = 0, members = 0;
-  for (std::size_t g = 0; g < n;) {
-    std::size_t e = g + 1;
-    while (e < n && order.same_triple(e)) ++e;
-    // Each run of one triple keeps its row with the lowest (batch, origin).
-    uint32_t best_profile = order.profile(g), best_batch = common_batch ? *common_batch : rc[order.index(g)].batch;
-    if (e - g > 1) {  // a repeated triple: rare
-      const RawContact* best = &rc[order.index(g)];
-      for (std::size_t j = g + 1; j < e; ++j) {
-        const RawContact& c = rc[order.index(j)];
-        if (std::pair(c.batch, c.origin) < std::pair(best->batch, best->origin)) best = &c;
-      }
-      for (std::size_t j = g + 1; j < e; ++j) {
-        const RawContact& c = rc[order.index(j)];
-        if (!(prof[c.profile] == prof[best->profile]))
-          throw_invalid_input(t.describe(std::max(c.origin, best->origin)) + ": contact (customer_id " +
-                              std::to_string(c.customer_id) + ", action '" + h.actions.name(prof[c.profile].action) +
-                              "', sent_on " + format_iso_date(c.sent_on) + ") repeats " +
-                              t.describe(std::min(c.origin, best->origin)) + " with " +
-                              describe_difference(prof[c.profile], prof[best->profile], h));
-      }
-      best_profile = best->profile;
-      best_batch = best->batch;
-    }
-    const uint64_t id = order.customer_id(g);
-    if (members == 0 || h.ids[members - 1] != id) {
-      h.ids[members] = id;
-      h.coff[members++] = static_cast<uint32_t>(kept);
-    }
-    h.sent[kept] = order.sent_on(g);
-    h.cprof[kept] = best_profile;
-    h.cbatch[kept++] = best_batch;
-    used[best_profile] = 1;
-    g = e;
-  }
-  h.coff[members] = static_cast<uint32_t>(kept);
-  h.ids.resize(members);
-  h.coff.resize(members + 1);
-  h.sent.resize(kept);
-  h.cprof.resize(kept);
-  h.cbatch.resize(kept);
+  build_contacts(h, rc, prof, [&](const RawContact& c, const RawContact& best) {
+    throw_invalid_input(t.describe(std::max(c.origin, best.origin)) + ": contact (customer_id " +
+                        std::to_string(c.customer_id) + ", action '" + h.actions.name(prof[c.profile].action) +
+                        "', sent_on " + format_iso_date(c.sent_on) + ") repeats " +
+                        t.describe(std::min(c.origin, best.origin)) + " with " +
+                        describe_difference(prof[c.profile], prof[best.profile], h));
+  });
+  const std::size_t kept = h.sent.size();
   std::vector<RawContact>().swap(rc);
+  std::vector<uint8_t> used(prof.size(), 0);
+  for (uint32_t p : h.cprof) used[p] = 1;
 
   // Profiles in use, sorted: the canonical profile table.
   std::vector<uint32_t> porder;

@@ -4,6 +4,7 @@
 // Thread-safety: built single-threaded (inside: oneTBB), then immutable.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -34,6 +35,15 @@ struct OwnedHistory : HistoryStorage {
     response_value = rvalue;
   }
 };
+
+// The contact stage of build(): sorts `rc` (profiles `prof`, codes already
+// canonical) by (customer_id, sent_on, action) and keeps one row per triple
+// (the lowest (batch, origin)), writing h.ids, coff, sent, cprof (indexes
+// into `prof`) and cbatch. A repeated triple whose profiles differ calls
+// `conflict(row, kept row)`, which must throw (the first such triple in sorted
+// order). history_contacts.cc.
+void build_contacts(OwnedHistory& h, const std::vector<RawContact>& rc, const std::vector<ContactProfile>& prof,
+                    const std::function<void(const RawContact&, const RawContact&)>& conflict);
 
 // Attaches `rr` (action and type codes already those of `out`'s
 // dictionaries) to `out`'s contacts or keeps them as skipped, sorts and
