@@ -3,7 +3,8 @@
 //   1. dictionaries sorted by name (response types: the 5 built-ins first),
 //      profiles remapped, then sorted, unused ones dropped: the view is
 //      canonical, whatever order the events came in;
-//   2. contacts sorted by (customer_id, sent_on, action, batch, origin); a
+//   2. contacts sorted by (customer_id, sent_on, action), ties in input
+//      order (a radix sort: contact_sort.h); a
 //      repeated (customer_id, action, sent_on) keeps its first (lowest batch)
 //      row when the profiles are equal, and is an error naming both origins
 //      when they differ;
@@ -222,82 +223,36 @@ History build(EventTable&& t, const BuildOptions& options) {
     p.dialogue = re(Dict::Dialogue, p.dialogue);
   }
 
-  // 2. Contacts: sort, dedupe on the triple.
+  // 2. Contacts: sort (radix, contact_sort.h), dedupe on the triple; the
+  // columns are written in place (sizes bounded by the input).
   std::vector<RawContact>& rc = t.contacts;
   if (rc.size() >= kNoMember) throw_usage("history: more than 4e9 contacts");
-  // Sort flat keys (no indirection in the comparator): (customer_id, sent_on
-  // and action packed, input position); then each run of one triple keeps
-  // its row with the lowest (batch, origin).
-  struct Key {
-    uint64_t id, day_action;
-    uint32_t idx;
-  };
-  std::vector<Key> keys(rc.size());
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, rc.size(), 65536), [&](const auto& range) {
-    for (std::size_t i = range.begin(); i != range.end(); ++i)
-      keys[i] = {rc[i].customer_id,
-                 (uint64_t{static_cast<uint32_t>(rc[i].sent_on) ^ 0x80000000u} << 32) |
-                     static_cast<uint32_t>(prof[rc[i].profile].action),
-                 static_cast<uint32_t>(i)};
+  build_contacts(h, rc, prof, [&](const RawContact& c, const RawContact& best) {
+    throw_invalid_input(t.describe(std::max(c.origin, best.origin)) + ": contact (customer_id " +
+                        std::to_string(c.customer_id) + ", action '" + h.actions.name(prof[c.profile].action) +
+                        "', sent_on " + format_iso_date(c.sent_on) + ") repeats " +
+                        t.describe(std::min(c.origin, best.origin)) + " with " +
+                        describe_difference(prof[c.profile], prof[best.profile], h));
   });
-  tbb::parallel_sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
-    if (a.id != b.id) return a.id < b.id;
-    if (a.day_action != b.day_action) return a.day_action < b.day_action;
-    return a.idx < b.idx;
-  });
-  std::vector<RawContact> sorted;
-  sorted.reserve(rc.size());
-  for (std::size_t g = 0; g < keys.size();) {
-    std::size_t e = g + 1;
-    while (e < keys.size() && keys[e].id == keys[g].id && keys[e].day_action == keys[g].day_action) ++e;
-    const RawContact* best = &rc[keys[g].idx];
-    for (std::size_t j = g + 1; j < e; ++j) {  // a repeated triple: rare
-      const RawContact& c = rc[keys[j].idx];
-      if (std::pair(c.batch, c.origin) < std::pair(best->batch, best->origin)) best = &c;
-    }
-    for (std::size_t j = g + 1; j < e; ++j) {
-      const RawContact& c = rc[keys[j].idx];
-      if (!(prof[c.profile] == prof[best->profile]))
-        throw_invalid_input(t.describe(std::max(c.origin, best->origin)) + ": contact (customer_id " +
-                            std::to_string(c.customer_id) + ", action '" + h.actions.name(prof[c.profile].action) +
-                            "', sent_on " + format_iso_date(c.sent_on) + ") repeats " +
-                            t.describe(std::min(c.origin, best->origin)) + " with " +
-                            describe_difference(prof[c.profile], prof[best->profile], h));
-    }
-    sorted.push_back(*best);
-    g = e;
-  }
-  std::vector<Key>().swap(keys);
-  rc.swap(sorted);
-  std::vector<RawContact>().swap(sorted);
+  const std::size_t kept = h.sent.size();
+  std::vector<RawContact>().swap(rc);
+  std::vector<uint8_t> used(prof.size(), 0);
+  for (uint32_t p : h.cprof) used[p] = 1;
 
   // Profiles in use, sorted: the canonical profile table.
-  std::vector<uint8_t> used(prof.size(), 0);
-  for (const RawContact& c : rc) used[c.profile] = 1;
-  std::vector<uint32_t> order;
+  std::vector<uint32_t> porder;
   for (uint32_t p = 0; p < prof.size(); ++p)
-    if (used[p]) order.push_back(p);
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return profile_less(prof[a], prof[b]); });
+    if (used[p]) porder.push_back(p);
+  std::sort(porder.begin(), porder.end(), [&](uint32_t a, uint32_t b) { return profile_less(prof[a], prof[b]); });
   std::vector<uint32_t> prof_remap(prof.size(), 0);
-  h.profiles.reserve(order.size());
-  for (uint32_t i = 0; i < order.size(); ++i) {
-    prof_remap[order[i]] = i;
-    h.profiles.push_back(prof[order[i]]);
+  h.profiles.reserve(porder.size());
+  for (uint32_t i = 0; i < porder.size(); ++i) {
+    prof_remap[porder[i]] = i;
+    h.profiles.push_back(prof[porder[i]]);
   }
-
-  h.sent.resize(rc.size());
-  h.cprof.resize(rc.size());
-  h.cbatch.resize(rc.size());
-  h.coff.push_back(0);
-  for (std::size_t i = 0; i < rc.size(); ++i) {
-    if (i > 0 && rc[i].customer_id != rc[i - 1].customer_id) h.coff.push_back(static_cast<uint32_t>(i));
-    if (i == 0 || rc[i].customer_id != rc[i - 1].customer_id) h.ids.push_back(rc[i].customer_id);
-    h.sent[i] = rc[i].sent_on;
-    h.cprof[i] = prof_remap[rc[i].profile];
-    h.cbatch[i] = rc[i].batch;
-  }
-  if (!rc.empty()) h.coff.push_back(static_cast<uint32_t>(rc.size()));
-  std::vector<RawContact>().swap(rc);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, kept, 1 << 16), [&](const auto& range) {
+    for (std::size_t i = range.begin(); i != range.end(); ++i) h.cprof[i] = prof_remap[h.cprof[i]];
+  });
   h.point();
 
   // 3. Responses: attach or skip.

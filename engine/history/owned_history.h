@@ -4,21 +4,24 @@
 // Thread-safety: built single-threaded (inside: oneTBB), then immutable.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
+#include "engine/base/huge_alloc.h"
 #include "engine/history/event_table.h"
 #include "engine/history/history.h"
 
 namespace nudge::history {
 
-// Storage whose spans point into its own vectors.
+// Storage whose spans point into its own vectors (HugeVector: resize does
+// not zero; large columns prefer 2 MiB pages).
 struct OwnedHistory : HistoryStorage {
-  std::vector<uint64_t> ids;
-  std::vector<uint32_t> coff, roff, cprof, cbatch, rcontact;
-  std::vector<int32_t> sent, resp_on;
-  std::vector<uint16_t> rtype;
-  std::vector<double> rvalue;
+  HugeVector<uint64_t> ids;
+  HugeVector<uint32_t> coff, roff, cprof, cbatch, rcontact;
+  HugeVector<int32_t> sent, resp_on;
+  HugeVector<uint16_t> rtype;
+  HugeVector<double> rvalue;
   void point() {
     customer_ids = ids;
     contact_offsets = coff;
@@ -32,6 +35,15 @@ struct OwnedHistory : HistoryStorage {
     response_value = rvalue;
   }
 };
+
+// The contact stage of build(): sorts `rc` (profiles `prof`, codes already
+// canonical) by (customer_id, sent_on, action) and keeps one row per triple
+// (the lowest (batch, origin)), writing h.ids, coff, sent, cprof (indexes
+// into `prof`) and cbatch. A repeated triple whose profiles differ calls
+// `conflict(row, kept row)`, which must throw (the first such triple in sorted
+// order). history_contacts.cc.
+void build_contacts(OwnedHistory& h, const std::vector<RawContact>& rc, const std::vector<ContactProfile>& prof,
+                    const std::function<void(const RawContact&, const RawContact&)>& conflict);
 
 // Attaches `rr` (action and type codes already those of `out`'s
 // dictionaries) to `out`'s contacts or keeps them as skipped, sorts and

@@ -173,6 +173,13 @@ std::size_t AtomicFile::pad_to(std::size_t alignment) {
   return offset_;
 }
 
+void AtomicFile::start_writeback() {
+  if (through_) return;
+  if (std::fflush(file_) != 0) fail("write", temp_);
+  // A hint: file systems without it (or an old kernel) just leave it all to fsync.
+  ::sync_file_range(::fileno(file_), 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+
 void AtomicFile::commit() {
   const std::filesystem::path& written = through_ ? target_ : temp_;
   // A failed fprintf through stream() leaves only the error flag.

@@ -42,6 +42,11 @@ class AtomicFile {
   // Pads with zero bytes up to the next multiple of `alignment`; returns the new offset.
   std::size_t pad_to(std::size_t alignment);
   std::size_t offset() const noexcept { return offset_; }
+  // Hands what was written so far to the kernel and starts its write-back to
+  // the disk without waiting (sync_file_range), so that commit()'s fsync has
+  // less left to wait for: call it between large writes (a no-op when written
+  // through). Errors: Error(Io) when the flush fails.
+  void start_writeback();
   // Buffered stdio handle for formatted output (fprintf); counts are not tracked through it.
   std::FILE* stream() noexcept { return file_; }
 

@@ -151,6 +151,7 @@ void write_segment(const History& h, const std::filesystem::path& path) {
   for (const auto& b : bufs) {
     out.write(b.data(), b.size());
     out.pad_to(64);
+    if (b.size() >= (std::size_t{8} << 20)) out.start_writeback();  // the disk writes while the next column copies
   }
   out.write(meta);
   out.commit();
