@@ -7,6 +7,8 @@
 
 #include "engine/base/error.h"
 #include "engine/expr/program.h"
+#include "engine/optimise/member_choice.h"
+#include "engine/optimise/outcome.h"
 
 namespace nudge::optimise {
 
@@ -22,8 +24,21 @@ struct CandidateStore::Part {
 };
 
 struct CandidateStore::Worker final : decide::MemberSinkWorker {
+  explicit Worker(const CandidateStore& s)
+      : store(s), funnel(s.zero_shift_.size()), walk_capped(s.zero_shift_.size(), 0), top(s.top_k_) {
+    for (std::size_t a = 0; a < s.zero_shift_.size(); ++a)
+      priced.push_back(s.cons_->action_upper_mask[a] != 0 || s.cons_->action_lower[a] >= 0);
+  }
+  const CandidateStore& store;
+  std::vector<uint8_t> priced;  // per action: under a global constraint
   std::vector<Part> parts;
   uint64_t batch = UINT64_MAX;
+  // Settled members (candidate_store.h).
+  uint64_t members = 0, decisions = 0;
+  std::vector<decide::ActionFunnel> funnel;
+  std::vector<uint64_t> walk_capped;
+  ExactSum objective, greedy;
+  decide::DecisionBuffer top;
   std::vector<decide::Decision> control;
   std::vector<uint64_t> kept, budget, member_max;  // per action
   void add_control(const decide::Decision& d, decide::Gate g) override {
@@ -34,6 +49,9 @@ struct CandidateStore::Worker final : decide::MemberSinkWorker {
     else if (g == decide::Gate::MemberMax) ++member_max[d.action];
   }
   void add(const decide::MemberCandidates& m) override {
+    bool any_priced = false;
+    for (std::size_t i = 0; i < m.n; ++i) any_priced |= priced[m.candidates[i].action] != 0;
+    if (!any_priced) return settle(m);
     const uint64_t b = m.row / expr::kBatchRows;
     if (b != batch) {
       batch = b;
@@ -49,14 +67,36 @@ struct CandidateStore::Worker final : decide::MemberSinkWorker {
     p.cand.insert(p.cand.end(), m.candidates, m.candidates + m.n);
     p.allowance.insert(p.allowance.end(), m.cap_allowance, m.cap_allowance + m.caps);
   }
+  // The member's best set at zero prices (= at any prices: no candidate is priced).
+  void settle(const decide::MemberCandidates& m) {
+    const MemberProblem mp{m.candidates, m.n, m.budget, store.max_kept_, m.cap_allowance, m.caps};
+    const uint64_t set = best_set(mp, store.zero_shift_.data()).set;
+    for (std::size_t i = 0; i < m.n; ++i) {
+      if (m.walk_gate[i] == decide::Gate::Kept) greedy.add(m.candidates[i].priority);
+      else if (m.walk_gate[i] == decide::Gate::FrequencyCap) ++walk_capped[m.candidates[i].action];
+    }
+    member_outcome(mp, set, funnel.data(), [&](const decide::Candidate& cd, double left) {
+      objective.add(cd.priority);
+      top.add({cd.priority, m.customer_id, left, m.churn, m.row, static_cast<uint16_t>(cd.action), 0, 0});
+    });
+    ++members;
+    decisions += static_cast<uint64_t>(__builtin_popcountll(set));
+  }
 };
 
-CandidateStore::CandidateStore(std::size_t caps) : caps_(caps) {}
+CandidateStore::CandidateStore(std::size_t caps, const ConstraintSet& cons, std::size_t max_kept,
+                               const decide::RankingInput& top_k)
+    : caps_(caps), cons_(&cons), max_kept_(max_kept), top_k_(top_k), zero_shift_(cons.action_upper.size(), 0.0) {
+  // Settled members use no capacity: one lane of the top K.
+  for (auto& c : top_k_.channel_capacity) c.reset();
+  settled.funnel.assign(zero_shift_.size(), {});
+  settled.walk_capped.assign(zero_shift_.size(), 0);
+}
 CandidateStore::~CandidateStore() = default;
 
 decide::MemberSinkWorker* CandidateStore::worker() {
   std::lock_guard<std::mutex> lock(mu_);
-  workers_.push_back(std::make_unique<Worker>());
+  workers_.push_back(std::make_unique<Worker>(*this));
   return workers_.back().get();
 }
 
@@ -68,6 +108,14 @@ void CandidateStore::finish() {
   for (auto& w : workers_) {
     control.insert(control.end(), w->control.begin(), w->control.end());
     add_to(control_kept, w->kept), add_to(control_budget, w->budget), add_to(control_member_max, w->member_max);
+    settled.members += w->members, settled.decisions += w->decisions;
+    for (std::size_t a = 0; a < settled.funnel.size(); ++a) {
+      settled.funnel[a] += w->funnel[a];
+      settled.walk_capped[a] += w->walk_capped[a];
+    }
+    settled.objective.add(w->objective), settled.greedy.add(w->greedy);
+    auto top = w->top.take_survivors();
+    settled.top.insert(settled.top.end(), top.begin(), top.end());
   }
   std::sort(control.begin(), control.end(), [](const decide::Decision& a, const decide::Decision& b) {
     return a.row != b.row ? a.row < b.row : a.action < b.action;

@@ -9,19 +9,17 @@
 
 namespace nudge::optimise {
 
-double objective_of(const Problem& p, const std::vector<uint64_t>& set) {
-  const std::size_t n = p.store->members();
-  std::vector<double> part((n + kChunk - 1) / kChunk, 0.0);
-  for_chunks(n, [&](std::size_t chunk, std::size_t b, std::size_t e) {
-    double v = 0;
+ExactSum objective_of(const Problem& p, const std::vector<uint64_t>& set) {
+  tbb::enumerable_thread_specific<ExactSum> part;
+  for_chunks(p.store->members(), [&](std::size_t, std::size_t b, std::size_t e) {
+    ExactSum& v = part.local();
     for (std::size_t m = b; m < e; ++m) {
       const auto* c = p.store->cand.data() + p.store->off[m];
-      for (uint64_t s = set[m]; s; s &= s - 1) v += c[__builtin_ctzll(s)].priority;
+      for (uint64_t s = set[m]; s; s &= s - 1) v.add(c[__builtin_ctzll(s)].priority);
     }
-    part[chunk] = v;
   });
-  double total = 0;
-  for (double v : part) total += v;
+  ExactSum total;
+  for (const ExactSum& v : part) total.add(v);
   return total;
 }
 
