@@ -70,7 +70,13 @@ struct CandidateStore::Worker final : decide::MemberSinkWorker {
   // The member's best set at zero prices (= at any prices: no candidate is priced).
   void settle(const decide::MemberCandidates& m) {
     const MemberProblem mp{m.candidates, m.n, m.budget, store.max_kept_, m.cap_allowance, m.caps};
-    const uint64_t set = best_set(mp, store.zero_shift_.data()).set;
+    // At most one candidate of positive priority: it is c[0] (walk order), and best_set keeps it iff the walk
+    // did (both test it alone against the whole budget, allowances and max_kept); else the exact search.
+    std::size_t positive = 0;
+    for (std::size_t i = 0; i < m.n; ++i) positive += m.candidates[i].priority > 0;
+    const uint64_t set = positive > 1    ? best_set(mp, store.zero_shift_.data()).set
+                         : positive == 1 ? uint64_t{m.walk_gate[0] == decide::Gate::Kept}
+                                         : 0;
     for (std::size_t i = 0; i < m.n; ++i) {
       if (m.walk_gate[i] == decide::Gate::Kept) greedy.add(m.candidates[i].priority);
       else if (m.walk_gate[i] == decide::Gate::FrequencyCap) ++walk_capped[m.candidates[i].action];
@@ -105,6 +111,11 @@ void CandidateStore::finish() {
     if (to.size() < from.size()) to.resize(from.size());
     for (std::size_t a = 0; a < from.size(); ++a) to[a] += from[a];
   };
+  std::vector<std::vector<decide::Decision>> tops;
+  std::size_t top_size = 0;
+  for (auto& w : workers_) top_size += tops.emplace_back(w->top.take_survivors()).size();
+  settled.top.reserve(top_size);
+  for (auto& t : tops) settled.top.insert(settled.top.end(), t.begin(), t.end());
   for (auto& w : workers_) {
     control.insert(control.end(), w->control.begin(), w->control.end());
     add_to(control_kept, w->kept), add_to(control_budget, w->budget), add_to(control_member_max, w->member_max);
@@ -114,8 +125,6 @@ void CandidateStore::finish() {
       settled.walk_capped[a] += w->walk_capped[a];
     }
     settled.objective.add(w->objective), settled.greedy.add(w->greedy);
-    auto top = w->top.take_survivors();
-    settled.top.insert(settled.top.end(), top.begin(), top.end());
   }
   std::sort(control.begin(), control.end(), [](const decide::Decision& a, const decide::Decision& b) {
     return a.row != b.row ? a.row < b.row : a.action < b.action;
