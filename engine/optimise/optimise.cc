@@ -40,7 +40,8 @@ std::vector<uint32_t> active_members(const CandidateStore& s, const ConstraintSe
 // Decisions and funnel of the final sets; res.funnel holds the sweep's walk funnel on entry.
 // walk_capped: per action, the candidates of treated members the greedy walk stopped at a frequency cap.
 void output(const Problem& p, const decide::Campaign& c, const std::vector<uint64_t>& set,
-            const std::vector<uint64_t>& walk_capped, std::optional<std::size_t> top_k, decide::SweepResult& res) {
+            const std::vector<uint64_t>& walk_capped, std::vector<decide::Decision> settled_top,
+            std::optional<std::size_t> top_k, decide::SweepResult& res) {
   const CandidateStore& s = *p.store;
   const std::size_t A = c.actions.size();
   for (std::size_t a = 0; a < A; ++a) {
@@ -48,25 +49,35 @@ void output(const Problem& p, const decide::Campaign& c, const std::vector<uint6
     f.frequency_cap -= walk_capped[a];  // keep the caps that stopped candidates before the walk
     f.budget = f.member_max = f.capacity = f.kept = f.in_top_k = 0;
   }
-  // Per chunk of stored members: funnel counts, and the decisions written
-  // straight into their place in `all` (chunk order = row order).
-  const std::size_t chunks = (s.members() + kChunk - 1) / kChunk;
-  std::vector<std::size_t> start(chunks + 1, 0);
-  for (std::size_t ch = 0; ch < chunks; ++ch) {
-    std::size_t n = 0;
-    for (std::size_t m = ch * kChunk; m < std::min(s.members(), (ch + 1) * kChunk); ++m)
-      n += static_cast<std::size_t>(__builtin_popcountll(set[m]));
-    start[ch + 1] = start[ch] + n;
+  // The settled members' decisions that can reach the top K (candidate_store.h), cut to K: a decision
+  // ranked after the K-th of them cannot be in the top K, so the stored members keep only those before it.
+  auto before = [](const auto& x, const auto& y) { return decide::ranks_before(x, y); };
+  std::vector<decide::Decision> all = std::move(settled_top);
+  auto keep_first = [&](std::vector<decide::Decision>& v, std::size_t k) {
+    if (v.size() <= k) return;
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end(), before);
+    v.resize(k);
+  };
+  std::optional<decide::Decision> worst;  // the K-th settled decision
+  if (top_k) {
+    keep_first(all, *top_k);
+    if (*top_k > 0 && all.size() == *top_k) worst = *std::max_element(all.begin(), all.end(), before);
   }
-  std::vector<decide::Decision> all(start[chunks]);
+  // Per chunk of stored members: funnel counts and decisions (chunk order = row order).
+  const std::size_t chunks = (s.members() + kChunk - 1) / kChunk;
+  std::vector<std::vector<decide::Decision>> decided(chunks);
+  std::vector<uint64_t> kept(chunks, 0);
   std::vector<std::vector<decide::ActionFunnel>> funnels(chunks);
   for_chunks(s.members(), [&](std::size_t chunk, std::size_t b, std::size_t e) {
     auto& funnel = funnels[chunk];
     funnel.assign(A, {});
-    decide::Decision* out = all.data() + start[chunk];
+    auto& out = decided[chunk];
     for (std::size_t m = b; m < e; ++m)
       member_outcome(p.member(m), set[m], funnel.data(), [&](const decide::Candidate& cd, double left) {
-        *out++ = {cd.priority, s.customer_id[m], left, s.churn[m], s.row[m], static_cast<uint16_t>(cd.action), 0};
+        ++kept[chunk];
+        const decide::Decision d{
+            cd.priority, s.customer_id[m], left, s.churn[m], s.row[m], static_cast<uint16_t>(cd.action), 0, 0};
+        if (!worst || decide::ranks_before(d, *worst)) out.push_back(d);
       });
   });
   auto add_funnel = [&](const std::vector<decide::ActionFunnel>& funnel) {
@@ -78,10 +89,13 @@ void output(const Problem& p, const decide::Campaign& c, const std::vector<uint6
     }
   };
   for (const auto& funnel : funnels) add_funnel(funnel);
-  // Members settled during the sweep: their counts, and those of their decisions that can reach the top K.
+  // Members settled during the sweep: their counts (their decisions are in `all` already).
   add_funnel(s.settled.funnel);
-  res.decisions = all.size() + s.settled.decisions + s.control.size();
-  all.insert(all.end(), s.settled.top.begin(), s.settled.top.end());
+  res.decisions = s.settled.decisions + s.control.size();
+  for (std::size_t ch = 0; ch < chunks; ++ch) {
+    res.decisions += kept[ch];
+    all.insert(all.end(), decided[ch].begin(), decided[ch].end());
+  }
   // Held-out members (holdouts): their own walk's decisions, outside every global constraint.
   for (std::size_t a = 0; a < A; ++a) {
     auto& f = res.funnel[a];
@@ -90,11 +104,7 @@ void output(const Problem& p, const decide::Campaign& c, const std::vector<uint6
     f.budget += at(s.control_budget), f.member_max += at(s.control_member_max);
   }
   all.insert(all.end(), s.control.begin(), s.control.end());
-  auto before = [](const auto& x, const auto& y) { return decide::ranks_before(x, y); };
-  if (top_k && all.size() > *top_k) {  // the first K in rank order (a total order: any method gives the same)
-    std::nth_element(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(*top_k - 1), all.end(), before);
-    all.resize(*top_k);
-  }
+  if (top_k) keep_first(all, *top_k);  // the first K in rank order (a total order: any method gives the same)
   tbb::parallel_sort(all.begin(), all.end(), before);
   for (const auto& d : all) ++res.funnel[d.action].in_top_k;
   res.ranked = std::move(all);
@@ -185,7 +195,7 @@ ArbitratedSweep run_arbitrated_sweep(const decide::BoundCampaign& b, const decid
     rep.constraints.push_back({cons.upper[k].name, false, cons.upper[k].limit, lambda[k], up[k], gup[k]});
   for (std::size_t l = 0; l < cons.lower.size(); ++l)
     rep.constraints.push_back({cons.lower[l].name, true, cons.lower[l].limit, nu[l], lo[l], glo[l]});
-  output(p, c, set, walk_capped, options.top_k ? options.top_k : c.top_k, r.sweep);
+  output(p, c, set, walk_capped, std::move(store.settled.top), options.top_k ? options.top_k : c.top_k, r.sweep);
   const auto t5 = Clock::now();
   rep.sweep_seconds = seconds(t0, t1);
   rep.greedy_seconds = seconds(t1, t2);
