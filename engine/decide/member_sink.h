@@ -3,9 +3,14 @@
 // engine/optimise/README.md) just before the member's budget walk.
 //
 // For each member with at least one candidate of finite priority, the sweep
-// calls worker()->add() once, on the worker thread that walks the member;
-// worker() is called once per sweep worker thread, on that thread. Members of
-// one batch arrive in ascending row order; batches arrive in any order.
+// calls worker()->add() once, on the worker thread that walks the member,
+// just after the member's budget walk (walk_gate: the greedy walk's gate per
+// candidate; cap_allowance as before the walk); worker() is called once per
+// sweep worker thread, on that thread. Members of one batch arrive in
+// ascending row order; batches arrive in any order.
+// With a sink, the sweep adds no decision to its own ranking (run_sweep's
+// ranked output is then empty, its funnel the walk's): the sink's owner
+// decides and ranks them.
 //
 // Holdouts (sweep.h): a member held out of the whole campaign (global or
 // campaign holdout) is NOT given to add(): the sweep walks it itself, as in
@@ -35,6 +40,7 @@ struct MemberCandidates {
   std::size_t n = 0;
   const int64_t* cap_allowance = nullptr;  // per frequency cap: contacts it still allows before the walk
   std::size_t caps = 0;
+  const Gate* walk_gate = nullptr;  // n: the greedy walk's gate (Kept, FrequencyCap, Budget or MemberMax)
 };
 
 class MemberSinkWorker {

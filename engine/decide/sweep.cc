@@ -51,7 +51,8 @@ struct Worker {
   std::vector<Gate> gates;
   std::vector<double> left;
   std::vector<int64_t> allowance;
-  MemberInputs hist;  // SweepOptions::inputs of the batch
+  std::vector<int64_t> allowance_before;  // with a member sink: allowance before the walk
+  MemberInputs hist;                      // SweepOptions::inputs of the batch
   std::optional<DecisionBuffer> decisions;
   MemberSinkWorker* sink = nullptr;
   std::vector<ActionFunnel> funnel;
@@ -91,6 +92,7 @@ class Sweeper {
     w.gates.resize(actions_);
     w.left.resize(actions_);
     w.allowance.resize(bound_.cap_counts().size());
+    w.allowance_before.resize(bound_.cap_counts().size());
     w.funnel.assign(actions_, {});
     w.decisions.emplace(ranking_);
     dlg_->init(w.dlg);
@@ -263,11 +265,13 @@ class Sweeper {
                              : campaign_.frequency_caps[j].max - w.hist.cap_counts[j * expr::kBatchRows + off];
       // A member held out of the whole campaign is walked here, not by the optimiser (member_sink.h).
       const bool held = holdout_.any() && holdout_.member_held(ids[row]);
-      if (w.sink && !held)
-        w.sink->add(
-            {static_cast<uint32_t>(row), ids[row], budget, churn, w.cands.data(), n, w.allowance.data(), caps.size()});
+      const bool to_sink = w.sink && !held;
+      if (to_sink) std::copy(w.allowance.begin(), w.allowance.end(), w.allowance_before.begin());
       walk_budget(w.cands.data(), n, budget, campaign_.max_decisions_per_member, w.allowance.data(), w.gates.data(),
                   w.left.data());
+      if (to_sink)
+        w.sink->add({static_cast<uint32_t>(row), ids[row], budget, churn, w.cands.data(), n, w.allowance_before.data(),
+                     caps.size(), w.gates.data()});
       for (std::size_t k = 0; k < n; ++k) {
         const std::size_t a = w.cands[k].action;
         ActionFunnel& f = w.funnel[a];
@@ -284,7 +288,7 @@ class Sweeper {
         switch (w.gates[k]) {
           case Gate::Kept:
             ++f.kept, f.control += d.control;
-            w.decisions->add(d);
+            if (!w.sink) w.decisions->add(d);  // with a sink its owner ranks (member_sink.h)
             break;
           case Gate::FrequencyCap: ++f.frequency_cap; break;
           case Gate::Budget: ++f.budget; break;

@@ -43,7 +43,8 @@
 // share, engine/holdout/campaign_holdout.h), and since dialogues ignore
 // control contacts the member stays where it was (data/campaigns/README.md).
 // With a member sink (the optimiser), a member held out of the whole campaign
-// is walked here and handed to add_control, not add (member_sink.h).
+// is walked here and handed to add_control, not add, and no decision enters
+// the sweep's own ranking: the sink's owner ranks them (member_sink.h).
 // The result is identical for any thread count, batch size or instruction set:
 // integer counters are summed, and decisions are ranked by a total order.
 //

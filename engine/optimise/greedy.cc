@@ -9,19 +9,17 @@
 
 namespace nudge::optimise {
 
-double objective_of(const Problem& p, const std::vector<uint64_t>& set) {
-  const std::size_t n = p.store->members();
-  std::vector<double> part((n + kChunk - 1) / kChunk, 0.0);
-  for_chunks(n, [&](std::size_t chunk, std::size_t b, std::size_t e) {
-    double v = 0;
+ExactSum objective_of(const Problem& p, const std::vector<uint64_t>& set) {
+  tbb::enumerable_thread_specific<ExactSum> part;
+  for_chunks(p.store->members(), [&](std::size_t, std::size_t b, std::size_t e) {
+    ExactSum& v = part.local();
     for (std::size_t m = b; m < e; ++m) {
       const auto* c = p.store->cand.data() + p.store->off[m];
-      for (uint64_t s = set[m]; s; s &= s - 1) v += c[__builtin_ctzll(s)].priority;
+      for (uint64_t s = set[m]; s; s &= s - 1) v.add(c[__builtin_ctzll(s)].priority);
     }
-    part[chunk] = v;
   });
-  double total = 0;
-  for (double v : part) total += v;
+  ExactSum total;
+  for (const ExactSum& v : part) total.add(v);
   return total;
 }
 
@@ -64,7 +62,9 @@ Greedy greedy_baseline(const Problem& p, std::size_t actions, const std::vector<
   for (std::size_t ch = 0; ch < capacity.size(); ++ch) {
     auto& v = per_channel[ch];
     if (!capacity[ch] || v.size() <= *capacity[ch]) continue;
-    std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return decide::ranks_before(a, b); });
+    // The first C in rank order (a total order: the same set as a full sort).
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(*capacity[ch]), v.end(),
+                     [](const auto& a, const auto& b) { return decide::ranks_before(a, b); });
     for (std::size_t i = *capacity[ch]; i < v.size(); ++i)
       g.set[v[i].row] &= ~(uint64_t{1} << static_cast<int>(v[i].budget_left));
   }

@@ -10,9 +10,11 @@
 #include <limits>
 
 #include "engine/base/error.h"
+#include "engine/decide/sweep_parts.h"
 #include "engine/holdout/campaign_holdout.h"
 #include "engine/optimise/candidate_store.h"
 #include "engine/optimise/greedy.h"
+#include "engine/optimise/outcome.h"
 #include "engine/optimise/prices.h"
 #include "engine/optimise/repair.h"
 
@@ -35,9 +37,11 @@ std::vector<uint32_t> active_members(const CandidateStore& s, const ConstraintSe
   return v;
 }
 
-// Decisions and funnel of the final sets; res.funnel holds the sweep's (greedy) funnel on entry.
+// Decisions and funnel of the final sets; res.funnel holds the sweep's walk funnel on entry.
+// walk_capped: per action, the candidates of treated members the greedy walk stopped at a frequency cap.
 void output(const Problem& p, const decide::Campaign& c, const std::vector<uint64_t>& set,
-            const std::vector<uint64_t>& walk_capped, std::optional<std::size_t> top_k, decide::SweepResult& res) {
+            const std::vector<uint64_t>& walk_capped, std::vector<decide::Decision> settled_top,
+            std::optional<std::size_t> top_k, decide::SweepResult& res) {
   const CandidateStore& s = *p.store;
   const std::size_t A = c.actions.size();
   for (std::size_t a = 0; a < A; ++a) {
@@ -45,59 +49,53 @@ void output(const Problem& p, const decide::Campaign& c, const std::vector<uint6
     f.frequency_cap -= walk_capped[a];  // keep the caps that stopped candidates before the walk
     f.budget = f.member_max = f.capacity = f.kept = f.in_top_k = 0;
   }
-  // Per chunk of members: funnel counts, and the decisions written straight
-  // into their place in `all` (chunk order = row order).
-  const std::size_t chunks = (s.members() + kChunk - 1) / kChunk;
-  std::vector<std::size_t> start(chunks + 1, 0);
-  for (std::size_t ch = 0; ch < chunks; ++ch) {
-    std::size_t n = 0;
-    for (std::size_t m = ch * kChunk; m < std::min(s.members(), (ch + 1) * kChunk); ++m)
-      n += static_cast<std::size_t>(__builtin_popcountll(set[m]));
-    start[ch + 1] = start[ch] + n;
+  // The settled members' decisions that can reach the top K (candidate_store.h), cut to K: a decision
+  // ranked after the K-th of them cannot be in the top K, so the stored members keep only those before it.
+  auto before = [](const auto& x, const auto& y) { return decide::ranks_before(x, y); };
+  std::vector<decide::Decision> all = std::move(settled_top);
+  auto keep_first = [&](std::vector<decide::Decision>& v, std::size_t k) {
+    if (v.size() <= k) return;
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end(), before);
+    v.resize(k);
+  };
+  std::optional<decide::Decision> worst;  // the K-th settled decision
+  if (top_k) {
+    keep_first(all, *top_k);
+    if (*top_k > 0 && all.size() == *top_k) worst = *std::max_element(all.begin(), all.end(), before);
   }
-  std::vector<decide::Decision> all(start[chunks]);
+  // Per chunk of stored members: funnel counts and decisions (chunk order = row order).
+  const std::size_t chunks = (s.members() + kChunk - 1) / kChunk;
+  std::vector<std::vector<decide::Decision>> decided(chunks);
+  std::vector<uint64_t> kept(chunks, 0);
   std::vector<std::vector<decide::ActionFunnel>> funnels(chunks);
   for_chunks(s.members(), [&](std::size_t chunk, std::size_t b, std::size_t e) {
     auto& funnel = funnels[chunk];
     funnel.assign(A, {});
-    decide::Decision* out = all.data() + start[chunk];
-    for (std::size_t m = b; m < e; ++m) {
-      const MemberProblem mp = p.member(m);
-      const uint64_t kept = set[m];
-      double left = mp.budget, spent = 0;
-      int64_t used[64] = {};
-      for (uint64_t k = kept; k; k &= k - 1) {
-        const auto& cd = mp.c[__builtin_ctzll(k)];
-        spent += cd.cost;
-        for (uint64_t mk = cd.cap_mask; mk; mk &= mk - 1) ++used[__builtin_ctzll(mk)];
-      }
-      const std::size_t count = static_cast<std::size_t>(__builtin_popcountll(kept));
-      for (std::size_t i = 0; i < mp.n; ++i) {  // walk order
-        const auto& cd = mp.c[i];
-        auto& f = funnel[cd.action];
-        if (kept >> i & 1) {
-          left -= cd.cost;
-          ++f.kept;
-          *out++ = {cd.priority, s.customer_id[m], left, s.churn[m], s.row[m], static_cast<uint16_t>(cd.action), 0};
-          continue;
-        }
-        bool capped = false;
-        for (uint64_t mk = cd.cap_mask; mk; mk &= mk - 1)
-          capped |= used[__builtin_ctzll(mk)] >= mp.allowance[__builtin_ctzll(mk)];
-        if (count >= mp.max_kept) ++f.member_max;
-        else if (!(mp.budget > 0) || spent + cd.cost > mp.budget) ++f.budget;
-        else if (capped) ++f.frequency_cap;
-        else ++f.capacity;
-      }
-    }
+    auto& out = decided[chunk];
+    for (std::size_t m = b; m < e; ++m)
+      member_outcome(p.member(m), set[m], funnel.data(), [&](const decide::Candidate& cd, double left) {
+        ++kept[chunk];
+        const decide::Decision d{
+            cd.priority, s.customer_id[m], left, s.churn[m], s.row[m], static_cast<uint16_t>(cd.action), 0, 0};
+        if (!worst || decide::ranks_before(d, *worst)) out.push_back(d);
+      });
   });
-  for (const auto& funnel : funnels)
+  auto add_funnel = [&](const std::vector<decide::ActionFunnel>& funnel) {
     for (std::size_t a = 0; a < A; ++a) {
       auto& f = res.funnel[a];
       const auto& g = funnel[a];
       f.kept += g.kept, f.member_max += g.member_max, f.budget += g.budget, f.frequency_cap += g.frequency_cap;
       f.capacity += g.capacity;
     }
+  };
+  for (const auto& funnel : funnels) add_funnel(funnel);
+  // Members settled during the sweep: their counts (their decisions are in `all` already).
+  add_funnel(s.settled.funnel);
+  res.decisions = s.settled.decisions + s.control.size();
+  for (std::size_t ch = 0; ch < chunks; ++ch) {
+    res.decisions += kept[ch];
+    all.insert(all.end(), decided[ch].begin(), decided[ch].end());
+  }
   // Held-out members (holdouts): their own walk's decisions, outside every global constraint.
   for (std::size_t a = 0; a < A; ++a) {
     auto& f = res.funnel[a];
@@ -106,12 +104,7 @@ void output(const Problem& p, const decide::Campaign& c, const std::vector<uint6
     f.budget += at(s.control_budget), f.member_max += at(s.control_member_max);
   }
   all.insert(all.end(), s.control.begin(), s.control.end());
-  auto before = [](const auto& x, const auto& y) { return decide::ranks_before(x, y); };
-  res.decisions = all.size();
-  if (top_k && all.size() > *top_k) {  // the first K in rank order (a total order: any method gives the same)
-    std::nth_element(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(*top_k - 1), all.end(), before);
-    all.resize(*top_k);
-  }
+  if (top_k) keep_first(all, *top_k);  // the first K in rank order (a total order: any method gives the same)
   tbb::parallel_sort(all.begin(), all.end(), before);
   for (const auto& d : all) ++res.funnel[d.action].in_top_k;
   res.ranked = std::move(all);
@@ -136,23 +129,31 @@ ArbitratedSweep run_arbitrated_sweep(const decide::BoundCampaign& b, const decid
   const std::size_t rows = b.population().rows();
   OptimiseReport rep;
   const auto t0 = Clock::now();
-  CandidateStore store(c.frequency_caps.size());
+  const ConstraintSet cons = ConstraintSet::build(c, rows);
+  CandidateStore store(c.frequency_caps.size(), cons, c.max_decisions_per_member,
+                       decide::ranking_input(c, options.top_k, rows));
   decide::SweepOptions so = options;
   so.member_sink = &store;
   r.sweep = decide::run_sweep(b, so);
   store.finish();
   const auto t1 = Clock::now();
 
-  const ConstraintSet cons = ConstraintSet::build(c, rows);
+  const CandidateStore::Settled& settled = store.settled;
   Problem p{&store, &cons, c.max_decisions_per_member, active_members(store, cons)};
-  rep.members_with_candidates = store.members();
+  rep.members_with_candidates = store.members() + settled.members;
   rep.active_members = p.active.size();
   std::vector<std::optional<uint64_t>> capacity;
   for (const auto& ch : c.channels) capacity.push_back(decide::capacity_for(ch, rows));
   std::vector<std::size_t> action_channel;
   for (const auto& a : c.actions) action_channel.push_back(a.channel);
   const Greedy greedy = greedy_baseline(p, c.actions.size(), capacity, action_channel);
-  rep.greedy_objective = greedy.objective;
+  ExactSum greedy_total = greedy.objective;
+  greedy_total.add(settled.greedy);
+  rep.greedy_objective = greedy_total.value();
+  std::vector<uint64_t> walk_capped = greedy.walk_capped;
+  for (std::size_t a = 0; a < walk_capped.size(); ++a) walk_capped[a] += settled.walk_capped[a];
+  // The settled members' part of the dual bound: their best sets do not depend on the prices.
+  const double settled_value = settled.objective.value();
   const auto t2 = Clock::now();
 
   std::vector<uint64_t> set;
@@ -163,16 +164,16 @@ ArbitratedSweep run_arbitrated_sweep(const decide::BoundCampaign& b, const decid
     lambda.assign(opt.fixed_prices->begin(),
                   opt.fixed_prices->begin() + static_cast<std::ptrdiff_t>(cons.upper.size()));
     nu.assign(opt.fixed_prices->begin() + static_cast<std::ptrdiff_t>(cons.upper.size()), opt.fixed_prices->end());
-    rep.dual_bound = solve_at(p, lambda, nu, set);
+    rep.dual_bound = settled_value + solve_at(p, lambda, nu, set);
     rep.fixed_prices = true;
   } else {
     Prices pr = find_prices(p, c.arbitration.max_passes, set);
     lambda = pr.lambda, nu = pr.nu;
-    rep.dual_bound = pr.dual_bound;
+    rep.dual_bound = settled_value + pr.dual_bound;
     rep.passes = pr.passes;
     rep.converged = pr.converged;
     rep.stalled = pr.stalled;
-    for (const auto& l : pr.log) rep.pass_dual.push_back(l.dual), rep.pass_seconds.push_back(l.seconds);
+    for (const auto& l : pr.log) rep.pass_dual.push_back(settled_value + l.dual), rep.pass_seconds.push_back(l.seconds);
   }
   const auto t3 = Clock::now();
   std::vector<double> up, lo;
@@ -183,7 +184,9 @@ ArbitratedSweep run_arbitrated_sweep(const decide::BoundCampaign& b, const decid
     rep.repair_dropped = st.dropped, rep.refilled = st.refilled, rep.min_filled = st.min_filled;
   }
   constraint_usage(p, set, up, lo);
-  rep.objective = objective_of(p, set);
+  ExactSum objective = objective_of(p, set);
+  objective.add(settled.objective);
+  rep.objective = objective.value();
   const auto t4 = Clock::now();
 
   std::vector<double> gup, glo;
@@ -192,7 +195,7 @@ ArbitratedSweep run_arbitrated_sweep(const decide::BoundCampaign& b, const decid
     rep.constraints.push_back({cons.upper[k].name, false, cons.upper[k].limit, lambda[k], up[k], gup[k]});
   for (std::size_t l = 0; l < cons.lower.size(); ++l)
     rep.constraints.push_back({cons.lower[l].name, true, cons.lower[l].limit, nu[l], lo[l], glo[l]});
-  output(p, c, set, greedy.walk_capped, options.top_k ? options.top_k : c.top_k, r.sweep);
+  output(p, c, set, walk_capped, std::move(store.settled.top), options.top_k ? options.top_k : c.top_k, r.sweep);
   const auto t5 = Clock::now();
   rep.sweep_seconds = seconds(t0, t1);
   rep.greedy_seconds = seconds(t1, t2);

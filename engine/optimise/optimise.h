@@ -10,9 +10,10 @@
 //
 // With [arbitration] mode = "greedy" (the default) this is exactly
 // decide::run_sweep. With "optimise": one sweep (triggers, gates, scores,
-// candidates) that also keeps every member's candidates (candidate_store.h),
-// the greedy baseline (greedy.h), price passes (prices.h), repair
-// (repair.h), then the output in the sweep's rank order (decision.h).
+// candidates) that settles every member no global constraint concerns and
+// keeps the others' candidates (candidate_store.h), the greedy baseline
+// (greedy.h), price passes (prices.h), repair (repair.h), then the output
+// in the sweep's rank order (decision.h).
 // Output per decision as the sweep's; budget_left is the member's budget
 // after its kept decisions taken in walk order (priority desc, action) up to
 // and including this one. Funnel in optimise mode: budget, per-member max and

@@ -122,11 +122,19 @@ double clearing_price(std::vector<Bid>& bids, double limit, bool unit) {
       return nth->price;
     }
   }
-  std::sort(bids.begin(), bids.end(),
-            [](const Bid& a, const Bid& b) { return a.price != b.price ? a.price > b.price : a.units < b.units; });
+  auto order = [](const Bid& a, const Bid& b) { return a.price != b.price ? a.price > b.price : a.units < b.units; };
+  auto end = bids.end();
+  // Counts: every bid is at least one unit, so the cut is within the first floor(limit) + 1 bids in order;
+  // only those are sorted (equal bids are interchangeable: the same sums).
+  if (unit && limit + 1 < static_cast<double>(bids.size())) {
+    end = bids.begin() + static_cast<std::ptrdiff_t>(limit) + 1;
+    std::nth_element(bids.begin(), end, bids.end(), order);
+  }
+  std::sort(bids.begin(), end, order);
   // Units are summed in (price desc, units asc) order: the same for any input order.
   double cum = 0;
-  for (const Bid& b : bids) {
+  for (auto it = bids.begin(); it != end; ++it) {
+    const Bid& b = *it;
     cum += b.units;
     if (cum > limit) return b.price;
   }
