@@ -26,6 +26,7 @@
 
 #include "engine/base/error.h"
 #include "engine/decide/bitmap_words.h"
+#include "engine/decide/held_walk.h"
 #include "engine/decide/ranking.h"
 #include "engine/decide/sweep_parts.h"
 #include "engine/decide/sweep_pass.h"
@@ -47,10 +48,10 @@ struct Worker {
   std::vector<uint64_t> consent, capped, cand, any;
   std::vector<uint32_t> rows;
   std::vector<double> churn;
-  std::vector<Candidate> cands;
+  std::vector<Candidate> cands, held;  // held: optimise mode, candidates of actions held out (held_walk.h)
   std::vector<Gate> gates;
   std::vector<double> left;
-  std::vector<int64_t> allowance;
+  std::vector<int64_t> allowance, held_allowance;
   MemberInputs hist;  // SweepOptions::inputs of the batch
   std::optional<DecisionBuffer> decisions;
   MemberSinkWorker* sink = nullptr;
@@ -91,6 +92,8 @@ class Sweeper {
     w.gates.resize(actions_);
     w.left.resize(actions_);
     w.allowance.resize(bound_.cap_counts().size());
+    w.held.resize(actions_);
+    w.held_allowance.resize(bound_.cap_counts().size());
     w.funnel.assign(actions_, {});
     w.decisions.emplace(ranking_);
     dlg_->init(w.dlg);
@@ -261,37 +264,37 @@ class Sweeper {
         w.allowance[j] = caps[j].column
                              ? cap_allowance(campaign_.frequency_caps[j].max, caps[j].at(row))
                              : campaign_.frequency_caps[j].max - w.hist.cap_counts[j * expr::kBatchRows + off];
-      // A member held out of the whole campaign is walked here, not by the optimiser (member_sink.h).
+      // Held out of the whole campaign: walked here, not by the optimiser (member_sink.h); of actions: held_walk.h.
       const bool held = holdout_.any() && holdout_.member_held(ids[row]);
-      if (w.sink && !held)
+      std::size_t nh = 0;
+      if (w.sink && !held && holdout_.any_action_level())
+        n -= nh =
+            split_held(w.cands.data(), n, w.held.data(), [&](uint32_t a) { return holdout_.action_held(a, ids[row]); });
+      if (w.sink && !held && n > 0)
         w.sink->add(
             {static_cast<uint32_t>(row), ids[row], budget, churn, w.cands.data(), n, w.allowance.data(), caps.size()});
-      walk_budget(w.cands.data(), n, budget, campaign_.max_decisions_per_member, w.allowance.data(), w.gates.data(),
-                  w.left.data());
-      for (std::size_t k = 0; k < n; ++k) {
-        const std::size_t a = w.cands[k].action;
+      auto emit = [&](const Candidate& cd, Gate gate, double left, bool control) {
+        const std::size_t a = cd.action;
         ActionFunnel& f = w.funnel[a];
-        if (tracing) trace->gate[a] = w.gates[k], trace->budget_left[a] = w.left[k];
-        const Decision d{w.cands[k].priority,
-                         ids[row],
-                         w.left[k],
-                         churn,
-                         static_cast<uint32_t>(row),
-                         static_cast<uint16_t>(a),
-                         0,
-                         static_cast<uint8_t>(held || holdout_.action_held(a, ids[row]))};
-        if (w.sink && held) w.sink->add_control(d, w.gates[k]);
-        switch (w.gates[k]) {
-          case Gate::Kept:
-            ++f.kept, f.control += d.control;
-            w.decisions->add(d);
-            break;
+        if (tracing) trace->gate[a] = gate, trace->budget_left[a] = left;
+        const Decision d{cd.priority, ids[row], left, churn, uint32_t(row), uint16_t(a), 0, uint8_t(control)};
+        if (w.sink && control) w.sink->add_control(d, gate);
+        switch (gate) {
+          case Gate::Kept: ++f.kept, f.control += d.control, w.decisions->add(d); break;
           case Gate::FrequencyCap: ++f.frequency_cap; break;
           case Gate::Budget: ++f.budget; break;
           case Gate::MemberMax: ++f.member_max; break;
           default: throw_internal("unexpected gate from the budget walk");
         }
-      }
+      };
+      for (std::size_t k = 0; k < nh; ++k)  // alone, before the walk below changes the allowances
+        w.gates[k] = walk_alone(w.held[k], budget, campaign_.max_decisions_per_member, w.allowance.data(), caps.size(),
+                                w.held_allowance.data(), &w.left[k]);
+      for (std::size_t k = 0; k < nh; ++k) emit(w.held[k], w.gates[k], w.left[k], true);
+      walk_budget(w.cands.data(), n, budget, campaign_.max_decisions_per_member, w.allowance.data(), w.gates.data(),
+                  w.left.data());
+      for (std::size_t k = 0; k < n; ++k)
+        emit(w.cands[k], w.gates[k], w.left[k], held || holdout_.action_held(w.cands[k].action, ids[row]));
     }
   }
 

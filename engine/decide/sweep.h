@@ -43,7 +43,9 @@
 // share, engine/holdout/campaign_holdout.h), and since dialogues ignore
 // control contacts the member stays where it was (data/campaigns/README.md).
 // With a member sink (the optimiser), a member held out of the whole campaign
-// is walked here and handed to add_control, not add (member_sink.h).
+// is walked here and handed to add_control, not add (member_sink.h); a member
+// held out of single actions is handed to add without them, and each of them
+// is walked alone and handed to add_control (held_walk.h).
 // The result is identical for any thread count, batch size or instruction set:
 // integer counters are summed, and decisions are ranked by a total order.
 //
