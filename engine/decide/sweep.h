@@ -157,6 +157,19 @@ struct SweepResult {
 // population optimiser (engine/optimise/optimise.h) builds on it.
 SweepResult run_sweep(const BoundCampaign& bound, const SweepOptions& options);
 
+// Several campaigns over the same population in ONE pass over its rows
+// (`nudge diff`): result i equals run_sweep(*bounds[i], options[i]), decision
+// for decision. Shared: the parallel loop over the batches (one
+// parallel_for; each batch is swept for every campaign in turn on the same
+// thread, so its rows are read while in cache) and one progress bar. Not
+// shared: expression evaluation (each campaign evaluates its own compiled
+// triggers, even where the campaigns share subexpressions), gates, scores,
+// walks and ranking (per campaign). The populations bound may differ in
+// columns (history aggregates) but must have the same row count (else
+// Error(Usage)). Errors otherwise as run_sweep.
+std::vector<SweepResult> run_sweeps(const std::vector<const BoundCampaign*>& bounds,
+                                    const std::vector<SweepOptions>& options);
+
 // The funnel and phase times as a text table (what `nudge sweep` prints on stderr).
 std::string format_summary(const BoundCampaign& bound, const SweepResult& r);
 
