@@ -2,8 +2,8 @@
 // sweeping in parts (engine/decide/sweep_parts.h) equals one sweep, control
 // decisions included; the population optimiser ([arbitration] mode =
 // "optimise") gives held-out members their own walk's decisions, outside
-// every capacity, and refuses per-action holdouts; explain marks a control
-// decision.
+// every capacity (per-action holdouts in that mode: holdout_optimise_test.cc);
+// explain marks a control decision.
 #include <gtest/gtest.h>
 
 #include <tbb/task_arena.h>
@@ -135,20 +135,6 @@ TEST(HoldoutSweep, OptimiserGivesHeldOutMembersTheirOwnWalkOutsideEveryCapacity)
   for (const Decision& d : g.ranked)
     if (d.control) walk_of[d.customer_id].insert(d.action);
   EXPECT_EQ(control_of, walk_of);
-}
-
-TEST(HoldoutSweep, OptimiserRefusesPerActionHoldouts) {
-  std::string t = file_text("rs1_opt.toml");
-  Campaign c = from_text(t);
-  c.actions[1].holdout = 0.1;
-  const Population pop = generate_rs1(2'000, 23);
-  const BoundCampaign b = BoundCampaign::bind(c, pop);
-  try {
-    optimise::run_arbitrated_sweep(b, {});
-    FAIL() << "expected a usage error";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("only whole members are held out"), std::string::npos) << e.what();
-  }
 }
 
 TEST(HoldoutSweep, ExplainMarksAControlDecision) {

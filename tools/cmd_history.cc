@@ -26,6 +26,7 @@ int run_add(const AddCmd& o) {
   if (o.contacts.empty() == o.responses.empty())
     nudge::throw_usage("history add: give exactly one of --contacts FILE.csv or --responses FILE.csv");
   h::CsvReadOptions ro;
+  ro.progress = true;  // drawn only when stderr is a terminal
   if (!o.sent_on.empty()) {
     auto d = nudge::parse_iso_date(o.sent_on);
     if (!d) nudge::throw_usage("--sent-on '" + o.sent_on + "' is not a date YYYY-MM-DD");

@@ -42,6 +42,7 @@ int run_import(const ImportArgs& a) {
   opt.skip_bad_rows = a.skip_bad_rows;
   if (a.max_errors) opt.max_errors = *a.max_errors;
   if (cli::global_options().threads == 1) opt.threads = 1;  // the serial driver
+  opt.progress = true;                                      // drawn only when stderr is a terminal
 
   if (a.print_schema) {
     std::vector<std::string> warnings;

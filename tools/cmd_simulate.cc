@@ -43,6 +43,7 @@ int run_simulate(const SimulateCmd& o) {
   opt.days = o.days;
   opt.seed = o.seed ? o.seed : model.seed.value_or(1);
   if (o.top) opt.top_k = o.top;
+  opt.progress = true;  // drawn only when stderr is a terminal
   const auto r = nudge::dialogue::simulate(campaign, pop, std::move(h), model, opt);
   std::printf("%s", nudge::dialogue::format_simulation(campaign, r).c_str());
   if (!o.output.empty()) {

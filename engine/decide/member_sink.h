@@ -17,7 +17,10 @@
 // greedy mode, and reports each of its candidates to add_control() with the
 // walk's gate (d is the decision, control = 1, budget_left after the walk;
 // it matters when gate is Kept). Its decisions so use no capacity, volume or
-// money budget of the optimiser. Default: ignored.
+// money budget of the optimiser. A member held out of single actions (or
+// dialogues, or steps) is given to add() without those actions' candidates;
+// each of them is walked alone against the member's gates (held_walk.h) and
+// reported to add_control() the same way. Default: ignored.
 //
 // Thread-safety: worker() may be called from several threads at once; each
 // returned MemberSinkWorker is used by one thread only.

@@ -23,11 +23,12 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <memory>
 
 #include "engine/base/error.h"
 #include "engine/decide/bitmap_words.h"
+#include "engine/decide/held_walk.h"
 #include "engine/decide/ranking.h"
-#include "engine/decide/sweep_parts.h"
 #include "engine/decide/sweep_pass.h"
 #include "engine/decide/trace.h"
 #include "engine/dialogue/dialogue_pass.h"
@@ -47,10 +48,10 @@ struct Worker {
   std::vector<uint64_t> consent, capped, cand, any;
   std::vector<uint32_t> rows;
   std::vector<double> churn;
-  std::vector<Candidate> cands;
+  std::vector<Candidate> cands, held;  // held: optimise mode, candidates of actions held out (held_walk.h)
   std::vector<Gate> gates;
   std::vector<double> left;
-  std::vector<int64_t> allowance;
+  std::vector<int64_t> allowance, held_allowance;
   std::vector<int64_t> allowance_before;  // with a member sink: allowance before the walk
   MemberInputs hist;                      // SweepOptions::inputs of the batch
   std::optional<DecisionBuffer> decisions;
@@ -93,6 +94,8 @@ class Sweeper {
     w.left.resize(actions_);
     w.allowance.resize(bound_.cap_counts().size());
     w.allowance_before.resize(bound_.cap_counts().size());
+    w.held.resize(actions_);
+    w.held_allowance.resize(bound_.cap_counts().size());
     w.funnel.assign(actions_, {});
     w.decisions.emplace(ranking_);
     dlg_->init(w.dlg);
@@ -263,29 +266,19 @@ class Sweeper {
         w.allowance[j] = caps[j].column
                              ? cap_allowance(campaign_.frequency_caps[j].max, caps[j].at(row))
                              : campaign_.frequency_caps[j].max - w.hist.cap_counts[j * expr::kBatchRows + off];
-      // A member held out of the whole campaign is walked here, not by the optimiser (member_sink.h).
+      // Held out of the whole campaign: walked here, not by the optimiser (member_sink.h); of actions: held_walk.h.
       const bool held = holdout_.any() && holdout_.member_held(ids[row]);
-      const bool to_sink = w.sink && !held;
-      if (to_sink) std::copy(w.allowance.begin(), w.allowance.end(), w.allowance_before.begin());
-      walk_budget(w.cands.data(), n, budget, campaign_.max_decisions_per_member, w.allowance.data(), w.gates.data(),
-                  w.left.data());
-      if (to_sink)
-        w.sink->add({static_cast<uint32_t>(row), ids[row], budget, churn, w.cands.data(), n, w.allowance_before.data(),
-                     caps.size(), w.gates.data()});
-      for (std::size_t k = 0; k < n; ++k) {
-        const std::size_t a = w.cands[k].action;
+      std::size_t nh = 0;
+      if (w.sink && !held && holdout_.any_action_level())
+        n -= nh =
+            split_held(w.cands.data(), n, w.held.data(), [&](uint32_t a) { return holdout_.action_held(a, ids[row]); });
+      auto emit = [&](const Candidate& cd, Gate gate, double left, bool control) {
+        const std::size_t a = cd.action;
         ActionFunnel& f = w.funnel[a];
-        if (tracing) trace->gate[a] = w.gates[k], trace->budget_left[a] = w.left[k];
-        const Decision d{w.cands[k].priority,
-                         ids[row],
-                         w.left[k],
-                         churn,
-                         static_cast<uint32_t>(row),
-                         static_cast<uint16_t>(a),
-                         0,
-                         static_cast<uint8_t>(held || holdout_.action_held(a, ids[row]))};
-        if (w.sink && held) w.sink->add_control(d, w.gates[k]);
-        switch (w.gates[k]) {
+        if (tracing) trace->gate[a] = gate, trace->budget_left[a] = left;
+        const Decision d{cd.priority, ids[row], left, churn, uint32_t(row), uint16_t(a), 0, uint8_t(control)};
+        if (w.sink && control) w.sink->add_control(d, gate);
+        switch (gate) {
           case Gate::Kept:
             ++f.kept, f.control += d.control;
             if (!w.sink) w.decisions->add(d);  // with a sink its owner ranks (member_sink.h)
@@ -295,7 +288,20 @@ class Sweeper {
           case Gate::MemberMax: ++f.member_max; break;
           default: throw_internal("unexpected gate from the budget walk");
         }
-      }
+      };
+      for (std::size_t k = 0; k < nh; ++k)  // alone, before the walk below changes the allowances
+        w.gates[k] = walk_alone(w.held[k], budget, campaign_.max_decisions_per_member, w.allowance.data(), caps.size(),
+                                w.held_allowance.data(), &w.left[k]);
+      for (std::size_t k = 0; k < nh; ++k) emit(w.held[k], w.gates[k], w.left[k], true);
+      const bool to_sink = w.sink && !held && n > 0;
+      if (to_sink) std::copy(w.allowance.begin(), w.allowance.end(), w.allowance_before.begin());
+      walk_budget(w.cands.data(), n, budget, campaign_.max_decisions_per_member, w.allowance.data(), w.gates.data(),
+                  w.left.data());
+      if (to_sink)
+        w.sink->add({static_cast<uint32_t>(row), ids[row], budget, churn, w.cands.data(), n, w.allowance_before.data(),
+                     caps.size(), w.gates.data()});
+      for (std::size_t k = 0; k < n; ++k)
+        emit(w.cands[k], w.gates[k], w.left[k], held || holdout_.action_held(w.cands[k].action, ids[row]));
     }
   }
 
@@ -322,79 +328,79 @@ class Sweeper {
 
 }  // namespace
 
-Pass run_pass(const BoundCampaign& b, const SweepOptions& opt, const RankingInput& in, TraceScratch* trace) {
-  const Campaign& c = b.campaign();
-  const std::size_t rows = b.population().rows();
-  if (opt.trace_row && *opt.trace_row >= rows)
-    throw_usage(fmt::format("row {} is not in the population", *opt.trace_row));
-  if (c.needs_history() && !opt.inputs)
-    throw_usage(
-        fmt::format("campaign {} computes its {} from the contact history: give the sweep a history "
-                    "(--history HIST)",
-                    c.name, c.basket.from_history() ? "basket" : "frequency caps"));
-  // A campaign without dialogues, or a sweep without a history: no member is in a dialogue yet.
-  std::optional<dialogue::BoundDialogues> no_history;
-  if (!opt.dialogues) no_history.emplace(dialogue::BoundDialogues::bind(b, nullptr, nullptr, 0));
-  const dialogue::BoundDialogues* dlg = opt.dialogues ? opt.dialogues : &*no_history;
-  Sweeper sweeper(b, in, opt.trace_row, opt.inputs, dlg, opt.member_sink);
-  tbb::enumerable_thread_specific<Worker> workers([&] {
-    Worker w;
-    sweeper.init(w);
-    return w;
-  });
+std::vector<Pass> run_passes(const std::vector<PassJob>& jobs) {
+  const std::size_t rows = jobs.empty() ? 0 : jobs[0].bound->population().rows();  // one sweeper, workers per job
+  std::vector<std::unique_ptr<Sweeper>> sweepers;
+  std::vector<std::optional<dialogue::BoundDialogues>> no_history(jobs.size());
+  std::vector<std::unique_ptr<tbb::enumerable_thread_specific<Worker>>> workers;
+  bool progress = false;
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    const BoundCampaign& b = *jobs[j].bound;
+    const SweepOptions& opt = *jobs[j].options;
+    const Campaign& c = b.campaign();
+    if (b.population().rows() != rows) throw_internal("run_passes: populations of different sizes");
+    if (opt.trace_row && *opt.trace_row >= rows)
+      throw_usage(fmt::format("row {} is not in the population", *opt.trace_row));
+    if (c.needs_history() && !opt.inputs)
+      throw_usage(
+          fmt::format("campaign {} computes its {} from the contact history: give the sweep a history "
+                      "(--history HIST)",
+                      c.name, c.basket.from_history() ? "basket" : "frequency caps"));
+    // No dialogues, or no history: no member is in a dialogue yet.
+    if (!opt.dialogues) no_history[j].emplace(dialogue::BoundDialogues::bind(b, nullptr, nullptr, 0));
+    const dialogue::BoundDialogues* dlg = opt.dialogues ? opt.dialogues : &*no_history[j];
+    sweepers.push_back(std::make_unique<Sweeper>(b, *jobs[j].in, opt.trace_row, opt.inputs, dlg, opt.member_sink));
+    const Sweeper* sw = sweepers.back().get();
+    workers.push_back(std::make_unique<tbb::enumerable_thread_specific<Worker>>([sw] {
+      Worker w;
+      sw->init(w);
+      return w;
+    }));
+    progress = progress || opt.progress;
+  }
   const std::size_t batches = (rows + expr::kBatchRows - 1) / expr::kBatchRows;
   std::optional<Progress> bar;
-  if (opt.progress) bar.emplace("sweep", batches);
+  if (progress) bar.emplace("sweep", batches);
   auto t0 = Clock::now();
-  // Grain: one batch (kBatchRows rows, tens of microseconds of work); the
-  // auto partitioner groups batches into larger ranges when that pays.
+  // Grain: one batch (kBatchRows rows, tens of microseconds of work; the auto partitioner groups batches
+  // when that pays), swept for every job in turn on the same thread (its rows in cache).
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, batches, 1), [&](const tbb::blocked_range<std::size_t>& r) {
-    Worker& w = workers.local();
     for (std::size_t i = r.begin(); i != r.end(); ++i) {
       const std::size_t begin = i * expr::kBatchRows;
       const std::size_t count = std::min(expr::kBatchRows, rows - begin);
-      const bool has_trace = opt.trace_row && *opt.trace_row >= begin && *opt.trace_row < begin + count;
-      sweeper.batch(begin, count, w, has_trace ? trace : nullptr);
+      for (std::size_t j = 0; j < jobs.size(); ++j) {
+        const auto& tr = jobs[j].options->trace_row;
+        const bool has_trace = tr && *tr >= begin && *tr < begin + count;
+        sweepers[j]->batch(begin, count, workers[j]->local(), has_trace ? jobs[j].trace : nullptr);
+      }
     }
     if (bar) bar->advance(r.size());
   });
   if (bar) bar->finish();
-  Pass p;
-  SweepResult& res = p.res;
-  res.members = rows;
-  res.funnel.assign(c.actions.size(), {});
-  res.dialogues.assign(c.dialogues.size(), {});
-  for (Worker& w : workers) {
-    for (std::size_t a = 0; a < c.actions.size(); ++a) res.funnel[a] += w.funnel[a];
-    res.members_with_candidates += w.with_candidates;
-    for (std::size_t d = 0; d < c.dialogues.size(); ++d) res.dialogues[d].add(w.dlg.funnel[d]);
-    res.times.dialogue_cpu += w.t_dialogue;
-    res.times.history_cpu += w.t_hist, res.times.evaluate_cpu += w.t_eval, res.times.gates_cpu += w.t_gates;
-    res.times.score_cpu += w.t_score, res.times.walk_cpu += w.t_walk;
-    p.buffers.push_back(std::move(*w.decisions));
+  const double wall = seconds(t0, Clock::now());
+  std::vector<Pass> out(jobs.size());
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    const Campaign& c = jobs[j].bound->campaign();
+    SweepResult& res = out[j].res;
+    res.members = rows;
+    res.funnel.assign(c.actions.size(), {});
+    res.dialogues.assign(c.dialogues.size(), {});
+    for (Worker& w : *workers[j]) {
+      for (std::size_t a = 0; a < c.actions.size(); ++a) res.funnel[a] += w.funnel[a];
+      res.members_with_candidates += w.with_candidates;
+      for (std::size_t d = 0; d < c.dialogues.size(); ++d) res.dialogues[d].add(w.dlg.funnel[d]);
+      res.times.dialogue_cpu += w.t_dialogue;
+      res.times.history_cpu += w.t_hist, res.times.evaluate_cpu += w.t_eval, res.times.gates_cpu += w.t_gates;
+      res.times.score_cpu += w.t_score, res.times.walk_cpu += w.t_walk;
+      out[j].buffers.push_back(std::move(*w.decisions));
+    }
+    res.times.pass_wall = wall;  // shared by every job of the pass
   }
-  res.times.pass_wall = seconds(t0, Clock::now());
-  return p;
+  return out;
 }
 
-SweepResult run_sweep(const BoundCampaign& b, const SweepOptions& opt) {
-  const Campaign& c = b.campaign();
-  const RankingInput in = ranking_input(c, opt.top_k, b.population().rows());
-  TraceScratch trace;
-  if (opt.trace_row) {
-    trace.gate.assign(c.actions.size(), std::nullopt);
-    trace.priority.assign(c.actions.size(), kNaN);
-    trace.budget_left.assign(c.actions.size(), kNaN);
-  }
-  Pass p = run_pass(b, opt, in, &trace);
-  auto t1 = Clock::now();
-  std::vector<DecisionBuffer*> parts;
-  for (DecisionBuffer& d : p.buffers) parts.push_back(&d);
-  SweepResult res = std::move(p.res);
-  apply_ranking(res, rank_decisions(parts, in, walk_kept(res), walk_control(res)));
-  res.times.rank_wall = seconds(t1, Clock::now());
-  if (opt.trace_row) res.trace = build_trace(b, *opt.trace_row, trace, res);
-  return res;
+Pass run_pass(const BoundCampaign& b, const SweepOptions& opt, const RankingInput& in, TraceScratch* trace) {
+  return std::move(run_passes({{&b, &opt, &in, trace}})[0]);
 }
 
 }  // namespace nudge::decide

@@ -43,8 +43,10 @@
 // share, engine/holdout/campaign_holdout.h), and since dialogues ignore
 // control contacts the member stays where it was (data/campaigns/README.md).
 // With a member sink (the optimiser), a member held out of the whole campaign
-// is walked here and handed to add_control, not add, and no decision enters
-// the sweep's own ranking: the sink's owner ranks them (member_sink.h).
+// is walked here and handed to add_control, not add (member_sink.h); a member
+// held out of single actions is handed to add without them, and each of them
+// is walked alone and handed to add_control (held_walk.h). With a sink no
+// decision enters the sweep's own ranking: the sink's owner ranks them.
 // The result is identical for any thread count, batch size or instruction set:
 // integer counters are summed, and decisions are ranked by a total order.
 //
@@ -155,6 +157,19 @@ struct SweepResult {
 // Greedy arbitration (RS-1), whatever the campaign's [arbitration] mode; the
 // population optimiser (engine/optimise/optimise.h) builds on it.
 SweepResult run_sweep(const BoundCampaign& bound, const SweepOptions& options);
+
+// Several campaigns over the same population in ONE pass over its rows
+// (`nudge diff`): result i equals run_sweep(*bounds[i], options[i]), decision
+// for decision. Shared: the parallel loop over the batches (one
+// parallel_for; each batch is swept for every campaign in turn on the same
+// thread, so its rows are read while in cache) and one progress bar. Not
+// shared: expression evaluation (each campaign evaluates its own compiled
+// triggers, even where the campaigns share subexpressions), gates, scores,
+// walks and ranking (per campaign). The populations bound may differ in
+// columns (history aggregates) but must have the same row count (else
+// Error(Usage)). Errors otherwise as run_sweep.
+std::vector<SweepResult> run_sweeps(const std::vector<const BoundCampaign*>& bounds,
+                                    const std::vector<SweepOptions>& options);
 
 // The funnel and phase times as a text table (what `nudge sweep` prints on stderr).
 std::string format_summary(const BoundCampaign& bound, const SweepResult& r);

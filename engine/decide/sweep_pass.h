@@ -28,4 +28,17 @@ struct Pass {
 
 Pass run_pass(const BoundCampaign& bound, const SweepOptions& options, const RankingInput& in, TraceScratch* trace);
 
+// Several campaigns in one pass (run_sweeps, sweep.h): one parallel_for over
+// the batches; each batch is swept for every job in turn on the same worker
+// thread, each job with its own scratch. Pass i equals run_pass of job i
+// (pass_wall is the shared pass's). Every job's population has the same row
+// count (else Error(Internal)); errors as run_pass, for the first bad job.
+struct PassJob {
+  const BoundCampaign* bound = nullptr;
+  const SweepOptions* options = nullptr;
+  const RankingInput* in = nullptr;
+  TraceScratch* trace = nullptr;  // may be null
+};
+std::vector<Pass> run_passes(const std::vector<PassJob>& jobs);
+
 }  // namespace nudge::decide

@@ -3,12 +3,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <set>
 
 #include "engine/decide/bound_campaign.h"
 #include "engine/dialogue/history_append.h"
 #include "engine/policy/history_policy.h"
+#include "engine/progress/progress.h"
 #include "engine/score/model.h"
 #include "engine/store/types.h"
 
@@ -28,6 +31,8 @@ SimulateResult simulate(const decide::Campaign& c, const Population& pop, histor
   DayAppender appender;
   std::shared_ptr<const score::Model> churn;  // loaded once for every day
   if (c.model_path) churn = score::load_model(*c.model_path);
+  std::optional<Progress> bar;  // days done (terminal only)
+  if (opt.progress) bar.emplace("simulate", static_cast<uint64_t>(std::max(opt.days, 0)));
   for (int i = 0; i < opt.days; ++i) {
     const int32_t D = opt.from + i;
     DayReport rep;
@@ -77,7 +82,9 @@ SimulateResult simulate(const decide::Campaign& c, const Population& pop, histor
     rep.sweep_seconds = seconds(t0, t1);
     rep.record_seconds = seconds(t1, Clock::now());
     out.days.push_back(std::move(rep));
+    if (bar) bar->advance(1);
   }
+  if (bar) bar->finish();
   out.history = std::move(h);
   return out;
 }

@@ -50,6 +50,7 @@ struct SimulateOptions {
   int days = 30;
   uint64_t seed = 1;
   std::optional<std::size_t> top_k;  // overrides the campaign's top_k
+  bool progress = false;             // a progress bar (days done) on stderr when it is a terminal (engine/progress)
 };
 
 struct DayReport {

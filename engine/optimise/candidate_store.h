@@ -21,7 +21,10 @@
 // about 40 bytes per stored member plus 32 bytes per candidate.
 //
 // Held-out members (holdouts, engine/decide/member_sink.h) are neither
-// stored nor settled: only their walk's decisions and counts are kept (control).
+// stored nor settled: only their walk's decisions and counts are kept
+// (control). A member held out of single actions is stored or settled
+// without those actions' candidates; their control decisions are in
+// `control` too.
 //
 // Thread-safety: worker() from the sweep's threads (MemberSink); after
 // finish(), read-only and shareable.
@@ -64,9 +67,10 @@ class CandidateStore final : public decide::MemberSink {
   std::vector<double> churn;
   std::vector<uint32_t> off;  // members() + 1 offsets into cand
   std::vector<Candidate> cand;
-  // Members held out of the whole campaign (member_sink.h add_control): their
-  // walk's kept decisions (control = 1, in row order) and, per action, the
-  // walk's counts of kept, budget and member-max candidates.
+  // Control decisions (member_sink.h add_control): of members held out of the
+  // whole campaign, their walk's kept decisions; of members held out of single
+  // actions, those actions' candidates kept when walked alone (control = 1, in
+  // row, action order); per action, the counts of kept, budget and member-max gates.
   std::vector<decide::Decision> control;
   std::vector<uint64_t> control_kept, control_budget, control_member_max;
 

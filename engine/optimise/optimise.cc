@@ -11,7 +11,6 @@
 
 #include "engine/base/error.h"
 #include "engine/decide/sweep_parts.h"
-#include "engine/holdout/campaign_holdout.h"
 #include "engine/optimise/candidate_store.h"
 #include "engine/optimise/greedy.h"
 #include "engine/optimise/outcome.h"
@@ -121,11 +120,6 @@ ArbitratedSweep run_arbitrated_sweep(const decide::BoundCampaign& b, const decid
     r.sweep = decide::run_sweep(b, options);
     return r;
   }
-  if (holdout::CampaignHoldout(c).any_action_level())
-    throw_usage(fmt::format(
-        "campaign {} holds members out of single actions or dialogues: in [arbitration] mode = \"optimise\" only "
-        "whole members are held out ([holdout] global or campaign); drop those holdouts or use mode = \"greedy\"",
-        c.name));
   const std::size_t rows = b.population().rows();
   OptimiseReport rep;
   const auto t0 = Clock::now();

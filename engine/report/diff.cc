@@ -84,7 +84,11 @@ CampaignDiff diff_campaigns(const BoundCampaign& a, const BoundCampaign& b, cons
     throw_usage("diff: both campaigns must be bound to the same population");
   const Campaign &ca = a.campaign(), &cb = b.campaign();
   const std::size_t rows = a.population().rows();
-  const SweepResult ra = sweep_all(a, o.a_sweep), rb = sweep_all(b, o.b_sweep);
+  // Both campaigns in one pass over the population (run_sweeps, sweep.h: what is shared).
+  std::vector<decide::SweepOptions> so = {o.a_sweep, o.b_sweep};
+  for (auto& x : so) x.top_k = SIZE_MAX, x.trace_row.reset();
+  std::vector<SweepResult> both = decide::run_sweeps({&a, &b}, so);
+  const SweepResult ra = std::move(both[0]), rb = std::move(both[1]);
   CampaignDiff d;
   d.a_name = ca.name, d.b_name = cb.name, d.members = rows;
 

@@ -21,8 +21,11 @@
 //     customer_id), first `movers`; for each, both campaigns' explain-style
 //     trace (engine/decide/explain.h): every fired action's gate and detail.
 // Actions are matched by name, channels by name.
-// Cost: two sweeps plus one sweep per mover and campaign for the traces
-// (the traces need the global capacity cut, so each is a full sweep).
+// Cost: both campaigns swept in one pass over the population
+// (decide::run_sweeps: one parallel loop, each batch swept for A then B on the
+// same thread; expressions are still evaluated per campaign, shared
+// subexpressions included), plus one sweep per mover and campaign for the
+// traces (the traces need the global capacity cut, so each is a full sweep).
 // With a history (DiffOptions::a_sweep / b_sweep inputs and dialogues), each
 // campaign reads its own policies from it; the two bound populations may then
 // differ in their history-aggregate columns but hold the same members.

@@ -26,8 +26,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <optional>
 
 #include "engine/base/error.h"
+#include "engine/progress/progress.h"
 #include "io/csv/csv_chunk_parser.h"
 #include "io/csv/csv_plan.h"
 #include "io/csv/csv_unique_ids.h"
@@ -189,12 +191,16 @@ ImportResult run_import(std::string_view text, std::string_view file_name, const
   std::size_t capacity = 1;
   for (const auto& r : regions) capacity += r.newlines;
   Assembly a(plan, capacity, opt.skip_bad_rows ? opt.max_errors : 0);
+  // Bytes of the data merged so far (terminal only; engine/progress).
+  std::optional<Progress> bar;
+  if (opt.progress) bar.emplace("import", text.size() - layout.data_begin);
 
   if (serial) {
     for (const auto& region : regions) {
       Chunk ch{csv::parse_region(text, region, plan), 0, {}};
       merge(a, ch);
       place(a, ch);
+      if (bar) bar->advance(region.end - region.begin);
     }
   } else {
     // Chunks live in per-region slots, so a cancelled pipeline (the first
@@ -214,6 +220,7 @@ ImportResult run_import(std::string_view text, std::string_view file_name, const
           return i;
         }) & tbb::make_filter<std::size_t, std::size_t>(tbb::filter_mode::serial_in_order, [&](std::size_t i) {
           merge(a, *slots[i]);
+          if (bar) bar->advance(regions[i].end - regions[i].begin);
           return i;
         }) & tbb::make_filter<std::size_t, void>(tbb::filter_mode::parallel, [&](std::size_t i) {
           place(a, *slots[i]);
@@ -221,6 +228,7 @@ ImportResult run_import(std::string_view text, std::string_view file_name, const
         }));
   }
 
+  if (bar) bar->finish();
   res.rows_read = a.rows + a.bad_rows;
   res.rows_skipped = a.bad_rows;
   res.reasons = a.reasons;

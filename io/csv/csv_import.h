@@ -67,7 +67,8 @@ struct ImportOptions {
   bool check_unique_ids = true;                    // check the id column for duplicates
   std::size_t infer_rows = 100000;                 // records sampled to infer unlisted columns
   std::size_t chunk_bytes = std::size_t{1} << 20;  // region size for parallel parsing (1 .. 1 GiB; larger is capped)
-  int threads = 0;  // 1: the serial driver; 0 (or more): the calling thread's oneTBB arena
+  int threads = 0;        // 1: the serial driver; 0 (or more): the calling thread's oneTBB arena
+  bool progress = false;  // a progress bar (bytes parsed) on stderr when it is a terminal (engine/progress)
 };
 
 enum class AsOfSource : uint8_t { Option, Schema, Today };

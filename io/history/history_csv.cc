@@ -4,10 +4,12 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <optional>
 #include <unordered_map>
 
 #include "engine/base/error.h"
 #include "engine/base/utf8.h"
+#include "engine/progress/progress.h"
 #include "engine/store/types.h"
 #include "io/csv/csv_number.h"
 #include "io/csv/csv_tokenizer.h"
@@ -37,6 +39,7 @@ class Reader {
       if (f) date_ = *f;
     }
     src_ = t.add_source(path_);
+    if (o.progress) bar_.emplace("history add", text_.size());
   }
 
   // Reads the header and resolves every RS-2 column; `required` lists those
@@ -104,9 +107,16 @@ class Reader {
 
   // Reads the next record's fields; false at the end.
   bool next() {
-    if (!reader_->next_record()) return false;
+    if (!reader_->next_record()) {
+      if (bar_) bar_->finish();
+      return false;
+    }
     line_ = reader_->record_line();
     const std::size_t rec = reader_->record_offset();
+    if (bar_ && (++records_ & 4095) == 0) {  // bytes read, told every 4096 records
+      bar_->advance(rec - reported_);
+      reported_ = rec;
+    }
     std::size_t n = 0;
     csv::Field f;
     csv::FieldEnd e;
@@ -216,6 +226,9 @@ class Reader {
   std::vector<std::size_t> cols_;
   std::vector<bool> present_;
   uint64_t line_ = 0;
+  std::optional<Progress> bar_;  // CsvReadOptions::progress
+  uint64_t records_ = 0;
+  std::size_t reported_ = 0;  // bytes told to bar_
 };
 
 }  // namespace

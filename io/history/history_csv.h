@@ -43,6 +43,7 @@ namespace nudge::history {
 struct CsvReadOptions {
   std::optional<int32_t> sent_on;           // contacts: the day of a decisions file (it has no sent_on)
   const HistoryMapping* mapping = nullptr;  // external formats; nullptr = RS-2's columns
+  bool progress = false;  // a progress bar (bytes read) on stderr when it is a terminal (engine/progress)
 };
 
 struct CsvReadStats {
