@@ -1,15 +1,4 @@
-// The parallel sweep (sweep.h).
-//
-// Per worker, per batch of up to kBatchRows rows starting at `begin`:
-//
-//   ws (expr::Workspace)   trigger / suppression bits, priority numbers
-//   consent[k][w]          bit r: consent column k TRUE on row begin+64w+r
-//   capped[j][w]           bit r: frequency cap j allows no more contact
-//   cand[a][w]             bit r: action a is a candidate for that member
-//   any[w]                 OR of cand[.][w]
-//   rows[]                 members with a candidate (ascending) -> churn[]
-//
-// then one walk per member in rows[], appending to the worker's decisions.
+// The parallel sweep (sweep.h); the per-worker batch layout is in sweep_pass.h.
 #include "engine/decide/sweep.h"
 
 #include <fmt/format.h>
@@ -23,6 +12,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <utility>
 
 #include "engine/base/error.h"
 #include "engine/decide/bitmap_words.h"
@@ -57,8 +47,7 @@ struct Worker {
   std::vector<ActionFunnel> funnel;
   std::size_t with_candidates = 0;
   dialogue::DialogueScratch dlg;  // dialogue places of the batch (engine/dialogue/dialogue_pass.h)
-  double t_dialogue = 0;
-  double t_hist = 0, t_eval = 0, t_gates = 0, t_score = 0, t_walk = 0;
+  double t_dialogue = 0, t_hist = 0, t_eval = 0, t_gates = 0, t_score = 0, t_walk = 0;
 };
 
 // The pass's work on one batch (evaluate, gates, score, walk), shared read-only
@@ -80,6 +69,10 @@ class Sweeper {
       plan_.push_back({ba.priority, ba.cost, ba.cap_mask, ba.priority_number ? *ba.priority_number : 0});
   }
 
+  // This sweep's member summaries (prepare: member_inputs.h, dialogue_pass.h); null: none.
+  const PreparedInputs* prepared_inputs = nullptr;
+  const dialogue::PreparedDialogues* prepared_dlg = nullptr;
+
   void init(Worker& w) const {
     w.consent.assign(bound_.consent_columns().size() * kWords, 0);
     w.capped.assign(bound_.cap_counts().size() * kWords, 0);
@@ -99,14 +92,12 @@ class Sweeper {
 
   void batch(std::size_t begin, std::size_t count, Worker& w, TraceScratch* trace) const {
     auto th = Clock::now();
-    if (inputs_) inputs_->fill(begin, count, w.hist);
+    if (inputs_) inputs_->fill(begin, count, w.hist, prepared_inputs);
     auto t0 = Clock::now();
     bound_.expressions().evaluate(bound_.population(), begin, count, w.ws);
     auto t1 = Clock::now();
-    dlg_->batch(begin, count, w.ws, w.dlg);
-    auto t1d = Clock::now();
-    w.t_dialogue += seconds(t1, t1d);
-    t1 = t1d;
+    dlg_->batch(begin, count, w.ws, w.dlg, prepared_dlg);
+    w.t_dialogue += seconds(t1, std::exchange(t1, Clock::now()));
     gates(begin, count, w, trace);
     auto t2 = Clock::now();
     const std::size_t n = w.rows.size();
@@ -342,6 +333,11 @@ Pass run_pass(const BoundCampaign& b, const SweepOptions& opt, const RankingInpu
   std::optional<Progress> bar;
   if (opt.progress) bar.emplace("sweep", batches);
   auto t0 = Clock::now();
+  const std::unique_ptr<PreparedInputs> prepared_inputs = opt.inputs ? opt.inputs->prepare() : nullptr;
+  const auto tp1 = Clock::now();
+  const std::unique_ptr<dialogue::PreparedDialogues> prepared_dlg = dlg->prepare();
+  const auto tp2 = Clock::now();
+  sweeper.prepared_inputs = prepared_inputs.get(), sweeper.prepared_dlg = prepared_dlg.get();
   // Grain: one batch (kBatchRows rows, tens of microseconds of work); the
   // auto partitioner groups batches into larger ranges when that pays.
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, batches, 1), [&](const tbb::blocked_range<std::size_t>& r) {
@@ -370,6 +366,7 @@ Pass run_pass(const BoundCampaign& b, const SweepOptions& opt, const RankingInpu
     p.buffers.push_back(std::move(*w.decisions));
   }
   res.times.pass_wall = seconds(t0, Clock::now());
+  res.times.history_prepare_wall = seconds(t0, tp1), res.times.dialogue_prepare_wall = seconds(tp1, tp2);
   return p;
 }
 
