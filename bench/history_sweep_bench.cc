@@ -287,4 +287,17 @@ void BM_Rs2SweepWithHistory(benchmark::State& state) {
 }
 BENCHMARK(BM_Rs2SweepWithHistory)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(1.0);
 
+// The sweep's pre-pass alone (HistoryPolicy::prepare: the history in member
+// order -> the member summary), for profiling; its time is inside
+// BM_Rs2SweepWithHistory's (summary_s).
+void BM_Rs2HistorySummary(benchmark::State& state) {
+  Fixture& f = fixture();
+  tbb::task_arena arena(static_cast<int>(state.range(0)));
+  const double c0 = process_cpu_seconds();
+  for (auto _ : state) arena.execute([&] { benchmark::DoNotOptimize(f.hp->prepare()); });
+  state.counters["cpu_s"] = (process_cpu_seconds() - c0) / static_cast<double>(state.iterations());
+  state.counters["ns_per_member"] = state.counters["cpu_s"] * 1e9 / static_cast<double>(f.hist.members());
+}
+BENCHMARK(BM_Rs2HistorySummary)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(1.0);
+
 }  // namespace

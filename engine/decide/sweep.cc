@@ -12,7 +12,6 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <utility>
 
 #include "engine/base/error.h"
 #include "engine/decide/bitmap_words.h"
@@ -97,7 +96,9 @@ class Sweeper {
     bound_.expressions().evaluate(bound_.population(), begin, count, w.ws);
     auto t1 = Clock::now();
     dlg_->batch(begin, count, w.ws, w.dlg, prepared_dlg);
-    w.t_dialogue += seconds(t1, std::exchange(t1, Clock::now()));
+    const auto t1d = Clock::now();
+    w.t_dialogue += seconds(t1, t1d);
+    t1 = t1d;
     gates(begin, count, w, trace);
     auto t2 = Clock::now();
     const std::size_t n = w.rows.size();
