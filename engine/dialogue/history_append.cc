@@ -17,15 +17,6 @@ namespace {
 using history::ContactProfile;
 using history::Dictionary;
 
-// Owner of the new view's columns.
-struct Columns {
-  std::vector<uint64_t> ids;
-  std::vector<uint32_t> coff, roff, profile, batch, rcontact;
-  std::vector<int32_t> sent_on, responded_on;
-  std::vector<uint16_t> rtype;
-  std::vector<double> rvalue;
-};
-
 // Sorted union of a dictionary and new names; old code -> new code.
 Dictionary merged(const Dictionary& d, const std::vector<std::string>& add, std::vector<int32_t>& remap) {
   std::set<std::string> all(d.names().begin(), d.names().end());
@@ -42,8 +33,30 @@ int32_t remapped(const std::vector<int32_t>& m, int32_t c) { return c < 0 ? c : 
 
 }  // namespace
 
+// Owner of a view's columns; cleared and refilled when DayAppender reuses it.
+struct DayAppender::Columns {
+  std::vector<uint64_t> ids;
+  std::vector<uint32_t> coff, roff, profile, batch, rcontact;
+  std::vector<int32_t> sent_on, responded_on;
+  std::vector<uint16_t> rtype;
+  std::vector<double> rvalue;
+  void clear() {
+    ids.clear(), coff.clear(), roff.clear(), profile.clear(), batch.clear(), rcontact.clear();
+    sent_on.clear(), responded_on.clear(), rtype.clear(), rvalue.clear();
+  }
+};
+
+DayAppender::DayAppender() = default;
+DayAppender::~DayAppender() = default;
+
 history::History append_day(const history::History& h, int32_t day, const std::vector<DayContact>& contacts,
                             const std::vector<DayResponse>& responses) {
+  DayAppender once;
+  return once.append(h, day, contacts, responses);
+}
+
+history::History DayAppender::append(const history::History& h, int32_t day, const std::vector<DayContact>& contacts,
+                                     const std::vector<DayResponse>& responses) {
   for (int32_t s : h.sent_on())
     if (s >= day)
       throw_usage(
@@ -52,7 +65,19 @@ history::History append_day(const history::History& h, int32_t day, const std::v
                       format_iso_date(day)));
   const history::HistoryStorage& old = h.storage();
   auto st = std::make_shared<history::HistoryStorage>();
-  auto cols = std::make_shared<Columns>();
+  // Columns no view holds any more are refilled: their memory is mapped
+  // already (fresh pages cost a fault each, most of a day's append on a VM).
+  std::shared_ptr<Columns> cols;
+  for (auto& p : pool_)
+    if (p.use_count() == 1) {
+      cols = p;
+      break;
+    }
+  if (!cols) {
+    cols = std::make_shared<Columns>();
+    pool_.push_back(cols);
+  }
+  cols->clear();
 
   // Dictionaries.
   std::vector<std::string> acts, chans, types, camps, dlgs, rtypes;
@@ -131,7 +156,43 @@ history::History append_day(const history::History& h, int32_t day, const std::v
   Columns& c = *cols;
   const std::size_t M = old.customer_ids.size();
   std::size_t i = 0, k = 0;  // old member, position in order
+  // Room for a few more days, so a reused set of columns is not reallocated.
+  auto room = [](auto& v, std::size_t need) {
+    if (v.capacity() < need) v.reserve(need + need / 8);
+  };
+  room(c.ids, M + n), room(c.coff, M + n + 1), room(c.roff, M + n + 1);
+  room(c.sent_on, old.sent_on.size() + n), room(c.profile, old.sent_on.size() + n);
+  room(c.batch, old.sent_on.size() + n);
+  const std::size_t nr = old.responded_on.size() + responses.size();
+  room(c.responded_on, nr), room(c.rcontact, nr), room(c.rtype, nr), room(c.rvalue, nr);
   c.coff.push_back(0), c.roff.push_back(0);
+  // Old members [i0, i1) that get no contact today: their columns are copied
+  // as ranges, with contact indexes shifted by where they now start (a
+  // simulated day touches a few percent of the members, so this is most of
+  // the work). Response order is kept: the type remap is monotone (built-ins
+  // first, user-defined types by name), so (responded_on, contact, type)
+  // orders them as before.
+  bool types_same = true;
+  for (std::size_t t = 0; t < m_rtype.size(); ++t) types_same = types_same && m_rtype[t] == static_cast<int32_t>(t);
+  auto copy_members = [&](std::size_t i0, std::size_t i1) {
+    if (i0 >= i1) return;
+    const uint32_t cb = old.contact_offsets[i0], ce = old.contact_offsets[i1];
+    const uint32_t rb = old.response_offsets[i0], re = old.response_offsets[i1];
+    const uint32_t cshift = static_cast<uint32_t>(c.sent_on.size()) - cb;  // modular: exact for uint32 indexes
+    const uint32_t rshift = static_cast<uint32_t>(c.responded_on.size()) - rb;
+    c.ids.insert(c.ids.end(), old.customer_ids.begin() + i0, old.customer_ids.begin() + i1);
+    for (std::size_t m = i0 + 1; m <= i1; ++m)
+      c.coff.push_back(old.contact_offsets[m] + cshift), c.roff.push_back(old.response_offsets[m] + rshift);
+    c.sent_on.insert(c.sent_on.end(), old.sent_on.begin() + cb, old.sent_on.begin() + ce);
+    c.profile.insert(c.profile.end(), old.contact_profile.begin() + cb, old.contact_profile.begin() + ce);
+    c.batch.insert(c.batch.end(), old.contact_batch.begin() + cb, old.contact_batch.begin() + ce);
+    c.responded_on.insert(c.responded_on.end(), old.responded_on.begin() + rb, old.responded_on.begin() + re);
+    c.rvalue.insert(c.rvalue.end(), old.response_value.begin() + rb, old.response_value.begin() + re);
+    for (uint32_t y = rb; y < re; ++y) c.rcontact.push_back(old.response_contact[y] + cshift);
+    if (types_same) c.rtype.insert(c.rtype.end(), old.response_type.begin() + rb, old.response_type.begin() + re);
+    else
+      for (uint32_t y = rb; y < re; ++y) c.rtype.push_back(static_cast<uint16_t>(m_rtype[old.response_type[y]]));
+  };
   std::vector<uint32_t> new_index(n);
   struct R {
     int32_t on;
@@ -140,10 +201,12 @@ history::History append_day(const history::History& h, int32_t day, const std::v
     double value;
   };
   std::vector<R> rs;
-  while (i < M || k < n) {
-    const uint64_t id = i < M && (k >= n || old.customer_ids[i] <= contacts[order[k]].customer_id)
-                            ? old.customer_ids[i]
-                            : contacts[order[k]].customer_id;
+  while (k < n) {
+    const uint64_t id = contacts[order[k]].customer_id;
+    const std::size_t at = static_cast<std::size_t>(
+        std::lower_bound(old.customer_ids.begin() + i, old.customer_ids.end(), id) - old.customer_ids.begin());
+    copy_members(i, at);
+    i = at;
     c.ids.push_back(id);
     rs.clear();
     if (i < M && old.customer_ids[i] == id) {
@@ -178,6 +241,7 @@ history::History append_day(const history::History& h, int32_t day, const std::v
     c.coff.push_back(static_cast<uint32_t>(c.sent_on.size()));
     c.roff.push_back(static_cast<uint32_t>(c.responded_on.size()));
   }
+  copy_members(i, M);
   st->customer_ids = c.ids, st->contact_offsets = c.coff, st->response_offsets = c.roff;
   st->sent_on = c.sent_on, st->contact_profile = c.profile, st->contact_batch = c.batch;
   st->response_contact = c.rcontact, st->responded_on = c.responded_on, st->response_type = c.rtype;

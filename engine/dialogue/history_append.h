@@ -12,11 +12,13 @@
 // by index and is dated on or after `day`. Responses the history skipped
 // (no contact) stay skipped. Cost: O(members + contacts +
 // responses) per call plus sorting the day's own events; the old columns are
-// copied (the view is immutable).
+// copied (the view is immutable), as whole ranges between the members the
+// day touches (memcpy speed; 1M members with 25 contacts each: tens of ms).
 // Thread-safety: pure function; `h` is only read.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -40,5 +42,26 @@ struct DayResponse {
 
 history::History append_day(const history::History& h, int32_t day, const std::vector<DayContact>& contacts,
                             const std::vector<DayResponse>& responses);
+
+// append_day for a loop of days (simulate): the columns of views that no
+// History holds any more (the day before yesterday's, once the caller has
+// dropped it) are reused for the next day instead of allocating new ones, so
+// the copy runs into memory that is already mapped. Same result as
+// append_day. Keeps at most one set of columns per view still alive plus one.
+// Thread-safety: one appender per thread; the views it returns are
+// immutable and may be read by any number of threads.
+class DayAppender {
+ public:
+  DayAppender();
+  ~DayAppender();
+  DayAppender(const DayAppender&) = delete;
+  DayAppender& operator=(const DayAppender&) = delete;
+  history::History append(const history::History& h, int32_t day, const std::vector<DayContact>& contacts,
+                          const std::vector<DayResponse>& responses);
+
+ private:
+  struct Columns;
+  std::vector<std::shared_ptr<Columns>> pool_;
+};
 
 }  // namespace nudge::dialogue

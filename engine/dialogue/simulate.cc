@@ -25,6 +25,7 @@ SimulateResult simulate(const decide::Campaign& c, const Population& pop, histor
   SimulateResult out;
   history::History h = std::move(start);
   std::vector<DrawnResponse> drawn;
+  DayAppender appender;
   std::shared_ptr<const score::Model> churn;  // loaded once for every day
   if (c.model_path) churn = score::load_model(*c.model_path);
   for (int i = 0; i < opt.days; ++i) {
@@ -70,7 +71,7 @@ SimulateResult simulate(const decide::Campaign& c, const Population& pop, histor
       }
       contacts.push_back(std::move(k));
     }
-    h = append_day(h, D, contacts, responses);
+    h = appender.append(h, D, contacts, responses);
     rep.dialogues = std::move(r.dialogues);
     rep.funnel = std::move(r.funnel);
     rep.sweep_seconds = seconds(t0, t1);

@@ -6,14 +6,18 @@
 #include <new>
 
 #include "engine/base/error.h"
+#include "engine/base/huge_pages.h"
 
 namespace nudge {
 
 Buffer Buffer::allocate(std::size_t bytes) {
   Buffer b;
   const std::size_t n = align_up(bytes == 0 ? kAlignment : bytes);
-  void* p = mi_zalloc_aligned(n, kAlignment);
+  // Advise huge pages before the first touch (engine/base/huge_pages.h), then zero.
+  void* p = mi_malloc_aligned(n, kAlignment);
   if (p == nullptr) throw std::bad_alloc();
+  advise_huge_pages(p, n);
+  std::memset(p, 0, n);
   b.data_ = static_cast<std::byte*>(p);
   b.size_ = bytes;
   b.owned_ = true;

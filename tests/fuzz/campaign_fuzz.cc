@@ -7,7 +7,11 @@
 // member (`nudge explain`), and the summary is formatted. nudge::Error (parse,
 // bind, a campaign that needs a history) is a fine answer. Checks: the ranked
 // decisions are in rank order, each with a finite priority, a known action
-// and a row of the population; the funnel has one entry per action.
+// and a row of the population; the funnel has one entry per action; and, in
+// greedy mode without dialogues, the decisions (priority bit for bit, order,
+// budget left, churn) equal the row-by-row reference of the whole procedure
+// (tests/oracles/decide_reference.h: priority expressions through the
+// expression language's reference evaluator, precedence included).
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -20,6 +24,7 @@
 #include "engine/optimise/optimise.h"
 #include "io/gen/rs1_generator.h"
 #include "tests/fuzz/fuzz_util.h"
+#include "tests/oracles/decide_reference.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   using namespace nudge;
@@ -37,6 +42,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
       fuzz::check(std::isfinite(d.priority), "a decision with a non-finite priority");
       fuzz::check(d.action < campaign.actions.size() && d.row < pop.rows(), "a decision out of range");
       if (i > 0) fuzz::check(!decide::ranks_before(d, ranked[i - 1]), "decisions out of rank order");
+    }
+    if (campaign.arbitration.mode == decide::ArbitrationMode::Greedy && campaign.dialogues.empty()) {
+      const test::RefResult ref = test::reference_sweep(campaign, pop, bound.model(), campaign.top_k);
+      fuzz::check(ranked.size() == ref.ranked.size(), "decision count differs from the reference");
+      auto same = [](double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); };
+      for (std::size_t i = 0; i < ranked.size(); ++i) {
+        const auto& d = ranked[i];
+        const auto& e = ref.ranked[i];
+        fuzz::check(d.customer_id == e.customer_id && d.action == e.action && same(d.priority, e.priority) &&
+                        same(d.budget_left, e.budget_left) && same(d.churn, e.churn) && d.row == e.row &&
+                        bool(d.control) == e.control,
+                    "rank " + std::to_string(i + 1) + " differs from the reference: sweep (" +
+                        std::to_string(d.customer_id) + ", " + campaign.actions[d.action].name + ", " +
+                        std::to_string(d.priority) + ") reference (" + std::to_string(e.customer_id) + ", " +
+                        campaign.actions[e.action].name + ", " + std::to_string(e.priority) + ")");
+      }
     }
     decide::SweepOptions trace;
     trace.trace_row = 17;
