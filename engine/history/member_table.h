@@ -14,16 +14,14 @@
 //   t.row(m)[0] = ...;   // uint64 words, any encoding the owner chooses
 //
 // Shape: members() x words() uint64 words, row-major, the first row 2 MiB
-// aligned (transparent huge pages advised: fewer TLB misses for the random
-// reads). Contents are uninitialised until the pre-pass writes them.
+// aligned (transparent huge pages advised, engine/base/huge_pages.h: fewer
+// faults and fewer TLB misses for the random reads). Contents are uninitialised until the pre-pass writes them.
 // Buffers come from a TablePool and go back to it when the table dies, so a
 // sweep after the first reuses the pages (no page faults in the timed pass).
 // Errors: std::bad_alloc. Thread-safety: a TablePool may be used by several
 // threads at once (a mutex); a MemberTable's distinct rows may be written
 // concurrently, and read concurrently once written.
 #pragma once
-
-#include <sys/mman.h>
 
 #include <algorithm>
 #include <cstddef>
@@ -33,6 +31,8 @@
 #include <mutex>
 #include <new>
 #include <vector>
+
+#include "engine/base/huge_pages.h"
 
 namespace nudge::history {
 
@@ -64,9 +64,7 @@ class TablePool {
     const std::size_t bytes = (std::max<std::size_t>(words, 1) * 8 + kHuge - 1) / kHuge * kHuge;
     void* p = std::aligned_alloc(kHuge, bytes);
     if (!p) throw std::bad_alloc();
-#ifdef MADV_HUGEPAGE
-    madvise(p, bytes, MADV_HUGEPAGE);
-#endif
+    advise_huge_pages(p, bytes);
     return {static_cast<uint64_t*>(p), bytes / 8};
   }
   void give_back(Block b) {
