@@ -14,8 +14,12 @@
 // response contact, date and type), not the batch and value columns.
 // Before timing, 2 threads are checked against 1 thread; a mismatch aborts.
 // Counters: prepare_s = HistoryPolicy construction (population rows ->
-// history members, profile classes), history_s / evaluate_s / walk_s = pass
-// phases (thread seconds per sweep), cpu_s = CPU seconds of all threads per
+// history members, profile classes; once per sweep command, not in the
+// sweep), summary_s = the sweep's own pre-pass over the history in member
+// order (HistoryPolicy::prepare, wall seconds per sweep, INSIDE the sweep's
+// wall time; summary_cpu_s: the same pre-pass run alone, CPU seconds of
+// all threads), history_s / evaluate_s / walk_s = pass phases (thread seconds
+// per sweep; history_s is the per-batch gather from the summary), cpu_s = CPU seconds of all threads per
 // sweep, ratio_to_rs1 = RS-2 sweep / RS-1 sweep wall time, ratio_to_stream =
 // RS-2 sweep / streaming read of the history's bytes.
 #include <benchmark/benchmark.h>
@@ -251,7 +255,7 @@ void BM_Rs2SweepWithHistory(benchmark::State& state) {
       die("thread counts disagree at rank " + std::to_string(i + 1));
   const double stream = best_of(threads, 5, [&] { benchmark::DoNotOptimize(stream_sum_parallel(f.regions)); });
   const double rs1 = best_of(threads, 3, [&] { benchmark::DoNotOptimize(run_sweep(*f.b1, {}).decisions); });
-  double total = 0, cpu = 0, hist = 0, eval = 0, walk = 0;
+  double total = 0, cpu = 0, hist = 0, eval = 0, walk = 0, summary = 0;
   for (auto _ : state) {
     auto t0 = Clock::now();
     const double c0 = process_cpu_seconds();
@@ -259,12 +263,18 @@ void BM_Rs2SweepWithHistory(benchmark::State& state) {
     cpu += process_cpu_seconds() - c0;
     total += std::chrono::duration<double>(Clock::now() - t0).count();
     hist += r.times.history_cpu, eval += r.times.evaluate_cpu, walk += r.times.walk_cpu;
+    summary += r.times.history_prepare_wall;
   }
   const double it = static_cast<double>(state.iterations());
+  // The pre-pass alone, in CPU seconds of all threads (a loaded machine's wall time says little).
+  const double s0 = process_cpu_seconds();
+  for (int i = 0; i < 3; ++i) arena.execute([&] { benchmark::DoNotOptimize(f.hp->prepare()); });
+  state.counters["summary_cpu_s"] = (process_cpu_seconds() - s0) / 3;
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * f.pop2.rows()));
   state.counters["contacts"] = static_cast<double>(f.contacts);
   state.counters["history_MB"] = static_cast<double>(f.bytes) / 1e6;
   state.counters["prepare_s"] = f.prepare_s;
+  state.counters["summary_s"] = summary / it;
   state.counters["history_s"] = hist / it;
   state.counters["evaluate_s"] = eval / it;
   state.counters["walk_s"] = walk / it;
@@ -276,5 +286,18 @@ void BM_Rs2SweepWithHistory(benchmark::State& state) {
   state.counters["decisions"] = static_cast<double>(r.decisions);
 }
 BENCHMARK(BM_Rs2SweepWithHistory)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(1.0);
+
+// The sweep's pre-pass alone (HistoryPolicy::prepare: the history in member
+// order -> the member summary), for profiling; its time is inside
+// BM_Rs2SweepWithHistory's (summary_s).
+void BM_Rs2HistorySummary(benchmark::State& state) {
+  Fixture& f = fixture();
+  tbb::task_arena arena(static_cast<int>(state.range(0)));
+  const double c0 = process_cpu_seconds();
+  for (auto _ : state) arena.execute([&] { benchmark::DoNotOptimize(f.hp->prepare()); });
+  state.counters["cpu_s"] = (process_cpu_seconds() - c0) / static_cast<double>(state.iterations());
+  state.counters["ns_per_member"] = state.counters["cpu_s"] * 1e9 / static_cast<double>(f.hist.members());
+}
+BENCHMARK(BM_Rs2HistorySummary)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(1.0);
 
 }  // namespace

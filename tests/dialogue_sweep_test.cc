@@ -190,6 +190,25 @@ void expect_matches_reference(const Campaign& c, const Population& pop, const Re
           << "dialogue " << d << " row " << row << ": " << dialogue::state_name(p.state) << " " << int(p.step) << " vs "
           << dialogue::state_name(places[d][row].state) << " " << places[d][row].step;
     }
+  // The per-sweep summary (BoundDialogues::prepare, 1 and 2 threads) against the direct scan per row, batch by batch.
+  for (int t : threads) {
+    tbb::task_arena arena(t);
+    std::unique_ptr<dialogue::PreparedDialogues> prep;
+    arena.execute([&] { prep = dlg.prepare(); });
+    ASSERT_EQ(prep == nullptr, dlg.history() == nullptr);  // no history (or an empty one): nothing to summarise
+    dialogue::DialogueScratch direct, gathered;
+    dlg.init(direct), dlg.init(gathered);
+    expr::Workspace ws;
+    for (std::size_t begin = 0; begin < pop.rows(); begin += expr::kBatchRows) {
+      const std::size_t count = std::min(expr::kBatchRows, pop.rows() - begin);
+      b.expressions().evaluate(pop, begin, count, ws);
+      dlg.batch(begin, count, ws, direct);
+      dlg.batch(begin, count, ws, gathered, prep.get());
+      ASSERT_EQ(direct.fired, gathered.fired) << "threads " << t << " batch " << begin;
+    }
+    for (std::size_t d = 0; d < c.dialogues.size(); ++d)
+      ASSERT_EQ(direct.funnel[d].members, gathered.funnel[d].members) << "dialogue " << d;
+  }
   for (int t : threads) {
     SCOPED_TRACE("threads " + std::to_string(t));
     SweepResult r = sweep(b, t, dlg);

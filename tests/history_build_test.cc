@@ -218,6 +218,8 @@ TEST(HistoryBuild, MapRowsAgreesWithFindMemberForSortedAndShuffledIds) {
     for (std::size_t i = 0; i < v.size(); ++i) ASSERT_EQ(m[i], h.find_member(v[i])) << i;
   };
   check(ids);
+  // Short and odd lengths: the lookup pipeline's ramp-up and drain (2 x 16 rows ahead).
+  for (std::size_t n : {1, 2, 15, 16, 17, 31, 32, 33, 47, 48, 49, 100}) check({ids.begin(), ids.begin() + n});
   std::sort(ids.begin(), ids.end());
   check(ids);
   check({});

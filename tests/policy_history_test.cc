@@ -4,6 +4,11 @@
 // orphan responses, every history aggregate of the expression language, and
 // the errors of campaigns that need a history.
 #include <gtest/gtest.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <random>
+#include <set>
 
 #include "engine/base/error.h"
 #include "engine/decide/bound_campaign.h"
@@ -253,6 +258,93 @@ TEST(PolicyHistory, CampaignsThatNeedAHistorySayHowToGiveIt) {
   const auto bad = campaign(text);
   policy::HistoryPolicy hp(bad, pop, sample_history(), D);
   EXPECT_THROW(decide::BoundCampaign::bind(bad, hp.population()), Error);
+}
+
+// prepare()'s member summary (history_policy.h "Method") against the direct
+// walk per row: a random history (every aggregate kind of kCampaign, control
+// contacts, responses before/after as_of, unsubscribes), population ids
+// shuffled, some absent from the history, history members absent from the
+// population, a row count not a multiple of the batch; 1 and 2 threads.
+TEST(PolicyHistory, PreparedSummaryEqualsDirectWalkOnRandomHistories) {
+  const auto c = campaign();
+  std::mt19937_64 rng(11);
+  const std::size_t N = 2 * expr::kBatchRows + 37;
+  struct A {
+    const char *action, *channel, *type;
+    double cost;
+  };
+  const A acts[] = {{"newsletter", "email", "editorial", 5},    {"partner", "sms", "commercial", 15},
+                    {"winback_call", "call", "commercial", 20}, {"disruption", "sms", "calamity", 30},
+                    {"safety", "email", "calamity", 20},        {"birthday", "email", "service", 2.5}};
+  const char* types[] = {"open", "click", "convert", "unsubscribe", "complaint"};
+  std::vector<history::ContactRecord> cs;
+  std::vector<history::ResponseRecord> rs;
+  std::set<std::tuple<uint64_t, int, int32_t>> seen;
+  for (uint64_t id = 1; id <= N + 200; ++id) {
+    if (id % 7 == 0) continue;  // members without history
+    const int n = static_cast<int>(rng() % 40);
+    for (int k = 0; k < n; ++k) {
+      const int a = static_cast<int>(rng() % 6);
+      const int32_t t = D - static_cast<int32_t>(rng() % 70) + 3;
+      if (!seen.insert({id, a, t}).second) continue;
+      const bool control = (id * 31 + static_cast<uint64_t>(a) * 7 + static_cast<uint64_t>(t)) % 10 == 0;
+      cs.push_back(contact(id, t, acts[a].action, acts[a].channel, acts[a].type, acts[a].cost, control));
+      if (rng() % 3 == 0)
+        rs.push_back(response(id, acts[a].action, t, t + static_cast<int32_t>(rng() % 5), types[rng() % 5]));
+    }
+  }
+  const history::History h = history::build_history(cs, rs);
+  Population pop(N, D);
+  Column id("customer_id", DataType::UInt64, N);
+  std::vector<uint64_t> ids(N);
+  for (std::size_t i = 0; i < N; ++i) ids[i] = i + 1;
+  std::shuffle(ids.begin(), ids.end(), rng);
+  std::copy(ids.begin(), ids.end(), id.mutable_values<uint64_t>());
+  pop.add_column(std::move(id));
+  pop.set_id_column(0);
+  for (const char* name : {"email_opt_in", "sms_opt_in", "phone_opt_in"}) {
+    Column col(name, DataType::Bool, N);
+    for (std::size_t r = 0; r < N; ++r) col.mutable_values<uint8_t>()[r] = 1;
+    pop.add_column(std::move(col));
+  }
+  policy::HistoryPolicy hp(c, pop, h, D);
+  ASSERT_EQ(hp.aggregates().size(), 8u);
+  const Population& hpop = hp.population();
+  // Every value a batch hands on: inputs, and the aggregate columns' values and validity for its rows.
+  auto snapshot = [&](const decide::MemberInputs& in, std::size_t begin, std::size_t count) {
+    std::vector<double> v(in.basket_used.begin(), in.basket_used.end());
+    for (int64_t x : in.cap_counts) v.push_back(static_cast<double>(x));
+    for (uint64_t x : in.revoked)
+      v.push_back(static_cast<double>(x >> 32)), v.push_back(static_cast<double>(x & 0xFFFFFFFF));
+    for (std::size_t col = 4; col < hpop.columns().size(); ++col) {
+      const Column& cl = hpop.column(col);
+      for (std::size_t r = begin; r < begin + count; ++r) {
+        v.push_back(cl.is_null(r)                    ? -1e300
+                    : cl.type() == DataType::Float64 ? cl.values<double>()[r]
+                                                     : static_cast<double>(cl.values<int64_t>()[r]));
+      }
+    }
+    return v;
+  };
+  for (int threads : {1, 2}) {
+    tbb::task_arena arena(threads);
+    std::unique_ptr<decide::PreparedInputs> prep;
+    arena.execute([&] { prep = hp.prepare(); });
+    ASSERT_NE(prep, nullptr);
+    for (std::size_t begin = 0; begin < N; begin += expr::kBatchRows) {
+      const std::size_t count = std::min(expr::kBatchRows, N - begin);
+      decide::MemberInputs a, b;
+      hp.fill(begin, count, a);
+      const auto direct = snapshot(a, begin, count);
+      hp.fill(begin, count, b, prep.get());
+      const auto gathered = snapshot(b, begin, count);
+      ASSERT_EQ(direct.size(), gathered.size());
+      for (std::size_t i = 0; i < direct.size(); ++i)
+        ASSERT_TRUE(direct[i] == gathered[i] || (std::isnan(direct[i]) && std::isnan(gathered[i])))
+            << "threads " << threads << " batch " << begin << " value " << i << ": " << direct[i] << " vs "
+            << gathered[i];
+    }
+  }
 }
 
 }  // namespace

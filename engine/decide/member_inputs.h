@@ -15,12 +15,23 @@
 //                                   column: unused)
 //   revoked[ch * W + r / 64]        bit r % 64: channel ch's consent is revoked
 //
+// Per-sweep summary (prepare): a source may compute, once per sweep, a
+// member-indexed summary from which fill() then gathers one small record per
+// row (engine/policy/history_policy.h: a pre-pass over the history in member
+// order). run_sweep calls prepare() at the sweep's start, inside the pass's
+// wall time (SweepTimes::prepare_wall), in the caller's oneTBB arena, and
+// hands the result to every fill() of that sweep. A source without one
+// returns null; fill() with prepared == null computes from scratch, and both
+// ways give identical values.
+//
 // Thread-safety: fill() is called concurrently for disjoint batches, each
-// with the calling worker's own MemberInputs.
+// with the calling worker's own MemberInputs. prepare() may be called by
+// several sweeps at once; each gets its own PreparedInputs.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,10 +43,19 @@ struct MemberInputs {
   std::vector<uint64_t> revoked;
 };
 
+// What a source's prepare() computed for one sweep (opaque to the sweep).
+class PreparedInputs {
+ public:
+  virtual ~PreparedInputs() = default;
+};
+
 class MemberInputSource {
  public:
   virtual ~MemberInputSource() = default;
-  virtual void fill(std::size_t begin, std::size_t count, MemberInputs& out) const = 0;
+  virtual std::unique_ptr<PreparedInputs> prepare() const { return nullptr; }
+  // prepared: this sweep's prepare() result, or null.
+  virtual void fill(std::size_t begin, std::size_t count, MemberInputs& out,
+                    const PreparedInputs* prepared = nullptr) const = 0;
   // For `nudge explain`: the events behind each gate of the member on `row`
   // (several lines, each starting with two spaces).
   virtual std::string explain(std::size_t row) const = 0;

@@ -1,15 +1,4 @@
-// The parallel sweep (sweep.h).
-//
-// Per worker, per batch of up to kBatchRows rows starting at `begin`:
-//
-//   ws (expr::Workspace)   trigger / suppression bits, priority numbers
-//   consent[k][w]          bit r: consent column k TRUE on row begin+64w+r
-//   capped[j][w]           bit r: frequency cap j allows no more contact
-//   cand[a][w]             bit r: action a is a candidate for that member
-//   any[w]                 OR of cand[.][w]
-//   rows[]                 members with a candidate (ascending) -> churn[]
-//
-// then one walk per member in rows[], appending to the worker's decisions.
+// The parallel sweep (sweep.h); the per-worker batch layout is in sweep_pass.h.
 #include "engine/decide/sweep.h"
 
 #include <fmt/format.h>
@@ -30,6 +19,7 @@
 #include "engine/decide/held_walk.h"
 #include "engine/decide/ranking.h"
 #include "engine/decide/sweep_pass.h"
+#include "engine/decide/sweep_worker.h"
 #include "engine/decide/trace.h"
 #include "engine/dialogue/dialogue_pass.h"
 #include "engine/holdout/campaign_holdout.h"
@@ -43,25 +33,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 double seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
 
-struct Worker {
-  expr::Workspace ws;
-  std::vector<uint64_t> consent, capped, cand, any;
-  std::vector<uint32_t> rows;
-  std::vector<double> churn;
-  std::vector<Candidate> cands, held;  // held: optimise mode, candidates of actions held out (held_walk.h)
-  std::vector<Gate> gates;
-  std::vector<double> left;
-  std::vector<int64_t> allowance, held_allowance;
-  std::vector<int64_t> allowance_before;  // with a member sink: allowance before the walk
-  MemberInputs hist;                      // SweepOptions::inputs of the batch
-  std::optional<DecisionBuffer> decisions;
-  MemberSinkWorker* sink = nullptr;
-  std::vector<ActionFunnel> funnel;
-  std::size_t with_candidates = 0;
-  dialogue::DialogueScratch dlg;  // dialogue places of the batch (engine/dialogue/dialogue_pass.h)
-  double t_dialogue = 0;
-  double t_hist = 0, t_eval = 0, t_gates = 0, t_score = 0, t_walk = 0;
-};
+using detail::Worker;
 
 // The pass's work on one batch (evaluate, gates, score, walk), shared read-only
 // by the workers; each worker brings its own Worker scratch.
@@ -81,6 +53,10 @@ class Sweeper {
     for (const BoundAction& ba : b.actions())
       plan_.push_back({ba.priority, ba.cost, ba.cap_mask, ba.priority_number ? *ba.priority_number : 0});
   }
+
+  // This sweep's member summaries (prepare: member_inputs.h, dialogue_pass.h); null: none.
+  const PreparedInputs* prepared_inputs = nullptr;
+  const dialogue::PreparedDialogues* prepared_dlg = nullptr;
 
   void init(Worker& w) const {
     w.consent.assign(bound_.consent_columns().size() * kWords, 0);
@@ -104,12 +80,12 @@ class Sweeper {
 
   void batch(std::size_t begin, std::size_t count, Worker& w, TraceScratch* trace) const {
     auto th = Clock::now();
-    if (inputs_) inputs_->fill(begin, count, w.hist);
+    if (inputs_) inputs_->fill(begin, count, w.hist, prepared_inputs);
     auto t0 = Clock::now();
     bound_.expressions().evaluate(bound_.population(), begin, count, w.ws);
     auto t1 = Clock::now();
-    dlg_->batch(begin, count, w.ws, w.dlg);
-    auto t1d = Clock::now();
+    dlg_->batch(begin, count, w.ws, w.dlg, prepared_dlg);
+    const auto t1d = Clock::now();
     w.t_dialogue += seconds(t1, t1d);
     t1 = t1d;
     gates(begin, count, w, trace);
@@ -333,6 +309,7 @@ std::vector<Pass> run_passes(const std::vector<PassJob>& jobs) {
   std::vector<std::unique_ptr<Sweeper>> sweepers;
   std::vector<std::optional<dialogue::BoundDialogues>> no_history(jobs.size());
   std::vector<std::unique_ptr<tbb::enumerable_thread_specific<Worker>>> workers;
+  std::vector<const dialogue::BoundDialogues*> dlgs(jobs.size());
   bool progress = false;
   for (std::size_t j = 0; j < jobs.size(); ++j) {
     const BoundCampaign& b = *jobs[j].bound;
@@ -348,7 +325,7 @@ std::vector<Pass> run_passes(const std::vector<PassJob>& jobs) {
                       c.name, c.basket.from_history() ? "basket" : "frequency caps"));
     // No dialogues, or no history: no member is in a dialogue yet.
     if (!opt.dialogues) no_history[j].emplace(dialogue::BoundDialogues::bind(b, nullptr, nullptr, 0));
-    const dialogue::BoundDialogues* dlg = opt.dialogues ? opt.dialogues : &*no_history[j];
+    const dialogue::BoundDialogues* dlg = dlgs[j] = opt.dialogues ? opt.dialogues : &*no_history[j];
     sweepers.push_back(std::make_unique<Sweeper>(b, *jobs[j].in, opt.trace_row, opt.inputs, dlg, opt.member_sink));
     const Sweeper* sw = sweepers.back().get();
     workers.push_back(std::make_unique<tbb::enumerable_thread_specific<Worker>>([sw] {
@@ -362,6 +339,18 @@ std::vector<Pass> run_passes(const std::vector<PassJob>& jobs) {
   std::optional<Progress> bar;
   if (progress) bar.emplace("sweep", batches);
   auto t0 = Clock::now();
+  // Per-sweep summaries of the history (MemberInputSource::prepare, BoundDialogues::prepare): in the pass's time.
+  std::vector<std::unique_ptr<PreparedInputs>> prepared_inputs(jobs.size());
+  std::vector<std::unique_ptr<dialogue::PreparedDialogues>> prepared_dlg(jobs.size());
+  std::vector<double> prep_inputs_s(jobs.size()), prep_dlg_s(jobs.size());
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    const auto ta = Clock::now();
+    if (jobs[j].options->inputs) prepared_inputs[j] = jobs[j].options->inputs->prepare();
+    const auto tb = Clock::now();
+    prepared_dlg[j] = dlgs[j]->prepare();
+    prep_inputs_s[j] = seconds(ta, tb), prep_dlg_s[j] = seconds(tb, Clock::now());
+    sweepers[j]->prepared_inputs = prepared_inputs[j].get(), sweepers[j]->prepared_dlg = prepared_dlg[j].get();
+  }
   // Grain: one batch (kBatchRows rows, tens of microseconds of work; the auto partitioner groups batches
   // when that pays), swept for every job in turn on the same thread (its rows in cache).
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, batches, 1), [&](const tbb::blocked_range<std::size_t>& r) {
@@ -395,6 +384,7 @@ std::vector<Pass> run_passes(const std::vector<PassJob>& jobs) {
       out[j].buffers.push_back(std::move(*w.decisions));
     }
     res.times.pass_wall = wall;  // shared by every job of the pass
+    res.times.history_prepare_wall = prep_inputs_s[j], res.times.dialogue_prepare_wall = prep_dlg_s[j];
   }
   return out;
 }

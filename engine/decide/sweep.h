@@ -9,7 +9,8 @@
 // worker has its own expr::Workspace, scratch and decision buffer):
 //   0. with SweepOptions::inputs (a contact history): fill the batch's
 //      history inputs (basket used, cap counts, revoked consent, history
-//      aggregate columns) in one walk over the batch members' events;
+//      aggregate columns) from the member summary the source's prepare()
+//      computed at the pass's start (member_inputs.h; timed in pass_wall);
 //   1. evaluate all triggers, suppression conditions and expression
 //      priorities of the batch in one expr::CompiledSet::evaluate;
 //   2. gates, 64 members at a time as bitmaps, per action:
@@ -99,7 +100,11 @@ struct ActionFunnel {
 // the threads (on a busy machine they include time spent waiting for a core);
 // pass_wall and rank_wall are wall-clock.
 struct SweepTimes {
-  double pass_wall = 0;     // the parallel pass, wall-clock
+  double pass_wall = 0;  // the parallel pass, wall-clock (includes the two prepare_wall below)
+  // The per-sweep member summaries computed at the pass's start, wall-clock:
+  // SweepOptions::inputs->prepare() (member_inputs.h) and the dialogues' prepare() (dialogue_pass.h).
+  double history_prepare_wall = 0;
+  double dialogue_prepare_wall = 0;
   double history_cpu = 0;   // history inputs of the batch (SweepOptions::inputs)
   double evaluate_cpu = 0;  // expression evaluation
   double dialogue_cpu = 0;  // dialogue places from the history (engine/dialogue/dialogue_pass.h)

@@ -111,6 +111,8 @@ SweepResult merge_sweep_parts(const Campaign& c, const std::vector<SweepPart>& p
     res.times.gates_cpu += p.times.gates_cpu, res.times.dialogue_cpu += p.times.dialogue_cpu;
     res.times.score_cpu += p.times.score_cpu, res.times.walk_cpu += p.times.walk_cpu;
     res.times.pass_wall = std::max(res.times.pass_wall, p.times.pass_wall);
+    res.times.history_prepare_wall = std::max(res.times.history_prepare_wall, p.times.history_prepare_wall);
+    res.times.dialogue_prepare_wall = std::max(res.times.dialogue_prepare_wall, p.times.dialogue_prepare_wall);
     for (Decision d : p.decisions) {
       if (d.action >= actions) throw_usage(fmt::format("part {} has a decision of unknown action {}", i, d.action));
       if (d.row >= p.members) throw_usage(fmt::format("part {} has a decision on row {} of {}", i, d.row, p.members));

@@ -11,6 +11,20 @@
 // Errors: Error(Usage) for a trace row outside the population or a campaign
 // that needs a history (basket or frequency caps from it) without one.
 // Thread-safety: runs on the caller's oneTBB arena; the bound campaign is read only.
+//
+// At the pass's start (inside pass_wall) the history inputs' and dialogues'
+// prepare() compute this sweep's member summaries (member_inputs.h,
+// engine/dialogue/dialogue_pass.h); then, per worker, per batch of up to
+// kBatchRows rows starting at `begin` (sweep.cc):
+//
+//   ws (expr::Workspace)   trigger / suppression bits, priority numbers
+//   consent[k][w]          bit r: consent column k TRUE on row begin+64w+r
+//   capped[j][w]           bit r: frequency cap j allows no more contact
+//   cand[a][w]             bit r: action a is a candidate for that member
+//   any[w]                 OR of cand[.][w]
+//   rows[]                 members with a candidate (ascending) -> churn[]
+//
+// then one walk per member in rows[], appending to the worker's decisions.
 #pragma once
 
 #include <vector>

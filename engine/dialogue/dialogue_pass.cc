@@ -3,7 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
+#include <cstring>
 
 #include "engine/base/error.h"
 
@@ -48,7 +52,7 @@ BoundDialogues BoundDialogues::bind(const decide::BoundCampaign& bound, const hi
         throw_invalid_input(fmt::format("dialogue '{}' step '{}': wait_until column '{}' is {}, not a date", dl.name,
                                         c.actions[st.action].name, st.wait_until, type_name(col.type())));
       b.until_column_[d][k] = &col;
-      b.has_until_[d] = true;
+      b.has_until_[d] = b.any_until_ = true;
     }
   }
   if (!b.history_) return b;
@@ -98,70 +102,127 @@ void BoundDialogues::init(DialogueScratch& s) const {
   s.one.reserve(64);
 }
 
-void BoundDialogues::batch(std::size_t begin, std::size_t count, const expr::Workspace& ws, DialogueScratch& s) const {
+void BoundDialogues::collect(uint32_t m, DialogueScratch& s) const {
+  s.contacts.clear();
+  s.contact_index.clear();
+  s.dialogue_of.clear();
+  if (m == history::kNoMember) return;
+  const auto sent_on = history_->sent_on();
+  const auto profile = history_->contact_profile();
+  const int32_t D = as_of_, oldest = as_of_ - max_window_;
+  const history::IndexRange cs = history_->contacts_of(m);
+  for (uint32_t i = cs.last; i-- > cs.first;) {
+    const int32_t day = sent_on[i];
+    if (day <= oldest) break;
+    if (day > D) continue;
+    const uint16_t code = step_of_profile_[profile[i]];
+    if (code == kNone) continue;
+    const std::size_t d = code >> 8;
+    if (day <= D - c_->dialogues[d].reentry_days) continue;
+    s.contacts.push_back({day, static_cast<uint8_t>(code & 0xFF), false, false});
+    s.contact_index.push_back(i);
+    s.dialogue_of.push_back(static_cast<uint8_t>(d));
+  }
+  if (s.contacts.empty()) return;
+  const auto responded_on = history_->responded_on();
+  const auto rcontact = history_->response_contact();
+  const auto rtype = history_->response_type();
+  const history::IndexRange rs = history_->responses_of(m);
+  for (uint32_t j = rs.first; j < rs.last && responded_on[j] <= D; ++j) {
+    const uint32_t resp = response_bits_[rtype[j]], ex = exit_bits_[rtype[j]];
+    if (!(resp | ex)) continue;
+    for (std::size_t k = 0; k < s.contacts.size(); ++k)
+      if (s.contact_index[k] == rcontact[j]) {
+        s.contacts[k].responded |= (resp >> s.dialogue_of[k]) & 1;
+        s.contacts[k].exited |= (ex >> s.dialogue_of[k]) & 1;
+      }
+  }
+}
+
+Place BoundDialogues::place(std::size_t d, DialogueScratch& s, bool entry, bool goal, const int32_t* until) const {
+  const StepContact* first = nullptr;
+  std::size_t n = 0;
+  if (!s.contacts.empty()) {
+    s.one.clear();
+    for (std::size_t k = 0; k < s.contacts.size(); ++k)
+      if (s.dialogue_of[k] == d) s.one.push_back(s.contacts[k]);
+    first = s.one.data(), n = s.one.size();
+  }
+  return place_of(c_->dialogues[d], as_of_, first, n, entry, goal, until);
+}
+
+namespace {
+uint8_t code_of(const Place& p) { return static_cast<uint8_t>(static_cast<unsigned>(p.state) << 4 | p.step); }
+}  // namespace
+
+std::unique_ptr<PreparedDialogues> BoundDialogues::prepare() const {
+  if (dialogues_ == 0 || !history_) return nullptr;
+  auto p = std::make_unique<PreparedDialogues>();
+  const std::size_t M = history_->members(), words = (dialogues_ + 1) / 2;
+  DialogueScratch none;
+  for (std::size_t d = 0; d < dialogues_; ++d)
+    for (unsigned eg = 0; eg < 4; ++eg) p->empty[4 * d + eg] = code_of(place(d, none, eg >> 1, eg & 1));
+  p->table = history::MemberTable::take(pool_, M, words);
+  history::MemberTable& t = p->table;
+  const PreparedDialogues& pr = *p;
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, M, 8192), [&](const tbb::blocked_range<std::size_t>& r) {
+    DialogueScratch s;
+    uint8_t bytes[4 * kMaxDialogues];
+    for (std::size_t m = r.begin(); m != r.end(); ++m) {
+      collect(static_cast<uint32_t>(m), s);
+      std::memcpy(bytes, pr.empty.data(), 4 * dialogues_);
+      if (!s.contacts.empty())
+        for (std::size_t d = 0; d < dialogues_; ++d)
+          if (std::find(s.dialogue_of.begin(), s.dialogue_of.end(), d) != s.dialogue_of.end())
+            for (unsigned eg = 0; eg < 4; ++eg) bytes[4 * d + eg] = code_of(place(d, s, eg >> 1, eg & 1));
+      std::memset(t.row(m), 0, words * 8);
+      std::memcpy(t.row(m), bytes, 4 * dialogues_);
+    }
+  });
+  return p;
+}
+
+void BoundDialogues::batch(std::size_t begin, std::size_t count, const expr::Workspace& ws, DialogueScratch& s,
+                           const PreparedDialogues* prepared) const {
   if (dialogues_ == 0) return;
   const std::size_t words = (count + 63) / 64;
   std::fill(s.fired.begin(), s.fired.end(), 0);
-  std::span<const int32_t> sent_on, responded_on;
-  std::span<const uint32_t> profile, rcontact;
-  std::span<const uint16_t> rtype;
-  if (history_) {
-    sent_on = history_->sent_on(), profile = history_->contact_profile();
-    responded_on = history_->responded_on(), rcontact = history_->response_contact();
-    rtype = history_->response_type();
-  }
-  const int32_t D = as_of_, oldest = as_of_ - max_window_;
+  constexpr std::size_t kAhead = 16;
+  if (prepared)
+    for (std::size_t r = 0; r < std::min(kAhead, count); ++r)
+      if (const uint32_t m = member_of(begin + r); m != history::kNoMember) __builtin_prefetch(prepared->table.row(m));
   for (std::size_t wi = 0; wi < words; ++wi) {
     const std::size_t live = std::min<std::size_t>(64, count - 64 * wi);
     for (unsigned r = 0; r < live; ++r) {
       const std::size_t row = begin + 64 * wi + r;
-      s.contacts.clear();
-      s.contact_index.clear();
-      s.dialogue_of.clear();
       const uint32_t m = member_of(row);
-      if (m != history::kNoMember) {
-        const history::IndexRange cs = history_->contacts_of(m);
-        for (uint32_t i = cs.last; i-- > cs.first;) {
-          const int32_t day = sent_on[i];
-          if (day <= oldest) break;
-          if (day > D) continue;
-          const uint16_t code = step_of_profile_[profile[i]];
-          if (code == kNone) continue;
-          const std::size_t d = code >> 8;
-          if (day <= D - c_->dialogues[d].reentry_days) continue;
-          s.contacts.push_back({day, static_cast<uint8_t>(code & 0xFF), false, false});
-          s.contact_index.push_back(i);
-          s.dialogue_of.push_back(static_cast<uint8_t>(d));
-        }
-        if (!s.contacts.empty()) {
-          const history::IndexRange rs = history_->responses_of(m);
-          for (uint32_t j = rs.first; j < rs.last && responded_on[j] <= D; ++j) {
-            const uint32_t resp = response_bits_[rtype[j]], ex = exit_bits_[rtype[j]];
-            if (!(resp | ex)) continue;
-            for (std::size_t k = 0; k < s.contacts.size(); ++k)
-              if (s.contact_index[k] == rcontact[j]) {
-                s.contacts[k].responded |= (resp >> s.dialogue_of[k]) & 1;
-                s.contacts[k].exited |= (ex >> s.dialogue_of[k]) & 1;
-              }
-          }
-        }
+      const uint8_t* bytes = nullptr;
+      if (prepared) {
+        if (row + kAhead < begin + count)
+          if (const uint32_t ma = member_of(row + kAhead); ma != history::kNoMember)
+            __builtin_prefetch(prepared->table.row(ma));
+        bytes =
+            m == history::kNoMember ? prepared->empty.data() : reinterpret_cast<const uint8_t*>(prepared->table.row(m));
+        if (any_until_) collect(m, s);
+      } else {
+        collect(m, s);
       }
       for (std::size_t d = 0; d < dialogues_; ++d) {
         const bool entry = ws.predicate_bits(entry_pred_[d])[wi] >> r & 1;
         const bool goal = goal_pred_[d] && (ws.predicate_bits(*goal_pred_[d])[wi] >> r & 1);
-        const StepContact* first = nullptr;
-        std::size_t n = 0;
-        if (!s.contacts.empty()) {
-          s.one.clear();
-          for (std::size_t k = 0; k < s.contacts.size(); ++k)
-            if (s.dialogue_of[k] == d) s.one.push_back(s.contacts[k]);
-          first = s.one.data(), n = s.one.size();
+        std::size_t state, step;
+        if (bytes && !has_until_[d]) {
+          const uint8_t b = bytes[4 * d + 2 * entry + goal];
+          state = b >> 4, step = b & 15;
+        } else {  // no summary, or a step waits until the row's date: the member's events, read here
+          int32_t until[kMaxSteps];
+          if (has_until_[d]) until_dates(row, d, until);
+          const Place p = place(d, s, entry, goal, has_until_[d] ? until : nullptr);
+          state = static_cast<std::size_t>(p.state), step = p.step;
         }
-        int32_t until[kMaxSteps];
-        if (has_until_[d]) until_dates(row, d, until);
-        const Place p = place_of(c_->dialogues[d], D, first, n, entry, goal, has_until_[d] ? until : nullptr);
-        ++s.funnel[d].members[static_cast<std::size_t>(p.state)][p.step];
-        if (p.state == State::Due) s.fired[(first_slot_[d] + p.step) * words_ + wi] |= uint64_t{1} << r;
+        ++s.funnel[d].members[state][step];
+        if (state == static_cast<std::size_t>(State::Due))
+          s.fired[(first_slot_[d] + step) * words_ + wi] |= uint64_t{1} << r;
       }
     }
   }

@@ -20,6 +20,25 @@
 // (contacts are sorted by sent_on), and a scan of its responses only when a
 // dialogue contact is in the window.
 //
+// Method (per-sweep summary, prepare()): population rows reach the history's
+// members in random order, so that scan, done per row, costs several
+// dependent cache/TLB misses. The sweep (run_sweep) therefore calls prepare()
+// at its start, inside its timed pass (SweepTimes::prepare_wall): a pre-pass
+// over the HISTORY in member order (parallel over member ranges, streaming)
+// that stores, per member and dialogue, the place for each of the four
+// (entry, goal) values, one byte each (state << 4 | step), in a
+// member-indexed history::MemberTable (4 bytes a dialogue; members without a
+// dialogue contact in the window get the precomputed places of "no contact").
+// batch() with that summary gathers one record per row (prefetched 16 rows
+// ahead) and picks the byte of the row's entry and goal bits; without it
+// (prepared == null) it scans each row's member as above. place_of depends on
+// the contacts, entry and goal only, so both give identical places. A
+// dialogue with a step that waits until a date column (Step::wait_until) also
+// depends on the row's date: its places are always computed per row from the
+// member's events (the scan), so such dialogues do not get the summary's speed.
+// Errors: bind throws Error(InvalidInput) when a wait_until column is missing
+// (naming near columns) or not a date.
+//
 // Counts: DialogueFunnel::members[state][step] per dialogue (Outside counts
 // at step 0).
 //
@@ -28,12 +47,13 @@
 // steps are matched by action name only, so bind does not throw for data);
 // Error(Usage) when member_of_row is null while the history has members.
 // Thread-safety: immutable after bind; batch() writes only the caller's
-// scratch and counts.
+// scratch and counts; prepare() may be called by several sweeps at once.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -41,6 +61,7 @@
 #include "engine/dialogue/dialogue.h"
 #include "engine/expr/program.h"
 #include "engine/history/history.h"
+#include "engine/history/member_table.h"
 
 namespace nudge::dialogue {
 
@@ -78,6 +99,12 @@ struct DialogueScratch {
   std::vector<DialogueFunnel> funnel;   // per dialogue
 };
 
+// One sweep's summary (BoundDialogues::prepare).
+struct PreparedDialogues {
+  history::MemberTable table;                      // (dialogues + 1) / 2 words a member: byte 4d + 2 entry + goal
+  std::array<uint8_t, 4 * kMaxDialogues> empty{};  // the same bytes for a member without dialogue contacts
+};
+
 class BoundDialogues {
  public:
   // `history` may be null (no history: every member is outside). member_of_row
@@ -99,7 +126,11 @@ class BoundDialogues {
   void init(DialogueScratch& s) const;
   // Rows [begin, begin + count) of a batch whose expressions `ws` holds:
   // fills s.fired and adds to s.funnel.
-  void batch(std::size_t begin, std::size_t count, const expr::Workspace& ws, DialogueScratch& s) const;
+  // prepared: this sweep's prepare() result or null (then each row's member is scanned).
+  void batch(std::size_t begin, std::size_t count, const expr::Workspace& ws, DialogueScratch& s,
+             const PreparedDialogues* prepared = nullptr) const;
+  // The per-sweep summary ("Method" above); null when there is no history or no dialogue.
+  std::unique_ptr<PreparedDialogues> prepare() const;
   // Bits of step action `action` (>= first_step_action()) for word `wi` of the batch.
   uint64_t fired(const DialogueScratch& s, std::size_t action, std::size_t wi) const noexcept {
     return s.fired[(action - first_step_) * words_ + wi];
@@ -125,10 +156,16 @@ class BoundDialogues {
   std::vector<std::size_t> first_slot_;  // per dialogue: slot of its step 0
   // Steps that wait until a date column: per dialogue, per step, the column (nullptr: none).
   std::vector<std::vector<const Column*>> until_column_;
-  std::vector<bool> has_until_;  // per dialogue
+  std::vector<bool> has_until_;  // per dialogue; such a dialogue's places are read per row, not from the summary
+  bool any_until_ = false;
   // The member's dates (+ offsets) of dialogue d's wait_until steps, for place_of's `until`.
   void until_dates(std::size_t row, std::size_t d, int32_t* out) const noexcept;
   static constexpr uint16_t kNone = 0xFFFF;
+  // Member m's dialogue contacts in the window into s.contacts, s.contact_index, s.dialogue_of.
+  void collect(uint32_t m, DialogueScratch& s) const;
+  // Dialogue d's place from the contacts collect() left in s (until: place_of's dates, or nullptr).
+  Place place(std::size_t d, DialogueScratch& s, bool entry, bool goal, const int32_t* until = nullptr) const;
+  std::shared_ptr<history::TablePool> pool_ = std::make_shared<history::TablePool>();
 };
 
 }  // namespace nudge::dialogue

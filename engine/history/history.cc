@@ -85,11 +85,36 @@ std::vector<uint32_t> History::map_rows(std::span<const uint64_t> ids) const {
     }
   }
   // Grain: 16K lookups, enough to amortise task overhead, small enough to balance 2 cores.
+  // Ids arrive in random order, so each lookup misses the cache twice, the second miss
+  // depending on the first (first[b], then the bucket's members). A three-stage software
+  // pipeline overlaps them: row r + 2K computes its bucket and prefetches first[b]; row r + K
+  // prefetches the bucket's first members; row r searches, by then mostly in cache. The
+  // search itself is the one above, so the result does not depend on the pipeline.
+  constexpr std::size_t K = 16, kRing = 4 * K;   // kRing: a power of two > 2K
+  constexpr std::size_t kOut = ~std::size_t{0};  // an id outside [lo, hi]
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, ids.size(), 16384), [&](const auto& range) {
-    for (std::size_t r = range.begin(); r != range.end(); ++r) {
+    std::size_t ring[kRing];
+    const std::size_t r0 = range.begin(), r1 = range.end();
+    auto stage1 = [&](std::size_t r) {
       const uint64_t id = ids[r];
-      if (id < lo || id > hi) continue;
-      const std::size_t b = static_cast<std::size_t>((id - lo) / width);
+      std::size_t b = kOut;
+      if (id >= lo && id <= hi) {
+        b = static_cast<std::size_t>((id - lo) / width);
+        __builtin_prefetch(&first[b]);
+      }
+      ring[r % kRing] = b;
+    };
+    auto stage2 = [&](std::size_t r) {
+      if (const std::size_t b = ring[r % kRing]; b != kOut) __builtin_prefetch(members.data() + first[b]);
+    };
+    for (std::size_t r = r0; r < std::min(r1, r0 + 2 * K); ++r) stage1(r);
+    for (std::size_t r = r0; r < std::min(r1, r0 + K); ++r) stage2(r);
+    for (std::size_t r = r0; r != r1; ++r) {
+      if (r + 2 * K < r1) stage1(r + 2 * K);
+      if (r + K < r1) stage2(r + K);
+      const std::size_t b = ring[r % kRing];
+      if (b == kOut) continue;
+      const uint64_t id = ids[r];
       const uint64_t* begin = members.data() + first[b];
       const uint64_t* end = members.data() + first[b + 1];
       const uint64_t* it = std::lower_bound(begin, end, id);

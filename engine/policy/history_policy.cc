@@ -152,75 +152,49 @@ HistoryPolicy::HistoryPolicy(const decide::Campaign& c, const Population& pop, h
     profiles_.push_back(pc);
   }
   member_of_row_ = h_.map_population(pop);
+  // prepare()'s record: used, revoked, caps (uint32 pairs), one word per aggregate;
+  // padded to 4 or 8 words so that a record never straddles a cache line.
+  cap_words_ = (history_caps_.size() + 1) / 2;
+  record_words_ = 2 + cap_words_ + aggs_.size();
+  if (record_words_ <= 4) record_words_ = 4;
+  else if (record_words_ <= 8) record_words_ = 8;
 }
 
-void HistoryPolicy::fill(std::size_t begin, std::size_t count, decide::MemberInputs& out) const {
+void HistoryPolicy::fill(std::size_t begin, std::size_t count, decide::MemberInputs& out,
+                         const decide::PreparedInputs* prepared) const {
+  if (prepared) {
+    fill_prepared(static_cast<const Prepared*>(prepared)->table, begin, count, out);
+    return;
+  }
+  // Without prepare()'s table (reports, explain, tests): walk each row's member.
   constexpr std::size_t B = expr::kBatchRows;
   out.basket_used.assign(B, 0.0);
   out.cap_counts.assign(c_.frequency_caps.size() * B, 0);
   out.revoked.assign(c_.channels.size() * (B / 64), 0);
   std::vector<uint32_t> scratch;
-  // Population rows reach the history's members in random order, so each
-  // member's events are cache misses. Per chunk of rows, prefetch every
-  // member's offsets, then the newest contacts and the responses, then walk:
-  // the misses of a chunk overlap instead of following one another.
-  const auto coff = h_.contact_offsets();
-  const auto roff = h_.response_offsets();
-  const auto sent = h_.sent_on();
-  const auto prof = h_.contact_profile();
-  const auto ron = h_.responded_on();
-  const auto rtype = h_.response_type();
-  const auto rc = h_.response_contact();
-  constexpr std::size_t kChunk = 128;
-  for (std::size_t c0 = 0; c0 < count; c0 += kChunk) {
-    const std::size_t c1 = std::min(count, c0 + kChunk);
-    for (std::size_t r = c0; r < c1; ++r)
-      if (const uint32_t m = member_of_row_[begin + r]; m != history::kNoMember) {
-        __builtin_prefetch(&coff[m + 1]);
-        __builtin_prefetch(&roff[m + 1]);
-      }
-    for (std::size_t r = c0; r < c1; ++r)
-      if (const uint32_t m = member_of_row_[begin + r]; m != history::kNoMember) {
-        const uint32_t last = coff[m + 1] - 1;
-        __builtin_prefetch(&sent[last]);
-        __builtin_prefetch(&prof[last]);
-        if (roff[m] != roff[m + 1]) {
-          __builtin_prefetch(&rtype[roff[m]]);
-          __builtin_prefetch(&ron[roff[m]]);
-          __builtin_prefetch(&rc[roff[m]]);
-          __builtin_prefetch(&prof[coff[m]]);  // the contacts answered (an unsubscribe's channel)
-        }
-      }
-    for (std::size_t r = c0; r < c1; ++r) fill_row(begin + r, r, out, scratch);
+  std::vector<uint64_t> rec(record_words_);
+  Walked w;
+  for (std::size_t r = 0; r < count; ++r) {
+    const uint32_t m = member_of_row_[begin + r];
+    if (m == history::kNoMember) {
+      write_none(begin + r);
+      continue;
+    }
+    walk(m, w, scratch);
+    pack(w, rec.data());
+    write_record(rec.data(), begin + r, r, out);
   }
 }
 
-void HistoryPolicy::fill_row(std::size_t row, std::size_t r, decide::MemberInputs& out,
-                             std::vector<uint32_t>& scratch) const {
-  {
-    const uint32_t m = member_of_row_[row];
-    if (m != history::kNoMember) {
-      member(m, row, r, out, scratch);
-      return;
-    }
-    for (const Agg& a : aggs_) {
-      if (a.validity) a.validity[row >> 6] &= ~(uint64_t{1} << (row & 63));
-      if (a.call.kind == HistoryAggregate::Points) static_cast<double*>(a.values)[row] = 0;
-      else static_cast<int64_t*>(a.values)[row] = 0;
-    }
-  }
-}
-
-void HistoryPolicy::member(uint32_t m, std::size_t row, std::size_t r, decide::MemberInputs& out,
-                           std::vector<uint32_t>& scratch) const {
-  constexpr std::size_t B = expr::kBatchRows;
+void HistoryPolicy::walk(uint32_t m, Walked& w, std::vector<uint32_t>& scratch) const {
   const auto sent = h_.sent_on();
   const auto prof = h_.contact_profile();
   const std::size_t K = aggs_.size();
   // Per aggregate and per cap (at most 64 each); only the first K / caps entries are used.
-  int64_t ival[64], caps[64];
-  double dval[64];
-  int32_t newest[64];
+  int64_t* ival = w.ival;
+  int64_t* caps = w.caps;
+  double* dval = w.dval;
+  int32_t* newest = w.newest;
   std::fill_n(ival, K, 0), std::fill_n(dval, K, 0.0), std::fill_n(newest, K, INT32_MIN);
   std::fill_n(caps, c_.frequency_caps.size(), 0);
   double used = 0;
@@ -300,23 +274,8 @@ void HistoryPolicy::member(uint32_t m, std::size_t row, std::size_t r, decide::M
       ival[j] = std::unique(scratch.begin(), scratch.end()) - scratch.begin();
     }
   }
-  out.basket_used[r] = used;
-  for (std::size_t j : history_caps_) out.cap_counts[j * B + r] = caps[j];
-  for (uint64_t b = revoked; b; b &= b - 1)
-    out.revoked[static_cast<std::size_t>(__builtin_ctzll(b)) * (B / 64) + r / 64] |= uint64_t{1} << (r % 64);
-  for (std::size_t k = 0; k < K; ++k) {
-    const Agg& a = aggs_[k];
-    if (a.call.kind == HistoryAggregate::Points) {
-      static_cast<double*>(a.values)[row] = dval[k];
-    } else if (a.call.kind == HistoryAggregate::DaysSinceContact) {
-      const bool have = newest[k] != INT32_MIN;
-      static_cast<int64_t*>(a.values)[row] = have ? as_of_ - newest[k] : 0;
-      if (have) a.validity[row >> 6] |= uint64_t{1} << (row & 63);
-      else a.validity[row >> 6] &= ~(uint64_t{1} << (row & 63));
-    } else {
-      static_cast<int64_t*>(a.values)[row] = ival[k];
-    }
-  }
+  w.used = used;
+  w.revoked = revoked;
 }
 
 }  // namespace nudge::policy

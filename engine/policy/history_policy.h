@@ -24,22 +24,36 @@
 //     batch. Values: contacts/responses/answered are integers (Int64),
 //     points a double (Float64), days_since_contact an integer, NULL when no
 //     contact matches.
-// Everything is computed in one walk over each member's events per batch,
-// inside the sweep's pass: contacts newest first, stopping at the oldest day
-// a basket, cap or windowed aggregate reads (days_since_contact reads on to
-// its newest match), then the responses dated up to as_of (every one: an
-// unsubscribe never expires). A member without history has zeros (and NULL
-// days_since_contact). Costs are summed in double, newest first (exact for
-// RS-2's multiples of 0.5).
+// Each member's values come from one walk over its events: contacts newest
+// first, stopping at the oldest day a basket, cap or windowed aggregate reads
+// (days_since_contact reads on to its newest match), then the responses dated
+// up to as_of (every one: an unsubscribe never expires). A member without
+// history has zeros (and NULL days_since_contact). Costs are summed in double,
+// newest first (exact for RS-2's multiples of 0.5).
+//
+// Method (the sweep's prepare, decide/member_inputs.h): population rows reach
+// the history's members in random order, so walking each row's events costs
+// about six dependent cache/TLB misses. prepare() therefore walks the HISTORY
+// in member order (parallel over member ranges, streaming) and packs each
+// member's result into a member-indexed history::MemberTable (record_words()
+// uint64 words a member: basket used, revoked-channel mask, cap counts as
+// uint32 pairs, one word per aggregate); fill() with that table gathers one
+// record per row through the row -> member map, prefetching 16 rows ahead.
+// fill() without it (prepared == null: reports, explain, tests) walks each
+// row's member directly, the same walk and the same record encoding, so both
+// give identical values. run_sweep times prepare() inside the pass
+// (SweepTimes::prepare_wall).
 //
 // Cost: the constructor maps population rows to history members
-// (History::map_population, O(N + M)) and classifies each contact profile
-// once (O(profiles x (caps + aggregates))).
+// (History::map_population) and classifies each contact profile once
+// (O(profiles x (caps + aggregates))). prepare(): O(contacts in the look-back
+// window + responses) over all history members, record_words() x 8 bytes a
+// member (RS-2: 32), buffers recycled between sweeps.
 // Errors: Error(Usage) for more than 64 history aggregates or 64 channels.
 // Ownership: keeps a copy of the History (shared storage) and of pop's
 // columns (shared buffers); `pop` itself need not outlive it. Not movable
 // after a BoundCampaign has been bound to population().
-// Thread-safety: fill() and explain() may run concurrently.
+// Thread-safety: fill(), prepare() and explain() may run concurrently.
 #pragma once
 
 #include <cstddef>
@@ -52,6 +66,7 @@
 #include "engine/decide/member_inputs.h"
 #include "engine/expr/history_calls.h"
 #include "engine/history/history.h"
+#include "engine/history/member_table.h"
 #include "engine/store/population.h"
 
 namespace nudge::policy {
@@ -75,7 +90,12 @@ class HistoryPolicy final : public decide::MemberInputSource {
   // Every row's history member (for engine/dialogue/dialogue_pass.h, which reads the same map).
   const std::vector<uint32_t>& member_map() const noexcept { return member_of_row_; }
 
-  void fill(std::size_t begin, std::size_t count, decide::MemberInputs& out) const override;
+  // The per-sweep member summary described at the top.
+  std::unique_ptr<decide::PreparedInputs> prepare() const override;
+  void fill(std::size_t begin, std::size_t count, decide::MemberInputs& out,
+            const decide::PreparedInputs* prepared = nullptr) const override;
+  // uint64 words of a member's record in prepare()'s table.
+  std::size_t record_words() const noexcept { return record_words_; }
   std::string explain(std::size_t row) const override;
 
  private:
@@ -94,9 +114,24 @@ class HistoryPolicy final : public decide::MemberInputSource {
     uint64_t aggs = 0;     // bit k: aggregate k's contact filters pass
     uint64_t revokes = 0;  // bit ch: an unsubscribe to it revokes campaign channel ch
   };
-  void fill_row(std::size_t row, std::size_t r, decide::MemberInputs& out, std::vector<uint32_t>& scratch) const;
-  void member(uint32_t m, std::size_t row, std::size_t r, decide::MemberInputs& out,
-              std::vector<uint32_t>& scratch) const;
+  // One member's walk (aggregate values only for the first aggregates().size(), caps for history_caps_).
+  struct Walked {
+    double used = 0;
+    uint64_t revoked = 0;
+    int64_t caps[64], ival[64];
+    double dval[64];
+    int32_t newest[64];
+  };
+  struct Prepared final : decide::PreparedInputs {
+    history::MemberTable table;
+  };
+  void walk(uint32_t m, Walked& w, std::vector<uint32_t>& scratch) const;
+  void pack(const Walked& w, uint64_t* rec) const;
+  // Writes a record's values for `row` (r = row - batch begin); write_none: a row without history.
+  void write_record(const uint64_t* rec, std::size_t row, std::size_t r, decide::MemberInputs& out) const;
+  void write_none(std::size_t row) const;
+  void fill_prepared(const history::MemberTable& t, std::size_t begin, std::size_t count,
+                     decide::MemberInputs& out) const;
 
   const decide::Campaign& c_;
   history::History h_;
@@ -110,6 +145,8 @@ class HistoryPolicy final : public decide::MemberInputSource {
   int32_t lookback_first_ = 0;             // oldest day a basket, cap or windowed contact aggregate reads
   uint64_t contact_mask_ = 0, days_since_mask_ = 0, response_mask_ = 0, answered_mask_ = 0;  // aggregate kinds
   std::vector<ProfileClass> profiles_;
+  std::size_t cap_words_ = 0, record_words_ = 0;  // prepare()'s record layout
+  std::shared_ptr<history::TablePool> pool_ = std::make_shared<history::TablePool>();
 };
 
 }  // namespace nudge::policy
