@@ -29,7 +29,7 @@ using namespace nudge::decide;
 namespace {
 
 #if NUDGE_BATCH_ROWS < 256
-constexpr std::size_t kMembers = 4'000;
+constexpr std::size_t kMembers = 12'000;
 #else
 constexpr std::size_t kMembers = 20'000;
 #endif
