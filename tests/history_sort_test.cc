@@ -129,6 +129,12 @@ TEST(HistorySort, ContactOrderEqualsStdSort) {
     return rc;
   };
   const int32_t d0 = 20'000;
+  // Dates at the type's edges (two thirds) or near the epoch.
+  auto extreme_day = [&](std::size_t i) {
+    return i % 3 == 0   ? std::numeric_limits<int32_t>::min()
+           : i % 3 == 1 ? std::numeric_limits<int32_t>::max()
+                        : int32_t(rng() % 5);
+  };
   const std::vector<std::vector<RawContact>> cases = {
       contacts(
           0, [](std::size_t) { return uint64_t{1}; }, [](std::size_t) { return 0; }, true),
@@ -148,21 +154,9 @@ TEST(HistorySort, ContactOrderEqualsStdSort) {
           [&](std::size_t) { return d0 - int32_t(rng() % 400); }, false),
       // extreme dates: the date range takes 32 bits (narrow), then with ids 0 and near max (wide)
       contacts(
-          3000, [&](std::size_t) { return kMax - rng() % 50; },
-          [&](std::size_t i) {
-            return i % 3 == 0   ? std::numeric_limits<int32_t>::min()
-                   : i % 3 == 1 ? std::numeric_limits<int32_t>::max()
-                                : int32_t(rng() % 5);
-          },
-          false),
+          3000, [&](std::size_t) { return kMax - rng() % 50; }, extreme_day, false),
       contacts(
-          3000, [&](std::size_t i) { return i % 5 == 0 ? 0 : kMax - rng() % 50; },
-          [&](std::size_t i) {
-            return i % 3 == 0   ? std::numeric_limits<int32_t>::min()
-                   : i % 3 == 1 ? std::numeric_limits<int32_t>::max()
-                                : int32_t(rng() % 5);
-          },
-          false),
+          3000, [&](std::size_t i) { return i % 5 == 0 ? 0 : kMax - rng() % 50; }, extreme_day, false),
       // narrow key that uses all 64 bits: a 2^60 id range, 1 day bit, 3 action bits
       contacts(
           3000, [&](std::size_t) { return rng() >> 4; }, [&](std::size_t) { return d0 + int32_t(rng() % 2); }, true),
