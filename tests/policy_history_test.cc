@@ -265,8 +265,8 @@ TEST(PolicyHistory, CampaignsThatNeedAHistorySayHowToGiveIt) {
 // contacts, responses before/after as_of, unsubscribes), population ids
 // shuffled, some absent from the history, history members absent from the
 // population, a row count not a multiple of the batch; 1 and 2 threads.
-TEST(PolicyHistory, PreparedSummaryEqualsDirectWalkOnRandomHistories) {
-  const auto c = campaign();
+void expect_prepared_equals_direct(const std::string& text, std::size_t aggregates, bool fast) {
+  const auto c = campaign(text);
   std::mt19937_64 rng(11);
   const std::size_t N = 2 * expr::kBatchRows + 37;
   struct A {
@@ -308,7 +308,8 @@ TEST(PolicyHistory, PreparedSummaryEqualsDirectWalkOnRandomHistories) {
     pop.add_column(std::move(col));
   }
   policy::HistoryPolicy hp(c, pop, h, D);
-  ASSERT_EQ(hp.aggregates().size(), 8u);
+  ASSERT_EQ(hp.aggregates().size(), aggregates);
+  ASSERT_EQ(hp.fast_walk(), fast);
   const Population& hpop = hp.population();
   // Every value a batch hands on: inputs, and the aggregate columns' values and validity for its rows.
   auto snapshot = [&](const decide::MemberInputs& in, std::size_t begin, std::size_t count) {
@@ -345,6 +346,31 @@ TEST(PolicyHistory, PreparedSummaryEqualsDirectWalkOnRandomHistories) {
             << gathered[i];
     }
   }
+}
+
+
+// kCampaign has every aggregate kind: prepare() uses the general walk.
+TEST(PolicyHistory, PreparedSummaryEqualsDirectWalkOnRandomHistories) {
+  expect_prepared_equals_direct(kCampaign, 8, false);
+}
+
+// Only windowed contacts() counts, caps and the basket (RS-2's shape): prepare() uses the fast walk
+// (history_policy.h "Method"), which must give the general walk's records exactly: windows that end
+// before as_of, channel and message-type filters, control contacts, costs of 2.5, unsubscribes.
+TEST(PolicyHistory, FastWalkEqualsGeneralWalkOnRandomHistories) {
+  std::string text = kCampaign;
+  const std::string a_trigger =
+      "contacts(last 30 days) >= 0 AND points(last 1 month) >= 0 AND points(last 30 days, channel IN ('sms', "
+      "'email')) >= 0";
+  text.replace(text.find(a_trigger), a_trigger.size(),
+               "contacts(last 30 days) >= 0 AND contacts(days 3 to 20 ago, channel IN ('sms', 'email')) >= 0");
+  const std::string b_trigger =
+      "coalesce(days_since_contact(action = 'newsletter'), -1) >= 0 OR responses(last 30 days, type = 'open') > 0";
+  text.replace(text.find(b_trigger), b_trigger.size(), "contacts(last 45 days, action = 'newsletter') >= 0");
+  const std::string b_priority =
+      "answered(last 30 days, within = 2) + answered(last 30 days, type = 'click', within = 2) + 1";
+  text.replace(text.find(b_priority), b_priority.size(), "1");
+  expect_prepared_equals_direct(text, 4, true);
 }
 
 }  // namespace

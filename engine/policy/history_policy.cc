@@ -158,6 +158,7 @@ HistoryPolicy::HistoryPolicy(const decide::Campaign& c, const Population& pop, h
   record_words_ = 2 + cap_words_ + aggs_.size();
   if (record_words_ <= 4) record_words_ = 4;
   else if (record_words_ <= 8) record_words_ = 8;
+  setup_fast_walk();
 }
 
 void HistoryPolicy::fill(std::size_t begin, std::size_t count, decide::MemberInputs& out,

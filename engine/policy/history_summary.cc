@@ -66,6 +66,95 @@ void HistoryPolicy::write_none(std::size_t row) const {
   }
 }
 
+// The fast walk (history_policy.h "Method"): usable when every aggregate is a windowed contacts()
+// count and caps plus aggregates number at most 8 (one 16-bit counter lane each).
+void HistoryPolicy::setup_fast_walk() {
+  fast_ = {};
+  if (response_mask_ || days_since_mask_ || lookback_first_ > as_of_) return;
+  if (history_caps_.size() + aggs_.size() > 8) return;
+  for (const Agg& a : aggs_)
+    if (a.call.kind != HistoryAggregate::Contacts || !a.call.window) return;
+  const int64_t days = int64_t{as_of_} - lookback_first_ + 1;
+  if (days > 65536) return;
+  // Window bits: 0 = as_of's basket period, 1 + i = history cap i (history_caps_ order), 1 + caps + k = aggregate k.
+  const std::size_t nc = history_caps_.size();
+  fast_.day.assign(static_cast<std::size_t>(days), 0);
+  for (int64_t d = 0; d < days; ++d) {
+    const int32_t t = static_cast<int32_t>(as_of_ - d);
+    uint16_t bits = t >= period_first_ ? 1 : 0;
+    for (std::size_t i = 0; i < nc; ++i)
+      if (t >= cap_first_[history_caps_[i]]) bits |= static_cast<uint16_t>(1u << (1 + i));
+    for (std::size_t k = 0; k < aggs_.size(); ++k)
+      if (t >= aggs_[k].first && t <= aggs_[k].last) bits |= static_cast<uint16_t>(1u << (1 + nc + k));
+    fast_.day[static_cast<std::size_t>(d)] = bits;
+  }
+  for (const ProfileClass& pc : profiles_) {
+    uint16_t bits = 0;
+    if (!pc.control) {
+      bits = 1;
+      for (std::size_t i = 0; i < nc; ++i)
+        if (pc.caps >> history_caps_[i] & 1) bits |= static_cast<uint16_t>(1u << (1 + i));
+      for (std::size_t k = 0; k < aggs_.size(); ++k)
+        if (pc.aggs >> k & 1) bits |= static_cast<uint16_t>(1u << (1 + nc + k));
+    }
+    fast_.profile.push_back(bits);
+    fast_.cost.push_back(pc.cost);
+  }
+  fast_.on = true;
+}
+
+bool HistoryPolicy::walk_fast(uint32_t m, uint64_t* rec) const {
+  const history::IndexRange cr = h_.contacts_of(m);
+  if (cr.last - cr.first > 65535) return false;  // a counter lane could overflow: the general walk
+  // One 16-bit lane per window bit 1..8: kLanes[b] adds 1 to lane i for each bit i of b.
+  static constexpr uint64_t kLanes[16] = {0x0000000000000000, 0x0000000000000001, 0x0000000000010000,
+                                          0x0000000000010001, 0x0000000100000000, 0x0000000100000001,
+                                          0x0000000100010000, 0x0000000100010001, 0x0001000000000000,
+                                          0x0001000000000001, 0x0001000000010000, 0x0001000000010001,
+                                          0x0001000100000000, 0x0001000100000001, 0x0001000100010000,
+                                          0x0001000100010001};
+  const int32_t* sent = h_.sent_on().data();
+  const uint32_t* prof = h_.contact_profile().data();
+  const uint16_t* day = fast_.day.data();
+  const uint16_t* pbits = fast_.profile.data();
+  const double* cost = fast_.cost.data();
+  uint32_t i = cr.last;
+  while (i > cr.first && sent[i - 1] > as_of_) --i;  // dated after as_of: ignored
+  // Newest first, as walk(): the same additions to `used` in the same order (adding +0.0 changes nothing).
+  double used = 0;
+  uint64_t lo = 0, hi = 0;
+  for (; i > cr.first; --i) {
+    const int32_t t = sent[i - 1];
+    if (t < lookback_first_) break;
+    const uint32_t p = prof[i - 1];
+    const unsigned hit = day[as_of_ - t] & pbits[p];
+    used += (hit & 1) ? cost[p] : 0.0;
+    lo += kLanes[(hit >> 1) & 15];
+    hi += kLanes[(hit >> 5) & 15];
+  }
+  uint64_t revoked = 0;
+  const auto rc = h_.response_contact();
+  const auto ron = h_.responded_on();
+  const auto rtype = h_.response_type();
+  const history::IndexRange rr = h_.responses_of(m);
+  for (uint32_t k = rr.first; k < rr.last; ++k)
+    if (rtype[k] == history::kUnsubscribe && ron[k] <= as_of_) {
+      const ProfileClass& pc = profiles_[prof[rc[k]]];
+      if (!pc.control) revoked |= pc.revokes;
+    }
+  // pack()'s layout: used, revoked, cap counts as uint32 pairs, one word per aggregate.
+  std::memcpy(&rec[0], &used, 8);
+  rec[1] = revoked;
+  auto lane = [&](std::size_t w) { return (w < 4 ? lo >> (16 * w) : hi >> (16 * (w - 4))) & 0xFFFF; };
+  const std::size_t nc = history_caps_.size();
+  uint64_t* caps = rec + 2;
+  for (std::size_t w = 0; w < cap_words_; ++w) caps[w] = 0;
+  for (std::size_t w = 0; w < nc; ++w) caps[w / 2] |= lane(w) << (32 * (w % 2));
+  uint64_t* ag = caps + cap_words_;
+  for (std::size_t k = 0; k < aggs_.size(); ++k) ag[k] = lane(nc + k);
+  return true;
+}
+
 std::unique_ptr<decide::PreparedInputs> HistoryPolicy::prepare() const {
   auto p = std::make_unique<Prepared>();
   const std::size_t M = h_.members();
@@ -75,7 +164,18 @@ std::unique_ptr<decide::PreparedInputs> HistoryPolicy::prepare() const {
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, M, 8192), [&](const tbb::blocked_range<std::size_t>& r) {
     std::vector<uint32_t> scratch;
     Walked w;
+    const int32_t* sent = h_.sent_on().data();
+    const uint32_t* prof = h_.contact_profile().data();
+    const uint16_t* rtype = h_.response_type().data();
+    constexpr std::size_t kAhead = 8;  // software prefetch of the newest events kAhead members on
     for (std::size_t m = r.begin(); m != r.end(); ++m) {
+      if (m + kAhead < r.end()) {
+        const uint32_t ma = static_cast<uint32_t>(m + kAhead);
+        if (const history::IndexRange c = h_.contacts_of(ma); c.last > c.first)
+          __builtin_prefetch(sent + c.last - 1), __builtin_prefetch(prof + c.last - 1);
+        if (const history::IndexRange q = h_.responses_of(ma); q.last > q.first) __builtin_prefetch(rtype + q.first);
+      }
+      if (fast_.on && walk_fast(static_cast<uint32_t>(m), t.row(m))) continue;
       walk(static_cast<uint32_t>(m), w, scratch);
       pack(w, t.row(m));
     }
@@ -90,7 +190,7 @@ void HistoryPolicy::fill_prepared(const history::MemberTable& t, std::size_t beg
   out.cap_counts.assign(c_.frequency_caps.size() * B, 0);
   out.revoked.assign(c_.channels.size() * (B / 64), 0);
   // One record per row, at random places of the table: prefetch kAhead rows ahead.
-  constexpr std::size_t kAhead = 16;
+  constexpr std::size_t kAhead = 32;
   const uint32_t* map = member_of_row_.data() + begin;
   for (std::size_t r = 0; r < std::min(kAhead, count); ++r)
     if (map[r] != history::kNoMember) __builtin_prefetch(t.row(map[r]));
