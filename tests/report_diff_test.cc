@@ -16,6 +16,7 @@
 #include "engine/expr/program.h"
 #include "engine/report/diff.h"
 #include "io/gen/rs1_generator.h"
+#include "tests/support/sweep_compare.h"
 #include "tests/support/test_paths.h"
 
 using namespace nudge;
@@ -75,49 +76,6 @@ TEST(ReportDiff, BiggerBasketAddsContactsAndCountsMatchPlainSweeps) {
   EXPECT_NE(report::format_diff(d).find("birthday_again"), std::string::npos);
 }
 
-namespace {
-
-void expect_same_sweep(const decide::SweepResult& x, const decide::SweepResult& y, const std::string& what) {
-  EXPECT_EQ(x.members, y.members) << what;
-  EXPECT_EQ(x.members_with_candidates, y.members_with_candidates) << what;
-  EXPECT_EQ(x.decisions, y.decisions) << what;
-  ASSERT_EQ(x.ranked.size(), y.ranked.size()) << what;
-  for (std::size_t i = 0; i < x.ranked.size(); ++i) {
-    const auto &p = x.ranked[i], &q = y.ranked[i];
-    ASSERT_EQ(p.customer_id, q.customer_id) << what << " " << i;
-    ASSERT_EQ(p.action, q.action) << what << " " << i;
-    ASSERT_EQ(p.priority, q.priority) << what << " " << i;
-    ASSERT_EQ(p.control, q.control) << what << " " << i;
-    ASSERT_TRUE(p.budget_left == q.budget_left || (std::isnan(p.budget_left) && std::isnan(q.budget_left)))
-        << what << " " << i;
-  }
-  ASSERT_EQ(x.funnel.size(), y.funnel.size()) << what;
-  for (std::size_t a = 0; a < x.funnel.size(); ++a) {
-    const auto &f = x.funnel[a], &g = y.funnel[a];
-    EXPECT_EQ(std::tie(f.fired, f.consent, f.suppression, f.frequency_cap, f.priority, f.budget, f.member_max,
-                       f.capacity, f.kept, f.in_top_k, f.control),
-              std::tie(g.fired, g.consent, g.suppression, g.frequency_cap, g.priority, g.budget, g.member_max,
-                       g.capacity, g.kept, g.in_top_k, g.control))
-        << what << " action " << a;
-  }
-  ASSERT_EQ(x.capacity_cutoff.size(), y.capacity_cutoff.size()) << what;
-  for (std::size_t ch = 0; ch < x.capacity_cutoff.size(); ++ch) {
-    ASSERT_EQ(x.capacity_cutoff[ch].has_value(), y.capacity_cutoff[ch].has_value()) << what;
-    if (x.capacity_cutoff[ch]) EXPECT_EQ(x.capacity_cutoff[ch]->customer_id, y.capacity_cutoff[ch]->customer_id);
-  }
-  ASSERT_EQ(x.trace.has_value(), y.trace.has_value()) << what;
-  if (x.trace) {
-    ASSERT_EQ(x.trace->entries.size(), y.trace->entries.size()) << what;
-    for (std::size_t i = 0; i < x.trace->entries.size(); ++i) {
-      EXPECT_EQ(x.trace->entries[i].action, y.trace->entries[i].action) << what;
-      EXPECT_EQ(x.trace->entries[i].gate, y.trace->entries[i].gate) << what;
-      EXPECT_EQ(x.trace->entries[i].detail, y.trace->entries[i].detail) << what;
-    }
-  }
-}
-
-}  // namespace
-
 // run_sweeps (one pass over the population, both campaigns per batch) equals
 // two separate run_sweep calls, on 1 and 2 threads, with capacities, top-K,
 // holdouts and a traced row; the diff's counts and points equal the
@@ -142,8 +100,8 @@ TEST(ReportDiff, OnePassOverBothCampaignsEqualsTwoSeparateSweeps) {
     tbb::task_arena(threads).execute([&] {
       const auto both = decide::run_sweeps({&a, &b}, {oa, ob});
       ASSERT_EQ(both.size(), 2u);
-      expect_same_sweep(both[0], decide::run_sweep(a, oa), "A, " + std::to_string(threads) + " threads");
-      expect_same_sweep(both[1], decide::run_sweep(b, ob), "B, " + std::to_string(threads) + " threads");
+      test::expect_same_sweep(both[0], decide::run_sweep(a, oa), "A, " + std::to_string(threads) + " threads");
+      test::expect_same_sweep(both[1], decide::run_sweep(b, ob), "B, " + std::to_string(threads) + " threads");
       // The diff (one pass) against plain separate sweeps.
       report::DiffOptions o;
       o.movers = 2;

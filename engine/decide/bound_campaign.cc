@@ -41,6 +41,23 @@ bool cap_covers(const Campaign& c, const FrequencyCap& f, const Action& a) {
          in(f.brands, a.brand) && in(f.campaigns, c.name);
 }
 
+ExpressionSources expression_sources(const Campaign& c) {
+  ExpressionSources s;
+  for (const auto& a : c.actions) s.predicates.push_back(a.trigger);
+  for (const auto& r : c.suppressions) s.predicates.push_back(r.when);
+  for (const auto& d : c.dialogues) {  // dialogue goals follow the suppression rules
+    s.goals.push_back(d.goal ? std::optional<std::size_t>(s.predicates.size()) : std::nullopt);
+    if (d.goal) s.predicates.push_back(*d.goal);
+  }
+  s.number_of.resize(c.actions.size());
+  for (std::size_t i = 0; i < c.actions.size(); ++i)
+    if (c.actions[i].priority_kind == PriorityKind::Expression) {
+      s.number_of[i] = s.numbers.size();
+      s.numbers.push_back(c.actions[i].priority_expression);
+    }
+  return s;
+}
+
 BoundCampaign BoundCampaign::bind(const Campaign& c, const Population& pop, std::shared_ptr<const score::Model> model) {
   if (pop.rows() >= (std::size_t{1} << 32))
     throw_usage(fmt::format("the sweep handles up to 4294967295 members per population, not {}", pop.rows()));
@@ -50,22 +67,10 @@ BoundCampaign BoundCampaign::bind(const Campaign& c, const Population& pop, std:
   auto id = pop.id_column();
   if (!id) throw_invalid_input("the population has no customer id column (a uint64 column named customer_id)");
 
-  std::vector<expr::Source> predicates, numbers;
-  for (const auto& a : c.actions) predicates.push_back(a.trigger);
-  for (const auto& s : c.suppressions) predicates.push_back(s.when);
-  std::vector<std::optional<std::size_t>> goals;  // dialogue goals follow the suppression rules
-  for (const auto& d : c.dialogues) {
-    goals.push_back(d.goal ? std::optional<std::size_t>(predicates.size()) : std::nullopt);
-    if (d.goal) predicates.push_back(*d.goal);
-  }
-  std::vector<std::optional<std::size_t>> number_of(c.actions.size());
-  for (std::size_t i = 0; i < c.actions.size(); ++i)
-    if (c.actions[i].priority_kind == PriorityKind::Expression) {
-      number_of[i] = numbers.size();
-      numbers.push_back(c.actions[i].priority_expression);
-    }
-  BoundCampaign b(c, pop, expr::CompiledSet::compile(pop, predicates, numbers));
-  b.goal_predicates_ = std::move(goals);
+  ExpressionSources src = expression_sources(c);
+  BoundCampaign b(c, pop, expr::CompiledSet::compile(pop, src.predicates, src.numbers));
+  b.goal_predicates_ = std::move(src.goals);
+  const auto& number_of = src.number_of;
   b.ids_ = pop.column(*id).values<uint64_t>();
   std::vector<std::size_t> read = b.set_.columns_read();
   read.push_back(*id);

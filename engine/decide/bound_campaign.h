@@ -97,6 +97,19 @@ struct BoundAction {
 // name, brand and the campaign's name pass the cap's filters (empty = any).
 bool cap_covers(const Campaign& c, const FrequencyCap& f, const Action& a);
 
+// The expressions bind() compiles into BoundCampaign::expressions(), in its
+// index order: predicates = every action's trigger, then every suppression
+// rule's condition, then the goal of each dialogue that has one (goals[d]:
+// its index); numbers = the priority expression of each action with an
+// Expression priority (number_of[a]: its index). engine/decide/
+// shared_expressions.h compiles several campaigns' sources into one set.
+struct ExpressionSources {
+  std::vector<expr::Source> predicates, numbers;
+  std::vector<std::optional<std::size_t>> goals;      // per dialogue
+  std::vector<std::optional<std::size_t>> number_of;  // per action
+};
+ExpressionSources expression_sources(const Campaign& campaign);
+
 class BoundCampaign {
  public:
   // `model`: the churn model to use; when null, the campaign's model file (if

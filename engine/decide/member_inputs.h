@@ -20,7 +20,9 @@
 // row (engine/policy/history_policy.h: a pre-pass over the history in member
 // order). run_sweep calls prepare() at the sweep's start, inside the pass's
 // wall time (SweepTimes::prepare_wall), in the caller's oneTBB arena, and
-// hands the result to every fill() of that sweep. A source without one
+// hands the result to every fill() of that sweep; run_sweeps calls it once
+// per source and hands it to every fill() of every campaign it sweeps with
+// that source. A source without one
 // returns null; fill() with prepared == null computes from scratch, and both
 // ways give identical values.
 //

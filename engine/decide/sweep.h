@@ -12,7 +12,8 @@
 //      aggregate columns) from the member summary the source's prepare()
 //      computed at the pass's start (member_inputs.h; timed in pass_wall);
 //   1. evaluate all triggers, suppression conditions and expression
-//      priorities of the batch in one expr::CompiledSet::evaluate;
+//      priorities of the batch in one expr::CompiledSet::evaluate (run_sweeps:
+//      or copy them from another campaign's evaluation, below);
 //   2. gates, 64 members at a time as bitmaps, per action:
 //        fired  = trigger TRUE
 //        consent: the channel's consent column TRUE (FALSE or NULL = no consent)
@@ -106,7 +107,8 @@ struct SweepTimes {
   double history_prepare_wall = 0;
   double dialogue_prepare_wall = 0;
   double history_cpu = 0;   // history inputs of the batch (SweepOptions::inputs)
-  double evaluate_cpu = 0;  // expression evaluation
+  double evaluate_cpu = 0;  // expression evaluation (run_sweeps: a campaign whose expressions another's
+                            // evaluation computes counts copying them; that one counts the evaluation)
   double dialogue_cpu = 0;  // dialogue places from the history (engine/dialogue/dialogue_pass.h)
   double gates_cpu = 0;     // consent/suppression/cap/exclusive bitmaps and the candidate list
   double score_cpu = 0;     // churn model on members with candidates
@@ -157,6 +159,11 @@ struct SweepResult {
   std::vector<std::optional<Decision>> capacity_cutoff;  // per channel (ranking.h)
   SweepTimes times;
   std::optional<MemberTrace> trace;
+  // The campaign's expressions (triggers, suppression conditions, dialogue
+  // goals, priority expressions) and, in run_sweeps, how many of them were
+  // the same expression as one of an earlier campaign of the call, so
+  // evaluated once for both (0 in run_sweep).
+  std::size_t expressions = 0, expressions_shared = 0;
 };
 
 // Greedy arbitration (RS-1), whatever the campaign's [arbitration] mode; the
@@ -167,12 +174,19 @@ SweepResult run_sweep(const BoundCampaign& bound, const SweepOptions& options);
 // (`nudge diff`): result i equals run_sweep(*bounds[i], options[i]), decision
 // for decision. Shared: the parallel loop over the batches (one
 // parallel_for; each batch is swept for every campaign in turn on the same
-// thread, so its rows are read while in cache) and one progress bar. Not
-// shared: expression evaluation (each campaign evaluates its own compiled
-// triggers, even where the campaigns share subexpressions), gates, scores,
-// walks and ranking (per campaign). The populations bound may differ in
-// columns (history aggregates) but must have the same row count (else
-// Error(Usage)). Errors otherwise as run_sweep.
+// thread, so its rows are read while in cache), one progress bar, and the
+// expression evaluation of campaigns bound to the same Population object
+// with the same history source (options[i].inputs): their triggers,
+// suppression conditions, goals and priority expressions are compiled into
+// one set, so an expression or subexpression they have in common (equal
+// after binding and simplification, whatever its spelling) is evaluated
+// once per batch, and a later campaign copies its results from the first's
+// (engine/decide/shared_expressions.h; SweepResult::expressions_shared
+// counts them). Campaigns bound to different populations (e.g. each to its
+// own history policy's, with its own history-aggregate columns) evaluate
+// their own. Not shared: gates, scores, walks and ranking (per campaign).
+// The populations bound may differ in columns (history aggregates) but must
+// have the same row count (else Error(Usage)). Errors otherwise as run_sweep.
 std::vector<SweepResult> run_sweeps(const std::vector<const BoundCampaign*>& bounds,
                                     const std::vector<SweepOptions>& options);
 

@@ -83,7 +83,7 @@ SweepPart run_sweep_part(const BoundCampaign& bound, const SweepOptions& options
 SweepResult merge_sweep_parts(const Campaign& campaign, const std::vector<SweepPart>& parts,
                               std::optional<std::size_t> top_k);
 
-// Shared by sweep.cc and sweep_parts.cc. `members`: the population size
+// Shared by sweep_run.cc and sweep_parts.cc. `members`: the population size
 // capacity shares are taken of (campaign.h's capacity_for).
 RankingInput ranking_input(const Campaign& c, std::optional<std::size_t> top_k, std::size_t members);
 std::vector<uint64_t> walk_kept(const SweepResult& r);

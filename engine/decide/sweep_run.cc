@@ -1,4 +1,4 @@
-// run_sweep and run_sweeps (sweep.h): the pass (sweep.cc), then ranking and
+// run_sweep and run_sweeps (sweep.h): the pass (sweep_pass.cc), then ranking and
 // the trace, per campaign.
 #include <chrono>
 #include <limits>

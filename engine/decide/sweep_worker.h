@@ -1,4 +1,4 @@
-// One sweep worker's scratch (engine/decide/sweep.cc's pass): the bitmaps,
+// One sweep worker's scratch (engine/decide/sweep_pass.cc's pass, sweep.cc): the bitmaps,
 // candidates and counts of the batch it is working on. Internal to the sweep.
 // Thread-safety: one per thread (tbb::enumerable_thread_specific).
 #pragma once
@@ -12,6 +12,7 @@
 #include "engine/decide/member_inputs.h"
 #include "engine/decide/member_sink.h"
 #include "engine/decide/ranking.h"
+#include "engine/decide/sweep.h"
 #include "engine/dialogue/dialogue_pass.h"
 #include "engine/expr/program.h"
 

@@ -23,7 +23,8 @@
 // Method (per-sweep summary, prepare()): population rows reach the history's
 // members in random order, so that scan, done per row, costs several
 // dependent cache/TLB misses. The sweep (run_sweep) therefore calls prepare()
-// at its start, inside its timed pass (SweepTimes::prepare_wall): a pre-pass
+// at its start, inside its timed pass (SweepTimes::prepare_wall; run_sweeps:
+// once for all the sweeps of the pass with these dialogues): a pre-pass
 // over the HISTORY in member order (parallel over member ranges, streaming)
 // that stores, per member and dialogue, the place for each of the four
 // (entry, goal) values, one byte each (state << 4 | step), in a

@@ -30,6 +30,9 @@ class Program {
   std::vector<WinGroup> win_groups;           // Code::Window side tables (engine/expr/window_plan.h)
   std::vector<WinOut> win_outs;
   std::vector<uint32_t> win_cols;
+  // Per predicate / number: the smallest index whose simplified root is the
+  // same node (structurally identical after binding and simplification).
+  std::vector<std::size_t> predicate_first, number_first;
 };
 
 // Fills p.code, registers, outputs and columns_read from the simplified roots

@@ -64,6 +64,25 @@ const uint64_t* Workspace::predicate_bits(std::size_t i) const { return impl_->p
 const double* Workspace::number_values(std::size_t i) const { return impl_->num_out.data() + i * kBatchRows; }
 const uint64_t* Workspace::number_validity(std::size_t i) const { return impl_->num_valid_out.data() + i * kWords; }
 
+void Workspace::assign_results(const Workspace& from, const std::vector<std::size_t>& predicates,
+                               const std::vector<std::size_t>& numbers) {
+  Impl& w = *impl_;
+  const Impl& f = *from.impl_;
+  for (std::size_t i : predicates)
+    if (i >= f.pred_out.size() / kWords) throw_usage("Workspace::assign_results: no such predicate in the source");
+  for (std::size_t i : numbers)
+    if (i >= f.num_valid_out.size() / kWords) throw_usage("Workspace::assign_results: no such number in the source");
+  w.pred_out.resize(predicates.size() * kWords);
+  w.num_out.resize(numbers.size() * kBatchRows);
+  w.num_valid_out.resize(numbers.size() * kWords);
+  for (std::size_t i = 0; i < predicates.size(); ++i)
+    std::memcpy(w.pred_out.data() + i * kWords, f.pred_out.data() + predicates[i] * kWords, kWords * 8);
+  for (std::size_t i = 0; i < numbers.size(); ++i) {
+    std::memcpy(w.num_out.data() + i * kBatchRows, f.num_out.data() + numbers[i] * kBatchRows, kBatchRows * 8);
+    std::memcpy(w.num_valid_out.data() + i * kWords, f.num_valid_out.data() + numbers[i] * kWords, kWords * 8);
+  }
+}
+
 CompiledSet::CompiledSet() : program_(std::make_unique<Program>()) {}
 CompiledSet::CompiledSet(CompiledSet&&) noexcept = default;
 CompiledSet& CompiledSet::operator=(CompiledSet&&) noexcept = default;
@@ -87,6 +106,14 @@ CompiledSet CompiledSet::compile(const Population& pop, const std::vector<Source
   std::vector<BoundPtr> pred_roots, num_roots;
   for (const auto& e : p.predicates) pred_roots.push_back(simplifier.simplify(e));
   for (const auto& e : p.numbers) num_roots.push_back(simplifier.simplify(e));
+  // Equal inputs give the same canonical node (hash-consing), so equal roots are equal pointers.
+  auto firsts = [](const std::vector<BoundPtr>& roots) {
+    std::vector<std::size_t> f(roots.size());
+    for (std::size_t i = 0; i < roots.size(); ++i)
+      f[i] = static_cast<std::size_t>(std::find(roots.begin(), roots.end(), roots[i]) - roots.begin());
+    return f;
+  };
+  p.predicate_first = firsts(pred_roots), p.number_first = firsts(num_roots);
   compile_program(p, pred_roots, num_roots, pop);
   return set;
 }
@@ -95,6 +122,8 @@ std::size_t CompiledSet::num_predicates() const noexcept { return program_->pred
 std::size_t CompiledSet::num_numbers() const noexcept { return program_->numbers.size(); }
 const std::vector<std::string>& CompiledSet::warnings() const noexcept { return program_->warnings; }
 const std::vector<std::size_t>& CompiledSet::columns_read() const noexcept { return program_->columns_read; }
+std::size_t CompiledSet::same_predicate_as(std::size_t i) const { return program_->predicate_first.at(i); }
+std::size_t CompiledSet::same_number_as(std::size_t i) const { return program_->number_first.at(i); }
 
 void CompiledSet::evaluate(const Population& pop, std::size_t begin, std::size_t count, Workspace& ws) const {
   const Program& p = *program_;

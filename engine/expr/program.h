@@ -26,8 +26,11 @@
 // has another type than at compile time. Workspace results are valid until the
 // next evaluate() with that Workspace.
 //
-// Changes to the contract since it was fixed in main: none to the API;
-// added `#include <optional>` (reference_number uses it) and the notes above.
+// Changes to the contract since it was fixed in main: added
+// `#include <optional>` (reference_number uses it) and the notes above;
+// added CompiledSet::same_predicate_as / same_number_as and
+// Workspace::assign_results (several campaigns evaluating their common
+// expressions once, engine/decide/shared_expressions.h).
 #pragma once
 
 #include <cstddef>
@@ -68,6 +71,13 @@ class Workspace {
   const double* number_values(std::size_t i) const;
   // Validity of number expression i: bit r is 1 when the value is not NULL.
   const uint64_t* number_validity(std::size_t i) const;
+  // Makes this workspace hold results another set's evaluate() left in
+  // `from`: afterwards predicate i here reads as predicate predicates[i] of
+  // `from`, number i as number numbers[i] (bits, values and validity copied,
+  // whole kBatchRows rows). Valid like evaluate()'s results; `from` is only
+  // read. Errors: Error(Usage) for an index `from` does not hold.
+  void assign_results(const Workspace& from, const std::vector<std::size_t>& predicates,
+                      const std::vector<std::size_t>& numbers);
 
  private:
   friend class CompiledSet;
@@ -93,6 +103,14 @@ class CompiledSet {
   const std::vector<std::string>& warnings() const noexcept;
   // Column indices the compiled program reads (for bytes-read accounting).
   const std::vector<std::size_t>& columns_read() const noexcept;
+  // The smallest index j <= i whose predicate (number) is the same
+  // expression as predicate (number) i: equal after binding and
+  // simplification (engine/expr/simplifier.h), so equal whatever the
+  // spelling: whitespace, keyword case, `a < 2` / `2 > a`, `x IN (1)` /
+  // `x = 1`. Equal indices give equal results on every row. Throws
+  // std::out_of_range for i past the set.
+  std::size_t same_predicate_as(std::size_t i) const;
+  std::size_t same_number_as(std::size_t i) const;
 
   // Evaluates every predicate and number expression for rows
   // [begin, begin + count): begin a multiple of 64, count <= kBatchRows,

@@ -19,12 +19,12 @@ using decide::Campaign;
 using decide::Decision;
 using decide::SweepResult;
 
-SweepResult sweep_all(const BoundCampaign& b, const decide::SweepOptions& base,
-                      std::optional<std::size_t> trace_row = {}) {
+// A sweep with no top-K cut, tracing trace_row (if any).
+decide::SweepOptions sweep_all(const decide::SweepOptions& base, std::optional<std::size_t> trace_row = {}) {
   decide::SweepOptions o = base;
   o.top_k = SIZE_MAX;
   o.trace_row = trace_row;
-  return decide::run_sweep(b, o);
+  return o;
 }
 
 // Per row: the decisions of a sweep (indexes into ranked), rows ascending.
@@ -85,12 +85,12 @@ CampaignDiff diff_campaigns(const BoundCampaign& a, const BoundCampaign& b, cons
   const Campaign &ca = a.campaign(), &cb = b.campaign();
   const std::size_t rows = a.population().rows();
   // Both campaigns in one pass over the population (run_sweeps, sweep.h: what is shared).
-  std::vector<decide::SweepOptions> so = {o.a_sweep, o.b_sweep};
-  for (auto& x : so) x.top_k = SIZE_MAX, x.trace_row.reset();
+  const std::vector<decide::SweepOptions> so = {sweep_all(o.a_sweep), sweep_all(o.b_sweep)};
   std::vector<SweepResult> both = decide::run_sweeps({&a, &b}, so);
   const SweepResult ra = std::move(both[0]), rb = std::move(both[1]);
   CampaignDiff d;
   d.a_name = ca.name, d.b_name = cb.name, d.members = rows;
+  d.b_expressions = rb.expressions, d.b_expressions_shared = rb.expressions_shared;
 
   // Per action and channel name.
   std::map<std::string, std::size_t> action_at, channel_at;
@@ -157,8 +157,8 @@ CampaignDiff diff_campaigns(const BoundCampaign& a, const BoundCampaign& b, cons
   });
   if (movers.size() > o.movers) movers.resize(o.movers);
   for (Mover& m : movers) {
-    m.a_reason = reason(a, sweep_all(a, o.a_sweep, m.row));
-    m.b_reason = reason(b, sweep_all(b, o.b_sweep, m.row));
+    m.a_reason = reason(a, decide::run_sweep(a, sweep_all(o.a_sweep, m.row)));
+    m.b_reason = reason(b, decide::run_sweep(b, sweep_all(o.b_sweep, m.row)));
   }
   d.movers = std::move(movers);
   d.a_remaining = remaining(a, ra, o.a_sweep.inputs), d.b_remaining = remaining(b, rb, o.b_sweep.inputs);

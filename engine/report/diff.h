@@ -23,9 +23,18 @@
 // Actions are matched by name, channels by name.
 // Cost: both campaigns swept in one pass over the population
 // (decide::run_sweeps: one parallel loop, each batch swept for A then B on the
-// same thread; expressions are still evaluated per campaign, shared
-// subexpressions included), plus one sweep per mover and campaign for the
-// traces (the traces need the global capacity cut, so each is a full sweep).
+// same thread), plus one sweep per mover and campaign for the traces (the
+// traces need the global capacity cut, so each is a full sweep). When both
+// are bound to the same population object and history source (no
+// --history), A's and B's expressions are compiled into one set and each
+// expression or subexpression they have in common is evaluated once per
+// batch (engine/decide/shared_expressions.h); b_expressions_shared of
+// b_expressions counts B's triggers, suppression conditions, goals and
+// priority expressions that are the same expression as one of A's (equal
+// after binding and simplification): all of them in the usual what-if (B = A
+// with another basket, cost or capacity). The CLI prints it on stderr
+// ("expressions evaluated once for both: N of M"), so the comparison on
+// stdout and the JSON are the same as without sharing.
 // With a history (DiffOptions::a_sweep / b_sweep inputs and dialogues), each
 // campaign reads its own policies from it; the two bound populations may then
 // differ in their history-aggregate columns but hold the same members.
@@ -83,6 +92,10 @@ struct CampaignDiff {
   BudgetStats a_budget, b_budget;
   std::vector<double> a_remaining, b_remaining;  // per member (NaN: unknown basket), for histograms
   std::vector<Mover> movers;
+  // B's expressions, and how many of them were evaluated once for both
+  // campaigns (decide::SweepResult::expressions_shared). Not in diff_json or
+  // format_diff.
+  std::size_t b_expressions = 0, b_expressions_shared = 0;
 };
 
 CampaignDiff diff_campaigns(const decide::BoundCampaign& a, const decide::BoundCampaign& b, const DiffOptions& options);
