@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <unordered_map>
 
 #include "engine/base/error.h"
 #include "engine/base/simd.h"
@@ -109,8 +110,8 @@ CompiledSet CompiledSet::compile(const Population& pop, const std::vector<Source
   // Equal inputs give the same canonical node (hash-consing), so equal roots are equal pointers.
   auto firsts = [](const std::vector<BoundPtr>& roots) {
     std::vector<std::size_t> f(roots.size());
-    for (std::size_t i = 0; i < roots.size(); ++i)
-      f[i] = static_cast<std::size_t>(std::find(roots.begin(), roots.end(), roots[i]) - roots.begin());
+    std::unordered_map<const void*, std::size_t> first;  // linear in the expressions, not quadratic
+    for (std::size_t i = 0; i < roots.size(); ++i) f[i] = first.try_emplace(roots[i].get(), i).first->second;
     return f;
   };
   p.predicate_first = firsts(pred_roots), p.number_first = firsts(num_roots);

@@ -187,6 +187,22 @@ void HistoryPolicy::fill(std::size_t begin, std::size_t count, decide::MemberInp
   }
 }
 
+uint64_t HistoryPolicy::revoked_by_unsubscribes(uint32_t m) const {
+  // Only unsubscribes matter: read the types, and the rest of an unsubscribe only.
+  const auto prof = h_.contact_profile();
+  const auto rc = h_.response_contact();
+  const auto ron = h_.responded_on();
+  const auto rtype = h_.response_type();
+  uint64_t revoked = 0;
+  const history::IndexRange rr = h_.responses_of(m);
+  for (uint32_t k = rr.first; k < rr.last; ++k)
+    if (rtype[k] == history::kUnsubscribe && ron[k] <= as_of_) {
+      const ProfileClass& pc = profiles_[prof[rc[k]]];
+      if (!pc.control) revoked |= pc.revokes;
+    }
+  return revoked;
+}
+
 void HistoryPolicy::walk(uint32_t m, Walked& w, std::vector<uint32_t>& scratch) const {
   const auto sent = h_.sent_on();
   const auto prof = h_.contact_profile();
@@ -234,14 +250,7 @@ void HistoryPolicy::walk(uint32_t m, Walked& w, std::vector<uint32_t>& scratch) 
   const auto rc = h_.response_contact();
   const auto ron = h_.responded_on();
   const auto rtype = h_.response_type();
-  if (!response_mask_) {
-    // Only unsubscribes matter: read the types, and the rest of an unsubscribe only.
-    for (uint32_t k = h_.responses_of(m).first; k < h_.responses_of(m).last; ++k)
-      if (rtype[k] == history::kUnsubscribe && ron[k] <= as_of_) {
-        const ProfileClass& pc = profiles_[prof[rc[k]]];
-        if (!pc.control) revoked |= pc.revokes;
-      }
-  }
+  if (!response_mask_) revoked = revoked_by_unsubscribes(m);
   for (uint32_t k = h_.responses_of(m).first; response_mask_ && k < h_.responses_of(m).last; ++k) {
     const int32_t t = ron[k];
     if (t > as_of_) break;  // responses are sorted by responded_on

@@ -137,9 +137,12 @@ class HistoryPolicy final : public decide::MemberInputSource {
     history::MemberTable table;
   };
   void walk(uint32_t m, Walked& w, std::vector<uint32_t>& scratch) const;
-  // The fast walk ("Method"): false (nothing written) where the member needs the general walk.
+  // The fast walk ("Method"): false (nothing written) where the member needs the general walk;
+  // else the member's record in pack()'s layout.
   void setup_fast_walk();
   bool walk_fast(uint32_t m, uint64_t* rec) const;
+  // Channels revoked by the member's unsubscribes dated up to as_of (both walks).
+  uint64_t revoked_by_unsubscribes(uint32_t m) const;
   void pack(const Walked& w, uint64_t* rec) const;
   // Writes a record's values for `row` (r = row - batch begin); write_none: a row without history.
   void write_record(const uint64_t* rec, std::size_t row, std::size_t r, decide::MemberInputs& out) const;

@@ -40,7 +40,9 @@ inline void expect_same_sweep(const decide::SweepResult& x, const decide::SweepR
   ASSERT_EQ(x.capacity_cutoff.size(), y.capacity_cutoff.size()) << what;
   for (std::size_t ch = 0; ch < x.capacity_cutoff.size(); ++ch) {
     ASSERT_EQ(x.capacity_cutoff[ch].has_value(), y.capacity_cutoff[ch].has_value()) << what;
-    if (x.capacity_cutoff[ch]) EXPECT_EQ(x.capacity_cutoff[ch]->customer_id, y.capacity_cutoff[ch]->customer_id);
+    if (x.capacity_cutoff[ch]) {
+      EXPECT_EQ(x.capacity_cutoff[ch]->customer_id, y.capacity_cutoff[ch]->customer_id) << what;
+    }
   }
   ASSERT_EQ(x.trace.has_value(), y.trace.has_value()) << what;
   if (x.trace) {
