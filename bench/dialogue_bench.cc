@@ -21,7 +21,8 @@
 // classes) + dialogue binding (once per sweep command, not in the sweep);
 // summary_s / dialogue_summary_s = wall seconds per sweep of the sweep's own
 // pre-passes over the history in member order (HistoryPolicy::prepare,
-// BoundDialogues::prepare; INSIDE the sweep's wall time); dialogue_s /
+// BoundDialogues::prepare; INSIDE the sweep's wall time; since the fused
+// pre-pass, HistoryPolicy's holds both and dialogue_summary_s is ~0); dialogue_s /
 // history_s = thread seconds of those pass phases per sweep (the per-batch
 // gathers from the summaries).
 #include <benchmark/benchmark.h>

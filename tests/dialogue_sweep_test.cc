@@ -21,6 +21,7 @@
 #include "engine/decide/sweep.h"
 #include "engine/dialogue/dialogue_pass.h"
 #include "engine/history/history.h"
+#include "engine/policy/history_policy.h"
 #include "io/gen/rs1_generator.h"
 #include "tests/oracles/decide_reference.h"
 #include "tests/oracles/dialogue_reference.h"
@@ -208,6 +209,52 @@ void expect_matches_reference(const Campaign& c, const Population& pop, const Re
     }
     for (std::size_t d = 0; d < c.dialogues.size(); ++d)
       ASSERT_EQ(direct.funnel[d].members, gathered.funnel[d].members) << "dialogue " << d;
+  }
+  // The same summary inside HistoryPolicy's pre-pass (prepare_with_dialogues: one walk and one
+  // record a member for the policies and the places) gives the same places and the same policy inputs.
+  {
+    // A frequency cap from the history (never binding) so that the policy takes its fast walk,
+    // which then also tells which members have a dialogue contact in the window.
+    Campaign hc = c;
+    FrequencyCap cap;
+    cap.name = "any_contact_7d", cap.max = 1000000, cap.window_days = 7;
+    hc.frequency_caps.push_back(cap);
+    policy::HistoryPolicy hp(hc, pop, h, kAsOf);
+    ASSERT_TRUE(hp.fast_walk());
+    const BoundCampaign hb = BoundCampaign::bind(hc, hp.population());
+    const auto hdlg = dialogue::BoundDialogues::bind(hb, &h, hp.member_map().data(), kAsOf);
+    const auto other_day = dialogue::BoundDialogues::bind(hb, &h, hp.member_map().data(), kAsOf - 1);
+    ASSERT_EQ(hp.prepare_with_dialogues(other_day)->dialogues(), nullptr);  // another day: not fused
+    for (int t : threads) {
+      tbb::task_arena arena(t);
+      std::unique_ptr<decide::PreparedInputs> fused, plain;
+      arena.execute([&] { fused = hp.prepare_with_dialogues(hdlg), plain = hp.prepare(); });
+      ASSERT_EQ(plain->dialogues(), nullptr);
+      if (!hdlg.summary_usable()) {
+        ASSERT_EQ(fused->dialogues(), nullptr);
+        continue;
+      }
+      ASSERT_NE(fused->dialogues(), nullptr);
+      ASSERT_EQ(fused->dialogues()->owner, &hdlg);
+      dialogue::DialogueScratch direct, gathered;
+      hdlg.init(direct), hdlg.init(gathered);
+      expr::Workspace ws;
+      decide::MemberInputs in_fused, in_plain;
+      for (std::size_t begin = 0; begin < pop.rows(); begin += expr::kBatchRows) {
+        const std::size_t count = std::min(expr::kBatchRows, pop.rows() - begin);
+        hp.fill(begin, count, in_plain, plain.get());
+        hp.fill(begin, count, in_fused, fused.get());
+        ASSERT_EQ(in_fused.basket_used, in_plain.basket_used) << "batch " << begin;
+        ASSERT_EQ(in_fused.cap_counts, in_plain.cap_counts) << "batch " << begin;
+        ASSERT_EQ(in_fused.revoked, in_plain.revoked) << "batch " << begin;
+        hb.expressions().evaluate(hp.population(), begin, count, ws);
+        hdlg.batch(begin, count, ws, direct);
+        hdlg.batch(begin, count, ws, gathered, fused->dialogues());
+        ASSERT_EQ(direct.fired, gathered.fired) << "threads " << t << " batch " << begin;
+      }
+      for (std::size_t d = 0; d < c.dialogues.size(); ++d)
+        ASSERT_EQ(direct.funnel[d].members, gathered.funnel[d].members) << "dialogue " << d;
+    }
   }
   for (int t : threads) {
     SCOPED_TRACE("threads " + std::to_string(t));

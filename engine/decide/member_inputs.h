@@ -24,7 +24,12 @@
 // per source and hands it to every fill() of every campaign it sweeps with
 // that source. A source without one
 // returns null; fill() with prepared == null computes from scratch, and both
-// ways give identical values.
+// ways give identical values. When the campaign has dialogues
+// (engine/dialogue/dialogue_pass.h) the sweep calls prepare_with_dialogues()
+// instead: a source that walks the same history in member order may compute
+// the dialogues' summary in the same walk and the same record
+// (PreparedInputs::dialogues(); HistoryPolicy does), else it returns
+// prepare()'s result and the sweep calls BoundDialogues::prepare().
 //
 // Thread-safety: fill() is called concurrently for disjoint batches, each
 // with the calling worker's own MemberInputs. prepare() may be called by
@@ -36,6 +41,11 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+namespace nudge::dialogue {
+class BoundDialogues;
+struct PreparedDialogues;
+}  // namespace nudge::dialogue
 
 namespace nudge::decide {
 
@@ -49,12 +59,20 @@ struct MemberInputs {
 class PreparedInputs {
  public:
   virtual ~PreparedInputs() = default;
+  // The dialogue summary computed in the same pre-pass (prepare_with_dialogues), or null.
+  virtual const dialogue::PreparedDialogues* dialogues() const { return nullptr; }
 };
 
 class MemberInputSource {
  public:
   virtual ~MemberInputSource() = default;
   virtual std::unique_ptr<PreparedInputs> prepare() const { return nullptr; }
+  // prepare(), and the summary of the sweep's dialogues in the same pre-pass where the source
+  // can (PreparedInputs::dialogues() then returns it; its owner is `dialogues`).
+  virtual std::unique_ptr<PreparedInputs> prepare_with_dialogues(const dialogue::BoundDialogues& dialogues) const {
+    (void)dialogues;
+    return prepare();
+  }
   // prepared: this sweep's prepare() result, or null.
   virtual void fill(std::size_t begin, std::size_t count, MemberInputs& out,
                     const PreparedInputs* prepared = nullptr) const = 0;

@@ -103,7 +103,9 @@ struct ActionFunnel {
 struct SweepTimes {
   double pass_wall = 0;  // the parallel pass, wall-clock (includes the two prepare_wall below)
   // The per-sweep member summaries computed at the pass's start, wall-clock:
-  // SweepOptions::inputs->prepare() (member_inputs.h) and the dialogues' prepare() (dialogue_pass.h).
+  // SweepOptions::inputs->prepare() (member_inputs.h) and the dialogues' prepare() (dialogue_pass.h);
+  // when the source computed the dialogues' summary in its own pre-pass (prepare_with_dialogues),
+  // history_prepare_wall holds both and dialogue_prepare_wall is about 0.
   double history_prepare_wall = 0;
   double dialogue_prepare_wall = 0;
   double history_cpu = 0;   // history inputs of the batch (SweepOptions::inputs)

@@ -81,13 +81,25 @@ std::vector<Pass> run_passes(const std::vector<PassJob>& jobs) {
       if (same_inputs == j && jobs[k].options->inputs == jobs[j].options->inputs) same_inputs = k;
       if (same_dlg == j && dlgs[k] == dlgs[j]) same_dlg = k;
     }
+    // A source that can fuses the dialogues' summary into its own pre-pass (prepare_with_dialogues).
+    const MemberInputSource* in = jobs[j].options->inputs;
+    const bool with_dlg = !dlgs[j]->empty() && dlgs[j]->summary_usable();
     const auto ta = Clock::now();
-    if (jobs[j].options->inputs && same_inputs == j) prepared_inputs[j] = jobs[j].options->inputs->prepare();
+    if (in && same_inputs == j) prepared_inputs[j] = with_dlg ? in->prepare_with_dialogues(*dlgs[j]) : in->prepare();
     const auto tb = Clock::now();
-    if (same_dlg == j) prepared_dlg[j] = dlgs[j]->prepare();
+    const PreparedInputs* pin = in ? prepared_inputs[same_inputs].get() : nullptr;
+    const dialogue::PreparedDialogues* fused = pin ? pin->dialogues() : nullptr;
+    if (fused && fused->owner != dlgs[j]) fused = nullptr;
+    // Else an earlier job's summary of the same dialogues (fused or not), else their own.
+    const dialogue::PreparedDialogues* pd = fused;
+    if (!pd && same_dlg != j) pd = sweepers[same_dlg]->prepared_dlg;
+    if (!pd) {
+      prepared_dlg[j] = dlgs[j]->prepare();
+      pd = prepared_dlg[j].get();
+    }
     prep_inputs_s[j] = seconds(ta, tb), prep_dlg_s[j] = seconds(tb, Clock::now());
-    sweepers[j]->prepared_inputs = prepared_inputs[same_inputs].get();
-    sweepers[j]->prepared_dlg = prepared_dlg[same_dlg].get();
+    sweepers[j]->prepared_inputs = pin;
+    sweepers[j]->prepared_dlg = pd;
   }
   // Grain: one batch (kBatchRows rows, tens of microseconds of work; the auto partitioner groups batches
   // when that pays), swept for every job in turn on the same thread (its rows in cache).

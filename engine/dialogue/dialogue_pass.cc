@@ -155,28 +155,35 @@ namespace {
 uint8_t code_of(const Place& p) { return static_cast<uint8_t>(static_cast<unsigned>(p.state) << 4 | p.step); }
 }  // namespace
 
-std::unique_ptr<PreparedDialogues> BoundDialogues::prepare() const {
-  if (dialogues_ == 0 || !history_) return nullptr;
-  auto p = std::make_unique<PreparedDialogues>();
-  const std::size_t M = history_->members(), words = (dialogues_ + 1) / 2;
+void BoundDialogues::summary_empty(PreparedDialogues& p) const {
+  p.owner = this;
   DialogueScratch none;
   for (std::size_t d = 0; d < dialogues_; ++d)
-    for (unsigned eg = 0; eg < 4; ++eg) p->empty[4 * d + eg] = code_of(place(d, none, eg >> 1, eg & 1));
+    for (unsigned eg = 0; eg < 4; ++eg) p.empty[4 * d + eg] = code_of(place(d, none, eg >> 1, eg & 1));
+}
+
+void BoundDialogues::summarize(uint32_t m, DialogueScratch& s, const PreparedDialogues& p, uint8_t* out) const {
+  collect(m, s);
+  std::memcpy(out, p.empty.data(), 4 * dialogues_);
+  if (s.contacts.empty()) return;
+  for (std::size_t d = 0; d < dialogues_; ++d)
+    if (std::find(s.dialogue_of.begin(), s.dialogue_of.end(), d) != s.dialogue_of.end())
+      for (unsigned eg = 0; eg < 4; ++eg) out[4 * d + eg] = code_of(place(d, s, eg >> 1, eg & 1));
+}
+
+std::unique_ptr<PreparedDialogues> BoundDialogues::prepare() const {
+  if (!summary_usable()) return nullptr;
+  auto p = std::make_unique<PreparedDialogues>();
+  summary_empty(*p);
+  const std::size_t M = history_->members(), words = (dialogues_ + 1) / 2;
   p->table = history::MemberTable::take(pool_, M, words);
   history::MemberTable& t = p->table;
   const PreparedDialogues& pr = *p;
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, M, 8192), [&](const tbb::blocked_range<std::size_t>& r) {
     DialogueScratch s;
-    uint8_t bytes[4 * kMaxDialogues];
     for (std::size_t m = r.begin(); m != r.end(); ++m) {
-      collect(static_cast<uint32_t>(m), s);
-      std::memcpy(bytes, pr.empty.data(), 4 * dialogues_);
-      if (!s.contacts.empty())
-        for (std::size_t d = 0; d < dialogues_; ++d)
-          if (std::find(s.dialogue_of.begin(), s.dialogue_of.end(), d) != s.dialogue_of.end())
-            for (unsigned eg = 0; eg < 4; ++eg) bytes[4 * d + eg] = code_of(place(d, s, eg >> 1, eg & 1));
       std::memset(t.row(m), 0, words * 8);
-      std::memcpy(t.row(m), bytes, 4 * dialogues_);
+      summarize(static_cast<uint32_t>(m), s, pr, reinterpret_cast<uint8_t*>(t.row(m)));
     }
   });
   return p;
@@ -190,7 +197,7 @@ void BoundDialogues::batch(std::size_t begin, std::size_t count, const expr::Wor
   constexpr std::size_t kAhead = 16;
   if (prepared)
     for (std::size_t r = 0; r < std::min(kAhead, count); ++r)
-      if (const uint32_t m = member_of(begin + r); m != history::kNoMember) __builtin_prefetch(prepared->table.row(m));
+      if (const uint32_t m = member_of(begin + r); m != history::kNoMember) __builtin_prefetch(prepared->row(m));
   for (std::size_t wi = 0; wi < words; ++wi) {
     const std::size_t live = std::min<std::size_t>(64, count - 64 * wi);
     for (unsigned r = 0; r < live; ++r) {
@@ -200,9 +207,8 @@ void BoundDialogues::batch(std::size_t begin, std::size_t count, const expr::Wor
       if (prepared) {
         if (row + kAhead < begin + count)
           if (const uint32_t ma = member_of(row + kAhead); ma != history::kNoMember)
-            __builtin_prefetch(prepared->table.row(ma));
-        bytes =
-            m == history::kNoMember ? prepared->empty.data() : reinterpret_cast<const uint8_t*>(prepared->table.row(m));
+            __builtin_prefetch(prepared->row(ma));
+        bytes = m == history::kNoMember ? prepared->empty.data() : prepared->row(m);
         if (any_until_) collect(m, s);
       } else {
         collect(m, s);

@@ -37,6 +37,16 @@
 // dialogue with a step that waits until a date column (Step::wait_until) also
 // depends on the row's date: its places are always computed per row from the
 // member's events (the scan), so such dialogues do not get the summary's speed.
+// Fused (the usual case with --history): when the sweep's history source is
+// the campaign's policy::HistoryPolicy over the same history, member map and
+// day, the sweep asks it for both summaries at once
+// (MemberInputSource::prepare_with_dialogues): its pre-pass calls
+// summarize() for each member into the bytes after the policy record
+// (PreparedDialogues::offset), so one walk reads each member's events and a
+// batch's policy gather brings the dialogue bytes into cache with it; its
+// fast walk also reads back to oldest_day() and calls summarize() only for
+// members with a step-profile contact there (the others get `empty`'s bytes,
+// which is what summarize() writes for them).
 // Errors: bind throws Error(InvalidInput) when a wait_until column is missing
 // (naming near columns) or not a date.
 //
@@ -100,10 +110,17 @@ struct DialogueScratch {
   std::vector<DialogueFunnel> funnel;   // per dialogue
 };
 
-// One sweep's summary (BoundDialogues::prepare).
+class BoundDialogues;
+
+// One sweep's summary (BoundDialogues::prepare, or a history source's fused
+// pre-pass: engine/policy/history_policy.h). Member m's bytes are at byte
+// `offset` of table row m: 4 a dialogue, byte 4d + 2 entry + goal.
 struct PreparedDialogues {
-  history::MemberTable table;                      // (dialogues + 1) / 2 words a member: byte 4d + 2 entry + goal
+  const BoundDialogues* owner = nullptr;           // the dialogues these places are for
+  history::MemberTable table;                      // shared with the fused pre-pass's record table, if any
+  std::size_t offset = 0;                          // bytes into each row
   std::array<uint8_t, 4 * kMaxDialogues> empty{};  // the same bytes for a member without dialogue contacts
+  const uint8_t* row(uint32_t m) const noexcept { return reinterpret_cast<const uint8_t*>(table.row(m)) + offset; }
 };
 
 class BoundDialogues {
@@ -132,6 +149,23 @@ class BoundDialogues {
              const PreparedDialogues* prepared = nullptr) const;
   // The per-sweep summary ("Method" above); null when there is no history or no dialogue.
   std::unique_ptr<PreparedDialogues> prepare() const;
+  // The same summary computed inside another pre-pass over the same history in member
+  // order (HistoryPolicy's, engine/policy/history_policy.h: one walk and one record a member
+  // for both). summary_usable(): prepare() would not be null. summary_empty() sets p.owner
+  // and p.empty; summarize() writes member m's summary_bytes() bytes to `out` (s: the
+  // calling thread's scratch). Same bytes as prepare() writes.
+  bool summary_usable() const noexcept { return dialogues_ != 0 && history_ != nullptr; }
+  std::size_t summary_bytes() const noexcept { return 4 * dialogues_; }
+  const uint32_t* member_map() const noexcept { return member_of_row_; }
+  // summarize() writes summary_empty()'s bytes for a member without a contact of a step
+  // profile (is_step_profile: a history contact profile whose action is a dialogue step, not
+  // control) dated in (oldest_day(), as_of].
+  int32_t oldest_day() const noexcept { return as_of_ - max_window_; }
+  bool is_step_profile(std::size_t profile) const noexcept {
+    return profile < step_of_profile_.size() && step_of_profile_[profile] != kNone;
+  }
+  void summary_empty(PreparedDialogues& p) const;
+  void summarize(uint32_t m, DialogueScratch& s, const PreparedDialogues& p, uint8_t* out) const;
   // Bits of step action `action` (>= first_step_action()) for word `wi` of the batch.
   uint64_t fired(const DialogueScratch& s, std::size_t action, std::size_t wi) const noexcept {
     return s.fired[(action - first_step_) * words_ + wi];

@@ -31,6 +31,12 @@ std::vector<expr::Source> campaign_expressions(const decide::Campaign& c) {
 
 }  // namespace
 
+std::size_t HistoryPolicy::record_words_for(std::size_t bytes) {
+  // 4 or 8 words (32 or 64 bytes: a record never straddles a cache line), else whole cache lines.
+  const std::size_t w = (bytes + 7) / 8;
+  return w <= 4 ? 4 : (w + 7) / 8 * 8;
+}
+
 int32_t period_start(int32_t as_of, const std::string& period) {
   if (period == "day") return as_of;
   if (period == "week") {
@@ -152,12 +158,14 @@ HistoryPolicy::HistoryPolicy(const decide::Campaign& c, const Population& pop, h
     profiles_.push_back(pc);
   }
   member_of_row_ = h_.map_population(pop);
-  // prepare()'s record: used, revoked, caps (uint32 pairs), one word per aggregate;
-  // padded to 4 or 8 words so that a record never straddles a cache line.
-  cap_words_ = (history_caps_.size() + 1) / 2;
-  record_words_ = 2 + cap_words_ + aggs_.size();
-  if (record_words_ <= 4) record_words_ = 4;
-  else if (record_words_ <= 8) record_words_ = 8;
+  // prepare()'s record (history_summary.cc, pack): used, revoked, 4 bytes a cap, 4 bytes an
+  // aggregate (8 for points).
+  policy_bytes_ = 16 + 4 * history_caps_.size();
+  for (const Agg& a : aggs_) {
+    agg_off_.push_back(policy_bytes_);
+    policy_bytes_ += a.call.kind == HistoryAggregate::Points ? 8 : 4;
+  }
+  record_words_ = record_words_for(policy_bytes_);
   setup_fast_walk();
 }
 
@@ -173,7 +181,8 @@ void HistoryPolicy::fill(std::size_t begin, std::size_t count, decide::MemberInp
   out.cap_counts.assign(c_.frequency_caps.size() * B, 0);
   out.revoked.assign(c_.channels.size() * (B / 64), 0);
   std::vector<uint32_t> scratch;
-  std::vector<uint64_t> rec(record_words_);
+  std::vector<uint64_t> words(record_words_);
+  uint8_t* rec = reinterpret_cast<uint8_t*>(words.data());
   Walked w;
   for (std::size_t r = 0; r < count; ++r) {
     const uint32_t m = member_of_row_[begin + r];
@@ -182,8 +191,8 @@ void HistoryPolicy::fill(std::size_t begin, std::size_t count, decide::MemberInp
       continue;
     }
     walk(m, w, scratch);
-    pack(w, rec.data());
-    write_record(rec.data(), begin + r, r, out);
+    pack(w, rec);
+    write_record(rec, begin + r, r, out);
   }
 }
 

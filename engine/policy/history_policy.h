@@ -36,8 +36,7 @@
 // about six dependent cache/TLB misses. prepare() therefore walks the HISTORY
 // in member order (parallel over member ranges, streaming) and packs each
 // member's result into a member-indexed history::MemberTable (record_words()
-// uint64 words a member: basket used, revoked-channel mask, cap counts as
-// uint32 pairs, one word per aggregate); fill() with that table gathers one
+// uint64 words a member, layout below); fill() with that table gathers one
 // record per row through the row -> member map, prefetching 32 rows ahead.
 // The pre-pass prefetches each member's newest contacts and first responses
 // 8 members ahead. Fast walk (fast_walk()): when every aggregate is a
@@ -48,6 +47,14 @@
 // without branches; a member with more than 65,535 contacts takes the
 // general walk. Same record, same order of cost additions (tests:
 // PolicyHistory.FastWalkEqualsGeneralWalkOnRandomHistories).
+// Record: 16 bytes (basket used, revoked-channel mask), 4 per history cap, 4 per
+// aggregate (8 for points), padded to 32 or 64 bytes (else whole cache lines).
+// prepare_with_dialogues(): the campaign's dialogue places
+// (engine/dialogue/dialogue_pass.h, BoundDialogues::summarize) in the same
+// member walk, stored after the policy bytes of the same record; the fast walk
+// then reads back to the dialogues' window as well (day and profile tables
+// extended with a "dialogue" bit) and the dialogue places are computed only
+// for members with a dialogue-step contact there.
 // fill() without it (prepared == null: reports, explain, tests) walks each
 // row's member directly, the same walk and the same record encoding, so both
 // give identical values. run_sweep times prepare() inside the pass
@@ -57,7 +64,8 @@
 // (History::map_population) and classifies each contact profile once
 // (O(profiles x (caps + aggregates))). prepare(): O(contacts in the look-back
 // window + responses) over all history members, record_words() x 8 bytes a
-// member (RS-2: 32), buffers recycled between sweeps.
+// member (RS-2: 32; RS-3 with its dialogue's 4 bytes: 32), buffers recycled
+// between sweeps.
 // Errors: Error(Usage) for more than 64 history aggregates or 64 channels.
 // Ownership: keeps a copy of the History (shared storage) and of pop's
 // columns (shared buffers); `pop` itself need not outlive it. Not movable
@@ -73,6 +81,7 @@
 
 #include "engine/decide/campaign.h"
 #include "engine/decide/member_inputs.h"
+#include "engine/dialogue/dialogue_pass.h"
 #include "engine/expr/history_calls.h"
 #include "engine/history/history.h"
 #include "engine/history/member_table.h"
@@ -101,6 +110,10 @@ class HistoryPolicy final : public decide::MemberInputSource {
 
   // The per-sweep member summary described at the top.
   std::unique_ptr<decide::PreparedInputs> prepare() const override;
+  // The same, with the places of `dialogues` in the same walk and the same record when they read
+  // this policy's history, member map and as_of ("Method"); else as prepare().
+  std::unique_ptr<decide::PreparedInputs> prepare_with_dialogues(
+      const dialogue::BoundDialogues& dialogues) const override;
   void fill(std::size_t begin, std::size_t count, decide::MemberInputs& out,
             const decide::PreparedInputs* prepared = nullptr) const override;
   // uint64 words of a member's record in prepare()'s table.
@@ -135,17 +148,19 @@ class HistoryPolicy final : public decide::MemberInputSource {
   };
   struct Prepared final : decide::PreparedInputs {
     history::MemberTable table;
+    dialogue::PreparedDialogues dlg;  // a fused pre-pass's view of `table` (owner null: none)
+    const dialogue::PreparedDialogues* dialogues() const override { return dlg.owner ? &dlg : nullptr; }
   };
+  static std::size_t record_words_for(std::size_t bytes);
+  std::unique_ptr<decide::PreparedInputs> prepare_summary(const dialogue::BoundDialogues* dlg) const;
   void walk(uint32_t m, Walked& w, std::vector<uint32_t>& scratch) const;
-  // The fast walk ("Method"): false (nothing written) where the member needs the general walk;
-  // else the member's record in pack()'s layout.
   void setup_fast_walk();
-  bool walk_fast(uint32_t m, uint64_t* rec) const;
+
   // Channels revoked by the member's unsubscribes dated up to as_of (both walks).
   uint64_t revoked_by_unsubscribes(uint32_t m) const;
-  void pack(const Walked& w, uint64_t* rec) const;
+  void pack(const Walked& w, uint8_t* rec) const;
   // Writes a record's values for `row` (r = row - batch begin); write_none: a row without history.
-  void write_record(const uint64_t* rec, std::size_t row, std::size_t r, decide::MemberInputs& out) const;
+  void write_record(const uint8_t* rec, std::size_t row, std::size_t r, decide::MemberInputs& out) const;
   void write_none(std::size_t row) const;
   void fill_prepared(const history::MemberTable& t, std::size_t begin, std::size_t count,
                      decide::MemberInputs& out) const;
@@ -162,13 +177,21 @@ class HistoryPolicy final : public decide::MemberInputSource {
   int32_t lookback_first_ = 0;             // oldest day a basket, cap or windowed contact aggregate reads
   uint64_t contact_mask_ = 0, days_since_mask_ = 0, response_mask_ = 0, answered_mask_ = 0;  // aggregate kinds
   std::vector<ProfileClass> profiles_;
-  std::size_t cap_words_ = 0, record_words_ = 0;  // prepare()'s record layout
+  std::size_t policy_bytes_ = 0, record_words_ = 0;  // prepare()'s record layout (history_summary.cc, pack)
+  std::vector<std::size_t> agg_off_;                // byte offset of each aggregate's value in a record
   struct FastWalk {
     bool on = false;
+    int32_t first = 0;              // oldest day read
     std::vector<uint16_t> day;      // as_of - sent_on -> window bits containing that day
     std::vector<uint16_t> profile;  // profile -> window bits it counts in (0: control)
     std::vector<double> cost;       // profile -> cost
   } fast_;
+  static constexpr unsigned kDialogueBit = 0x8000;
+  FastWalk fast_walk_with(const dialogue::BoundDialogues& dlg) const;
+  // The fast walk ("Method"): false (nothing written) where the member needs the general walk;
+  // else the member's record in pack()'s layout. dialogue_contact (may be null): set to whether
+  // a contact with fw's dialogue bit was read.
+  bool walk_fast(uint32_t m, uint8_t* rec, const FastWalk& fw, bool* dialogue_contact) const;
   std::shared_ptr<history::TablePool> pool_ = std::make_shared<history::TablePool>();
 };
 

@@ -6,6 +6,7 @@
 
 #include <cstring>
 
+#include "engine/dialogue/dialogue_pass.h"
 #include "engine/expr/program.h"
 #include "engine/policy/history_policy.h"
 
@@ -13,47 +14,58 @@ namespace nudge::policy {
 
 using expr::HistoryAggregate;
 
-// Record: [0] basket used (double bits), [1] revoked-channel mask, [2, 2 + cap_words_) the history
-// caps' counts as uint32 (history_caps_ order, two a word), then one word per aggregate: points a
-// double's bits, days_since_contact the newest matching day (INT32_MIN: none), others the count.
-void HistoryPolicy::pack(const Walked& w, uint64_t* rec) const {
-  std::memcpy(&rec[0], &w.used, 8);
-  rec[1] = w.revoked;
-  uint64_t* caps = rec + 2;
-  for (std::size_t i = 0; i < cap_words_; ++i) caps[i] = 0;
+// Record (bytes; policy_bytes_ of them, then a fused pre-pass's dialogue bytes): [0, 8) basket used
+// (double), [8, 16) revoked-channel mask, then 4 bytes per history cap (its count, history_caps_
+// order), then per aggregate at agg_off_[k]: points a double (8 bytes), days_since_contact the
+// newest matching day as int32 (INT32_MIN: none), others the count as uint32 (exact: a member's
+// contacts and responses are indexed by uint32).
+namespace {
+template <class T>
+void put(uint8_t* p, T v) {
+  std::memcpy(p, &v, sizeof v);
+}
+template <class T>
+T get(const uint8_t* p) {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+}  // namespace
+
+void HistoryPolicy::pack(const Walked& w, uint8_t* rec) const {
+  put(rec, w.used);
+  put(rec + 8, w.revoked);
   for (std::size_t i = 0; i < history_caps_.size(); ++i)
-    caps[i / 2] |= uint64_t{static_cast<uint32_t>(w.caps[history_caps_[i]])} << (32 * (i % 2));
-  uint64_t* ag = caps + cap_words_;
+    put(rec + 16 + 4 * i, static_cast<uint32_t>(w.caps[history_caps_[i]]));
   for (std::size_t k = 0; k < aggs_.size(); ++k) {
     const auto kind = aggs_[k].call.kind;
-    if (kind == HistoryAggregate::Points) std::memcpy(&ag[k], &w.dval[k], 8);
-    else if (kind == HistoryAggregate::DaysSinceContact) ag[k] = static_cast<uint64_t>(int64_t{w.newest[k]});
-    else ag[k] = static_cast<uint64_t>(w.ival[k]);
+    uint8_t* at = rec + agg_off_[k];
+    if (kind == HistoryAggregate::Points) put(at, w.dval[k]);
+    else if (kind == HistoryAggregate::DaysSinceContact) put(at, w.newest[k]);
+    else put(at, static_cast<uint32_t>(w.ival[k]));
   }
 }
 
-void HistoryPolicy::write_record(const uint64_t* rec, std::size_t row, std::size_t r, decide::MemberInputs& out) const {
+void HistoryPolicy::write_record(const uint8_t* rec, std::size_t row, std::size_t r, decide::MemberInputs& out) const {
   constexpr std::size_t B = expr::kBatchRows;
-  std::memcpy(&out.basket_used[r], &rec[0], 8);
-  for (uint64_t b = rec[1]; b; b &= b - 1)
+  out.basket_used[r] = get<double>(rec);
+  for (uint64_t b = get<uint64_t>(rec + 8); b; b &= b - 1)
     out.revoked[static_cast<std::size_t>(__builtin_ctzll(b)) * (B / 64) + r / 64] |= uint64_t{1} << (r % 64);
-  const uint64_t* caps = rec + 2;
   for (std::size_t i = 0; i < history_caps_.size(); ++i)
-    out.cap_counts[history_caps_[i] * B + r] =
-        static_cast<int64_t>(static_cast<uint32_t>(caps[i / 2] >> (32 * (i % 2))));
-  const uint64_t* ag = caps + cap_words_;
+    out.cap_counts[history_caps_[i] * B + r] = get<uint32_t>(rec + 16 + 4 * i);
   for (std::size_t k = 0; k < aggs_.size(); ++k) {
     const Agg& a = aggs_[k];
+    const uint8_t* at = rec + agg_off_[k];
     if (a.call.kind == HistoryAggregate::Points) {
-      std::memcpy(&static_cast<double*>(a.values)[row], &ag[k], 8);
+      static_cast<double*>(a.values)[row] = get<double>(at);
     } else if (a.call.kind == HistoryAggregate::DaysSinceContact) {
-      const int64_t newest = static_cast<int64_t>(ag[k]);
+      const int32_t newest = get<int32_t>(at);
       const bool have = newest != INT32_MIN;
-      static_cast<int64_t*>(a.values)[row] = have ? as_of_ - newest : 0;
+      static_cast<int64_t*>(a.values)[row] = have ? int64_t{as_of_} - newest : 0;
       if (have) a.validity[row >> 6] |= uint64_t{1} << (row & 63);
       else a.validity[row >> 6] &= ~(uint64_t{1} << (row & 63));
     } else {
-      static_cast<int64_t*>(a.values)[row] = static_cast<int64_t>(ag[k]);
+      static_cast<int64_t*>(a.values)[row] = get<uint32_t>(at);
     }
   }
 }
@@ -100,10 +112,30 @@ void HistoryPolicy::setup_fast_walk() {
     fast_.profile.push_back(bits);
     fast_.cost.push_back(pc.cost);
   }
+  fast_.first = lookback_first_;
   fast_.on = true;
 }
 
-bool HistoryPolicy::walk_fast(uint32_t m, uint64_t* rec) const {
+// The fast walk's tables extended back to a fused pre-pass's dialogue window (as_of - max reentry
+// days, exclusive): bit 15 marks the window's days and the dialogues' step profiles, so that a
+// contact with both bits tells the walk that the member has a dialogue contact in the window.
+HistoryPolicy::FastWalk HistoryPolicy::fast_walk_with(const dialogue::BoundDialogues& dlg) const {
+  FastWalk f = fast_;
+  const int32_t oldest = dlg.oldest_day();  // exclusive
+  const int64_t first = std::min<int64_t>(f.first, int64_t{oldest} + 1);
+  if (!f.on || int64_t{as_of_} - first + 1 > 65536 || oldest >= as_of_) {
+    f.on = false;
+    return f;
+  }
+  f.first = static_cast<int32_t>(first);
+  f.day.resize(static_cast<std::size_t>(as_of_ - f.first + 1), 0);
+  for (int32_t t = as_of_; t > oldest; --t) f.day[static_cast<std::size_t>(as_of_ - t)] |= kDialogueBit;
+  for (std::size_t p = 0; p < f.profile.size(); ++p)
+    if (dlg.is_step_profile(p)) f.profile[p] |= kDialogueBit;
+  return f;
+}
+
+bool HistoryPolicy::walk_fast(uint32_t m, uint8_t* rec, const FastWalk& fw, bool* dialogue_contact) const {
   const history::IndexRange cr = h_.contacts_of(m);
   if (cr.last - cr.first > 65535) return false;  // a counter lane could overflow: the general walk
   // One 16-bit lane per window bit 1..8: kLanes[b] adds 1 to lane i for each bit i of b.
@@ -115,47 +147,70 @@ bool HistoryPolicy::walk_fast(uint32_t m, uint64_t* rec) const {
                                           0x0001000100010001};
   const int32_t* sent = h_.sent_on().data();
   const uint32_t* prof = h_.contact_profile().data();
-  const uint16_t* day = fast_.day.data();
-  const uint16_t* pbits = fast_.profile.data();
-  const double* cost = fast_.cost.data();
+  const uint16_t* day = fw.day.data();
+  const uint16_t* pbits = fw.profile.data();
+  const double* cost = fw.cost.data();
+  const int32_t first = fw.first;
   uint32_t i = cr.last;
   while (i > cr.first && sent[i - 1] > as_of_) --i;  // dated after as_of: ignored
   // Newest first, as walk(): the same additions to `used` in the same order (adding +0.0 changes nothing).
   double used = 0;
   uint64_t lo = 0, hi = 0;
+  unsigned seen = 0;
   for (; i > cr.first; --i) {
     const int32_t t = sent[i - 1];
-    if (t < lookback_first_) break;
+    if (t < first) break;
     const uint32_t p = prof[i - 1];
     const unsigned hit = day[as_of_ - t] & pbits[p];
     used += (hit & 1) ? cost[p] : 0.0;
     lo += kLanes[(hit >> 1) & 15];
     hi += kLanes[(hit >> 5) & 15];
+    seen |= hit;
   }
+  if (dialogue_contact) *dialogue_contact = seen & kDialogueBit;
   // pack()'s layout (written here without a Walked: pack's per-kind branches cost about 15 %):
-  // used, revoked, cap counts as uint32 pairs, one word per aggregate.
-  const uint64_t revoked = revoked_by_unsubscribes(m);
-  std::memcpy(&rec[0], &used, 8);
-  rec[1] = revoked;
-  auto lane = [&](std::size_t n) { return (n < 4 ? lo >> (16 * n) : hi >> (16 * (n - 4))) & 0xFFFF; };
-  const std::size_t nc = history_caps_.size();
-  uint64_t* caps = rec + 2;
-  for (std::size_t n = 0; n < cap_words_; ++n) caps[n] = 0;
-  for (std::size_t n = 0; n < nc; ++n) caps[n / 2] |= lane(n) << (32 * (n % 2));
-  uint64_t* ag = caps + cap_words_;
-  for (std::size_t k = 0; k < aggs_.size(); ++k) ag[k] = lane(nc + k);
+  // used, revoked, the caps' counts, then the aggregates' (all uint32 counts here).
+  put(rec, used);
+  put(rec + 8, revoked_by_unsubscribes(m));
+  const std::size_t lanes = history_caps_.size() + aggs_.size();  // caps first, then aggregates: 4 bytes each
+  for (std::size_t n = 0; n < lanes; ++n)
+    put(rec + 16 + 4 * n, static_cast<uint32_t>((n < 4 ? lo >> (16 * n) : hi >> (16 * (n - 4))) & 0xFFFF));
   return true;
 }
 
-std::unique_ptr<decide::PreparedInputs> HistoryPolicy::prepare() const {
+std::unique_ptr<decide::PreparedInputs> HistoryPolicy::prepare() const { return prepare_summary(nullptr); }
+
+std::unique_ptr<decide::PreparedInputs> HistoryPolicy::prepare_with_dialogues(
+    const dialogue::BoundDialogues& dialogues) const {
+  // Fused only when the dialogues read this policy's history, member map and day.
+  const history::History* dh = dialogues.history();
+  const bool same = dialogues.summary_usable() && dh && dh->members() == h_.members() &&
+                    dh->sent_on().data() == h_.sent_on().data() && dialogues.as_of() == as_of_ &&
+                    dialogues.member_map() == member_of_row_.data();
+  return prepare_summary(same ? &dialogues : nullptr);
+}
+
+std::unique_ptr<decide::PreparedInputs> HistoryPolicy::prepare_summary(const dialogue::BoundDialogues* dlg) const {
   auto p = std::make_unique<Prepared>();
   const std::size_t M = h_.members();
-  p->table = history::MemberTable::take(pool_, M, record_words_);
+  const std::size_t words = dlg ? record_words_for(policy_bytes_ + dlg->summary_bytes()) : record_words_;
+  p->table = history::MemberTable::take(pool_, M, words);
+  if (dlg) {
+    dlg->summary_empty(p->dlg);
+    p->dlg.table = p->table;
+    p->dlg.offset = policy_bytes_;
+  }
   history::MemberTable& t = p->table;
+  const dialogue::PreparedDialogues& pd = p->dlg;
+  // With dialogues, the fast walk reads back to their window too and says which members have a dialogue contact.
+  FastWalk extended;
+  if (dlg && fast_.on) extended = fast_walk_with(*dlg);
+  const FastWalk& fw = dlg && fast_.on ? extended : fast_;
   // Member ranges in order: each range streams its members' offsets, newest contacts and responses.
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, M, 8192), [&](const tbb::blocked_range<std::size_t>& r) {
     std::vector<uint32_t> scratch;
     Walked w;
+    dialogue::DialogueScratch ds;
     const int32_t* sent = h_.sent_on().data();
     const uint32_t* prof = h_.contact_profile().data();
     const uint16_t* rtype = h_.response_type().data();
@@ -167,9 +222,15 @@ std::unique_ptr<decide::PreparedInputs> HistoryPolicy::prepare() const {
           __builtin_prefetch(sent + c.last - 1), __builtin_prefetch(prof + c.last - 1);
         if (const history::IndexRange q = h_.responses_of(ma); q.last > q.first) __builtin_prefetch(rtype + q.first);
       }
-      if (fast_.on && walk_fast(static_cast<uint32_t>(m), t.row(m))) continue;
-      walk(static_cast<uint32_t>(m), w, scratch);
-      pack(w, t.row(m));
+      uint8_t* rec = reinterpret_cast<uint8_t*>(t.row(m));
+      bool dialogue_contact = true;  // unknown: the dialogues read the member's events
+      if (!fw.on || !walk_fast(static_cast<uint32_t>(m), rec, fw, dlg ? &dialogue_contact : nullptr)) {
+        walk(static_cast<uint32_t>(m), w, scratch);
+        pack(w, rec);
+      }
+      if (!dlg) continue;
+      if (dialogue_contact) dlg->summarize(static_cast<uint32_t>(m), ds, pd, rec + policy_bytes_);
+      else std::memcpy(rec + policy_bytes_, pd.empty.data(), dlg->summary_bytes());  // = summarize()'s bytes
     }
   });
   return p;
@@ -190,7 +251,7 @@ void HistoryPolicy::fill_prepared(const history::MemberTable& t, std::size_t beg
     if (r + kAhead < count && map[r + kAhead] != history::kNoMember) __builtin_prefetch(t.row(map[r + kAhead]));
     const uint32_t m = map[r];
     if (m == history::kNoMember) write_none(begin + r);
-    else write_record(t.row(m), begin + r, r, out);
+    else write_record(reinterpret_cast<const uint8_t*>(t.row(m)), begin + r, r, out);
   }
 }
 
