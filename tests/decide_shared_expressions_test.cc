@@ -3,7 +3,8 @@
 // (expr::CompiledSet::same_predicate_as), the copied results
 // (expr::Workspace::assign_results), and run_sweeps equal to run_sweep of
 // each campaign alone, decision for decision, on 1 and 2 threads, with all,
-// some and none of B's expressions shared, with and without a history.
+// some and none of B's expressions shared, with and without a history
+// (independent policies; B's policy sharing A's population).
 #include <gtest/gtest.h>
 #include <tbb/task_arena.h>
 
@@ -15,6 +16,7 @@
 #include "engine/decide/campaign_loader.h"
 #include "engine/decide/shared_expressions.h"
 #include "engine/decide/sweep.h"
+#include "engine/expr/history_calls.h"
 #include "engine/expr/program.h"
 #include "engine/policy/history_policy.h"
 #include "engine/report/diff.h"
@@ -190,6 +192,111 @@ TEST(SharedExpressions, WithHistoryOwnPoliciesShareNothingOnePolicySharesAll) {
     ob.inputs = &hb;
     const auto other = decide::run_sweeps({&a, &b}, {oa, ob});
     EXPECT_EQ(other[1].expressions_shared, 0u);
+  }
+}
+
+// `nudge diff --history`: A's policy with B's aggregates among its columns, B's
+// policy sharing A's population (history_policy.h "Two campaigns"). B = RS-2
+// with a bigger basket and one more action whose trigger reads a history
+// aggregate A does not use. Every expression of A's is shared (B's twelfth,
+// the new trigger, is not); each sweep equals its campaign's sweep alone with
+// its own independent policy, on 1 and 2 threads; the aggregate columns hold
+// what the independent policies compute, B's extra one included.
+TEST(SharedExpressions, WithHistorySharedPopulationSharesCommonExpressions) {
+  const int32_t D = rs2_as_of();
+  const Rs2Data data = generate_rs2(members(), 16, D);
+  const history::History h = test::history_of(data);
+  auto ca = load("rs2.toml");
+  for (auto& ch : ca.channels)
+    if (ch.capacity) *ch.capacity = 60;
+  auto cb = ca;
+  cb.basket.points_per_period = 30;
+  ASSERT_EQ(cb.actions[1].name, "defection_email");
+  cb.actions.push_back(cb.actions[1]);
+  cb.actions.back().name = "email_regulars";
+  cb.actions.back().trigger.text = "contacts(last 60 days, channel = 'email') >= 2 AND flights_3m < 3";
+  policy::HistoryPolicy ha(ca, data.population, h, D, {&cb});
+  policy::HistoryPolicy hb(cb, ha);
+  ASSERT_EQ(&ha.population(), &hb.population());
+  EXPECT_EQ(ha.columns_key(), hb.columns_key());
+  ASSERT_EQ(ha.aggregates().size(), 2u);  // A's calamity count first, then B's e-mail count
+  EXPECT_EQ(ha.aggregates()[0].key(), expr::collect_history_calls({ca.suppressions[0].when})[0].key());
+  EXPECT_EQ(&ha.member_map(), &hb.member_map());
+  // The independent policies of each campaign alone (as before issue 15's change).
+  policy::HistoryPolicy ia(ca, data.population, h, D), ib(cb, data.population, h, D);
+  EXPECT_NE(ia.columns_key(), ib.columns_key());
+  const auto a = BoundCampaign::bind(ca, ha.population()), b = BoundCampaign::bind(cb, hb.population());
+  const auto a_alone = BoundCampaign::bind(ca, ia.population()), b_alone = BoundCampaign::bind(cb, ib.population());
+  decide::SweepOptions oa, ob, oia, oib;
+  oa.inputs = &ha, ob.inputs = &hb, oia.inputs = &ia, oib.inputs = &ib;
+  ob.trace_row = 9, oib.trace_row = 9;
+  for (int threads : {1, 2}) {
+    tbb::task_arena(threads).execute([&] {
+      const auto both = decide::run_sweeps({&a, &b}, {oa, ob});
+      const std::string t = ", " + std::to_string(threads) + " threads";
+      test::expect_same_sweep(both[0], decide::run_sweep(a_alone, oia), "A" + t);
+      test::expect_same_sweep(both[1], decide::run_sweep(b_alone, oib), "B" + t);
+      // The sharing policies swept alone too (B's fill writes the union's columns itself).
+      test::expect_same_sweep(decide::run_sweep(b, ob), decide::run_sweep(b_alone, oib), "B alone" + t);
+      EXPECT_EQ(both[0].expressions, 11u);
+      EXPECT_EQ(both[0].expressions_shared, 0u);
+      EXPECT_EQ(both[1].expressions, 12u);
+      EXPECT_EQ(both[1].expressions_shared, 11u);
+      EXPECT_GT(both[1].funnel.back().fired, 0u) << t;  // the e-mail count lets the new action fire
+      EXPECT_LT(both[1].funnel.back().fired, members()) << t;
+      EXPECT_NE(both[0].decisions, both[1].decisions);
+    });
+  }
+  // After the sweeps every row's aggregate columns hold the independent policies' values.
+  const Population& pop = ha.population();
+  const std::size_t calamity = *pop.find(expr::history_column_name(ha.aggregates()[0]));
+  const std::size_t email = *pop.find(expr::history_column_name(ha.aggregates()[1]));
+  const int64_t* own_email = ib.population().column(*ib.population().find(pop.column(email).name())).values<int64_t>();
+  const int64_t* own_calamity =
+      ia.population().column(*ia.population().find(pop.column(calamity).name())).values<int64_t>();
+  std::size_t with_email = 0;
+  for (std::size_t r = 0; r < pop.rows(); ++r) {
+    ASSERT_EQ(pop.column(email).values<int64_t>()[r], own_email[r]) << r;
+    ASSERT_EQ(pop.column(calamity).values<int64_t>()[r], own_calamity[r]) << r;
+    with_email += own_email[r] >= 2;
+  }
+  EXPECT_GT(with_email, 0u);
+  // The diff: the same comparison as with the independent policies, B's 11 of 12 shared.
+  report::DiffOptions dopt, dind;
+  dopt.movers = dind.movers = 2;
+  dopt.a_sweep.inputs = &ha, dopt.b_sweep.inputs = &hb;
+  dind.a_sweep.inputs = &ia, dind.b_sweep.inputs = &ib;
+  const auto d = report::diff_campaigns(a, b, dopt), di = report::diff_campaigns(a_alone, b_alone, dind);
+  EXPECT_EQ(d.b_expressions_shared, 11u);
+  EXPECT_EQ(di.b_expressions_shared, 0u);
+  EXPECT_EQ(report::format_diff(d), report::format_diff(di));
+  // A policy without B's e-mail aggregate cannot be shared by B; with a sharing
+  // policy, the plan groups A and B (one combined set, B copying).
+  EXPECT_THROW(policy::HistoryPolicy(cb, ia), Error);
+  const auto plan = decide::share_expressions({&a, &b}, {&ha, &hb});
+  ASSERT_EQ(plan.combined.size(), 1u);
+  EXPECT_EQ(plan.jobs[1].evaluate, nullptr);
+  EXPECT_EQ(plan.jobs[1].shared, 11u);
+  EXPECT_EQ(decide::share_expressions({&a, &b}, {&ha, &ia}).combined.size(), 0u);
+
+  // At most 64 aggregates in the union: A with 40 more, B with 40 others (each fine alone).
+  auto many = [](int from) {
+    std::string t = "contacts(last " + std::to_string(from) + " days)";
+    for (int d = from + 1; d < from + 40; ++d) t += " + contacts(last " + std::to_string(d) + " days)";
+    return t + " > 1000";
+  };
+  auto ma = ca, mb = cb;
+  mb.name = "RS-2 bigger";
+  ma.suppressions[0].when.text = many(1), mb.suppressions[0].when.text = many(41);
+  EXPECT_NO_THROW(policy::HistoryPolicy(ma, data.population, h, D, {&ma}));
+  EXPECT_NO_THROW(policy::HistoryPolicy(mb, data.population, h, D));
+  try {
+    policy::HistoryPolicy(ma, data.population, h, D, {&mb});
+    ADD_FAILURE() << "80 aggregates accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("campaigns RS-2 and RS-2 bigger use 81 distinct history aggregates"),
+              std::string::npos)
+        << e.what();
   }
 }
 

@@ -172,5 +172,35 @@ TEST(HistoryCli, SweepRecordEqualsAddingItsDecisionsFile) {
   EXPECT_NE(out.find("nothing new"), std::string::npos) << out;
 }
 
+// `nudge diff --history` (issue 15): B's history policy shares A's population, so
+// B = RS-2 with a bigger basket shares all 11 of its expressions with A (the
+// calamity suppression's history aggregate included); so does A against itself.
+TEST(HistoryCli, DiffWithHistorySharesExpressions) {
+  const auto dir = test::make_temp_dir("hcli-diff");
+  const std::string data = (dir / "data").string(), h = (dir / "h").string();
+  int rc = 0;
+  std::string out = nudge_cmd("gen -n 3000 --history " + data, &rc);
+  ASSERT_EQ(rc, 0) << out;
+  out = nudge_cmd("history add " + h + " --contacts " + data + "/contacts.csv", &rc);
+  ASSERT_EQ(rc, 0) << out;
+  out = nudge_cmd("history add " + h + " --responses " + data + "/responses.csv", &rc);
+  ASSERT_EQ(rc, 0) << out;
+  const fs::path campaigns = test::source_dir() / "data" / "campaigns";
+  std::ifstream in(campaigns / "rs2.toml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_NE(text.find("points_per_period = 25"), std::string::npos);
+  text.replace(text.find("points_per_period = 25"), 22, "points_per_period = 30");
+  text.replace(text.find("\"../models/"), 11, "\"" + (campaigns.parent_path() / "models").string() + "/");
+  write(dir / "b.toml", text);
+  const std::string a = (campaigns / "rs2.toml").string(), b = (dir / "b.toml").string();
+  const std::string snap = data + "/population.snap";
+  out = nudge_cmd("diff " + snap + " --campaign " + a + " --campaign-b " + b + " --history " + h, &rc);
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("expressions evaluated once for both: 11 of 11"), std::string::npos) << out;
+  out = nudge_cmd("diff " + snap + " --campaign " + a + " --campaign-b " + a + " --history " + h, &rc);
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("expressions evaluated once for both: 11 of 11"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace nudge

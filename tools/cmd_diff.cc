@@ -26,8 +26,11 @@ struct DiffCmd {
 int run_diff(const DiffCmd& o) {
   const nudge::Population pop = nudge::open_snapshot(o.snapshot);
   const auto ca = nudge::decide::load_campaign(o.a), cb = nudge::decide::load_campaign(o.b);
-  // Each campaign's policies and dialogues from the same history at the same day.
-  const auto ha = o.history.open(ca, pop, true), hb = o.history.open(cb, pop, false);
+  // Each campaign's policies and dialogues from the same history at the same day; B's policy shares
+  // A's population, whose columns hold both campaigns' history aggregates, so that the expressions
+  // the campaigns have in common are evaluated once (engine/policy/history_policy.h "Two campaigns").
+  const auto ha = o.history.open(ca, pop, true, {&cb});
+  const auto hb = ha ? std::make_unique<nudge::policy::HistoryPolicy>(cb, *ha) : nullptr;
   const auto ba = nudge::decide::BoundCampaign::bind(ca, ha ? ha->population() : pop);
   const auto bb = nudge::decide::BoundCampaign::bind(cb, hb ? hb->population() : pop);
   const auto da = nudge::cli::bind_dialogues(ba, ha.get(), true), db = nudge::cli::bind_dialogues(bb, hb.get(), true);

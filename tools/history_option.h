@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/base/error.h"
 #include "engine/policy/history_policy.h"
@@ -29,8 +30,10 @@ struct HistoryOption {
                     "ignored; --record records the decisions on it");
   }
 
-  // nullptr without --history. `report` prints one line on stderr.
-  std::unique_ptr<policy::HistoryPolicy> open(const decide::Campaign& c, const Population& pop, bool report) const {
+  // nullptr without --history. `report` prints one line on stderr. `also`: campaigns whose history
+  // aggregates become columns too (HistoryPolicy "Two campaigns": `nudge diff`).
+  std::unique_ptr<policy::HistoryPolicy> open(const decide::Campaign& c, const Population& pop, bool report,
+                                              const std::vector<const decide::Campaign*>& also = {}) const {
     if (dir.empty()) return nullptr;  // --as-of alone only dates what --record records
     int32_t day = pop.as_of();
     if (!as_of.empty()) {
@@ -38,7 +41,7 @@ struct HistoryOption {
       if (!d) throw_usage("--as-of '" + as_of + "' is not a date YYYY-MM-DD");
       day = *d;
     }
-    auto hp = std::make_unique<policy::HistoryPolicy>(c, pop, history::open_history(dir), day);
+    auto hp = std::make_unique<policy::HistoryPolicy>(c, pop, history::open_history(dir), day, also);
     if (report) {
       const auto skip = hp->history().count_skipped(day);
       std::fprintf(stderr,

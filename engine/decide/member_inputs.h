@@ -79,6 +79,12 @@ class MemberInputSource {
   // For `nudge explain`: the events behind each gate of the member on `row`
   // (several lines, each starting with two spaces).
   virtual std::string explain(std::size_t row) const = 0;
+  // Who writes the columns the expressions read in fill() (history aggregates). Sources with equal
+  // keys write the same values into the same columns for the same rows, so campaigns bound to one
+  // population and swept with them may evaluate their common expressions once
+  // (shared_expressions.h). Default: the source itself; engine/policy/history_policy.h: the
+  // population it fills (shared by the two policies of `nudge diff --history`).
+  virtual const void* columns_key() const noexcept { return this; }
 };
 
 }  // namespace nudge::decide

@@ -16,12 +16,16 @@ SharedExpressions share_expressions(const std::vector<const BoundCampaign*>& bou
     out.jobs[j].evaluate = &set, out.jobs[j].leader = j;
     out.jobs[j].total = set.num_predicates() + set.num_numbers();
   }
+  // Null sources key null: they write no columns.
+  std::vector<const void*> key(n, nullptr);
+  for (std::size_t j = 0; j < n; ++j)
+    if (inputs[j]) key[j] = inputs[j]->columns_key();
   std::vector<bool> grouped(n, false);
   for (std::size_t l = 0; l < n; ++l) {
     if (grouped[l]) continue;
     std::vector<std::size_t> group{l};
     for (std::size_t j = l + 1; j < n; ++j)
-      if (!grouped[j] && &bounds[j]->population() == &bounds[l]->population() && inputs[j] == inputs[l]) {
+      if (!grouped[j] && &bounds[j]->population() == &bounds[l]->population() && key[j] == key[l]) {
         group.push_back(j);
         grouped[j] = true;
       }

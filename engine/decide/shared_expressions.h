@@ -1,11 +1,14 @@
 // Expressions that several campaigns swept in one pass evaluate once
 // (run_sweeps, sweep.h; run_passes, sweep_pass.h). Internal to engine/decide.
 //
-// Campaigns bound to the SAME Population object and swept with the same
-// history source (SweepOptions::inputs both null, or the same object) read
+// Campaigns bound to the SAME Population object and swept with history
+// sources of the same MemberInputSource::columns_key() (SweepOptions::inputs
+// both null, the same object, or two sources that write the same columns:
+// the two history policies of `nudge diff --history`, one sharing the
+// other's population, engine/policy/history_policy.h "Two campaigns") read
 // the same columns holding the same values on every row, history-aggregate
-// columns included (the one source fills them, identically, before each
-// campaign's batch). Such campaigns form a group. The group's first campaign
+// columns included (each campaign's source fills them, identically, before
+// its batch). Such campaigns form a group. The group's first campaign
 // (its leader) evaluates ONE expr::CompiledSet compiled from the expressions
 // of every member (expression_sources, bound_campaign.h: the leader's first,
 // then each other member's in job order). The expression simplifier merges
@@ -18,10 +21,9 @@
 // job in turn on one thread), and then gates, scores and walks as usual.
 //
 // Not grouped (each campaign evaluates its own set, as run_sweep does):
-// campaigns bound to different Population objects, e.g. the two
-// `nudge diff --history` campaigns, each bound to its own history policy's
-// population with its own history-aggregate columns; and campaigns with
-// different history sources.
+// campaigns bound to different Population objects, e.g. two campaigns each
+// bound to its own independent history policy's population; and campaigns
+// whose history sources have different keys (another source's columns).
 //
 // Counters, per job: `total` = its expressions (predicates + numbers);
 // `shared` = those that are the same expression (equal after binding and
@@ -59,7 +61,7 @@ struct SharedExpressions {
   std::vector<std::unique_ptr<expr::CompiledSet>> combined;  // one per group of two or more
 };
 
-// bounds[j] swept with the history source inputs[j] (may be null).
+// bounds[j] swept with the history source inputs[j] (may be null; grouped by columns_key()).
 SharedExpressions share_expressions(const std::vector<const BoundCampaign*>& bounds,
                                     const std::vector<const MemberInputSource*>& inputs);
 

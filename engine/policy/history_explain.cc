@@ -19,7 +19,7 @@ std::string contact_text(const history::History& h, uint32_t i) {
 }  // namespace
 
 std::string HistoryPolicy::explain(std::size_t row) const {
-  const uint32_t m = member_of_row_[row];
+  const uint32_t m = (*member_of_row_)[row];
   std::string s;
   if (m == history::kNoMember)
     return "  (no history for this member: basket full, caps at 0, consent as the columns say)\n";

@@ -50,16 +50,49 @@ int32_t period_start(int32_t as_of, const std::string& period) {
   return days_from_civil(y, m, 1);
 }
 
-HistoryPolicy::HistoryPolicy(const decide::Campaign& c, const Population& pop, history::History h, int32_t as_of)
+HistoryPolicy::HistoryPolicy(const decide::Campaign& c, const Population& pop, history::History h, int32_t as_of,
+                             const std::vector<const decide::Campaign*>& also)
     : c_(c), h_(std::move(h)), as_of_(as_of) {
-  period_first_ = c.basket.from_history() ? period_start(as_of, c.basket.period) : as_of + 1;
-  if (c.channels.size() > 64) throw_usage("a campaign read with a history has at most 64 channels");
-  calls_ = expr::collect_history_calls(campaign_expressions(c));
+  // The campaign's aggregates, then each of `also`'s not among them (collect_history_calls keeps
+  // the first of equal calls).
+  std::vector<expr::Source> sources = campaign_expressions(c);
+  std::string names = c.name;
+  for (const decide::Campaign* o : also) {
+    const auto s = campaign_expressions(*o);
+    sources.insert(sources.end(), s.begin(), s.end());
+    names += " and " + o->name;
+  }
+  calls_ = expr::collect_history_calls(sources);
   if (calls_.size() > 64)
-    throw_usage(fmt::format("campaign {} uses {} distinct history aggregates; at most 64", c.name, calls_.size()));
+    throw_usage(also.empty()
+                    ? fmt::format("campaign {} uses {} distinct history aggregates; at most 64", c.name, calls_.size())
+                    : fmt::format("campaigns {} use {} distinct history aggregates together; at most 64", names,
+                                  calls_.size()));
+  add_aggregate_columns(pop);
+  member_of_row_ = std::make_shared<const std::vector<uint32_t>>(h_.map_population(pop));
+  setup_policies();
+}
 
+HistoryPolicy::HistoryPolicy(const decide::Campaign& c, const HistoryPolicy& shared)
+    : c_(c),
+      h_(shared.h_),
+      as_of_(shared.as_of_),
+      pop_(shared.pop_),
+      member_of_row_(shared.member_of_row_),
+      calls_(shared.calls_),
+      aggs_(shared.aggs_) {
+  for (const auto& call : expr::collect_history_calls(campaign_expressions(c))) {
+    const std::string k = call.key();
+    if (std::none_of(calls_.begin(), calls_.end(), [&](const expr::HistoryCall& x) { return x.key() == k; }))
+      throw_usage(fmt::format("campaign {} reads {}, which the population shared with campaign {} has no column for",
+                              c.name, k, shared.c_.name));
+  }
+  setup_policies();
+}
+
+void HistoryPolicy::add_aggregate_columns(const Population& pop) {
   // The population plus one column per aggregate (pop's columns are shared, not copied).
-  pop_ = std::make_unique<Population>(pop.rows(), pop.as_of());
+  pop_ = std::make_shared<Population>(pop.rows(), pop.as_of());
   for (const Column& col : pop.columns()) pop_->add_column(col);
   if (auto id = pop.id_column()) pop_->set_id_column(*id);
   for (const Series& s : pop.series()) pop_->add_series(s);
@@ -68,8 +101,8 @@ HistoryPolicy::HistoryPolicy(const decide::Campaign& c, const Population& pop, h
     Agg a;
     a.call = call;
     if (call.window) {
-      call.window->range(as_of, a.first, a.last);
-      a.last = std::min(a.last, as_of);
+      call.window->range(as_of_, a.first, a.last);
+      a.last = std::min(a.last, as_of_);
     }
     const std::string name = expr::history_column_name(call);
     const bool dbl = call.kind == HistoryAggregate::Points;
@@ -93,7 +126,14 @@ HistoryPolicy::HistoryPolicy(const decide::Campaign& c, const Population& pop, h
     }
     aggs_.push_back(std::move(a));
   }
+}
 
+// The campaign's basket, caps, consent and profile classes over calls_'s aggregates; the record layout.
+void HistoryPolicy::setup_policies() {
+  const decide::Campaign& c = c_;
+  const int32_t as_of = as_of_;
+  if (c.channels.size() > 64) throw_usage("a campaign read with a history has at most 64 channels");
+  period_first_ = c.basket.from_history() ? period_start(as_of, c.basket.period) : as_of + 1;
   cap_first_.assign(c.frequency_caps.size(), 0);
   lookback_first_ = c.basket.from_history() ? period_first_ : INT32_MAX;
   for (std::size_t j = 0; j < c.frequency_caps.size(); ++j)
@@ -157,7 +197,6 @@ HistoryPolicy::HistoryPolicy(const decide::Campaign& c, const Population& pop, h
         pc.revokes |= uint64_t{1} << ch;
     profiles_.push_back(pc);
   }
-  member_of_row_ = h_.map_population(pop);
   // prepare()'s record (history_summary.cc, pack): used, revoked, 4 bytes a cap, 4 bytes an
   // aggregate (8 for points).
   policy_bytes_ = 16 + 4 * history_caps_.size();
@@ -185,7 +224,7 @@ void HistoryPolicy::fill(std::size_t begin, std::size_t count, decide::MemberInp
   uint8_t* rec = reinterpret_cast<uint8_t*>(words.data());
   Walked w;
   for (std::size_t r = 0; r < count; ++r) {
-    const uint32_t m = member_of_row_[begin + r];
+    const uint32_t m = (*member_of_row_)[begin + r];
     if (m == history::kNoMember) {
       write_none(begin + r);
       continue;

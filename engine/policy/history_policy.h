@@ -61,16 +61,37 @@
 // (SweepTimes::prepare_wall).
 //
 // Cost: the constructor maps population rows to history members
-// (History::map_population) and classifies each contact profile once
-// (O(profiles x (caps + aggregates))). prepare(): O(contacts in the look-back
+// (History::map_population; a sharing policy reuses its first's map) and
+// classifies each contact profile once (O(profiles x (caps + aggregates))). prepare(): O(contacts in the look-back
 // window + responses) over all history members, record_words() x 8 bytes a
 // member (RS-2: 32; RS-3 with its dialogue's 4 bytes: 32), buffers recycled
 // between sweeps.
-// Errors: Error(Usage) for more than 64 history aggregates or 64 channels.
+// Errors: Error(Usage) for more than 64 history aggregates (the union's, with
+// `also`) or 64 channels; for a sharing policy whose campaign reads an
+// aggregate that the shared population lacks.
 // Ownership: keeps a copy of the History (shared storage) and of pop's
 // columns (shared buffers); `pop` itself need not outlive it. Not movable
 // after a BoundCampaign has been bound to population().
 // Thread-safety: fill(), prepare() and explain() may run concurrently.
+//
+// Two campaigns on one population (`nudge diff --history`, issue 15): the
+// first policy, built with `also` = {&B}, adds a column for every aggregate
+// of its campaign's expressions and then of B's (the union, its campaign's
+// first and in their own order; equal calls once). The second,
+// HistoryPolicy(B, first), SHARES the first's population, aggregate columns,
+// history, as_of and row -> member map (no second map_population), and keeps
+// its own basket, caps, consent and profile classes (B's campaign). Its
+// fill() writes the same aggregate columns with the same values (same calls,
+// history and day), so B is right swept alone too; its walk computes every
+// aggregate of the union (and both take the general walk where caps plus the
+// union's aggregates exceed the fast walk's 8 lanes). Both report the same columns_key() (the shared
+// population), so run_sweeps evaluates the expressions the campaigns have in
+// common once (engine/decide/shared_expressions.h). The two write the same
+// memory: a sweep with one must not run on other threads while a sweep with
+// the other runs (run_sweeps/run_passes sweep each batch for every job in
+// turn on one thread, so one pass with both is fine). Neither policy need
+// outlive the other (the shared parts are reference counted); each campaign
+// must outlive its policy.
 #pragma once
 
 #include <cstddef>
@@ -94,19 +115,26 @@ int32_t period_start(int32_t as_of, const std::string& period);
 
 class HistoryPolicy final : public decide::MemberInputSource {
  public:
-  HistoryPolicy(const decide::Campaign& campaign, const Population& pop, history::History h, int32_t as_of);
+  // `also`: further campaigns whose history aggregates become columns of population() too ("Two campaigns").
+  HistoryPolicy(const decide::Campaign& campaign, const Population& pop, history::History h, int32_t as_of,
+                const std::vector<const decide::Campaign*>& also = {});
+  // `campaign`'s policies on `shared`'s population, aggregate columns, history, as_of and row map
+  // ("Two campaigns"); Error(Usage) when `campaign` reads an aggregate `shared` has no column for.
+  HistoryPolicy(const decide::Campaign& campaign, const HistoryPolicy& shared);
   HistoryPolicy(const HistoryPolicy&) = delete;
   HistoryPolicy& operator=(const HistoryPolicy&) = delete;
 
-  // pop plus one column per history aggregate: bind the campaign to this.
+  // pop plus one column per history aggregate (of the union with `also`): bind the campaign to this.
   const Population& population() const noexcept { return *pop_; }
   const std::vector<expr::HistoryCall>& aggregates() const noexcept { return calls_; }
   int32_t as_of() const noexcept { return as_of_; }
   const history::History& history() const noexcept { return h_; }
   // History member of a population row (history::kNoMember: none).
-  uint32_t member_of(std::size_t row) const noexcept { return member_of_row_[row]; }
+  uint32_t member_of(std::size_t row) const noexcept { return (*member_of_row_)[row]; }
   // Every row's history member (for engine/dialogue/dialogue_pass.h, which reads the same map).
-  const std::vector<uint32_t>& member_map() const noexcept { return member_of_row_; }
+  const std::vector<uint32_t>& member_map() const noexcept { return *member_of_row_; }
+  // The population whose aggregate columns fill() writes (shared by a sharing policy and its first).
+  const void* columns_key() const noexcept override { return pop_.get(); }
 
   // The per-sweep member summary described at the top.
   std::unique_ptr<decide::PreparedInputs> prepare() const override;
@@ -153,6 +181,9 @@ class HistoryPolicy final : public decide::MemberInputSource {
   };
   static std::size_t record_words_for(std::size_t bytes);
   std::unique_ptr<decide::PreparedInputs> prepare_summary(const dialogue::BoundDialogues* dlg) const;
+  // The aggregate columns of calls_ in pop_ (a copy of pop's columns), the campaign's policies.
+  void add_aggregate_columns(const Population& pop);
+  void setup_policies();
   void walk(uint32_t m, Walked& w, std::vector<uint32_t>& scratch) const;
   void setup_fast_walk();
 
@@ -168,8 +199,8 @@ class HistoryPolicy final : public decide::MemberInputSource {
   const decide::Campaign& c_;
   history::History h_;
   int32_t as_of_ = 0, period_first_ = 0;
-  std::unique_ptr<Population> pop_;
-  std::vector<uint32_t> member_of_row_;
+  std::shared_ptr<Population> pop_;                             // shared with a sharing policy
+  std::shared_ptr<const std::vector<uint32_t>> member_of_row_;  // likewise
   std::vector<expr::HistoryCall> calls_;
   std::vector<Agg> aggs_;
   std::vector<std::size_t> history_caps_;  // campaign cap indices counted from the history

@@ -186,7 +186,7 @@ std::unique_ptr<decide::PreparedInputs> HistoryPolicy::prepare_with_dialogues(
   const history::History* dh = dialogues.history();
   const bool same = dialogues.summary_usable() && dh && dh->members() == h_.members() &&
                     dh->sent_on().data() == h_.sent_on().data() && dialogues.as_of() == as_of_ &&
-                    dialogues.member_map() == member_of_row_.data();
+                    dialogues.member_map() == member_of_row_->data();
   return prepare_summary(same ? &dialogues : nullptr);
 }
 
@@ -244,7 +244,7 @@ void HistoryPolicy::fill_prepared(const history::MemberTable& t, std::size_t beg
   out.revoked.assign(c_.channels.size() * (B / 64), 0);
   // One record per row, at random places of the table: prefetch kAhead rows ahead.
   constexpr std::size_t kAhead = 32;
-  const uint32_t* map = member_of_row_.data() + begin;
+  const uint32_t* map = member_of_row_->data() + begin;
   for (std::size_t r = 0; r < std::min(kAhead, count); ++r)
     if (map[r] != history::kNoMember) __builtin_prefetch(t.row(map[r]));
   for (std::size_t r = 0; r < count; ++r) {

@@ -25,10 +25,12 @@
 // (decide::run_sweeps: one parallel loop, each batch swept for A then B on the
 // same thread), plus one sweep per mover and campaign for the traces (the
 // traces need the global capacity cut, so each is a full sweep). When both
-// are bound to the same population object and history source (no
-// --history), A's and B's expressions are compiled into one set and each
-// expression or subexpression they have in common is evaluated once per
-// batch (engine/decide/shared_expressions.h); b_expressions_shared of
+// are bound to the same population object and swept with history sources of
+// the same columns_key() (none; or with --history, B's policy sharing A's
+// population, engine/policy/history_policy.h "Two campaigns"), A's and B's
+// expressions are compiled into one set and each expression or
+// subexpression they have in common is evaluated once per batch
+// (engine/decide/shared_expressions.h); b_expressions_shared of
 // b_expressions counts B's triggers, suppression conditions, goals and
 // priority expressions that are the same expression as one of A's (equal
 // after binding and simplification): all of them in the usual what-if (B = A
@@ -36,8 +38,8 @@
 // ("expressions evaluated once for both: N of M"), so the comparison on
 // stdout and the JSON are the same as without sharing.
 // With a history (DiffOptions::a_sweep / b_sweep inputs and dialogues), each
-// campaign reads its own policies from it; the two bound populations may then
-// differ in their history-aggregate columns but hold the same members.
+// campaign reads its own policies from it; the two bound populations may
+// differ (two independent policies: nothing shared) but hold the same members.
 // Errors: Error(Usage) when the two campaigns are bound to populations with
 // different members (row count or customer ids); as run_sweep otherwise.
 // Thread-safety: uses the calling thread's oneTBB arena.
