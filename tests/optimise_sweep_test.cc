@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <limits>
 #include <map>
 #include <regex>
 
@@ -226,6 +227,20 @@ TEST(Optimise, CampaignFileErrors) {
                 .find("has both 'capacity' and 'capacity_share'"),
             std::string::npos);
   EXPECT_NE(error_of(replace(t, "capacity = 5000", "capacity_share = -0.1")).find("must be >= 0"), std::string::npos);
+  // A share above 1 (found by the campaign fuzzer: 1e113 overflowed the capacity's conversion).
+  EXPECT_NE(error_of(replace(t, "capacity = 5000", "capacity_share = 1.5")).find("between 0 and 1, not 1.5"),
+            std::string::npos);
+  EXPECT_NE(error_of(replace(t, "capacity = 5000", "capacity_share = 3e113")).find("between 0 and 1"),
+            std::string::npos);
+  {
+    decide::Channel ch;
+    ch.capacity_share = 3e113;  // set in code, past the loader: saturates instead of an undefined conversion
+    EXPECT_EQ(decide::capacity_for(ch, 1000), UINT64_MAX);
+    ch.capacity_share = 1.0;
+    EXPECT_EQ(decide::capacity_for(ch, 1000), 1000u);
+    ch.capacity_share = std::numeric_limits<double>::quiet_NaN();
+    EXPECT_EQ(decide::capacity_for(ch, 1000), 0u);
+  }
   EXPECT_NE(error_of(t + "\n[arbitration]\nmode = \"optimise\"\npases = 3\n").find("unknown key 'pases'"),
             std::string::npos);
   // capacity_share: floor(share * N), exact for decimal shares.

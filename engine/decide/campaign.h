@@ -67,7 +67,12 @@ inline std::optional<uint64_t> capacity_for(const Channel& ch, std::size_t membe
   if (ch.capacity) return ch.capacity;
   if (!ch.capacity_share) return std::nullopt;
   // 1e-9 absorbs the binary rounding of a decimal share (0.29 * 100 = 28.999999999999996).
-  return static_cast<uint64_t>(std::floor(*ch.capacity_share * static_cast<double>(members) + 1e-9));
+  // Campaign files hold shares in [0, 1] (the loader refuses others); a share set in code that
+  // is negative or NaN gives 0 and one whose product passes 2^64 saturates (no undefined cast).
+  const double v = std::floor(*ch.capacity_share * static_cast<double>(members) + 1e-9);
+  if (!(v > 0)) return uint64_t{0};
+  if (v >= 18446744073709551616.0) return UINT64_MAX;
+  return static_cast<uint64_t>(v);
 }
 
 // The contact-pressure basket every member has per period; all brands share it.

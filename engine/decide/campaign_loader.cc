@@ -140,6 +140,9 @@ void read_channels(const TomlReader& r, const toml::table& root, Campaign& c) {
     if (auto* share = ct.get("capacity_share")) {
       if (ch.capacity) r.fail(*share, fmt::format("{} has both 'capacity' and 'capacity_share'", w));
       ch.capacity_share = r.nonnegative(*share, "capacity_share", w);
+      if (*ch.capacity_share > 1)
+        r.fail(*share, fmt::format("'capacity_share' of {} is a share of the population swept: between 0 and 1, not {}",
+                                   w, *ch.capacity_share));
     }
     c.channels.push_back(std::move(ch));
   }
