@@ -56,6 +56,7 @@ void Sweeper::gates(std::size_t begin, std::size_t count, Worker& w, TraceScratc
   const auto& caps = bound_.cap_counts();
   const auto& ws = w.ws;
   w.rows.clear();
+  w.row_masks.clear();
   for (std::size_t wi = 0; wi < words; ++wi) {
     const std::size_t row0 = begin + 64 * wi;
     const std::size_t live = std::min<std::size_t>(64, count - 64 * wi);
@@ -124,7 +125,17 @@ void Sweeper::gates(std::size_t begin, std::size_t count, Worker& w, TraceScratc
       any |= k;
     }
     w.any[wi] = any;
-    for (uint64_t m = any; m; m &= m - 1) w.rows.push_back(static_cast<uint32_t>(row0 + std::countr_zero(m)));
+    // Each candidate row's actions as one mask (walk()): a bit transpose of the word's candidate bits, one
+    // step per candidate (rm's entries are zero between words: each set entry is consumed below).
+    uint64_t* rm = w.row_masks_word.data();
+    for (std::size_t a = 0; a < actions_; ++a)
+      for (uint64_t m = w.cand[a * kWords + wi]; m; m &= m - 1) rm[std::countr_zero(m)] |= uint64_t{1} << a;
+    for (uint64_t m = any; m; m &= m - 1) {
+      const int r = std::countr_zero(m);
+      w.rows.push_back(static_cast<uint32_t>(row0 + static_cast<std::size_t>(r)));
+      w.row_masks.push_back(rm[r]);
+      rm[r] = 0;
+    }
   }
   w.with_candidates += w.rows.size();
 }
@@ -156,10 +167,7 @@ void Sweeper::walk(std::size_t begin, Worker& w, TraceScratch* trace) const {
     const unsigned bit = static_cast<unsigned>(off & 63);
     const double churn = w.churn[i];
     const bool tracing = trace && row == *trace_row_;
-    // The member's candidate actions as one mask, gathered without branches.
-    uint64_t mask = 0;
-    const uint64_t* cw = w.cand.data() + wi;
-    for (std::size_t a = 0; a < actions_; ++a) mask |= ((cw[a * kWords] >> bit) & 1) << a;
+    uint64_t mask = w.row_masks[i];  // the member's candidate actions (gates())
     std::size_t n = 0;
     for (; mask; mask &= mask - 1) {
       const std::size_t a = static_cast<std::size_t>(std::countr_zero(mask));

@@ -21,7 +21,9 @@ namespace nudge::decide::detail {
 struct Worker {
   expr::Workspace ws;
   std::vector<uint64_t> consent, capped, cand, any;
-  std::vector<uint32_t> rows;
+  std::vector<uint32_t> rows;        // rows of the batch with a candidate, ascending
+  std::vector<uint64_t> row_masks;   // per entry of rows: its candidate actions (bit a: action a)
+  std::vector<uint64_t> row_masks_word;  // 64 entries, zero between words: gates()' transpose scratch
   std::vector<double> churn;
   std::vector<Candidate> cands, held;  // held: optimise mode, candidates of actions held out (held_walk.h)
   std::vector<Gate> gates;

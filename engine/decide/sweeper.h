@@ -58,6 +58,8 @@ class Sweeper {
     w.cand.assign(actions_ * kWords, 0);
     w.any.assign(kWords, 0);
     w.rows.reserve(expr::kBatchRows);
+    w.row_masks.reserve(expr::kBatchRows);
+    w.row_masks_word.assign(64, 0);
     w.churn.reserve(expr::kBatchRows);
     w.cands.resize(actions_);
     w.gates.resize(actions_);
