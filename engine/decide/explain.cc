@@ -3,7 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "engine/base/error.h"
 #include "engine/explain/explain_values.h"
@@ -15,9 +17,20 @@ std::optional<std::size_t> find_customer(const Population& pop, uint64_t custome
   auto id = pop.id_column();
   if (!id) throw_invalid_input("the population has no customer id column (a uint64 column named customer_id)");
   const uint64_t* ids = pop.column(*id).values<uint64_t>();
+  std::vector<std::size_t> rows;
   for (std::size_t i = 0; i < pop.rows(); ++i)
-    if (ids[i] == customer_id) return i;
-  return std::nullopt;
+    if (ids[i] == customer_id) rows.push_back(i);
+  if (rows.empty()) return std::nullopt;
+  if (rows.size() > 1) {  // a snapshot from older code or another tool: say so, never pick one silently
+    std::string list;
+    const std::size_t shown = std::min<std::size_t>(rows.size(), 5);
+    for (std::size_t k = 0; k < shown; ++k)
+      list += (k == 0 ? "" : k + 1 == rows.size() ? " and " : ", ") + std::to_string(rows[k]);
+    if (shown < rows.size()) list += fmt::format(" and {} more", rows.size() - shown);
+    throw_invalid_input(
+        fmt::format("customer {} is on rows {} of the population; explain needs a unique id", customer_id, list));
+  }
+  return rows[0];
 }
 
 std::string priority_terms(const BoundCampaign& b, std::size_t action, const MemberTrace& t) {

@@ -35,8 +35,11 @@
 
 namespace nudge::decide {
 
-// Row of the member with this customer id (the first such row), or nullopt.
-// Throws Error(InvalidInput) when the population has no customer id column.
+// Row of the member with this customer id, or nullopt when no row has it.
+// Throws Error(InvalidInput) when the population has no customer id column, or
+// when the id is on several rows ("customer 7 is on rows 0 and 1 of the
+// population; explain needs a unique id": snapshots written by older code or
+// other tools may repeat ids; explaining one row would contradict the sweep).
 std::optional<std::size_t> find_customer(const Population& pop, uint64_t customer_id);
 
 // Requires r.trace (run_sweep with SweepOptions::trace_row). With `inputs`

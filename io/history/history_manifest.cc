@@ -20,6 +20,10 @@ namespace nudge::history {
 Manifest read_manifest(const std::filesystem::path& dir) {
   const auto path = dir / kManifestName;
   std::error_code ec;
+  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec))
+    throw_invalid_input(dir.string() +
+                        ": is a file, not a history folder (a history is the folder `nudge history add` "
+                        "makes)");
   if (!std::filesystem::is_directory(dir, ec))
     throw_invalid_input(dir.string() + ": no such history folder (create one with `nudge history add`)");
   if (!std::filesystem::exists(path, ec)) throw_invalid_input(dir.string() + ": not a history folder (no MANIFEST)");
