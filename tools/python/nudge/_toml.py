@@ -5,17 +5,41 @@ floats, booleans and arrays of those (data/campaigns/README.md).
 """
 from __future__ import annotations
 
-import json
 import math
+import re
 from typing import Any, Mapping
 
 from ._errors import UsageError
 
 
-def _key(k: str) -> str:
-    if k and all(c.isalnum() or c in "_-" for c in k):
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
+def _string(s: str, where: str) -> str:
+    """A TOML basic string: every character as itself (UTF-8; an emoji stays one character, not
+    JSON's \\ud83d\\ude80 surrogate pair, which TOML forbids) except `"`, `\\` and the control
+    characters U+0000-U+001F and U+007F, escaped (\\b \\t \\n \\f \\r or \\uXXXX)."""
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"campaign dict: {where}: {s!r} is not valid UTF-8 text (a lone surrogate)") from None
+    out = []
+    for c in s:
+        if c in _ESCAPES:
+            out.append(_ESCAPES[c])
+        elif c < " " or c == "\x7f":
+            out.append(f"\\u{ord(c):04X}")
+        else:
+            out.append(c)
+    return '"' + "".join(out) + '"'
+
+
+def _key(k: str, where: str = "key") -> str:
+    """A bare key when TOML allows one (A-Z a-z 0-9 _ -), else a quoted key ("é", "my key")."""
+    if _BARE_KEY.fullmatch(k):
         return k
-    return json.dumps(k)
+    return _string(k, where)
 
 
 def _value(v: Any, where: str) -> str:
@@ -30,7 +54,7 @@ def _value(v: Any, where: str) -> str:
             return "inf" if v > 0 else "-inf"
         return repr(v)
     if isinstance(v, str):
-        return json.dumps(v)  # a TOML basic string is a JSON string
+        return _string(v, where)
     if isinstance(v, Mapping):
         return "{ " + ", ".join(f"{_key(k)} = {_value(x, where + '.' + k)}" for k, x in v.items()) + " }"
     if isinstance(v, (list, tuple)):
