@@ -65,17 +65,46 @@ def _date(days: int) -> _dt.date:
     return _dt.date(1970, 1, 1) + _dt.timedelta(days=days)
 
 
+def _integer(value: Any, what: str) -> int:
+    """value as a Python int: an int, a numpy integer, or a float holding a whole number exactly
+    (|value| <= 2**53). A bool is not a number here; a non-integral float (6000012902.9, 1.5)
+    is refused rather than truncated (UsageError); other types raise TypeError."""
+    if isinstance(value, (bool, _np.bool_)):
+        raise TypeError(f"{what} must be an integer, not a bool ({value!r})")
+    if isinstance(value, (int, _np.integer)):
+        return int(value)
+    if isinstance(value, (float, _np.floating)):
+        v = float(value)
+        if v.is_integer() and abs(v) <= 2.0 ** 53:
+            return int(v)
+        raise UsageError(f"{what} must be a whole number, not {value!r}")
+    raise TypeError(f"{what} must be an integer, not {type(value).__name__} ({value!r})")
+
+
 def _positive_or_none(value: Optional[int], what: str) -> int:
     """0 for None (the engine's default), else the value, which must be at least 1."""
     if value is None:
         return 0
-    if int(value) < 1:
+    n = _integer(value, what.split()[0])
+    if n < 1:
         raise UsageError(f"{what}, not {value}")
-    return int(value)
+    return n
+
+
+#: The most worker threads a call may ask for: the CLI's --threads range (tools/main.cc, 1..1024).
+#: Far larger arenas crash oneTBB (threads=70000 was a segfault), so every entry point checks here.
+MAX_THREADS = 1024
 
 
 def _threads(threads: Optional[int]) -> int:
-    return _positive_or_none(threads, "threads must be at least 1 (or None for all hardware threads)")
+    """0 for None (all hardware threads), else threads, which must be 1..MAX_THREADS (UsageError)."""
+    if threads is None:
+        return 0
+    n = _integer(threads, "threads")
+    if not 1 <= n <= MAX_THREADS:
+        raise UsageError(f"threads must be at least 1 and at most {MAX_THREADS} (the CLI's --threads range), "
+                         f"or None for all hardware threads; not {threads}")
+    return n
 
 
 def _top_k(top_k: Optional[int]) -> int:
@@ -172,6 +201,11 @@ class Population:
     @classmethod
     def _build(cls, rows: int, as_of: Optional[DateLike], cols: list, id: Optional[str]) -> "Population":
         days = _days(as_of if as_of is not None else _dt.date.today())
+        for c in cols:
+            try:
+                c[0].encode("utf-8")
+            except UnicodeEncodeError:
+                raise InputError(f"column name {c[0]!r} is not valid UTF-8 text (a lone surrogate)") from None
         if id is not None and not any(c[0] == id for c in cols):
             raise UsageError(f"no id column '{id}' among the columns (pass id=None for a population without ids)")
         p, copied = _nudge.build_population(rows, days, cols, id)
@@ -423,7 +457,10 @@ class Campaign:
                 threads: Optional[int] = None) -> str:
         """Why one member is (or is not) contacted: the text of `nudge explain`."""
         p = self._population(pop, as_of)
-        return self._c.explain(p._p, int(customer_id), _threads(threads))
+        cid = _integer(customer_id, "customer_id")
+        if not 0 <= cid < 2 ** 64:
+            raise UsageError(f"customer_id must be 0 to 2**64-1, not {customer_id}")
+        return self._c.explain(p._p, cid, _threads(threads))
 
     def __reduce__(self) -> Any:  # pickled as its text (nudge.dask sends campaigns to workers)
         return (Campaign._restore, (self.toml, self.source, self.base_dir))

@@ -11,7 +11,7 @@ from typing import Any, Mapping, Optional
 
 import numpy as np
 
-from ._errors import UsageError
+from ._errors import InputError, UsageError
 
 _PER_DAY = {"D": 1, "h": 24, "m": 1440, "s": 86_400, "ms": 86_400_000, "us": 86_400_000_000,
             "ns": 86_400_000_000_000}
@@ -44,13 +44,35 @@ def _dates(name: str, a: np.ndarray) -> tuple[np.ndarray, int]:
     return a.view(np.int64), per_day // count
 
 
+def text(name: str, value: Any, what: str) -> str:
+    """str(value), which must be encodable as UTF-8 (a lone surrogate such as '\\udcff' is not):
+    InputError naming the column, not pybind11's bare RuntimeError at the C++ boundary."""
+    t = str(value)
+    try:
+        t.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise InputError(f"column '{name}': {what} {t!r} is not valid UTF-8 text ({e.reason}: "
+                         f"{t[e.start:e.end]!r} at character {e.start})") from None
+    return t
+
+
+def dictionary(name: str, values: Any) -> list[str]:
+    """A category column's dictionary as UTF-8 strings (text() on each value)."""
+    return [text(name, v, "category value") for v in values]
+
+
 def _categories(name: str, a: Any) -> tuple[np.ndarray, list[str]]:
     import pandas as pd
     codes, uniques = pd.factorize(a, use_na_sentinel=True)
-    return codes, [str(u) for u in uniques]
+    return codes, dictionary(name, uniques)
 
 
-def numpy_column(name: str, a: Any, type_: Optional[str], dictionary: Optional[list], nan_is_null: bool) -> tuple:
+def _unsupported(name: str, dtype: Any) -> InputError:
+    return InputError(f"column '{name}': numpy dtype {dtype} is not supported (bool, integer, float, "
+                      f"datetime64 or text; convert it first, e.g. .real for complex values)")
+
+
+def numpy_column(name: str, a: Any, type_: Optional[str], dictionary_: Optional[list], nan_is_null: bool) -> tuple:
     mask = None
     if isinstance(a, np.ma.MaskedArray):
         mask = np.ma.getmaskarray(a)
@@ -62,16 +84,20 @@ def numpy_column(name: str, a: Any, type_: Optional[str], dictionary: Optional[l
     if a.dtype.kind == "M":
         a, per_day = _dates(name, a)
         type_ = type_ or "date"
-    elif a.dtype.kind in "OUS" or type_ == "category" and dictionary is None:
+    elif a.dtype.kind in "OUS" or type_ == "category" and dictionary_ is None:
         if a.dtype.kind not in "OUS":
             a = a.astype(str)
-        a, dictionary = _categories(name, a)
+        a, dictionary_ = _categories(name, a)
         type_ = "category"
     if type_ is None:
         type_ = default_type(a.dtype)
-    if type_ == "category" and dictionary is None:
+    if type_ is None or a.dtype.kind not in "biuf":
+        raise _unsupported(name, a.dtype)
+    if type_ == "category" and dictionary_ is None:
         raise UsageError(f"column '{name}': integer category codes need a dictionary")
-    return (name, type_, a, mask, dictionary, per_day, bool(nan_is_null) and a.dtype.kind == "f")
+    if dictionary_ is not None:
+        dictionary_ = dictionary(name, dictionary_)
+    return (name, type_, a, mask, dictionary_, per_day, bool(nan_is_null) and a.dtype.kind == "f")
 
 
 def pandas_column(name: str, s: Any, type_: Optional[str], nan_is_null: bool) -> tuple:
@@ -80,7 +106,7 @@ def pandas_column(name: str, s: Any, type_: Optional[str], nan_is_null: bool) ->
 
     dt = s.dtype
     if isinstance(dt, pd.CategoricalDtype):
-        cats = [str(c) for c in s.cat.categories]
+        cats = dictionary(name, s.cat.categories)
         return (name, "category", s.cat.codes.to_numpy(), None, cats, 1, False)
     arr = s.array
     if isinstance(arr, (pd.arrays.IntegerArray, pd.arrays.FloatingArray, pd.arrays.BooleanArray)):
@@ -111,14 +137,14 @@ def to_pandas_column(p: Any, i: int) -> Any:
     """Column i of a _Population as a pandas Series value (one copy)."""
     import pandas as pd
 
-    name, type_, nulls, dictionary = p.column_info(i)
+    name, type_, nulls, categories = p.column_info(i)
     v = p.values(i)
     valid = p.validity(i)
     if type_ == "category":
         codes = np.array(v, dtype=np.int32)
         if valid is not None:
             codes[~valid] = -1
-        return pd.Categorical.from_codes(codes, categories=dictionary)
+        return pd.Categorical.from_codes(codes, categories=categories)
     if type_ == "date":
         d = v.astype("datetime64[D]").astype("datetime64[ns]")
         if valid is not None:

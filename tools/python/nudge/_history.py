@@ -86,12 +86,12 @@ class History:
         CLI's terminal table (str) instead."""
         import json
 
-        from . import _days
+        from . import _days, _integer
 
-        if window is not None and int(window) < 0:
-            raise UsageError("window must be 0 or more days")
-        text, tab = _nudge.history_report(self.path, "" if campaign is None else os.fspath(campaign),
-                                          -1 if window is None else int(window),
+        days = -1 if window is None else _integer(window, "window")  # 1.5 is refused, not cut to 1
+        if window is not None and not 0 <= days <= 2 ** 31 - 1:
+            raise UsageError(f"window must be 0 to 2147483647 days, not {window}")
+        text, tab = _nudge.history_report(self.path, "" if campaign is None else os.fspath(campaign), days,
                                           None if as_of is None else _days(as_of, "as_of"))
         return tab if table else json.loads(text)
 

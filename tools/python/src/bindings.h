@@ -6,7 +6,7 @@
 // memory (a snapshot's mapping or an owned Buffer) holds a copy of that
 // shared_ptr in its base capsule, so the memory outlives every array.
 // Threads: `threads` <= 0 (or None in Python) means oneTBB's default (all
-// hardware threads); > 0 runs the call in a task_arena of that many threads.
+// hardware threads); 1..kMaxThreads runs the call in a task_arena of that many threads.
 // The GIL is released for the whole call (run_released).
 #pragma once
 
@@ -15,8 +15,10 @@
 #include <tbb/task_arena.h>
 
 #include <memory>
+#include <string>
 #include <utility>
 
+#include "engine/base/error.h"
 #include "engine/store/population.h"
 
 namespace nudge::py {
@@ -24,9 +26,18 @@ namespace nudge::py {
 namespace pb = pybind11;
 using PopPtr = std::shared_ptr<const Population>;
 
+// The CLI's --threads range (tools/main.cc). nudge/__init__.py `_threads` checks it for every
+// Python entry point; this repeats it for direct calls into nudge._nudge (oneTBB crashes on
+// arenas of ~70,000 threads).
+inline constexpr int kMaxThreads = 1024;
+
 // Runs fn() without the GIL, in an arena of `threads` threads when > 0.
+// Throws Error(Usage) when threads > kMaxThreads.
 template <class F>
 auto run_released(int threads, F&& fn) -> decltype(fn()) {
+  if (threads > kMaxThreads)
+    throw_usage("threads must be at least 1 and at most " + std::to_string(kMaxThreads) + ", not " +
+                std::to_string(threads));
   pb::gil_scoped_release nogil;
   if (threads > 0) {
     tbb::task_arena arena(threads);

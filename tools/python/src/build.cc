@@ -11,7 +11,9 @@
 //   - its length is a multiple of 64 (the column padding rule of
 //     engine/store/buffer.h), or it was allocated by nudge.empty() (which pads),
 //   - and no row is NULL (no mask bit, no NaN taken as NULL, no category code -1).
-// Otherwise one pass converts into a new padded Buffer, checking ranges.
+// Otherwise one pass converts into a new padded Buffer, checking ranges (integers must
+// fit, float32 must not overflow to inf). The id column must have no NULL and no
+// repeated id (as `nudge import`: csv::find_duplicate_id), named by column and row.
 #include <fmt/format.h>
 #include <pybind11/stl.h>
 
@@ -24,6 +26,7 @@
 
 #include "engine/base/error.h"
 #include "engine/store/buffer.h"
+#include "io/csv/csv_unique_ids.h"
 #include "tools/python/src/bindings.h"
 
 namespace nudge::py {
@@ -116,7 +119,8 @@ Column build_column(const ColumnSpec& c, std::size_t rows, bool& copied) {
   Source src{static_cast<const char*>(a.data()), a.ndim() ? a.strides(0) : 0, a.dtype().kind(),
              static_cast<std::size_t>(a.itemsize())};
   if (std::string("biuf").find(src.kind) == std::string::npos)
-    throw_usage("column '" + c.name + "': numpy dtype kind '" + std::string(1, src.kind) + "' is not supported");
+    throw_invalid_input("column '" + c.name + "': numpy dtype kind '" + std::string(1, src.kind) +
+                        "' is not supported (bool, integer, float, datetime64 or text)");
   const Reader rd{src};
   const bool* mask = c.mask ? c.mask->data() : nullptr;
   const std::size_t width = type_width(c.type);
@@ -161,8 +165,14 @@ Column build_column(const ColumnSpec& c, std::size_t rows, bool& copied) {
   auto as_int = [&](std::size_t r, int64_t lo, int64_t hi, const char* type) -> int64_t {
     if (src.kind == 'f') {
       const double v = rd.f64(r);
-      if (!(v == std::floor(v)) || v < static_cast<double>(lo) || v > static_cast<double>(hi))
-        bad_value(c.name, r, fmt::format("{}", v) + " is not a whole number that fits " + type);
+      // hi + 1 as a double: 2^31 for int32, 2^63 for int64 (INT64_MAX itself rounds up to 2^63,
+      // which would pass a `v > hi` test and overflow the cast).
+      const double above = static_cast<double>(hi) + 1.0;
+      if (!(v == std::floor(v)) || v < static_cast<double>(lo) || !(v < above))
+        // A whole number below 1e19 in full ("9223372036854775808", not "9.223372036854776e+18").
+        bad_value(c.name, r,
+                  (v == std::floor(v) && std::fabs(v) < 1e19 ? fmt::format("{:.0f}", v) : fmt::format("{}", v)) +
+                      " is not a whole number that fits " + type);
       return static_cast<int64_t>(v);
     }
     if (src.kind == 'u' && src.size == 8) {
@@ -196,8 +206,18 @@ Column build_column(const ColumnSpec& c, std::size_t rows, bool& copied) {
         const double v = src.kind == 'f'                    ? rd.f64(r)
                          : src.kind == 'u' && src.size == 8 ? static_cast<double>(rd.u64(r))
                                                             : static_cast<double>(rd.i64(r));
-        if (c.type == DataType::Float32) col.mutable_values<float>()[r] = static_cast<float>(v);
-        else col.mutable_values<double>()[r] = v;
+        if (c.type == DataType::Float32) {
+          // Range-checked like the CLI's float32 ("out of range"): a finite value beyond float32's
+          // largest is refused, not stored as inf. NaN and +-inf stay themselves.
+          const float f = static_cast<float>(v);
+          if (std::isinf(f) && std::isfinite(v))
+            bad_value(c.name, r,
+                      fmt::format("{}", v) + " is out of float32's range (largest " +
+                          fmt::format("{}", std::numeric_limits<float>::max()) + ")");
+          col.mutable_values<float>()[r] = f;
+        } else {
+          col.mutable_values<double>()[r] = v;
+        }
         break;
       }
       case DataType::Category: {
@@ -228,12 +248,31 @@ Column build_column(const ColumnSpec& c, std::size_t rows, bool& copied) {
   return col;
 }
 
+// The id column as `nudge import` requires it: no NULL (a NaN id is not id 0) and no id on two
+// rows (explain, history joins and the decisions assume one row per member).
+void check_ids(const Column& ids) {
+  if (ids.null_count() > 0) {
+    std::size_t r = 0;
+    while (r < ids.rows() && ids.is_valid(r)) ++r;
+    bad_value(ids.name(), r, "the customer id is NULL (NaN, None or NA); every member needs an id");
+  }
+  std::optional<csv::DuplicateId> dup;
+  {
+    pb::gil_scoped_release nogil;
+    dup = csv::find_duplicate_id(ids.values<uint64_t>(), ids.rows(), true);
+  }
+  if (dup)
+    bad_value(ids.name(), dup->second_row,
+              "duplicate customer id " + std::to_string(dup->id) + " (first on row " + std::to_string(dup->first_row) +
+                  "); customer ids must be unique, as `nudge import` requires");
+}
+
 }  // namespace
 
 void bind_build(pb::module_& m) {
   m.def(
       "build_population",
-      [](std::size_t rows, int32_t as_of, pb::list columns, pb::object id) {
+      [](std::size_t rows, int32_t as_of, pb::list columns, pb::object id, bool check_id_values) {
         std::vector<ColumnSpec> specs;
         for (pb::handle h : columns) {
           auto t = h.cast<pb::tuple>();
@@ -268,10 +307,12 @@ void bind_build(pb::module_& m) {
             throw_usage("id column '" + name + "' must be uint64, not " +
                         std::string(type_name(pop->column(*i).type())));
           pop->set_id_column(*i);
+          if (check_id_values) check_ids(pop->column(*i));
         }
         return pb::make_tuple(pop, copied);
       },
-      pb::arg("rows"), pb::arg("as_of"), pb::arg("columns"), pb::arg("id"));
+      // check_ids=False: tests only, to make the repeated-id populations older code could write.
+      pb::arg("rows"), pb::arg("as_of"), pb::arg("columns"), pb::arg("id"), pb::arg("check_ids") = true);
 
   m.def(
       "empty",

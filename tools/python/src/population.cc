@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "engine/base/error.h"
+#include "engine/base/names.h"
 #include "engine/expr/program.h"
 #include "io/gen/rs1_generator.h"
 #include "io/snapshot/snapshot.h"
@@ -73,9 +74,12 @@ void bind_population(pb::module_& m) {
              return pb::make_tuple(c.name(), std::string(type_name(c.type())), c.null_count(), c.dictionary());
            })
       .def("find", [](const Population& p, const std::string& name) { return p.find(name); })
-      .def("index_of",  // the engine's "no column 'x' in the population (did you mean 'y'?)" when absent
+      .def("index_of",  // as expressions look names up (engine/expr/binder.cc): as written, then by the
+                        // normalised alias ("CLV", "Loyalty Number"); else the engine's "no column 'x' in
+                        // the population (did you mean 'y'?)"
            [](const Population& p, const std::string& name) {
              if (auto i = p.find(name)) return *i;
+             if (auto i = p.find(normalize_name(name))) return *i;
              (void)p.column(name);  // throws
              throw_internal("column lookup");
            })
