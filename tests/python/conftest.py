@@ -43,3 +43,15 @@ def small_snapshot(tmp_path_factory):
     path = tmp_path_factory.mktemp("rs1s") / "rs1_3k.snap"
     run_cli("gen", "--members", 3_000, "--seed", 11, "-o", path)
     return path
+
+
+def population_with_repeated_ids(df, as_of):
+    """A population whose customer ids repeat, which from_pandas refuses (as `nudge import`): what
+    older code or another tool could write, or several dask shards together. Built through the
+    private _nudge.build_population(check_ids=False)."""
+    import nudge
+    from nudge import _frames, _nudge
+
+    cols = [_frames.pandas_column(n, s, "uint64" if n == "customer_id" else None, True) for n, s in df.items()]
+    p, _ = _nudge.build_population(len(df), nudge._days(as_of), cols, "customer_id", check_ids=False)
+    return nudge.Population(p)

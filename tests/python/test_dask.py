@@ -6,7 +6,7 @@ import pytest
 
 import nudge
 import nudge.dask
-from conftest import RS1_CAMPAIGN
+from conftest import RS1_CAMPAIGN, population_with_repeated_ids
 
 distributed = pytest.importorskip("distributed")
 dd = pytest.importorskip("dask.dataframe")
@@ -71,8 +71,8 @@ def test_the_same_shard_twice_ties_break_by_row(population, campaign, tmp_path):
     p = tmp_path / "one.snap"
     population.save(p)
     got = nudge.dask.sweep([p, p], campaign, client=None)  # the same shard twice: duplicate ids tie-break by row
-    twice = nudge.Population.from_pandas(pd.concat([population.to_pandas()] * 2, ignore_index=True),
-                                         as_of="2026-11-01")
+    # from_pandas refuses repeated ids: the two shards' population is built past that check
+    twice = population_with_repeated_ids(pd.concat([population.to_pandas()] * 2, ignore_index=True), "2026-11-01")
     assert_same(got, campaign.sweep(twice))
 
 

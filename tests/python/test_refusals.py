@@ -5,8 +5,7 @@ import pandas as pd
 import pytest
 
 import nudge
-from nudge import _nudge
-from conftest import RS1_CAMPAIGN, RS1_GBDT
+from conftest import RS1_CAMPAIGN, RS1_GBDT, population_with_repeated_ids
 
 DQ_CAMPAIGN = {
     "campaign": {"name": "D"},
@@ -72,15 +71,8 @@ def test_from_numpy_refuses_a_repeated_id():
         nudge.Population.from_numpy({"customer_id": np.zeros(64, dtype=np.uint64)}, as_of=0)
 
 
-def _legacy_population(df):
-    """A population with repeated ids, as code before the check (or another tool) could write."""
-    cols = [nudge._frames.pandas_column(n, s, "uint64" if n == "customer_id" else None, True) for n, s in df.items()]
-    p, _ = _nudge.build_population(len(df), nudge._days("2026-11-01"), cols, "customer_id", check_ids=False)
-    return nudge.Population(p)
-
-
 def test_explain_refuses_an_id_on_several_rows(tmp_path, cli):
-    pop = _legacy_population(members([7, 7, 8]))
+    pop = population_with_repeated_ids(members([7, 7, 8]), "2026-11-01")
     campaign = nudge.Campaign.from_dict(DQ_CAMPAIGN)
     with pytest.raises(nudge.InputError) as e:
         campaign.explain(pop, 7)
