@@ -21,7 +21,9 @@
 #include <charconv>
 #include <cstdint>
 #include <functional>
+#include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace nudge::cli {
@@ -59,6 +61,22 @@ inline CLI::Validator unsigned_integer() {
         return {};
       },
       "UINT");
+}
+// Writes `text` whole to `f`, embedded NUL bytes included (printf("%s",
+// s.c_str()) would stop at the first one and silently drop the rest of a
+// report whose names came from the data).
+inline void write_text(std::FILE* f, std::string_view text) { std::fwrite(text.data(), 1, text.size(), f); }
+// A whole number 1 .. 2^64-1 (e.g. --top): "must be 1 or more, not '0'"
+// (CLI::PositiveNumber's message names DBL_MAX written out).
+inline CLI::Validator at_least_one() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        std::string err = unsigned_integer().operator()(s);
+        if (!err.empty() || s.find_first_not_of('0') == std::string::npos)
+          return "must be 1 or more, not '" + s + "'";
+        return {};
+      },
+      "N>=1");
 }
 // Adds the required positional argument "snapshot" (the path of a population
 // snapshot, io/snapshot/snapshot.h) that most subcommands take, with `help` as

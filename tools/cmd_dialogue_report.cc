@@ -34,7 +34,7 @@ int run_report(const ReportCmd& o) {
   opt.inputs = hp.get();
   opt.dialogues = &*dialogues;
   const auto result = nudge::decide::run_sweep(bound, opt);
-  std::printf("%s", nudge::dialogue::format_dialogue_report(campaign, result).c_str());
+  nudge::cli::write_text(stdout, nudge::dialogue::format_dialogue_report(campaign, result));
   return 0;
 }
 

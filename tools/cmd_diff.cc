@@ -40,7 +40,7 @@ int run_diff(const DiffCmd& o) {
   if (da) opt.a_sweep.dialogues = &*da;
   if (db) opt.b_sweep.dialogues = &*db;
   const auto d = nudge::report::diff_campaigns(ba, bb, opt);
-  std::printf("%s", nudge::report::format_diff(d).c_str());
+  nudge::cli::write_text(stdout, nudge::report::format_diff(d));
   std::fprintf(stderr, "expressions evaluated once for both: %zu of %zu\n", d.b_expressions_shared, d.b_expressions);
   if (!o.json.empty()) { nudge::write_file_atomically(o.json, nudge::report::diff_json(d).dump(2) + "\n"); }
   if (!o.html.empty()) {

@@ -42,8 +42,8 @@ int run_explain(const ExplainCmd& o) {
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
   }
-  std::printf("%s", nudge::decide::format_explanation(bound, result, hp.get()).c_str());
-  if (dialogues) std::printf("%s", nudge::dialogue::format_dialogue_explanation(bound, *dialogues, *row).c_str());
+  nudge::cli::write_text(stdout, nudge::decide::format_explanation(bound, result, hp.get()));
+  if (dialogues) nudge::cli::write_text(stdout, nudge::dialogue::format_dialogue_explanation(bound, *dialogues, *row));
   return 0;
 }
 

@@ -54,7 +54,7 @@ int run_add(const AddCmd& o) {
   ao.strict_responses = o.strict;
   ao.compact_after = o.compact;
   const h::AddResult r = h::add_batch(o.dir, std::move(t), info, ao);
-  std::printf("%s\n", r.message.c_str());
+  nudge::cli::write_text(stdout, r.message + "\n");
   if (st.dropped_rows)
     std::printf("%llu rows dropped by the mapping's [types]\n", static_cast<unsigned long long>(st.dropped_rows));
   return 0;
@@ -96,7 +96,7 @@ nudge::cli::Registrar reg("history", [](CLI::App& app) {
     if (a->parsed()) return run_add(*add);
     if (i->parsed()) {
       const auto s = h::summarize_history(insp->dir, insp->verify);
-      std::fputs(h::format_history_summary(insp->dir, s).c_str(), stdout);
+      nudge::cli::write_text(stdout, h::format_history_summary(insp->dir, s));
       return 0;
     }
     if (c->parsed()) {

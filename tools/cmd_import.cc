@@ -47,8 +47,8 @@ int run_import(const ImportArgs& a) {
   if (a.print_schema) {
     std::vector<std::string> warnings;
     const ImportSchema s = resolve_import_schema(a.input, opt, &warnings);
-    for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
-    std::fputs(format_import_schema(s).c_str(), stdout);
+    for (const auto& w : warnings) nudge::cli::write_text(stderr, "warning: " + w + "\n");
+    nudge::cli::write_text(stdout, format_import_schema(s));
     return 0;
   }
   if (a.output.empty()) throw_usage("import: -o OUT.snap is required (or --print-schema)");
@@ -56,7 +56,7 @@ int run_import(const ImportArgs& a) {
   const auto t0 = std::chrono::steady_clock::now();
   const ImportResult r = import_csv(a.input, opt);
   const double parse_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  for (const auto& w : r.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  for (const auto& w : r.warnings) nudge::cli::write_text(stderr, "warning: " + w + "\n");
   write_snapshot(r.population, a.output);
   const double total_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::fprintf(stderr, "imported %zu rows x %zu columns from %s: %.1f MB in %.3f s (%.0f MB/s)\n", r.population.rows(),

@@ -40,7 +40,7 @@ int run_inspect(const InspectOptions& o) {
               static_cast<double>(info.file_bytes) / rows, info.manifest_bytes);
   std::printf("opened in    %.1f ms%s\n\n", open_ms, o.verify ? " (data checksums verified)" : "");
 
-  std::fputs(nudge::format_column_table(s).c_str(), stdout);
+  nudge::cli::write_text(stdout, nudge::format_column_table(s));
   if (!s.series.empty()) {  // buckets, the days they cover, totals (io/activity/series_summary.h)
     std::printf("\nseries (bucket 0 holds as_of; columns <name>@<k>)\n");
     for (const auto& se : nudge::summarize_series(pop)) std::printf("  %s", nudge::format_series_summary(se).c_str());

@@ -41,7 +41,7 @@ int run_report(const ReportCmd& o) {
   }
   const nudge::history::History h = nudge::history::open_history(o.history);
   const auto rep = nudge::report::compute_uplift(h, opt);
-  std::printf("%s", nudge::report::format_uplift_table(rep).c_str());
+  nudge::cli::write_text(stdout, nudge::report::format_uplift_table(rep));
   if (!o.json.empty()) { nudge::write_file_atomically(o.json, nudge::report::uplift_json(rep).dump(2) + "\n"); }
   if (!o.html.empty()) {
     nudge::report::HtmlReport page(title);

@@ -56,7 +56,7 @@ nudge::cli::Registrar reg("score", [](CLI::App& app) {
   auto o = std::make_shared<ScoreOptions>();
   nudge::cli::add_snapshot_argument(sub, o->snapshot, "Population snapshot (.snap)");
   sub->add_option("--model", o->model, "Model file: *.toml (linear/logistic) or *.json (XGBoost)")->required();
-  sub->add_option("--top", o->top, "Write only the N highest scores")->check(CLI::PositiveNumber);
+  sub->add_option("--top", o->top, "Write only the N highest scores")->check(nudge::cli::at_least_one());
   sub->add_option("-o,--output", o->out, "Output CSV (default: stdout)");
   sub->footer("Example: nudge score members.snap --model data/models/rs1_gbdt.json --top 1000 -o top.csv");
   return [o] { return run_score(*o); };

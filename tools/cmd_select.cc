@@ -24,15 +24,16 @@ struct SelectOptions {
 
 int run_select(const SelectOptions& o) {
   const nudge::Population pop = nudge::open_snapshot(o.path);
+  // Checked before anything reaches stdout: a failing command prints nothing there.
+  const auto id = pop.id_column();
+  if (o.ids && !id) nudge::throw_invalid_input(o.path + ": the population has no customer id column to list");
   auto set = nudge::expr::CompiledSet::compile(pop, {{o.expression, "EXPR"}});
-  for (const auto& w : set.warnings()) std::fprintf(stderr, "nudge: warning: %s\n", w.c_str());
+  for (const auto& w : set.warnings()) nudge::cli::write_text(stderr, "nudge: warning: " + w + "\n");
   const auto bits = nudge::expr::select_all(pop, set);
   std::size_t count = 0;
   for (uint64_t w : bits[0]) count += static_cast<std::size_t>(__builtin_popcountll(w));
   std::printf("%zu\n", count);
   if (o.ids) {
-    auto id = pop.id_column();
-    if (!id) nudge::throw_invalid_input(o.path + ": the population has no customer id column to list");
     const uint64_t* ids = pop.column(*id).values<uint64_t>();
     for (std::size_t r = 0; r < pop.rows(); ++r)
       if ((bits[0][r / 64] >> (r % 64)) & 1) std::printf("%llu\n", static_cast<unsigned long long>(ids[r]));

@@ -35,6 +35,8 @@ int run_simulate(const SimulateCmd& o) {
   const nudge::Population pop = nudge::open_snapshot(o.snapshot);
   const auto campaign = nudge::decide::load_campaign(o.campaign);
   const auto model = nudge::dialogue::load_response_model(o.responses);
+  for (const auto& w : nudge::dialogue::response_model_warnings(model, campaign))
+    nudge::cli::write_text(stderr, "warning: " + w + "\n");
   auto from = nudge::parse_iso_date(o.from);
   if (!from) nudge::throw_usage("--from '" + o.from + "' is not a date YYYY-MM-DD");
   nudge::history::History h = o.history.empty() ? nudge::history::History() : nudge::history::open_history(o.history);
@@ -45,7 +47,7 @@ int run_simulate(const SimulateCmd& o) {
   if (o.top) opt.top_k = o.top;
   opt.progress = true;  // drawn only when stderr is a terminal
   const auto r = nudge::dialogue::simulate(campaign, pop, std::move(h), model, opt);
-  std::printf("%s", nudge::dialogue::format_simulation(campaign, r).c_str());
+  nudge::cli::write_text(stdout, nudge::dialogue::format_simulation(campaign, r));
   if (!o.output.empty()) {
     nudge::AtomicFile out(o.output);
     const std::string csv = nudge::dialogue::simulation_csv(campaign, r);
@@ -70,7 +72,7 @@ nudge::cli::Registrar reg("simulate", [](CLI::App& app) {
   sub->add_option("--responses", o->responses, "Response model (TOML, data/responses/README.md)")->required();
   sub->add_option("--seed", o->seed, "Seed of the response draws (default: the model's seed, else 1)");
   sub->add_option("--top", o->top, "Keep the K highest-ranked decisions a day (overrides the campaign's top_k)")
-      ->check(CLI::PositiveNumber);
+      ->check(nudge::cli::at_least_one());
   sub->add_option("-o,--output", o->output, "Per-day CSV (every dialogue state and step); written atomically");
   sub->footer(
       "Example: nudge simulate rs3.snap --campaign data/campaigns/rs3.toml --history hist --from 2026-11-16 "

@@ -84,15 +84,15 @@ int run_sweep_cmd(const SweepCmd& o) {
     const auto as_of = o.history.as_of.empty() ? std::nullopt : nudge::parse_iso_date(o.history.as_of);
     const int32_t day = sent_on.value_or(as_of.value_or(pop.as_of()));
     const auto r = nudge::history::record_decisions(o.record, campaign, result.ranked, day);
-    std::fprintf(stderr, "history: %s\n", r.message.c_str());
+    nudge::cli::write_text(stderr, "history: " + r.message + "\n");
   }
-  for (const auto& w : bound.expressions().warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
-  std::fprintf(stderr, "%s", nudge::decide::format_summary(bound, result).c_str());
+  for (const auto& w : bound.expressions().warnings()) nudge::cli::write_text(stderr, "warning: " + w + "\n");
+  nudge::cli::write_text(stderr, nudge::decide::format_summary(bound, result));
   if (arbitrated.optimise) {
-    std::fprintf(stderr, "%s", nudge::optimise::format_optimise_report(*arbitrated.optimise).c_str());
+    nudge::cli::write_text(stderr, nudge::optimise::format_optimise_report(*arbitrated.optimise));
     if (!o.report.empty()) {
       nudge::AtomicFile rep(o.report);
-      std::fputs(nudge::optimise::optimise_report_json(*arbitrated.optimise).c_str(), rep.stream());
+      nudge::cli::write_text(rep.stream(), nudge::optimise::optimise_report_json(*arbitrated.optimise));
       rep.commit();
     }
   }
@@ -110,7 +110,7 @@ nudge::cli::Registrar reg("sweep", [](CLI::App& app) {
   sub->add_option("--format", o->format, "csv or jsonl")->capture_default_str()->check(CLI::IsMember({"csv", "jsonl"}));
   o->history.add_to(sub);
   sub->add_option("--top", o->top, "Keep the K highest-ranked decisions (overrides the campaign's top_k)")
-      ->check(CLI::PositiveNumber);
+      ->check(nudge::cli::at_least_one());
   sub->add_option("--report", o->report,
                   "Optimisation report as JSON (objective, greedy objective, prices, passes, dual bound); "
                   "[arbitration] mode = \"optimise\" only");

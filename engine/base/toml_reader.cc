@@ -14,6 +14,9 @@
 namespace nudge {
 
 TomlReader::TomlReader(std::string_view text, std::string source) : text_(text), source_(std::move(source)) {
+  line_starts_.push_back(0);
+  for (std::size_t i = 0; i < text_.size(); ++i)
+    if (text_[i] == '\n') line_starts_.push_back(i + 1);
   try {
     root_ = toml::parse(text, source_);
   } catch (const toml::parse_error& e) { throw_invalid_input(fmt::format("{}: {}", pos(e.source()), e.description())); }
@@ -118,6 +121,27 @@ std::string TomlReader::nonempty_string(const toml::node& n, std::string_view ke
   return s;
 }
 
+namespace {
+// The first control character of `s` (C0 or DEL), or -1.
+int first_control(std::string_view s) noexcept {
+  for (unsigned char ch : s)
+    if (ch < 0x20 || ch == 0x7f) return ch;
+  return -1;
+}
+}  // namespace
+
+std::string TomlReader::name(const toml::node& n, std::string_view key, std::string_view where) const {
+  std::string s = nonempty_string(n, key, where);
+  if (int ch = first_control(s); ch >= 0)
+    fail(n, fmt::format("'{}' of {} holds the control character U+{:04X}: names must be printable", key, where, ch));
+  return s;
+}
+
+void TomlReader::check_name_key(const toml::key& k, std::string_view kind) const {
+  if (int ch = first_control(k.str()); ch >= 0)
+    fail(k.source(), fmt::format("the {} name holds the control character U+{:04X}: names must be printable", kind, ch));
+}
+
 double TomlReader::number(const toml::node& n, std::string_view key, std::string_view where) const {
   if (!n.is_integer() && !n.is_floating_point())
     fail(n, fmt::format("'{}' of {} must be a number, not {}", key, where, type_of(n)));
@@ -132,10 +156,12 @@ double TomlReader::nonnegative(const toml::node& n, std::string_view key, std::s
   return d;
 }
 
-int64_t TomlReader::integer(const toml::node& n, std::string_view key, std::string_view where, int64_t min) const {
+int64_t TomlReader::integer(const toml::node& n, std::string_view key, std::string_view where, int64_t min,
+                            int64_t max) const {
   if (!n.is_integer()) fail(n, fmt::format("'{}' of {} must be an integer, not {}", key, where, type_of(n)));
   int64_t v = *n.value<int64_t>();
   if (v < min) fail(n, fmt::format("'{}' of {} must be >= {}, not {}", key, where, min, v));
+  if (v > max) fail(n, fmt::format("'{}' of {} must be at most {}, not {}", key, where, max, v));
   return v;
 }
 
@@ -189,12 +215,9 @@ std::string TomlReader::type_of(const toml::node& n) {
 }
 
 std::string_view TomlReader::line_text(uint32_t line) const {
-  std::size_t start = 0;
-  for (uint32_t l = 1; l < line && start != std::string_view::npos; ++l) {
-    start = text_.find('\n', start);
-    if (start != std::string_view::npos) ++start;
-  }
-  if (start == std::string_view::npos || start > text_.size()) return {};
+  if (line == 0 || line > line_starts_.size()) return {};
+  const std::size_t start = line_starts_[line - 1];
+  if (start > text_.size()) return {};
   std::size_t end = text_.find('\n', start);
   std::string_view l = text_.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
   if (!l.empty() && l.back() == '\r') l.remove_suffix(1);

@@ -18,7 +18,10 @@
 #include <toml++/toml.h>
 
 #include <cstdint>
+#include <algorithm>
 #include <initializer_list>
+#include <limits>
+#include <type_traits>
 #include <map>
 #include <string>
 #include <string_view>
@@ -59,9 +62,36 @@ class TomlReader {
   // messages name the entry themselves).
   std::string string(const toml::node& n, std::string_view key) const;
   std::string nonempty_string(const toml::node& n, std::string_view key, std::string_view where) const;
+  // A name (of a campaign, action, channel, brand, ...): a nonempty string
+  // without control characters (U+0000..U+001F, U+007F), which would cut or
+  // garble text output: "'<key>' of <where> holds the control character
+  // U+0000: names must be printable" at the value.
+  std::string name(const toml::node& n, std::string_view key, std::string_view where) const;
+  // The same check for a name written as a table key ([channels.<name>]):
+  // "the <kind> name holds the control character U+0000 ..." at the key.
+  void check_name_key(const toml::key& k, std::string_view kind) const;
   double number(const toml::node& n, std::string_view key, std::string_view where) const;  // finite
   double nonnegative(const toml::node& n, std::string_view key, std::string_view where) const;
-  int64_t integer(const toml::node& n, std::string_view key, std::string_view where, int64_t min) const;
+  // An integer in [min, max], checked on the file's 64-bit value before any
+  // narrowing: "'<key>' of <where> must be >= <min>, not <v>" below,
+  // "... must be at most <max>, not <v>" above.
+  int64_t integer(const toml::node& n, std::string_view key, std::string_view where, int64_t min,
+                  int64_t max = std::numeric_limits<int64_t>::max()) const;
+  // integer() narrowed to T; [min, max] must lie within T (checked here), so
+  // the cast never wraps (4294967297 is refused, not read as 1).
+  template <class T>
+  T integer_as(const toml::node& n, std::string_view key, std::string_view where, int64_t min,
+               int64_t max = std::numeric_limits<int64_t>::max()) const {
+    if constexpr (std::is_unsigned_v<T>) {
+      if (min < 0) min = 0;
+      if constexpr (sizeof(T) < sizeof(int64_t))
+        max = std::min<int64_t>(max, static_cast<int64_t>(std::numeric_limits<T>::max()));
+    } else {
+      min = std::max<int64_t>(min, std::numeric_limits<T>::min());
+      max = std::min<int64_t>(max, std::numeric_limits<T>::max());
+    }
+    return static_cast<T>(integer(n, key, where, min, max));
+  }
   bool boolean(const toml::node& n, std::string_view key, std::string_view where) const;
   const toml::table& table(const toml::node& n, std::string_view key, std::string_view where) const;
   const toml::array& array(const toml::node& n, std::string_view key, std::string_view where) const;
@@ -82,6 +112,7 @@ class TomlReader {
   std::string_view line_text(uint32_t line) const;
 
   std::string_view text_;
+  std::vector<std::size_t> line_starts_;  // byte offset of each line (line l at [l - 1]): text_pos() in O(1)
   std::string source_;
   toml::table root_;
 };

@@ -47,6 +47,13 @@ struct NumericColumn {
     if (column->is_null(row)) return std::nullopt;  // bind() admits numeric columns only
     return visit_values(*column, [row](const auto* v) { return static_cast<double>(v[row]); });
   }
+  // The basket's points used: nullopt (an unknown basket, which fits nothing)
+  // when NULL, NaN or -inf (points_per_period - -inf would be an endless budget).
+  std::optional<double> used_at(std::size_t row) const noexcept {
+    auto u = at(row);
+    if (u && (std::isnan(*u) || *u == -std::numeric_limits<double>::infinity())) return std::nullopt;
+    return u;
+  }
 };
 
 // Contacts a frequency cap still allows a member who already had `count`

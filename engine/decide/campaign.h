@@ -103,12 +103,17 @@ struct SuppressionRule {
 // as_of - window_days < sent_on <= as_of that match every filter below
 // (empty = any). A candidate is covered when its channel, message type, name,
 // brand and this campaign's name pass the same filters.
+// The longest history cap window (about 2,700 years: longer than any history;
+// keeps as_of - window_days inside the int32 day range). The loader refuses
+// more, file:line:col.
+inline constexpr int64_t kMaxWindowDays = 1000000;
+
 struct FrequencyCap {
   std::string name;
   ColumnRef count_column;  // "" = from the history
   int64_t max = 0;
   std::vector<std::size_t> channels;                    // indices into Campaign::channels
-  int64_t window_days = 0;                              // history caps: the last N days (includes as_of)
+  int64_t window_days = 0;                              // history caps: the last N days (includes as_of), 1..kMaxWindowDays
   std::vector<std::size_t> message_types;               // indices into Campaign::message_types
   std::vector<std::string> actions, brands, campaigns;  // names, matched as written
   bool from_history() const noexcept { return count_column.name.empty(); }
@@ -173,7 +178,7 @@ struct Holdout {
   std::string global_salt = "nudge:global";
   double campaign = 0;            // share held out of every action of this campaign
   std::string campaign_salt;      // "" = "nudge:campaign:<campaign name>"
-  int64_t attribution_days = 14;  // `nudge report`: days after a contact a response counts (engine/report/uplift.h)
+  int64_t attribution_days = 14;  // `nudge report`: days after a contact a response counts, 0..2^31-1 (engine/report/uplift.h)
 };
 
 struct Campaign {

@@ -12,8 +12,8 @@ void read_action_limits(const TomlReader& r, const toml::table& t, Action& a, co
       r.fail(*v, fmt::format("'{}' of {} needs [arbitration] mode = \"optimise\" (greedy arbitration cannot "
                              "honour it)",
                              key, w));
-  if (auto* v = t.get("min_volume")) a.min_volume = static_cast<uint64_t>(r.integer(*v, "min_volume", w, 0));
-  if (auto* v = t.get("max_volume")) a.max_volume = static_cast<uint64_t>(r.integer(*v, "max_volume", w, 0));
+  if (auto* v = t.get("min_volume")) a.min_volume = r.integer_as<uint64_t>(*v, "min_volume", w, 0);
+  if (auto* v = t.get("max_volume")) a.max_volume = r.integer_as<uint64_t>(*v, "max_volume", w, 0);
   if (a.min_volume && a.max_volume && *a.min_volume > *a.max_volume)
     r.fail(*t.get("min_volume"),
            fmt::format("'min_volume' of {} ({}) is above its 'max_volume' ({})", w, *a.min_volume, *a.max_volume));
@@ -34,7 +34,7 @@ void read_arbitration(const TomlReader& r, const toml::table& root, Campaign& c)
       else r.fail(*v, fmt::format("'mode' of {} must be \"greedy\" or \"optimise\", not \"{}\"", w, mode));
     }
     if (auto* v = t->get("money_budget")) c.arbitration.money_budget = r.nonnegative(*v, "money_budget", w);
-    if (auto* v = t->get("passes")) c.arbitration.max_passes = static_cast<std::size_t>(r.integer(*v, "passes", w, 1));
+    if (auto* v = t->get("passes")) c.arbitration.max_passes = r.integer_as<std::size_t>(*v, "passes", w, 1);
   }
   if (t && c.arbitration.mode == ArbitrationMode::Greedy && t->get("money_budget"))
     r.fail(*t->get("money_budget"),

@@ -20,8 +20,6 @@
 
 #include <fmt/format.h>
 
-#include <toml++/toml.h>
-
 #include <cctype>
 #include <cmath>
 #include <map>
@@ -61,15 +59,15 @@ void read_campaign_table(const TomlReader& r, const toml::table& root, Campaign&
   const toml::table& t = r.table(*n, "campaign", "");
   const std::string w = "[campaign]";
   r.check_keys(t, {"name", "description", "model", "max_decisions_per_member", "top_k"}, w);
-  if (auto* v = t.get("name")) c.name = r.nonempty_string(*v, "name", w);
+  if (auto* v = t.get("name")) c.name = r.name(*v, "name", w);
   if (auto* v = t.get("description")) c.description = r.string(*v, "description", w);
   if (auto* v = t.get("model")) {
     std::filesystem::path p = r.nonempty_string(*v, "model", w);
     c.model_path = p.is_absolute() ? p : base / p;
   }
   if (auto* v = t.get("max_decisions_per_member"))
-    c.max_decisions_per_member = static_cast<std::size_t>(r.integer(*v, "max_decisions_per_member", w, 1));
-  if (auto* v = t.get("top_k")) c.top_k = static_cast<std::size_t>(r.integer(*v, "top_k", w, 1));
+    c.max_decisions_per_member = r.integer_as<std::size_t>(*v, "max_decisions_per_member", w, 1);
+  if (auto* v = t.get("top_k")) c.top_k = r.integer_as<std::size_t>(*v, "top_k", w, 1);
 }
 
 void read_basket(const TomlReader& r, const toml::table& root, Campaign& c) {
@@ -90,7 +88,7 @@ void read_basket(const TomlReader& r, const toml::table& root, Campaign& c) {
 // An array of strings (names kept as written).
 std::vector<std::string> strings(const TomlReader& r, const toml::node& n, std::string_view key, const std::string& w) {
   std::vector<std::string> out;
-  for (const toml::node& e : r.array(n, key, w)) out.push_back(r.nonempty_string(e, key, w));
+  for (const toml::node& e : r.array(n, key, w)) out.push_back(r.name(e, key, w));
   if (out.empty()) r.fail(n, fmt::format("'{}' of {} is empty (leave the key out to mean any)", key, w));
   return out;
 }
@@ -105,6 +103,7 @@ void read_message_types(const TomlReader& r, const toml::table& root, Campaign& 
   if (t.empty()) r.fail(t, "[message_types] declares no message type");
   for (auto&& [k, v] : t) {
     MessageType m;
+    r.check_name_key(k, "message type");
     m.name = std::string(k.str());
     m.exclusive = m.name == "calamity";
     const std::string w = fmt::format("message type '{}'", m.name);
@@ -129,6 +128,7 @@ void read_channels(const TomlReader& r, const toml::table& root, Campaign& c) {
   if (t.empty()) r.fail(t, "[channels] declares no channel");
   for (auto&& [k, v] : t) {
     Channel ch;
+    r.check_name_key(k, "channel");
     ch.name = std::string(k.str());
     const std::string w = fmt::format("channel '{}'", ch.name);
     const toml::table& ct = r.table(v, ch.name, "in [channels]");
@@ -136,7 +136,7 @@ void read_channels(const TomlReader& r, const toml::table& root, Campaign& c) {
     if (auto* f = ct.get("factor")) ch.factor = r.nonnegative(*f, "factor", w);
     if (auto* rb = ct.get("revoked_by")) ch.revoked_by = strings(r, *rb, "revoked_by", w);
     ch.consent = column(r, *r.require(ct, "consent", w), "consent", w);
-    if (auto* cap = ct.get("capacity")) ch.capacity = static_cast<uint64_t>(r.integer(*cap, "capacity", w, 0));
+    if (auto* cap = ct.get("capacity")) ch.capacity = r.integer_as<uint64_t>(*cap, "capacity", w, 0);
     if (auto* share = ct.get("capacity_share")) {
       if (ch.capacity) r.fail(*share, fmt::format("{} has both 'capacity' and 'capacity_share'", w));
       ch.capacity_share = r.nonnegative(*share, "capacity_share", w);
@@ -175,7 +175,7 @@ const toml::array* array_of_tables(const TomlReader& r, const toml::table& root,
 std::pair<std::string, std::string> named_entry(const TomlReader& r, const toml::table& t, std::string_view kind,
                                                 std::size_t number, std::initializer_list<std::string_view> keys) {
   const std::string unnamed = fmt::format("{} #{}", kind, number);
-  std::string name = r.nonempty_string(*r.require(t, "name", unnamed), "name", unnamed);
+  std::string name = r.name(*r.require(t, "name", unnamed), "name", unnamed);
   std::string where = fmt::format("{} '{}'", kind, name);
   r.check_keys(t, keys, where);
   return {std::move(name), std::move(where)};
@@ -228,7 +228,7 @@ void read_caps(const TomlReader& r, const toml::table& root, Campaign& c) {
           r.fail(*v, fmt::format("'{}' of {} filters the history's contacts; a count_column cap takes channels only", k,
                                  w));
     } else {
-      f.window_days = r.integer(*window, "window_days", w, 1);
+      f.window_days = r.integer(*window, "window_days", w, 1, kMaxWindowDays);
       if (auto* v = t.get("message_types")) f.message_types = r.names(*v, "message_types", w, types, "message type");
       if (auto* v = t.get("actions")) f.actions = strings(r, *v, "actions", w);
       if (auto* v = t.get("brands")) f.brands = strings(r, *v, "brands", w);
@@ -328,7 +328,7 @@ expr::Source read_expression(const TomlReader& r, const toml::node& n, std::stri
 std::string read_action_name(const TomlReader& r, const toml::table& t, const Campaign& c, const std::string& w) {
   if (c.actions.size() == kMaxActions) r.fail(t, fmt::format("at most {} actions per campaign", kMaxActions));
   const toml::node& name = *r.require(t, "name", w);
-  std::string s = r.nonempty_string(name, "name", w);
+  std::string s = r.name(name, "name", w);
   for (const auto& a : c.actions)
     if (a.name == s) r.fail(name, fmt::format("action name '{}' is already used at {}", s, a.name_origin));
   return s;
@@ -341,7 +341,7 @@ Action read_action_fields(const TomlReader& r, const toml::table& t, const Campa
   a.message_type = r.resolve(mt, r.string(mt, "message_type", w), index_of_types(c), "message type");
   const toml::node& ch = *r.require(t, "channel", w);
   a.channel = r.resolve(ch, r.string(ch, "channel", w), index_of_channels(c), "channel");
-  if (auto* b = t.get("brand")) a.brand = r.nonempty_string(*b, "brand", w);
+  if (auto* b = t.get("brand")) a.brand = r.name(*b, "brand", w);
   const toml::node& priority = *r.require(t, "priority", w);
   read_priority(r, priority, a, w);
   const toml::node* value = t.get("value");

@@ -17,7 +17,7 @@ void read_holdout_table(const TomlReader& r, const toml::table& root, Campaign& 
     const toml::table& t = r.table(*n, "holdout", "");
     const std::string w = "[holdout]";
     r.check_keys(t, {"global", "global_salt", "campaign", "campaign_salt", "attribution_days"}, w);
-    if (auto* v = t.get("attribution_days")) c.holdout.attribution_days = r.integer(*v, "attribution_days", w, 0);
+    if (auto* v = t.get("attribution_days")) c.holdout.attribution_days = r.integer_as<int32_t>(*v, "attribution_days", w, 0);
     if (auto* v = t.get("global")) c.holdout.global = read_holdout_share(r, *v, "global", w);
     if (auto* v = t.get("global_salt")) c.holdout.global_salt = r.nonempty_string(*v, "global_salt", w);
     if (auto* v = t.get("campaign")) c.holdout.campaign = read_holdout_share(r, *v, "campaign", w);

@@ -142,7 +142,7 @@ void Sweeper::gates(std::size_t begin, std::size_t count, Worker& w, TraceScratc
 
 void Sweeper::record_inputs(std::size_t row, std::size_t off, const Worker& w, TraceScratch& t) const {
   auto used =
-      bound_.basket_used().column ? bound_.basket_used().at(row) : std::optional<double>(w.hist.basket_used[off]);
+      bound_.basket_used().column ? bound_.basket_used().used_at(row) : std::optional<double>(w.hist.basket_used[off]);
   t.used = used ? *used : kNaN;
   t.cap_counts.clear();
   for (std::size_t j = 0; j < bound_.cap_counts().size(); ++j) {
@@ -188,7 +188,7 @@ void Sweeper::walk(std::size_t begin, Worker& w, TraceScratch* trace) const {
     if (n == 0) continue;
     order_candidates(w.cands.data(), n);
     std::optional<double> used =
-        bound_.basket_used().column ? bound_.basket_used().at(row) : std::optional<double>(w.hist.basket_used[off]);
+        bound_.basket_used().column ? bound_.basket_used().used_at(row) : std::optional<double>(w.hist.basket_used[off]);
     const double budget = used ? points - *used : kNaN;  // unknown basket: fits nothing
     for (std::size_t j = 0; j < caps.size(); ++j)
       w.allowance[j] = caps[j].column ? cap_allowance(campaign_.frequency_caps[j].max, caps[j].at(row))

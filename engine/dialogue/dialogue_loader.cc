@@ -14,7 +14,7 @@ namespace {
 std::vector<std::string> type_names(const TomlReader& r, const toml::node& n, std::string_view key,
                                     const std::string& w) {
   std::vector<std::string> out;
-  for (const toml::node& e : r.array(n, key, w)) out.push_back(r.nonempty_string(e, key, w));
+  for (const toml::node& e : r.array(n, key, w)) out.push_back(r.name(e, key, w));
   return out;
 }
 
@@ -58,9 +58,7 @@ void read_steps(const TomlReader& r, const toml::table& t, decide::Campaign& c, 
       if (until) {
         s.wait_until = r.nonempty_string(*until, "wait_until", sw);
         if (offset) {
-          const int64_t o = r.integer(*offset, "wait_until_offset_days", sw, -36500);
-          if (o > 36500) r.fail(*offset, fmt::format("'wait_until_offset_days' of {} must be at most 36500", sw));
-          s.wait_until_offset_days = static_cast<int32_t>(o);
+          s.wait_until_offset_days = r.integer_as<int32_t>(*offset, "wait_until_offset_days", sw, -36500, 36500);
         }
       }
       if (!wait && !until)
@@ -75,8 +73,7 @@ void read_steps(const TomlReader& r, const toml::table& t, decide::Campaign& c, 
                            "the step could never become due",
                            sw, wd, d.reentry_days));
       if (auto* x = st.get("expire_days"))
-        s.expire_days = static_cast<int32_t>(
-            std::min<int64_t>(r.integer(*x, "expire_days", sw, 1), std::numeric_limits<int32_t>::max()));
+        s.expire_days = r.integer_as<int32_t>(*x, "expire_days", sw, 1);
     }
     d.steps.push_back(s);
     c.actions.push_back(std::move(a));
@@ -96,7 +93,7 @@ void read_dialogues(const TomlReader& r, const toml::table& root, decide::Campai
     Dialogue d;
     std::string w = fmt::format("dialogue #{}", c.dialogues.size() + 1);
     const toml::node& name = *r.require(t, "name", w);
-    d.name = r.nonempty_string(name, "name", w);
+    d.name = r.name(name, "name", w);
     for (const auto& o : c.dialogues)
       if (o.name == d.name) r.fail(name, fmt::format("dialogue name '{}' is already used", d.name));
     w = fmt::format("dialogue '{}'", d.name);
@@ -105,8 +102,7 @@ void read_dialogues(const TomlReader& r, const toml::table& root, decide::Campai
     if (auto* h = t.get("holdout")) d.holdout = decide::read_holdout_share(r, *h, "holdout", w);
     d.entry = decide::read_expression(r, *r.require(t, "entry", w), "entry", w);
     if (auto* g = t.get("goal")) d.goal = decide::read_expression(r, *g, "goal", w);
-    if (auto* x = t.get("reentry_days")) d.reentry_days = static_cast<int32_t>(r.integer(*x, "reentry_days", w, 1));
-    if (d.reentry_days > 3660) r.fail(*t.get("reentry_days"), fmt::format("'reentry_days' of {} is above 3660", w));
+    if (auto* x = t.get("reentry_days")) d.reentry_days = r.integer_as<int32_t>(*x, "reentry_days", w, 1, 3660);
     if (auto* x = t.get("response_types")) d.response_types = type_names(r, *x, "response_types", w);
     if (auto* x = t.get("exit_response_types")) d.exit_response_types = type_names(r, *x, "exit_response_types", w);
     read_steps(r, t, c, d, c.dialogues.size(), w);

@@ -5,7 +5,7 @@
 //   name = "defection_rescue"
 //   entry = "flights_prev_3m >= 2 AND flights_3m < 0.5 * flights_prev_3m"
 //   goal = "flights_3m >= flights_prev_3m"          # optional
-//   reentry_days = 90                                # optional, default 90
+//   reentry_days = 90                                # optional, default 90, 1..3660
 //   response_types = ["open", "click", "convert"]    # optional (this default)
 //   exit_response_types = ["convert"]                # optional (this default)
 //   [[dialogue.step]]                                # one table per step, in order

@@ -6,8 +6,10 @@
 #include <toml++/toml.h>
 
 #include "engine/base/error.h"
+#include "engine/base/names.h"
 #include "engine/base/read_file.h"
 #include "engine/base/toml_reader.h"
+#include "engine/decide/campaign.h"
 
 namespace nudge::dialogue {
 
@@ -50,7 +52,7 @@ ResponseModel parse_response_model(std::string_view text, const std::string& sou
   const toml::table& root = r.root();
   r.check_keys(root, {"seed", "response"}, "the response model");
   ResponseModel m;
-  if (auto* s = root.get("seed")) m.seed = static_cast<uint64_t>(r.integer(*s, "seed", "the response model", 0));
+  if (auto* s = root.get("seed")) m.seed = r.integer_as<uint64_t>(*s, "seed", "the response model", 0);
   const toml::node* n = r.require(root, "response", "the response model");
   for (const toml::node& e : r.array(*n, "response", "")) {
     if (!e.is_table()) r.fail(e, "each 'response' must be a table ([[response]])");
@@ -58,9 +60,15 @@ ResponseModel parse_response_model(std::string_view text, const std::string& sou
     const std::string w = fmt::format("response rule #{}", m.rules.size() + 1);
     r.check_keys(t, {"action", "channel", "type", "probability", "delay_days"}, w);
     ResponseRule rule;
-    if (auto* v = t.get("action")) rule.action = r.nonempty_string(*v, "action", w);
-    if (auto* v = t.get("channel")) rule.channel = r.nonempty_string(*v, "channel", w);
-    rule.type = r.nonempty_string(*r.require(t, "type", w), "type", w);
+    if (auto* v = t.get("action")) {
+      rule.action = r.name(*v, "action", w);
+      rule.action_origin = r.pos(*v);
+    }
+    if (auto* v = t.get("channel")) {
+      rule.channel = r.name(*v, "channel", w);
+      rule.channel_origin = r.pos(*v);
+    }
+    rule.type = r.name(*r.require(t, "type", w), "type", w);
     const toml::node& p = *r.require(t, "probability", w);
     rule.probability = r.number(p, "probability", w);
     if (rule.probability < 0 || rule.probability > 1)
@@ -68,9 +76,8 @@ ResponseModel parse_response_model(std::string_view text, const std::string& sou
     if (auto* v = t.get("delay_days")) {
       const toml::array& a = r.array(*v, "delay_days", w);
       if (a.size() != 2) r.fail(*v, fmt::format("'delay_days' of {} must be [min, max]", w));
-      rule.delay_min = static_cast<int32_t>(r.integer(*a.get(0), "delay_days", w, 0));
-      rule.delay_max = static_cast<int32_t>(r.integer(*a.get(1), "delay_days", w, rule.delay_min));
-      if (rule.delay_max > 365) r.fail(*a.get(1), fmt::format("'delay_days' of {} is above 365 days", w));
+      rule.delay_min = r.integer_as<int32_t>(*a.get(0), "delay_days", w, 0, 365);
+      rule.delay_max = r.integer_as<int32_t>(*a.get(1), "delay_days", w, rule.delay_min, 365);
     }
     m.rules.push_back(std::move(rule));
   }
@@ -81,6 +88,30 @@ ResponseModel parse_response_model(std::string_view text, const std::string& sou
 ResponseModel load_response_model(const std::filesystem::path& path) {
   const std::string text = read_file(path, "response model");
   return parse_response_model(text, path.string());
+}
+
+}  // namespace nudge::dialogue
+
+namespace nudge::dialogue {
+
+std::vector<std::string> response_model_warnings(const ResponseModel& m, const decide::Campaign& c) {
+  std::vector<std::string> out;
+  auto check = [&](std::size_t i, const std::optional<std::string>& name, const std::string& origin,
+                   std::string_view kind, auto&& names) {
+    if (!name) return;
+    NearestName near(*name);
+    for (const auto& x : names) {
+      if (x.name == *name) return;
+      near.consider(x.name);
+    }
+    out.push_back(fmt::format("{}: response rule #{}: '{}' is not {} of the campaign{}; the rule never matches",
+                              origin, i + 1, *name, kind, near.hint()));
+  };
+  for (std::size_t i = 0; i < m.rules.size(); ++i) {
+    check(i, m.rules[i].action, m.rules[i].action_origin, "an action", c.actions);
+    check(i, m.rules[i].channel, m.rules[i].channel_origin, "a channel", c.channels);
+  }
+  return out;
 }
 
 }  // namespace nudge::dialogue

@@ -11,7 +11,7 @@
 //   channel = "email"               # optional: only contacts on this channel
 //   type = "open"                   # open, click, convert, unsubscribe, complaint or a user-defined type
 //   probability = 0.25              # 0..1
-//   delay_days = [0, 3]             # optional, default [0, 0]: whole days after sent_on, uniform
+//   delay_days = [0, 3]             # optional, default [0, 0]: whole days after sent_on, uniform, 0..365
 //
 // Draw for one sent contact (customer_id, action name, channel name, sent_on D):
 // for each response type, the FIRST rule in file order whose action and
@@ -40,6 +40,10 @@
 #include <string_view>
 #include <vector>
 
+namespace nudge::decide {
+struct Campaign;
+}
+
 namespace nudge::dialogue {
 
 struct ResponseRule {
@@ -47,6 +51,7 @@ struct ResponseRule {
   std::string type;
   double probability = 0;
   int32_t delay_min = 0, delay_max = 0;  // days
+  std::string action_origin, channel_origin;  // "file:line:col" of action / channel (warnings)
 };
 
 struct DrawnResponse {
@@ -67,6 +72,12 @@ uint64_t fnv1a64(std::string_view s) noexcept;
 uint64_t splitmix64_finalise(uint64_t x) noexcept;
 
 ResponseModel load_response_model(const std::filesystem::path& path);
+
+// Warnings, one per rule whose action or channel the campaign does not have
+// (the rule never matches), like a string missing from a category's
+// dictionary: "file:line:col: response rule #2: 'x' is not an action of the
+// campaign (did you mean 'y'?); the rule never matches".
+std::vector<std::string> response_model_warnings(const ResponseModel& m, const decide::Campaign& c);
 ResponseModel parse_response_model(std::string_view text, const std::string& source_name);
 
 }  // namespace nudge::dialogue

@@ -1,7 +1,8 @@
 // Binder::bind_compare: the typing rules of comparisons (engine/expr/README.md,
 // "Operators" and "float32 columns"): numbers in int64 or double, dates,
 // bools, category against string by dictionary code (with a warning for a
-// string not in the dictionary), and the float32 rule for a bare float32
+// string not in the dictionary; an IN list's unknown strings share one
+// warning, warn_unknown_values), and the float32 rule for a bare float32
 // column against a constant expression. IN, BETWEEN and simple CASE reuse it.
 #include "engine/expr/binder.h"
 
@@ -58,6 +59,32 @@ bool Binder::f32_valued(const BoundExpr& e) const {
   }
 }
 
+void Binder::warn_unknown_values(std::vector<UnknownValue>& unknown) {
+  std::vector<bool> done(unknown.size(), false);
+  for (std::size_t i = 0; i < unknown.size(); ++i) {
+    if (done[i]) continue;
+    const Column& c = pop_.column(unknown[i].column);
+    std::string dict;
+    for (std::size_t j = 0; j < c.dictionary().size() && j < 8; ++j) dict += (j ? ", " : "") + c.dictionary()[j];
+    if (c.dictionary().size() > 8) dict += ", ...";
+    std::string values;
+    std::size_t count = 0;
+    for (std::size_t j = i; j < unknown.size(); ++j) {
+      if (unknown[j].column != unknown[i].column) continue;
+      done[j] = true;
+      if (count < 5) values += (count ? ", '" : "'") + unknown[j].value + "'";
+      ++count;
+    }
+    if (count == 1)
+      warn(unknown[i].offset, "'" + unknown[i].value + "' is not a value of category column " + c.name() + " (" +
+                                  dict + "); it never matches");
+    else
+      warn(unknown[i].offset, std::to_string(count) + " of the listed values are not values of category column " +
+                                  c.name() + " (" + dict + "); they never match: " + values +
+                                  (count > 5 ? ", ..." : ""));
+  }
+}
+
 BoundPtr Binder::bind_compare(Op op, BoundPtr a, BoundPtr b, const ParsedExpr& pa, const ParsedExpr& pb,
                               const ParsedExpr& at) {
   if (a->type == Type::Null && b->type == Type::Null) {
@@ -86,7 +113,9 @@ BoundPtr Binder::bind_compare(Op op, BoundPtr a, BoundPtr b, const ParsedExpr& p
       const std::string& value = pstr.text;
       auto k = c.find_code(value);
       code->i = k ? *k : -1;
-      if (!k) {
+      if (!k && unknown_) {
+        unknown_->push_back({pstr.begin, value, col.column});
+      } else if (!k) {
         std::string dict;
         for (std::size_t i = 0; i < c.dictionary().size() && i < 8; ++i) dict += (i ? ", " : "") + c.dictionary()[i];
         if (c.dictionary().size() > 8) dict += ", ...";

@@ -1,6 +1,7 @@
 #include "engine/expr/binder.h"
 
 #include <charconv>
+#include <utility>
 
 #include "engine/base/error.h"
 #include "engine/expr/functions.h"
@@ -151,8 +152,14 @@ BoundPtr Binder::bind(const ParsedExpr& e) {
       BoundPtr x = bind(*e.args[0]);
       std::vector<BoundPtr> level;
       level.reserve(e.args.size() - 1);
-      for (std::size_t k = 1; k < e.args.size(); ++k)
-        level.push_back(bind_compare(Op::Eq, x, bind(*e.args[k]), *e.args[0], *e.args[k], e));
+      std::vector<UnknownValue> unknown;
+      for (std::size_t k = 1; k < e.args.size(); ++k) {
+        BoundPtr v = bind(*e.args[k]);
+        std::vector<UnknownValue>* outer = std::exchange(unknown_, &unknown);
+        level.push_back(bind_compare(Op::Eq, x, v, *e.args[0], *e.args[k], e));
+        unknown_ = outer;
+      }
+      warn_unknown_values(unknown);
       while (level.size() > 1) {
         std::vector<BoundPtr> up;
         up.reserve(level.size() / 2 + 1);

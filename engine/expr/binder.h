@@ -12,7 +12,10 @@
 // Errors: nudge::Error(InvalidInput) "origin:line:col: message" + source line +
 // caret: unknown columns/functions with the nearest names, type errors naming
 // each operand's text and type, bad literals. Warnings (e.g. a string that is
-// not in a category's dictionary) are appended to `warnings`.
+// not in a category's dictionary) are appended to `warnings`; an IN list gets
+// one warning per category column for all its unknown strings ("3 of the
+// listed values are not values of category column tier (...); they never
+// match: 'v1', 'v2', 'v3'"; the first 5 named, then the count).
 // Thread-safety: a Binder is single-use, single-thread; it only reads `pop`.
 #pragma once
 
@@ -74,9 +77,20 @@ class Binder {
   BoundPtr bind_call(const ParsedExpr& e);
   BoundPtr expect_bool(BoundPtr b, const ParsedExpr& e, const std::string& context);
 
+  // A string of an IN list that is not in a category column's dictionary:
+  // collected while an IN list binds, then one warning per column
+  // (warn_unknown_values) instead of one per string.
+  struct UnknownValue {
+    std::size_t offset;
+    std::string value;
+    std::size_t column;
+  };
+  void warn_unknown_values(std::vector<UnknownValue>& unknown);
+
   const Population& pop_;
   std::string_view text_, origin_;
   std::vector<std::string>* warnings_;
+  std::vector<UnknownValue>* unknown_ = nullptr;  // set while an IN list binds
 };
 
 }  // namespace nudge::expr

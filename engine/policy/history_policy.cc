@@ -18,7 +18,8 @@ bool listed(const std::vector<std::string>& v, const std::string& x) {
   return v.empty() || std::find(v.begin(), v.end(), x) != v.end();
 }
 
-// Every expression of the campaign (triggers, suppression conditions, expression priorities).
+// Every expression of the campaign (triggers, suppression conditions,
+// expression priorities, dialogue goals; dialogue entries are their steps' triggers).
 std::vector<expr::Source> campaign_expressions(const decide::Campaign& c) {
   std::vector<expr::Source> s;
   for (const auto& a : c.actions) {
@@ -26,6 +27,8 @@ std::vector<expr::Source> campaign_expressions(const decide::Campaign& c) {
     if (a.priority_kind == decide::PriorityKind::Expression) s.push_back(a.priority_expression);
   }
   for (const auto& r : c.suppressions) s.push_back(r.when);
+  for (const auto& d : c.dialogues)
+    if (d.goal) s.push_back(*d.goal);
   return s;
 }
 

@@ -26,7 +26,7 @@ inline std::vector<double> basket_used(const decide::BoundCampaign& b, const dec
   std::vector<double> out(n, NAN);
   if (b.basket_used().column) {
     for (std::size_t row = 0; row < n; ++row)
-      if (auto u = b.basket_used().at(row)) out[row] = *u;
+      if (auto u = b.basket_used().used_at(row)) out[row] = *u;
   } else if (inputs) {
     decide::MemberInputs in;
     for (std::size_t begin = 0; begin < n; begin += expr::kBatchRows) {

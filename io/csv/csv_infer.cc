@@ -50,6 +50,13 @@ bool looks_like_grouped_number(std::string_view s) noexcept {
   return prev_digit && (grouping || dots > 1);
 }
 
+bool looks_like_iso_date(std::string_view s) noexcept {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (s[i] < '0' || s[i] > '9') return false;
+  return true;
+}
+
 void TypeGuess::observe(std::string_view text, uint64_t line) {
   ++values_;
   if (possible_ & kBool) {
@@ -79,10 +86,14 @@ void TypeGuess::observe(std::string_view text, uint64_t line) {
     if (not_numbers_.size() < kExamples) not_numbers_.push_back(at_line(line, text));
     if (looks_like_grouped_number(text)) ++grouped_;
   }
-  if (possible_ & kDate) {
-    static const DateFormat iso;
-    int32_t days;
-    if (iso.parse(text, days) != ParseStatus::Ok) possible_ &= ~kDate;
+  static const DateFormat iso;
+  int32_t days;
+  const bool shaped = looks_like_iso_date(text);
+  const bool date = ((possible_ & kDate) || shaped) && iso.parse(text, days) == ParseStatus::Ok;
+  if (!date) possible_ &= ~kDate;
+  if (shaped) {
+    ++date_shaped_;
+    if (!date && not_dates_.size() < kExamples) not_dates_.push_back(at_line(line, text));
   }
 }
 
@@ -113,6 +124,10 @@ std::vector<std::string> TypeGuess::notes(std::string_view name) const {
                   " (nudge reads numbers without separators, with '.' as the decimal point; clean these rows or "
                   "declare the type in a schema)");
   }
+  if (t == DataType::Category && !not_dates_.empty() && date_shaped_ * 2 >= values_)
+    out.push_back(col + ": inferred category, but " + std::to_string(date_shaped_) + " of " +
+                  std::to_string(values_) + " sampled values look like dates (YYYY-MM-DD); not valid dates: " +
+                  join(not_dates_) + " (clean these rows or declare the type in a schema)");
   return out;
 }
 

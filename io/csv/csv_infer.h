@@ -21,7 +21,9 @@
 // a float64 column holding an integer that float64 cannot hold exactly
 // (beyond 2^53 in magnitude), and a category column whose values are mostly
 // numbers or look like numbers with thousands separators ("12,500.00",
-// "1.299,99"), naming the lines of the first such values. And for the id
+// "1.299,99"), naming the lines of the first such values; a category column
+// whose values are mostly YYYY-MM-DD dates but some impossible ones
+// ("2026-02-29"), naming their lines. And for the id
 // column, the first line whose value is not a uint64 (id_fault()).
 //
 // Thread-safety: a TypeGuess is single-threaded.
@@ -55,7 +57,12 @@ class TypeGuess {
   std::vector<std::string> inexact_;      // integers float64 cannot hold exactly (first few)
   std::vector<std::string> not_numbers_;  // values that are not numbers (first few)
   std::size_t grouped_ = 0;               // values that look like numbers with separators
+  std::size_t date_shaped_ = 0;           // values shaped YYYY-MM-DD
+  std::vector<std::string> not_dates_;    // of those, the ones that are no date, e.g. 2026-02-29 (first few)
 };
+
+// "2026-02-29": four digits, '-', two, '-', two (a date or an impossible one).
+bool looks_like_iso_date(std::string_view text) noexcept;
 
 // "12,500.00", "1.299,99", "1 000", "-3'500": digits in groups with ',', '.',
 // ' ' or '\'' between them, which a plain number parser does not read.

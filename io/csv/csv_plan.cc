@@ -52,6 +52,10 @@ CsvLayout read_header(std::string_view text, std::string_view file_name) {
                         "convert it, e.g. tr '\\r' '\\n'");
   std::size_t begin = 0;
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") begin = 3;  // UTF-8 byte-order mark
+  if (begin == 3 && text.substr(3, 3) == "\xEF\xBB\xBF")  // a second one would stay in the first column's name
+    throw_invalid_input(file +
+                        ":1:1: the file starts with two UTF-8 byte-order marks; remove the second, e.g. "
+                        "sed -i '1s/^\\xEF\\xBB\\xBF//' FILE");
   RecordReader r(text, Region{begin, text.size(), 1, 0});
   if (!r.next_record()) throw_invalid_input(file + ": the file is empty (expected a header row)");
   CsvLayout layout;

@@ -47,6 +47,8 @@ ColumnSpec parse_column(const TomlReader& r, const toml::table& t, std::size_t i
     } else if (k == "categories") {
       const toml::array* a = node.as_array();
       if (!a) fail(node, "'categories' must be an array of strings");
+      if (a->empty())
+        fail(node, "'categories' is empty: list every category, or leave the key out to take them in first-seen order");
       std::set<std::string> seen;
       for (const auto& e : *a) {
         std::string v = r.string(e, k);

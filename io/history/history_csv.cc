@@ -18,6 +18,42 @@
 namespace nudge::history {
 namespace {
 
+// Two digits 0..max at s[i], advancing i.
+bool two_digits(std::string_view s, std::size_t& i, int max) {
+  if (i + 2 > s.size() || s[i] < '0' || s[i] > '9' || s[i + 1] < '0' || s[i + 1] > '9') return false;
+  const int v = (s[i] - '0') * 10 + (s[i + 1] - '0');
+  i += 2;
+  return v <= max;
+}
+
+// The part of a timestamp after the date (mapping timestamps = true):
+// "" or [ T]hh:mm[:ss[.fff]][Z|+hh[:mm]|-hh[:mm]], hours 00..23, minutes
+// 00..59, seconds 00..60 (a leap second). Anything else ("garbage",
+// "25:99") is refused rather than silently dropped.
+bool valid_time_suffix(std::string_view s) {
+  if (s.empty()) return true;
+  if (s[0] != ' ' && s[0] != 'T') return false;
+  std::size_t i = 1;
+  if (!two_digits(s, i, 23) || i >= s.size() || s[i++] != ':' || !two_digits(s, i, 59)) return false;
+  if (i < s.size() && s[i] == ':') {
+    ++i;
+    if (!two_digits(s, i, 60)) return false;
+    if (i < s.size() && s[i] == '.') {
+      const std::size_t d = ++i;
+      while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+      if (i == d) return false;
+    }
+  }
+  if (i < s.size() && s[i] == 'Z') return i + 1 == s.size();
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+    ++i;
+    if (!two_digits(s, i, 23)) return false;
+    if (i < s.size() && s[i] == ':') ++i;
+    if (i < s.size() && !two_digits(s, i, 59)) return false;
+  }
+  return i == s.size();
+}
+
 // One RS-2 column of the kind being read: where its text comes from.
 struct Source {
   std::string_view name;  // RS-2 name
@@ -179,7 +215,13 @@ class Reader {
   }
   int32_t date(std::string_view col) const {
     std::string_view s = required(col);
-    if (opt_.mapping && opt_.mapping->timestamps) s = s.substr(0, std::min(s.find(' '), s.find('T')));
+    if (opt_.mapping && opt_.mapping->timestamps) {
+      const std::size_t cut = std::min(s.find(' '), s.find('T'));
+      if (cut != std::string_view::npos && !valid_time_suffix(s.substr(cut)))
+        fail(col, "has '" + std::string(s.substr(cut)) + "' after the date: expected a time hh:mm[:ss] (the mapping "
+                  "has timestamps = true)");
+      s = s.substr(0, cut);
+    }
     int32_t d;
     if (date_.parse(s, d) != csv::ParseStatus::Ok) fail(col, "is not a date (" + date_.pattern() + ")");
     return d;

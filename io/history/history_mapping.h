@@ -5,7 +5,7 @@
 //
 //   kind = "responses"               # "contacts" or "responses"
 //   date_format = "%d/%m/%Y"         # optional; io/csv/csv_number.h DateFormat; default "%Y-%m-%d"
-//   timestamps = true                # optional: a date may be followed by " hh:mm..." or "Thh:mm..." (ignored)
+//   timestamps = true                # optional: a date may be followed by " hh:mm[:ss[.f]][Z|+hh:mm]" or "Thh:mm..." (ignored; anything else is an error)
 //
 //   [columns]                        # RS-2 column = header text in the file
 //   customer_id = "SubscriberKey"

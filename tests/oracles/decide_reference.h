@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -192,7 +193,8 @@ inline RefResult reference_sweep(const decide::Campaign& c, const Population& po
     std::sort(mine.begin(), mine.end(), [](auto& x, auto& y) {
       return x.priority != y.priority ? x.priority > y.priority : x.action < y.action;
     });
-    auto u = ref_number(used, row);
+    auto u = ref_number(used, row);  // NULL, NaN or -inf: an unknown basket, nothing fits
+    if (u && *u == -std::numeric_limits<double>::infinity()) u.reset();
     double remaining = u ? c.basket.points_per_period - *u : std::nan("");
     std::vector<double> cap_left;
     for (auto& f : c.frequency_caps) cap_left.push_back(allowance(f, row));
