@@ -51,6 +51,8 @@ int run_sweep_cmd(const SweepCmd& o) {
   const std::vector<std::string> inputs{o.snapshot, o.campaign,
                                         campaign.model_path ? campaign.model_path->string() : std::string()};
   for (const auto* out : {&o.output, &o.report, &o.html}) nudge::cli::refuse_output_over_input(*out, inputs);
+  for (const auto& [out, flag] : {std::pair{&o.output, "-o"}, {&o.report, "--report"}, {&o.html, "--html"}})
+    for (const std::string* hist : {&o.history.dir, &o.record}) nudge::cli::refuse_output_in_history(*out, flag, *hist);
   if (!o.report.empty() && campaign.arbitration.mode != nudge::decide::ArbitrationMode::Optimise)
     nudge::throw_usage("--report needs a campaign with [arbitration] mode = \"optimise\"");
   const auto hp = o.history.open(campaign, pop, true);
@@ -68,10 +70,14 @@ int run_sweep_cmd(const SweepCmd& o) {
   if (o.output.empty() || o.output == "-") {
     nudge::decide::write_decisions(stdout, campaign, result.ranked, format);
     std::fflush(stdout);
-  } else {
-    nudge::AtomicFile out(o.output);
-    nudge::decide::write_decisions(out.stream(), campaign, result.ranked, format);
-    out.commit();
+  }
+  // The decisions file is committed only after --record succeeded: a refused record (a busy or bad
+  // history) leaves the old file as it was, and a failed write (a full disk) records nothing.
+  std::optional<nudge::AtomicFile> out;
+  if (!o.output.empty() && o.output != "-") {
+    out.emplace(o.output);
+    nudge::decide::write_decisions(out->stream(), campaign, result.ranked, format);
+    out->start_writeback();  // write errors show here, before the record
   }
   if (!o.html.empty()) {
     nudge::report::HtmlReport page("nudge sweep: " + campaign.name + " over " + o.snapshot);
@@ -86,6 +92,7 @@ int run_sweep_cmd(const SweepCmd& o) {
     const auto r = nudge::history::record_decisions(o.record, campaign, result.ranked, day);
     std::fprintf(stderr, "history: %s\n", r.message.c_str());
   }
+  if (out) out->commit();
   for (const auto& w : bound.expressions().warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
   std::fprintf(stderr, "%s", nudge::decide::format_summary(bound, result).c_str());
   if (arbitrated.optimise) {
