@@ -78,6 +78,10 @@ int run_sweep_cmd(const SweepCmd& o) {
     out.emplace(o.output);
     nudge::decide::write_decisions(out->stream(), campaign, result.ranked, format);
     out->start_writeback();  // write errors show here, before the record
+    if (out->temp_path().empty()) {  // a device or FIFO, written through: no old file to keep; fail now
+      out->commit();
+      out.reset();
+    }
   }
   if (!o.html.empty()) {
     nudge::report::HtmlReport page("nudge sweep: " + campaign.name + " over " + o.snapshot);
