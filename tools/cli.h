@@ -97,5 +97,11 @@ inline void add_snapshot_and_campaign(CLI::App* sub, std::string& snapshot, std:
 // naming both: writing it would destroy the input before it is read. Empty
 // names and outputs that do not exist yet pass.
 void refuse_output_over_input(const std::string& output, const std::vector<std::string>& inputs);
+// Throws Error(Usage) naming `flag` and the folder when `output` is the
+// history folder `history` or lies inside it (after resolving symlinks and
+// relative spellings; an output that does not exist yet is judged by its
+// parent folder): replacing a MANIFEST or segment file would destroy the
+// history. Empty names, "-" and unresolvable paths pass.
+void refuse_output_in_history(const std::string& output, const std::string& flag, const std::string& history);
 
 }  // namespace nudge::cli

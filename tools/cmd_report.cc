@@ -34,6 +34,10 @@ int run_report(const ReportCmd& o) {
     title += " (campaign " + c.name + ")";
   }
   if (o.window >= 0) opt.attribution_days = o.window;
+  for (const auto& [out, flag] : {std::pair{&o.json, "--json"}, {&o.html, "--html"}}) {
+    nudge::cli::refuse_output_over_input(*out, {o.campaign});
+    nudge::cli::refuse_output_in_history(*out, flag, o.history);
+  }
   if (!o.as_of.empty()) {
     auto d = nudge::parse_iso_date(o.as_of);
     if (!d) nudge::throw_usage("--as-of '" + o.as_of + "' is not a date YYYY-MM-DD");

@@ -51,6 +51,8 @@ int run_sweep_cmd(const SweepCmd& o) {
   const std::vector<std::string> inputs{o.snapshot, o.campaign,
                                         campaign.model_path ? campaign.model_path->string() : std::string()};
   for (const auto* out : {&o.output, &o.report, &o.html}) nudge::cli::refuse_output_over_input(*out, inputs);
+  for (const auto& [out, flag] : {std::pair{&o.output, "-o"}, {&o.report, "--report"}, {&o.html, "--html"}})
+    for (const std::string* hist : {&o.history.dir, &o.record}) nudge::cli::refuse_output_in_history(*out, flag, *hist);
   if (!o.report.empty() && campaign.arbitration.mode != nudge::decide::ArbitrationMode::Optimise)
     nudge::throw_usage("--report needs a campaign with [arbitration] mode = \"optimise\"");
   const auto hp = o.history.open(campaign, pop, true);
@@ -68,10 +70,18 @@ int run_sweep_cmd(const SweepCmd& o) {
   if (o.output.empty() || o.output == "-") {
     nudge::decide::write_decisions(stdout, campaign, result.ranked, format);
     std::fflush(stdout);
-  } else {
-    nudge::AtomicFile out(o.output);
-    nudge::decide::write_decisions(out.stream(), campaign, result.ranked, format);
-    out.commit();
+  }
+  // The decisions file is committed only after --record succeeded: a refused record (a busy or bad
+  // history) leaves the old file as it was, and a failed write (a full disk) records nothing.
+  std::optional<nudge::AtomicFile> out;
+  if (!o.output.empty() && o.output != "-") {
+    out.emplace(o.output);
+    nudge::decide::write_decisions(out->stream(), campaign, result.ranked, format);
+    out->start_writeback();  // write errors show here, before the record
+    if (out->temp_path().empty()) {  // a device or FIFO, written through: no old file to keep; fail now
+      out->commit();
+      out.reset();
+    }
   }
   if (!o.html.empty()) {
     nudge::report::HtmlReport page("nudge sweep: " + campaign.name + " over " + o.snapshot);
@@ -86,6 +96,7 @@ int run_sweep_cmd(const SweepCmd& o) {
     const auto r = nudge::history::record_decisions(o.record, campaign, result.ranked, day);
     nudge::cli::write_text(stderr, "history: " + r.message + "\n");
   }
+  if (out) out->commit();
   for (const auto& w : bound.expressions().warnings()) nudge::cli::write_text(stderr, "warning: " + w + "\n");
   nudge::cli::write_text(stderr, nudge::decide::format_summary(bound, result));
   if (arbitrated.optimise) {

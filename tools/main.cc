@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -34,6 +35,24 @@ void refuse_output_over_input(const std::string& output, const std::vector<std::
       throw_usage("the output '" + output + "' is the input '" + in +
                   "': writing it would destroy the input; choose another output file");
   }
+}
+
+void refuse_output_in_history(const std::string& output, const std::string& flag, const std::string& history) {
+  namespace fs = std::filesystem;
+  if (output.empty() || output == "-" || history.empty()) return;
+  std::error_code ec;
+  fs::path h = fs::weakly_canonical(history, ec);
+  if (ec) return;
+  fs::path out = fs::weakly_canonical(output, ec);  // resolves the existing part (the parent) and symlinks
+  if (ec) return;
+  auto trim = [](fs::path& p) {
+    if (p.has_relative_path() && p.filename().empty()) p = p.parent_path();  // "dir/" -> "dir"
+  };
+  trim(h), trim(out);
+  const auto [hi, oi] = std::mismatch(h.begin(), h.end(), out.begin(), out.end());
+  if (hi == h.end())
+    throw_usage(flag + " '" + output + "' is inside the history folder '" + history +
+                "' that this command reads: writing it would destroy the history; choose a file outside it");
 }
 
 }  // namespace nudge::cli

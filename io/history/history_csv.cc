@@ -178,14 +178,25 @@ class Reader {
     return true;
   }
 
+  // The value as it may appear in a message: control characters as \xNN.
+  static std::string printable(std::string_view v) {
+    std::string o;
+    for (const char ch : v) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c < 0x20 || c == 0x7f) o += fmt::format("\\x{:02x}", c);
+      else o += ch;
+    }
+    return o;
+  }
+
   [[noreturn]] void fail(std::string_view col, const std::string& what) const {
     const std::size_t i = index(col);
     const Source& s = sources_[i];
     if (s.constant)
       throw_invalid_input(fmt::format("{}:{}: column '{}' (constant '{}' of {}): {}", path_, line_, col, s.value,
                                       opt_.mapping ? opt_.mapping->source : std::string("--sent-on"), what));
-    throw_invalid_input(
-        fmt::format("{}:{}:{}: column '{}': '{}' {}", path_, line_, cols_[i], header_[s.field], values_[i], what));
+    throw_invalid_input(fmt::format("{}:{}:{}: column '{}': '{}' {}", path_, line_, cols_[i], header_[s.field],
+                                    printable(values_[i]), what));
   }
 
   std::string_view text(std::string_view col) const {
@@ -206,6 +217,12 @@ class Reader {
       fail(col, fmt::format("is not UTF-8 text (byte {} of the value); nudge reads UTF-8: convert the file, "
                             "e.g. iconv -f LATIN1 -t UTF-8",
                             bad + 1));
+    // A control character (NUL, tab, newline, ...) would cut or garble every text output the name appears in.
+    for (std::size_t k = 0; k < s.size(); ++k)
+      if (const auto c = static_cast<unsigned char>(s[k]); c < 0x20 || c == 0x7f)
+        fail(col, fmt::format("holds the control character U+{:04X} (byte {} of the value); names may not hold "
+                              "control characters",
+                              c, k + 1));
     return s;
   }
   uint64_t id(std::string_view col) const {

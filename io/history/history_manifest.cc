@@ -5,6 +5,7 @@
 //    "batches": [{"batch": 1, "kind": "contacts", "source": "decisions.csv",
 //                 "content_hash": "9f...", "sent_on": "2026-11-15", "added_at": "2026-11-15T06:00:00Z",
 //                 "contacts_read": 10, "contacts_added": 10, "contacts_repeated": 0,
+//                 "contacts_repeated_in_file": 0 (absent in MANIFESTs before it: read as 0),
 //                 "responses_read": 0, "responses_skipped": 0}, ...]}
 #include "io/history/history_manifest.h"
 
@@ -54,6 +55,7 @@ Manifest read_manifest(const std::filesystem::path& dir) {
       x.contacts_read = b.value("contacts_read", uint64_t{0});
       x.contacts_added = b.value("contacts_added", uint64_t{0});
       x.contacts_repeated = b.value("contacts_repeated", uint64_t{0});
+      x.contacts_repeated_in_file = b.value("contacts_repeated_in_file", uint64_t{0});
       x.responses_read = b.value("responses_read", uint64_t{0});
       x.responses_skipped = b.value("responses_skipped", uint64_t{0});
       m.batches.push_back(std::move(x));
@@ -86,6 +88,7 @@ void write_manifest(const std::filesystem::path& dir, const Manifest& m,
                         {"contacts_read", b.contacts_read},
                         {"contacts_added", b.contacts_added},
                         {"contacts_repeated", b.contacts_repeated},
+                        {"contacts_repeated_in_file", b.contacts_repeated_in_file},
                         {"responses_read", b.responses_read},
                         {"responses_skipped", b.responses_skipped}};
     bs.push_back(std::move(x));

@@ -66,7 +66,15 @@ HistoryMapping parse_history_mapping(std::string_view text, const std::string& s
       const toml::table* t = v.as_table();
       if (!t) throw_invalid_input(at + ": [" + key + "] must be a table");
       auto& dst = key == "columns" ? m.columns : key == "constants" ? m.constants : m.types;
-      for (auto&& [k2, v2] : *t) dst[std::string(k2.str())] = scalar_text(v2, pos(source, k2.source()));
+      for (auto&& [k2, v2] : *t) {
+        std::string v = scalar_text(v2, pos(source, k2.source()));
+        for (const char ch : v)
+          if (const auto c = static_cast<unsigned char>(ch); c < 0x20 || c == 0x7f)
+            throw_invalid_input(fmt::format("{}: [{}] {}: the value holds the control character U+{:04X}; names "
+                                            "may not hold control characters",
+                                            pos(source, v2.source()), key, std::string(k2.str()), c));
+        dst[std::string(k2.str())] = std::move(v);
+      }
     } else {
       throw_invalid_input(at + ": unknown key '" + key +
                           "' (allowed: kind, date_format, timestamps, [columns], [constants], [types])");

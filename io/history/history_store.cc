@@ -37,7 +37,9 @@ class FolderLock {
     if (fd_ < 0) throw_io(p.string() + ": " + std::strerror(errno));
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
       ::close(fd_);
-      throw_usage(dir.string() + ": another `nudge history add` or `compact` is running on this history");
+      throw_io(dir.string() +
+               ": another process (`nudge history add`, `compact` or `sweep --record`) holds this history's LOCK; "
+               "retry when it has finished");
     }
   }
   ~FolderLock() { ::close(fd_); }  // closing releases the flock
@@ -52,6 +54,22 @@ Manifest read_or_create(const fs::path& dir) {
   std::error_code ec;
   if (fs::exists(dir / kManifestName, ec)) return read_manifest(dir);
   return Manifest{};
+}
+
+// A folder without a MANIFEST becomes a history only when it holds nothing
+// but what an interrupted first add leaves (LOCK, segment and temporary
+// files): anything else means it is some other folder (a project, ".").
+void refuse_foreign_folder(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::exists(dir / kManifestName, ec) || !fs::is_directory(dir, ec)) return;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    const bool ours = name == kLockName || (name.rfind("seg-", 0) == 0 && name.find('.') != std::string::npos) ||
+                      name.find(".tmp-") != std::string::npos;
+    if (!ours)
+      throw_invalid_input(dir.string() + ": not a history folder (no MANIFEST) and not empty (it holds '" + name +
+                          "'); give `nudge history add` a new or empty folder");
+  }
 }
 
 // Deletes what an interrupted add or compact left: segment files the
@@ -151,11 +169,25 @@ History open_history(const fs::path& dir, const HistoryOpenOptions& options) {
 }
 
 namespace {
+// open_history with every segment's data hashed and checked: compact deletes
+// the segments it merges, so a damaged one is refused (naming its file) before
+// anything is written or deleted.
+History open_verified(const fs::path& dir) {
+  try {
+    return open_history(dir, {.verify_data = true});
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::InvalidInput) throw;
+    throw_invalid_input(std::string(e.what()) +
+                        "; compact refused, nothing written or deleted (nudge history inspect " + dir.string() +
+                        " --verify checks every segment)");
+  }
+}
+
 // Writes the merged view as one segment, swaps the MANIFEST, deletes the old
 // segments. Call with the lock held; updates `m`. Returns the segments merged.
 std::size_t compact_locked(const fs::path& dir, Manifest& m) {
   if (m.segments.size() <= 1) return m.segments.size();
-  const History all = open_history(dir);
+  const History all = open_verified(dir);
   const std::string seg = segment_name(m.next_segment);
   write_segment(all, dir / seg);
   const std::vector<std::string> old = m.segments;
@@ -170,6 +202,7 @@ std::size_t compact_locked(const fs::path& dir, Manifest& m) {
 
 AddResult add_batch(const fs::path& dir, EventTable&& events, BatchInfo info, const AddOptions& options) {
   std::error_code ec;
+  refuse_foreign_folder(dir);
   fs::create_directories(dir, ec);
   if (ec) throw_io(dir.string() + ": cannot create the history folder: " + ec.message());
   FolderLock lock(dir);
@@ -194,7 +227,10 @@ AddResult add_batch(const fs::path& dir, EventTable&& events, BatchInfo info, co
   info.batch = batch;
   info.added_at = now_utc();
 
-  const History existing = m.segments.empty() ? History() : open_history(dir);
+  // Before a compact, the segments it will merge (and delete) are verified first: nothing is written
+  // when one is damaged.
+  const History existing =
+      m.segments.empty() ? History() : (options.compact_after ? open_verified(dir) : open_history(dir));
 
   // Contacts the history already holds: drop when equal, error when not.
   const auto codes = codes_in(events, existing);
@@ -286,9 +322,11 @@ AddResult add_batch(const fs::path& dir, EventTable&& events, BatchInfo info, co
                           " (--strict; without it such responses are kept, skipped and counted)");
   }
 
-  info.contacts_added = events.contacts.size();
+  const std::size_t kept = events.contacts.size();
   const std::size_t responses = events.responses.size();
   const History fresh_view = build(std::move(events));
+  info.contacts_added = fresh_view.contacts();  // build() merged repeats of a triple within the input
+  info.contacts_repeated_in_file = kept - fresh_view.contacts();
   if (fresh_view.contacts() == 0 && responses == 0) {
     res.info = info;
     res.message = fmt::format("{}: nothing new ({} contacts already in the history); nothing added", info.source,
@@ -311,8 +349,10 @@ AddResult add_batch(const fs::path& dir, EventTable&& events, BatchInfo info, co
                           "{}: batch {}: {} responses added; {} of them attach to no contact (kept, skipped "
                           "and counted until their contact is added)",
                           info.source, batch, info.responses_read, info.responses_skipped)
-                    : fmt::format("{}: batch {}: {} contacts added, {} already in the history", info.source, batch,
-                                  info.contacts_added, info.contacts_repeated);
+                    : fmt::format("{}: batch {}: {} contacts added, {} repeated within the file, {} already in the "
+                                  "history",
+                                  info.source, batch, info.contacts_added, info.contacts_repeated_in_file,
+                                  info.contacts_repeated);
   if (options.compact_after) {
     const std::size_t n = compact_locked(dir, m);
     if (n > 1) res.message += fmt::format("; compacted {} segments into one", n);

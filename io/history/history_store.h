@@ -19,8 +19,11 @@
 // segment holding the merged view, swaps the MANIFEST, then deletes the old
 // segments (readers that mapped them keep their mapping).
 //
-// Reading: open_history maps every live segment. One segment: zero copy,
-// O(1) in the events (the < 50 ms open). Several: merged in memory into one
+// Reading: open_history maps every live segment. One segment: zero copy; the
+// open hashes no data but checks the columns' structure (segment_check.h: one
+// parallel pass over offsets, profile codes and responses, O(events) reads,
+// figure in bench/README.md "Contact history") so a damaged segment is an
+// error, never a crash. Several: merged in memory into one
 // view (merge_views, engine/history/owned_history.h: a k-way merge of the
 // members, no global sort) with the rules of engine/history/history.h (a
 // response in a later segment attaches to a contact in an earlier one); that
@@ -30,8 +33,12 @@
 // Errors: Error(InvalidInput) naming the file (and line for CSV inputs) for
 // bad input, a conflicting repeated contact (naming the add's file:line and
 // the history batch holding the other), a strict-mode orphan response, or a
-// damaged MANIFEST/segment; Error(Io) when the file system refuses; Error(Usage)
-// when another add or compact holds the LOCK.
+// damaged MANIFEST/segment, or an add into an existing folder that is neither
+// a history nor empty; Error(Io) when the file system refuses or when another
+// process (add, compact, sweep --record) holds the LOCK (retry later).
+// compact (and add with compact_after) verify every segment they merge
+// (verify_data: hashes and invariants) and refuse a damaged one, naming its
+// file, before writing or deleting anything.
 // Thread-safety: functions are reentrant; add and compact exclude each
 // other across processes through the LOCK; readers need no lock (they see
 // the MANIFEST before or after a swap, never between).
@@ -57,7 +64,10 @@ struct BatchInfo {
   std::string content_hash;        // XXH3 of the events as read (re-add detection)
   std::optional<int32_t> sent_on;  // --sent-on, when given
   std::string added_at;            // UTC, ISO 8601
-  uint64_t contacts_read = 0, contacts_added = 0, contacts_repeated = 0;
+  // contacts_read = contacts_added + contacts_repeated_in_file + contacts_repeated: rows read; contacts
+  // new to the history; rows repeating a (customer_id, action, sent_on) of an earlier row of the same
+  // input; rows the history already held.
+  uint64_t contacts_read = 0, contacts_added = 0, contacts_repeated_in_file = 0, contacts_repeated = 0;
   uint64_t responses_read = 0, responses_skipped = 0;  // skipped: attach to no contact (so far)
 };
 
@@ -97,7 +107,7 @@ struct AddResult {
 // numbers are set here) as one atomic batch. Contacts already in the history
 // (same triple, same fields) are dropped and counted; the same events added
 // again are detected (content hash) and nothing is written. Creates `dir`
-// when it does not exist.
+// when it does not exist; an existing folder must be a history or empty.
 AddResult add_batch(const std::filesystem::path& dir, EventTable&& events, BatchInfo info,
                     const AddOptions& options = {});
 

@@ -84,12 +84,14 @@ std::string format_history_summary(const std::filesystem::path& dir, const Histo
   table("contacts per message type", s.per_message_type);
   table("responses per type", s.per_response_type);
   o += "\nbatches\n";
-  o += fmt::format("  {:>5}  {:<9}  {:<10}  {:>10}  {:>10}  {:>10}  {:>10}  {}\n", "batch", "kind", "sent_on",
-                   "contacts", "repeated", "responses", "unattached", "source (added at)");
+  // contacts: new to the history; repeated: rows the history already held; in file: rows repeating an
+  // earlier row of the same file (same customer_id, action, sent_on).
+  o += fmt::format("  {:>5}  {:<9}  {:<10}  {:>10}  {:>10}  {:>10}  {:>10}  {:>10}  {}\n", "batch", "kind", "sent_on",
+                   "contacts", "repeated", "in file", "responses", "unattached", "source (added at)");
   for (const BatchInfo& b : s.manifest.batches)
-    o += fmt::format("  {:>5}  {:<9}  {:<10}  {:>10}  {:>10}  {:>10}  {:>10}  {} ({})\n", b.batch, b.kind,
+    o += fmt::format("  {:>5}  {:<9}  {:<10}  {:>10}  {:>10}  {:>10}  {:>10}  {:>10}  {} ({})\n", b.batch, b.kind,
                      b.sent_on ? format_iso_date(*b.sent_on) : std::string("-"), b.contacts_added, b.contacts_repeated,
-                     b.responses_read, b.responses_skipped, b.source, b.added_at);
+                     b.contacts_repeated_in_file, b.responses_read, b.responses_skipped, b.source, b.added_at);
   return o;
 }
 

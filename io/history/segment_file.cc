@@ -13,6 +13,7 @@
 #include "engine/base/utf8.h"
 #include "io/file/atomic_file.h"
 #include "io/file/mapped_file.h"
+#include "io/history/segment_check.h"
 
 namespace nudge::history {
 namespace {
@@ -92,23 +93,6 @@ nlohmann::json meta_json(const History& h) {
 struct MappedHistory : HistoryStorage {
   std::shared_ptr<const MappedFile> file;
 };
-
-void verify_invariants(const HistoryStorage& s, const std::filesystem::path& path) {
-  const std::size_t M = s.customer_ids.size(), C = s.sent_on.size(), R = s.response_contact.size();
-  for (std::size_t m = 0; m < M; ++m) {
-    if (m > 0 && s.customer_ids[m] <= s.customer_ids[m - 1]) bad(path, "customer ids not ascending");
-    if (s.contact_offsets[m + 1] <= s.contact_offsets[m]) bad(path, "a member without contacts");
-    if (s.response_offsets[m + 1] < s.response_offsets[m]) bad(path, "response offsets decrease");
-    for (uint32_t r = s.response_offsets[m]; r < s.response_offsets[m + 1]; ++r) {
-      const uint32_t c = s.response_contact[r];
-      if (c < s.contact_offsets[m] || c >= s.contact_offsets[m + 1]) bad(path, "a response of another member");
-    }
-  }
-  for (std::size_t i = 0; i < C; ++i)
-    if (s.contact_profile[i] >= s.profiles.size()) bad(path, "a contact profile out of range");
-  for (std::size_t i = 0; i < R; ++i)
-    if (s.response_type[i] >= s.response_types.size()) bad(path, "a response type out of range");
-}
 
 }  // namespace
 
@@ -243,11 +227,9 @@ History open_segment(const std::filesystem::path& path, const SegmentOpenOptions
   for (const SkippedResponse& r : s->skipped)
     if (r.action < 0 || static_cast<std::size_t>(r.action) >= s->actions.size() || r.type >= s->response_types.size())
       bad(path, "a skipped response code out of its dictionary");
-  if (options.verify_data) {
-    if (XXH3_64bits(base + kHeaderBytes, hd.meta_offset - kHeaderBytes) != hd.data_hash)
-      bad(path, "column data hash mismatch");
-    verify_invariants(*s, path);
-  }
+  if (options.verify_data && XXH3_64bits(base + kHeaderBytes, hd.meta_offset - kHeaderBytes) != hd.data_hash)
+    bad(path, "column data hash mismatch");
+  check_segment_columns(*s, path);  // every open: what readers index with is in range
   s->keep_alive = file;
   return History(std::shared_ptr<const HistoryStorage>(s));
 }

@@ -36,12 +36,13 @@
 //
 // open_segment checks: size, magic, version, header hash, file size, that
 // the buffers lie between the header and the meta, the meta hash, JSON
-// shape, and cheap invariants (offsets start at 0 and end at C and R).
-// It does NOT read the column data (that would cost ~0.3 s per GB and spoil
-// the millisecond open); verify_data = true also hashes the data area and
-// checks every invariant a reader relies on (offsets non-decreasing, every
-// member with a contact, ids ascending, codes in range, responses of their
-// own member), O(events).
+// shape, the profiles' and skipped responses' codes, and (every open) the
+// columns' structure: every offset, profile code, response contact and
+// response type a reader indexes with is in range (io/history/segment_check.h:
+// one parallel pass, O(M + C + R), no hashing). A damaged segment is thus an
+// error naming the file, never a crash. It does NOT hash the column data
+// (~0.3 s per GB); verify_data = true also hashes the data area, which finds
+// any change of values too (dates, costs, batch numbers).
 // Errors: write_segment throws Error(Io) (nothing left behind: temp file,
 // fsync, rename); open_segment throws Error(Io) when the file cannot be read
 // and Error(InvalidInput) "<path>: <fault>" for any fault above.

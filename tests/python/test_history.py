@@ -44,3 +44,14 @@ def test_history_errors_are_the_clis(tmp_path, small_snapshot, cli):
     want = r.stderr[len("nudge: error: "):].strip().replace(str(tmp_path / "contacts.csv"), "contacts.csv")
     got = str(e.value).replace(e.value.file or "", "contacts.csv") if e.value.file else str(e.value)
     assert got.split("contacts.csv", 1)[-1] == want.split("contacts.csv", 1)[-1]
+
+
+def test_rows_repeated_within_one_frame_are_not_counted_as_added(tmp_path):
+    # The attack report's finding 9: three rows of one (customer_id, action, sent_on) and one other.
+    df = pd.DataFrame({"customer_id": [1, 1, 1, 2], "sent_on": pd.Timestamp("2026-11-01"), "action": "a",
+                       "channel": "email", "message_type": "service", "cost": 1.0})
+    r = nudge.History.open(tmp_path / "h").add_contacts(df)
+    assert r["contacts_added"] == 2
+    assert r["contacts_repeated_in_file"] == 2
+    assert r["contacts_repeated"] == 0
+    assert "2 contacts added, 2 repeated within the file, 0 already in the history" in r["message"]

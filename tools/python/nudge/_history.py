@@ -65,7 +65,9 @@ class History:
 
     def add_contacts(self, df: Any, *, sent_on: Any = None, compact: bool = False) -> dict:
         """Adds contacts as one batch (a sweep's decisions need sent_on). Returns what was added:
-        added, already_added, batch, contacts_added, contacts_repeated, message (the CLI's line)."""
+        added, already_added, batch, contacts_added (new to the history), contacts_repeated_in_file
+        (rows repeating an earlier row's customer_id, action and sent_on), contacts_repeated (already in
+        the history), message (the CLI's line)."""
         return self._add("contacts", df, sent_on, False, compact)
 
     def add_responses(self, df: Any, *, strict: bool = False, compact: bool = False) -> dict:

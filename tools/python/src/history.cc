@@ -44,6 +44,7 @@ void bind_history(pb::module_& m) {
         pb::dict d;
         d["added"] = r.added, d["already_added"] = r.already_added, d["batch"] = r.batch, d["message"] = r.message;
         d["contacts_added"] = r.info.contacts_added, d["contacts_repeated"] = r.info.contacts_repeated;
+        d["contacts_repeated_in_file"] = r.info.contacts_repeated_in_file;
         d["responses_read"] = r.info.responses_read, d["responses_skipped"] = r.info.responses_skipped;
         return d;
       },
