@@ -130,16 +130,19 @@ def test_int_overrides_refuse_values_they_cannot_hold():
 # --- finding 12: Campaign.from_dict with non-ASCII text and keys ---------------------------------------------
 
 def test_from_dict_keeps_non_bmp_names_and_quotes_non_ascii_keys():
-    d = {"campaign": {"name": "P \"quoted\" \\ tab\there"},
+    d = {"campaign": {"name": "P \"quoted\" \\ back"},
          "basket": {"points_per_period": 100, "used_column": "pressure_used"},
          "channels": {"é": {"consent": "email_opt_in"}},
-         "action": [{"name": "🚀 launch", "trigger": "flights_3m >= 10", "message_type": "service",
+         "action": [{"name": "🚀 launch", "trigger": "flights_3m >=\t10", "message_type": "service",
                      "channel": "é", "value": 1, "priority": "weight * value"}]}
     c = nudge.Campaign.from_dict(d)
     assert c.actions == ["🚀 launch"]
     assert c.channels == ["é"]
-    assert c.name == "P \"quoted\" \\ tab\there"
-    assert '"🚀 launch"' in c.toml and '[channels."é"]' in c.toml
+    assert c.name == "P \"quoted\" \\ back"
+    # A control character is escaped (the tab in the trigger is whitespace there); in a name it is refused.
+    assert '"🚀 launch"' in c.toml and '[channels."é"]' in c.toml and '"flights_3m >=\\t10"' in c.toml
+    with pytest.raises(nudge.InputError, match="control character U\\+0009"):
+        nudge.Campaign.from_dict({**d, "campaign": {"name": "tab\there"}})
     pop = nudge.Population.from_pandas(members([1, 2, 3]), as_of="2026-11-01")
     dec = c.sweep(pop, threads=1).decisions
     assert list(dec["action"]) == ["🚀 launch"] * 2 and list(dec["channel"]) == ["é"] * 2
