@@ -115,7 +115,10 @@ void BoundDialogues::collect(uint32_t m, DialogueScratch& s) const {
     const int32_t day = sent_on[i];
     if (day <= oldest) break;
     if (day > D) continue;
-    const uint16_t code = step_of_profile_[profile[i]];
+    const uint32_t pc = profile[i];
+    if (pc >= step_of_profile_.size()) [[unlikely]]
+      history_->damaged("a contact profile code out of range");  // History::check_events
+    const uint16_t code = step_of_profile_[pc];
     if (code == kNone) continue;
     const std::size_t d = code >> 8;
     if (day <= D - c_->dialogues[d].reentry_days) continue;
@@ -129,7 +132,10 @@ void BoundDialogues::collect(uint32_t m, DialogueScratch& s) const {
   const auto rtype = history_->response_type();
   const history::IndexRange rs = history_->responses_of(m);
   for (uint32_t j = rs.first; j < rs.last && responded_on[j] <= D; ++j) {
-    const uint32_t resp = response_bits_[rtype[j]], ex = exit_bits_[rtype[j]];
+    const uint16_t ty = rtype[j];
+    if (ty >= response_bits_.size() || ty >= exit_bits_.size()) [[unlikely]]
+      history_->damaged("a response type code out of range");
+    const uint32_t resp = response_bits_[ty], ex = exit_bits_[ty];
     if (!(resp | ex)) continue;
     for (std::size_t k = 0; k < s.contacts.size(); ++k)
       if (s.contact_index[k] == rcontact[j]) {
@@ -244,13 +250,13 @@ Place BoundDialogues::explain(std::size_t row, std::size_t d, bool entry, bool g
     const history::History& h = *history_;
     for (uint32_t i : h.contacts_of(m)) {
       const int32_t day = h.sent_on()[i];
-      const uint16_t code = step_of_profile_[h.contact_profile()[i]];
+      const uint16_t code = step_of_profile_[h.profile_code(i)];
       if (code == kNone || (code >> 8) != d || day > as_of_ || day <= as_of_ - dl.reentry_days) continue;
       ReadEvent e;
       e.contact = i, e.sent_on = day, e.step = static_cast<uint8_t>(code & 0xFF);
       for (uint32_t j : h.responses_of(m)) {
         if (h.response_contact()[j] != i || h.responded_on()[j] > as_of_) continue;
-        const uint16_t t = h.response_type()[j];
+        const uint16_t t = h.type_code(j);
         e.responses.emplace_back(h.responded_on()[j], h.response_types().name(t));
         e.responded |= (response_bits_[t] >> d) & 1;
         e.exited |= (exit_bits_[t] >> d) & 1;

@@ -57,6 +57,7 @@ history::History append_day(const history::History& h, int32_t day, const std::v
 
 history::History DayAppender::append(const history::History& h, int32_t day, const std::vector<DayContact>& contacts,
                                      const std::vector<DayResponse>& responses) {
+  h.check_events();  // every event is copied through its codes (free after the first day: in memory)
   for (int32_t s : h.sent_on())
     if (s >= day)
       throw_usage(

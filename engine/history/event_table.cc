@@ -66,6 +66,7 @@ std::string EventTable::describe(uint64_t origin) const {
 }
 
 void EventTable::append(const History& h, const std::string& label) {
+  h.check_events();  // every event is re-coded through its codes
   // Re-intern h's dictionaries and profiles into this table's codes.
   auto remap = [&](Dict d, const Dictionary& dict) {
     std::vector<int32_t> m(dict.size());

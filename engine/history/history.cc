@@ -6,7 +6,10 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <filesystem>
 
 #include "engine/base/error.h"
 #include "engine/store/population.h"
@@ -41,6 +44,22 @@ std::shared_ptr<const HistoryStorage> empty_storage() {
 History::History() : s_(empty_storage()) {}
 History::History(std::shared_ptr<const HistoryStorage> storage) : s_(std::move(storage)) {
   if (!s_) s_ = empty_storage();
+}
+
+void History::check_events() const {
+  HistoryStorage::LazyCheck* c = s_->events_check.get();
+  if (!c) return;
+  std::call_once(c->once, [&] { c->error = c->run(*s_); });
+  if (!c->error.empty()) throw_invalid_input(c->error);
+}
+
+void History::damaged(std::string_view what) const {
+  if (s_->origin.empty()) throw_invalid_input(fmt::format("history: damaged columns: {}", what));
+  const std::filesystem::path seg(s_->origin);
+  const std::string dir = seg.has_parent_path() ? seg.parent_path().string() : std::string(".");
+  throw_invalid_input(fmt::format("{}: damaged segment: {} (`nudge history inspect {} --verify` checks every "
+                                  "segment's data; restore the folder from a backup)",
+                                  s_->origin, what, dir));
 }
 
 uint32_t History::find_member(uint64_t customer_id) const noexcept {

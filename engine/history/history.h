@@ -69,8 +69,10 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -176,6 +178,18 @@ struct HistoryStorage {
   Dictionary actions, channels, message_types, campaigns, brands, dialogues, response_types;
   std::vector<SkippedResponse> skipped;
   std::shared_ptr<const void> keep_alive;  // owner of the bytes the spans point to
+  // An opened segment (io/history/segment_file.h) checks its members' offsets on open, O(M), and its
+  // codes (contact profiles, response types, response contacts) lazily, O(C + R), once: on the first
+  // History::check_events() (the readers that scan every event), while the readers of a few events a
+  // member (the sweep's policies and dialogues, explain) check the codes they use (profile_code,
+  // type_code, contact_of_response). Null: nothing to check (built in memory).
+  struct LazyCheck {
+    std::once_flag once;
+    std::string error;                                    // empty: the codes are in range
+    std::function<std::string(const HistoryStorage&)> run;  // the check: its error text, or empty
+  };
+  std::shared_ptr<LazyCheck> events_check;
+  std::string origin;  // the segment file the spans map (empty: built in memory), named by damaged()
 };
 
 class History {
@@ -222,9 +236,14 @@ class History {
   std::span<const uint32_t> contact_profile() const noexcept { return s_->contact_profile; }
   std::span<const uint32_t> contact_batch() const noexcept { return s_->contact_batch; }
   const std::vector<ContactProfile>& profiles() const noexcept { return s_->profiles; }
-  const ContactProfile& profile_of(uint32_t contact) const noexcept {
-    return s_->profiles[s_->contact_profile[contact]];
+  // Contact `contact`'s profile code, checked: < profiles().size(), else damaged() throws.
+  uint32_t profile_code(uint32_t contact) const {
+    const uint32_t p = s_->contact_profile[contact];
+    if (p >= s_->profiles.size()) [[unlikely]]
+      damaged("a contact profile code out of range");
+    return p;
   }
+  const ContactProfile& profile_of(uint32_t contact) const { return s_->profiles[profile_code(contact)]; }
 
   // --- responses (attached ones only)
   std::size_t responses() const noexcept { return s_->response_contact.size(); }
@@ -232,6 +251,31 @@ class History {
   std::span<const int32_t> responded_on() const noexcept { return s_->responded_on; }
   std::span<const uint16_t> response_type() const noexcept { return s_->response_type; }
   std::span<const double> response_value() const noexcept { return s_->response_value; }
+  // Response r's type code, checked: < response_types().size(), else damaged() throws.
+  uint16_t type_code(uint32_t response) const {
+    const uint16_t t = s_->response_type[response];
+    if (t >= s_->response_types.size()) [[unlikely]]
+      damaged("a response type code out of range");
+    return t;
+  }
+  // The contact response r answers, checked to be one of `contacts` (its member's, contacts_of(m)),
+  // else damaged() throws.
+  uint32_t contact_of_response(uint32_t response, IndexRange contacts) const {
+    const uint32_t c = s_->response_contact[response];
+    if (c < contacts.first || c >= contacts.last) [[unlikely]]
+      damaged("a response of another member's contact");
+    return c;
+  }
+
+  // --- damage (an opened segment changed on disk after it was written; HistoryStorage::LazyCheck)
+  // Checks every code of the event columns once (O(C + R), in parallel; later calls are free) and
+  // throws the first fault as Error(InvalidInput) naming the segment, on every call after it. A reader
+  // that indexes with raw codes of many members (contact_profile(), response_type(),
+  // response_contact()) calls this first; one that reads a few events a member uses the checked
+  // accessors above. Thread-safe (std::call_once).
+  void check_events() const;
+  // Throws Error(InvalidInput) "<segment>: damaged segment: <what> (...--verify...)".
+  [[noreturn]] void damaged(std::string_view what) const;
 
   // --- responses that did not attach (any order: by customer_id, action, sent_on, responded_on)
   const std::vector<SkippedResponse>& skipped() const noexcept { return s_->skipped; }

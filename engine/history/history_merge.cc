@@ -58,6 +58,7 @@ auto profile_key(const ContactProfile& p) {
 
 History merge_views(const std::vector<History>& parts) {
   const std::size_t k = parts.size();
+  for (const History& p : parts) p.check_events();  // every event is merged through its codes
   auto out = std::make_shared<OwnedHistory>();
   OwnedHistory& h = *out;
 

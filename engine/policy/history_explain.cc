@@ -45,7 +45,7 @@ std::string HistoryPolicy::explain(std::size_t row) const {
     std::string list;
     std::size_t n = 0;
     for (uint32_t i : h_.contacts_of(m)) {
-      const uint32_t p = h_.contact_profile()[i];
+      const uint32_t p = h_.profile_code(i);
       if (sent[i] >= cap_first_[j] && sent[i] <= as_of_ && !profiles_[p].control && (profiles_[p].caps >> j & 1)) {
         list += "    " + contact_text(h_, i) + "\n";
         ++n;
@@ -56,9 +56,9 @@ std::string HistoryPolicy::explain(std::size_t row) const {
                      list.empty() ? "    (none)\n" : list);
   }
   for (uint32_t k : h_.responses_of(m)) {
-    const uint32_t ci = h_.response_contact()[k];
-    if (h_.responded_on()[k] > as_of_ || h_.response_type()[k] != history::kUnsubscribe) continue;
-    const uint32_t p = h_.contact_profile()[ci];
+    const uint32_t ci = h_.contact_of_response(k, h_.contacts_of(m));
+    if (h_.responded_on()[k] > as_of_ || h_.type_code(k) != history::kUnsubscribe) continue;
+    const uint32_t p = h_.profile_code(ci);
     std::string chans;
     for (std::size_t ch = 0; ch < c_.channels.size(); ++ch)
       if (profiles_[p].revokes >> ch & 1) chans += (chans.empty() ? "" : ", ") + c_.channels[ch].name;
@@ -77,21 +77,21 @@ std::string HistoryPolicy::explain(std::size_t row) const {
     std::string list;
     if (a.call.kind != expr::HistoryAggregate::Responses && a.call.kind != expr::HistoryAggregate::Answered) {
       for (uint32_t i : h_.contacts_of(m)) {
-        const uint32_t p = h_.contact_profile()[i];
+        const uint32_t p = h_.profile_code(i);
         const bool in_window = !a.call.window || (sent[i] >= a.first && sent[i] <= a.last);
         if (sent[i] <= as_of_ && !profiles_[p].control && (profiles_[p].aggs >> k & 1) && in_window)
           list += "    " + contact_text(h_, i) + "\n";
       }
     } else {
       for (uint32_t r : h_.responses_of(m)) {
-        const uint32_t ci = h_.response_contact()[r];
-        const uint32_t p = h_.contact_profile()[ci];
+        const uint32_t ci = h_.contact_of_response(r, h_.contacts_of(m));
+        const uint32_t p = h_.profile_code(ci);
         const int32_t t = h_.responded_on()[r];
         const bool in_window = a.call.kind == expr::HistoryAggregate::Answered || (t >= a.first && t <= a.last);
         if (t <= as_of_ && in_window && !profiles_[p].control && (profiles_[p].aggs >> k & 1) &&
-            (a.type_ok.empty() || a.type_ok[h_.response_type()[r]]))
+            (a.type_ok.empty() || a.type_ok[h_.type_code(r)]))
           list += fmt::format("    {} {} to {}\n", format_iso_date(h_.responded_on()[r]),
-                              h_.response_types().name(h_.response_type()[r]), contact_text(h_, ci));
+                              h_.response_types().name(h_.type_code(r)), contact_text(h_, ci));
       }
     }
     s += fmt::format(

@@ -240,15 +240,14 @@ void HistoryPolicy::fill(std::size_t begin, std::size_t count, decide::MemberInp
 
 uint64_t HistoryPolicy::revoked_by_unsubscribes(uint32_t m) const {
   // Only unsubscribes matter: read the types, and the rest of an unsubscribe only.
-  const auto prof = h_.contact_profile();
-  const auto rc = h_.response_contact();
   const auto ron = h_.responded_on();
   const auto rtype = h_.response_type();
   uint64_t revoked = 0;
-  const history::IndexRange rr = h_.responses_of(m);
+  const history::IndexRange rr = h_.responses_of(m), cr = h_.contacts_of(m);
+  // The codes are checked where used (a damaged segment: History::damaged, never a read out of range).
   for (uint32_t k = rr.first; k < rr.last; ++k)
     if (rtype[k] == history::kUnsubscribe && ron[k] <= as_of_) {
-      const ProfileClass& pc = profiles_[prof[rc[k]]];
+      const ProfileClass& pc = profiles_[h_.profile_code(h_.contact_of_response(k, cr))];
       if (!pc.control) revoked |= pc.revokes;
     }
   return revoked;
@@ -256,7 +255,6 @@ uint64_t HistoryPolicy::revoked_by_unsubscribes(uint32_t m) const {
 
 void HistoryPolicy::walk(uint32_t m, Walked& w, std::vector<uint32_t>& scratch) const {
   const auto sent = h_.sent_on();
-  const auto prof = h_.contact_profile();
   const std::size_t K = aggs_.size();
   // Per aggregate and per cap (at most 64 each); only the first K / caps entries are used.
   int64_t* ival = w.ival;
@@ -277,7 +275,7 @@ void HistoryPolicy::walk(uint32_t m, Walked& w, std::vector<uint32_t>& scratch) 
     const uint32_t ci = i - 1;
     const int32_t t = sent[ci];
     if (t < lookback_first_ && !pending) break;
-    const ProfileClass& pc = profiles_[prof[ci]];
+    const ProfileClass& pc = profiles_[h_.profile_code(ci)];
     if (pc.control) continue;
     if (t >= period_first_) used += pc.cost;
     for (uint64_t b = pc.caps; b; b &= b - 1) {
@@ -298,21 +296,20 @@ void HistoryPolicy::walk(uint32_t m, Walked& w, std::vector<uint32_t>& scratch) 
     }
   }
   uint64_t revoked = 0;
-  const auto rc = h_.response_contact();
   const auto ron = h_.responded_on();
   const auto rtype = h_.response_type();
   if (!response_mask_) revoked = revoked_by_unsubscribes(m);
   for (uint32_t k = h_.responses_of(m).first; response_mask_ && k < h_.responses_of(m).last; ++k) {
     const int32_t t = ron[k];
     if (t > as_of_) break;  // responses are sorted by responded_on
-    const uint32_t ci = rc[k];
-    const ProfileClass& pc = profiles_[prof[ci]];
+    const uint32_t ci = h_.contact_of_response(k, cr);
+    const ProfileClass& pc = profiles_[h_.profile_code(ci)];
     if (pc.control) continue;  // kept for holdout comparisons; no effect on any policy
     if (rtype[k] == history::kUnsubscribe) revoked |= pc.revokes;
     for (uint64_t b = pc.aggs & response_mask_ & ~answered_mask_; b; b &= b - 1) {
       const std::size_t j = static_cast<std::size_t>(__builtin_ctzll(b));
       const Agg& a = aggs_[j];
-      if (!a.type_ok.empty() && !a.type_ok[rtype[k]]) continue;
+      if (!a.type_ok.empty() && !a.type_ok[h_.type_code(k)]) continue;
       ival[j] += t >= a.first && t <= a.last;
     }
   }
@@ -324,10 +321,10 @@ void HistoryPolicy::walk(uint32_t m, Walked& w, std::vector<uint32_t>& scratch) 
       scratch.clear();
       for (uint32_t k = h_.responses_of(m).first; k < h_.responses_of(m).last; ++k) {
         if (ron[k] > as_of_) break;
-        const uint32_t ci = rc[k];
-        const ProfileClass& pc = profiles_[prof[ci]];
+        const uint32_t ci = h_.contact_of_response(k, cr);
+        const ProfileClass& pc = profiles_[h_.profile_code(ci)];
         if (pc.control || !(pc.aggs >> j & 1)) continue;
-        if (!a.type_ok.empty() && !a.type_ok[rtype[k]]) continue;
+        if (!a.type_ok.empty() && !a.type_ok[h_.type_code(k)]) continue;
         if (sent[ci] < a.first || sent[ci] > a.last || ron[k] - sent[ci] > a.call.within) continue;
         scratch.push_back(ci);
       }

@@ -151,6 +151,7 @@ bool HistoryPolicy::walk_fast(uint32_t m, uint8_t* rec, const FastWalk& fw, bool
   const uint16_t* pbits = fw.profile.data();
   const double* cost = fw.cost.data();
   const int32_t first = fw.first;
+  const std::size_t np = fw.profile.size();
   uint32_t i = cr.last;
   while (i > cr.first && sent[i - 1] > as_of_) --i;  // dated after as_of: ignored
   // Newest first, as walk(): the same additions to `used` in the same order (adding +0.0 changes nothing).
@@ -160,7 +161,11 @@ bool HistoryPolicy::walk_fast(uint32_t m, uint8_t* rec, const FastWalk& fw, bool
   for (; i > cr.first; --i) {
     const int32_t t = sent[i - 1];
     if (t < first) break;
+    if (t > as_of_) [[unlikely]]
+      continue;  // dated after as_of (only out of order in a damaged segment): ignored, as above
     const uint32_t p = prof[i - 1];
+    if (p >= np) [[unlikely]]
+      h_.damaged("a contact profile code out of range");  // a damaged segment (History::check_events)
     const unsigned hit = day[as_of_ - t] & pbits[p];
     used += (hit & 1) ? cost[p] : 0.0;
     lo += kLanes[(hit >> 1) & 15];

@@ -26,6 +26,7 @@ struct Side {
 }  // namespace
 
 UpliftReport compute_uplift(const history::History& h, const UpliftOptions& o) {
+  h.check_events();  // every contact and response is read, their codes used as indexes
   if (o.attribution_days < 0) throw_usage("the attribution window must be 0 days or more");
   const auto& types = h.response_types();
   if (types.size() > 64) throw_usage("at most 64 response types in a report");

@@ -20,10 +20,11 @@
 // segments (readers that mapped them keep their mapping).
 //
 // Reading: open_history maps every live segment. One segment: zero copy; the
-// open hashes no data but checks the columns' structure (segment_check.h: one
-// parallel pass over offsets, profile codes and responses, O(events) reads,
-// figure in bench/README.md "Contact history") so a damaged segment is an
-// error, never a crash. Several: merged in memory into one
+// open hashes no data; it checks the members' offsets and ids (segment_check.h,
+// O(members)), and the event codes are checked once by the first reader that
+// scans every event, or where a sweep reads them (History::check_events,
+// profile_code), so a damaged segment is an error, never a crash (figures in
+// bench/README.md "Contact history"). Several: merged in memory into one
 // view (merge_views, engine/history/owned_history.h: a k-way merge of the
 // members, no global sort) with the rules of engine/history/history.h (a
 // response in a later segment attaches to a contact in an earlier one); that

@@ -18,6 +18,7 @@ HistorySummary summarize_history(const std::filesystem::path& dir, bool verify_d
   HistoryOpenOptions o;
   o.verify_data = verify_data;
   const History h = open_history(dir, o);
+  h.check_events();  // the summary indexes with every code
   s.open_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   s.members = h.members();
   s.contacts = h.contacts();

@@ -41,7 +41,6 @@ const char* fault_text(int f) {
 int check_members(const HistoryStorage& s, std::size_t m0, std::size_t m1) {
   const std::size_t P = s.profiles.size(), T = s.response_types.size();
   for (std::size_t m = m0; m < m1; ++m) {
-    if (m > 0 && s.customer_ids[m] <= s.customer_ids[m - 1]) return kIdsNotAscending;
     const uint32_t c0 = s.contact_offsets[m], c1 = s.contact_offsets[m + 1];
     const uint32_t r0 = s.response_offsets[m], r1 = s.response_offsets[m + 1];
     if (c1 <= c0) return kEmptyMember;
@@ -59,9 +58,15 @@ int check_members(const HistoryStorage& s, std::size_t m0, std::size_t m1) {
   return kOk;
 }
 
+std::string fault_message(int fault, const std::filesystem::path& path) {
+  const std::string dir = path.has_parent_path() ? path.parent_path().string() : std::string(".");
+  return path.string() + ": damaged segment: " + fault_text(fault) + " (`nudge history inspect " + dir +
+         " --verify` checks every segment's data; restore the folder from a backup)";
+}
+
 }  // namespace
 
-void check_segment_columns(const HistoryStorage& s, const std::filesystem::path& path) {
+void check_segment_members(const HistoryStorage& s, const std::filesystem::path& path) {
   const std::size_t M = s.customer_ids.size(), C = s.sent_on.size(), R = s.response_contact.size();
   // Every offset lies in [0, C] / [0, R] once they are monotone between the checked ends; the ends
   // (offsets[0] = 0, offsets[M] = C or R) are open_segment's; check them again here for other callers.
@@ -69,35 +74,34 @@ void check_segment_columns(const HistoryStorage& s, const std::filesystem::path&
                     s.contact_offsets[0] == 0 && s.contact_offsets[M] == C && s.response_offsets[0] == 0 &&
                     s.response_offsets[M] == R;
   int fault = ends ? kOk : kResponseOffsets;
-  if (fault == kOk && M > 0) {
-    // Monotone offsets first (a pass over 2(M+1) words), so that the member pass reads no event
-    // outside the columns: a member whose offsets go beyond the next member's is caught before its
-    // events are read, as each chunk starts at an offset checked here.
+  if (fault == kOk && M > 0)
     fault = tbb::parallel_reduce(
         tbb::blocked_range<std::size_t>(0, M, 1 << 16), int(kOk),
         [&](const tbb::blocked_range<std::size_t>& r, int f) {
           if (f != kOk) return f;
-          bool down_c = false, down_r = false;
+          bool down_c = false, down_r = false, ids = false;
           for (std::size_t m = r.begin(); m < r.end(); ++m) {
             down_c |= s.contact_offsets[m + 1] <= s.contact_offsets[m];
             down_r |= s.response_offsets[m + 1] < s.response_offsets[m];
+            ids |= m > 0 && s.customer_ids[m] <= s.customer_ids[m - 1];
           }
-          return down_c ? int(kEmptyMember) : down_r ? int(kResponseOffsets) : int(kOk);
+          return down_c ? int(kEmptyMember) : down_r ? int(kResponseOffsets) : ids ? int(kIdsNotAscending) : int(kOk);
         },
         [](int a, int b) { return a != kOk ? a : b; });
-  }
-  if (fault == kOk && M > 0)
-    fault = tbb::parallel_reduce(
-        tbb::blocked_range<std::size_t>(0, M, 4096), int(kOk),
-        [&](const tbb::blocked_range<std::size_t>& r, int f) {
-          return f != kOk ? f : check_members(s, r.begin(), r.end());
-        },
-        [](int a, int b) { return a != kOk ? a : b; });
-  if (fault != kOk) {
-    const std::string dir = path.has_parent_path() ? path.parent_path().string() : std::string(".");
-    throw_invalid_input(path.string() + ": damaged segment: " + fault_text(fault) + " (`nudge history inspect " +
-                        dir + " --verify` checks every segment's data; restore the folder from a backup)");
-  }
+  if (fault != kOk) throw_invalid_input(fault_message(fault, path));
+}
+
+std::string check_segment_events(const HistoryStorage& s, const std::filesystem::path& path) {
+  const std::size_t M = s.customer_ids.size();
+  // The member ranges are check_segment_members': each member's events lie inside the columns.
+  const int fault = M == 0 ? int(kOk)
+                           : tbb::parallel_reduce(
+                                 tbb::blocked_range<std::size_t>(0, M, 4096), int(kOk),
+                                 [&](const tbb::blocked_range<std::size_t>& r, int f) {
+                                   return f != kOk ? f : check_members(s, r.begin(), r.end());
+                                 },
+                                 [](int a, int b) { return a != kOk ? a : b; });
+  return fault == kOk ? std::string() : fault_message(fault, path);
 }
 
 }  // namespace nudge::history

@@ -97,6 +97,7 @@ struct MappedHistory : HistoryStorage {
 }  // namespace
 
 void write_segment(const History& h, const std::filesystem::path& path) {
+  h.check_events();  // never copy a damaged segment's codes into a fresh one (free for a view built in memory)
   std::vector<SkippedRecord> sk;
   sk.reserve(h.skipped().size());
   for (const SkippedResponse& s : h.skipped())
@@ -229,7 +230,15 @@ History open_segment(const std::filesystem::path& path, const SegmentOpenOptions
       bad(path, "a skipped response code out of its dictionary");
   if (options.verify_data && XXH3_64bits(base + kHeaderBytes, hd.meta_offset - kHeaderBytes) != hd.data_hash)
     bad(path, "column data hash mismatch");
-  check_segment_columns(*s, path);  // every open: what readers index with is in range
+  check_segment_members(*s, path);  // every open, O(M): the member ranges lie inside the columns
+  s->origin = path.string();
+  if (options.verify_data) {  // the codes at once; else once, when a reader scans every event
+    if (std::string e = check_segment_events(*s, path); !e.empty()) throw_invalid_input(e);
+  } else {
+    s->events_check = std::make_shared<HistoryStorage::LazyCheck>();
+    const std::filesystem::path p = path;
+    s->events_check->run = [p](const HistoryStorage& st) { return check_segment_events(st, p); };
+  }
   s->keep_alive = file;
   return History(std::shared_ptr<const HistoryStorage>(s));
 }

@@ -37,12 +37,15 @@
 // open_segment checks: size, magic, version, header hash, file size, that
 // the buffers lie between the header and the meta, the meta hash, JSON
 // shape, the profiles' and skipped responses' codes, and (every open) the
-// columns' structure: every offset, profile code, response contact and
-// response type a reader indexes with is in range (io/history/segment_check.h:
-// one parallel pass, O(M + C + R), no hashing). A damaged segment is thus an
-// error naming the file, never a crash. It does NOT hash the column data
+// members' offsets and ids (io/history/segment_check.h, O(M)); the event
+// codes a reader indexes with (profile codes, response contacts and types)
+// are checked once when a reader scans every event (History::check_events,
+// O(C + R)), or where a reader of a few events uses them
+// (History::profile_code, ...). A damaged segment is thus an error naming the
+// file, never a crash, and the open stays O(M). It does NOT hash the column data
 // (~0.3 s per GB); verify_data = true also hashes the data area, which finds
-// any change of values too (dates, costs, batch numbers).
+// any change of values too (dates, costs, batch numbers), and checks the
+// event codes at once.
 // Errors: write_segment throws Error(Io) (nothing left behind: temp file,
 // fsync, rename); open_segment throws Error(Io) when the file cannot be read
 // and Error(InvalidInput) "<path>: <fault>" for any fault above.
