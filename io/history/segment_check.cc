@@ -41,6 +41,7 @@ const char* fault_text(int f) {
 int check_members(const HistoryStorage& s, std::size_t m0, std::size_t m1) {
   const std::size_t P = s.profiles.size(), T = s.response_types.size();
   for (std::size_t m = m0; m < m1; ++m) {
+    if (m > 0 && s.customer_ids[m] <= s.customer_ids[m - 1]) return kIdsNotAscending;
     const uint32_t c0 = s.contact_offsets[m], c1 = s.contact_offsets[m + 1];
     const uint32_t r0 = s.response_offsets[m], r1 = s.response_offsets[m + 1];
     if (c1 <= c0) return kEmptyMember;
@@ -79,13 +80,12 @@ void check_segment_members(const HistoryStorage& s, const std::filesystem::path&
         tbb::blocked_range<std::size_t>(0, M, 1 << 16), int(kOk),
         [&](const tbb::blocked_range<std::size_t>& r, int f) {
           if (f != kOk) return f;
-          bool down_c = false, down_r = false, ids = false;
+          bool down_c = false, down_r = false;
           for (std::size_t m = r.begin(); m < r.end(); ++m) {
             down_c |= s.contact_offsets[m + 1] <= s.contact_offsets[m];
             down_r |= s.response_offsets[m + 1] < s.response_offsets[m];
-            ids |= m > 0 && s.customer_ids[m] <= s.customer_ids[m - 1];
           }
-          return down_c ? int(kEmptyMember) : down_r ? int(kResponseOffsets) : ids ? int(kIdsNotAscending) : int(kOk);
+          return down_c ? int(kEmptyMember) : down_r ? int(kResponseOffsets) : int(kOk);
         },
         [](int a, int b) { return a != kOk ? a : b; });
   if (fault != kOk) throw_invalid_input(fault_message(fault, path));
