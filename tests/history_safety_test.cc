@@ -311,3 +311,40 @@ TEST(HistorySafety, BusyLockExitsOneAndSweepKeepsItsOldOutput) {
 
 }  // namespace
 }  // namespace nudge
+
+namespace nudge {
+namespace {
+
+// Second attack, finding 1: a history whose MANIFEST is lost is refused, never emptied as strays;
+// finding 4: only nudge's own segment and temporary names are ever deleted from a history folder.
+TEST(HistorySafety, LostManifestIsRefusedAndUserFilesAreNeverStrays) {
+  Fixture f("hsafe-lost");
+  write(f.dir / "c2.csv", std::string(kHead) + "2,2026-11-02,a,sms,service,2\n");
+  int rc = 0;
+  std::string out = nudge_cmd("history add " + f.hist.string() + " --contacts " + (f.dir / "c2.csv").string(), &rc);
+  ASSERT_EQ(rc, 0) << out;
+  // User files beside the segments: a backup, notes, a CSV whose name holds ".tmp-".
+  write(f.hist / "seg-000001.nhs.bak", "backup");
+  write(f.hist / "seg-notes.txt", "notes");
+  write(f.hist / "my.tmp-keep.csv", "keep");
+  write(f.hist / "MANIFEST.tmp-12345-0", "a stray of ours");
+  write(f.dir / "c3.csv", std::string(kHead) + "3,2026-11-03,a,email,service,2\n");
+  out = nudge_cmd("history add " + f.hist.string() + " --contacts " + (f.dir / "c3.csv").string(), &rc);
+  ASSERT_EQ(rc, 0) << out;
+  for (const char* kept : {"seg-000001.nhs.bak", "seg-notes.txt", "my.tmp-keep.csv"})
+    EXPECT_TRUE(fs::exists(f.hist / kept)) << kept;
+  EXPECT_FALSE(fs::exists(f.hist / "MANIFEST.tmp-12345-0"));
+  EXPECT_EQ(history::open_history(f.hist).contacts(), 3u);
+  for (const char* user : {"seg-000001.nhs.bak", "seg-notes.txt", "my.tmp-keep.csv"}) fs::remove(f.hist / user);
+
+  fs::remove(f.hist / "MANIFEST");
+  const auto before = snapshot_of(f.hist);
+  out = nudge_cmd("history add " + f.hist.string() + " --contacts " + (f.dir / "c.csv").string(), &rc);
+  EXPECT_EQ(rc, 1) << out;
+  EXPECT_NE(out.find("contacts, 0 responses) but no MANIFEST: a history whose MANIFEST was lost"), std::string::npos)
+      << out;
+  EXPECT_EQ(snapshot_of(f.hist), before);  // every segment kept, nothing written
+}
+
+}  // namespace
+}  // namespace nudge

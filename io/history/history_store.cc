@@ -12,6 +12,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <optional>
+#include <string_view>
 #include <unordered_set>
 
 #include <fmt/chrono.h>
@@ -56,32 +58,58 @@ Manifest read_or_create(const fs::path& dir) {
   return Manifest{};
 }
 
-// A folder without a MANIFEST becomes a history only when it holds nothing
-// but what an interrupted first add leaves (LOCK, segment and temporary
-// files): anything else means it is some other folder (a project, ".").
+// Names nudge writes in a history folder: seg-NNNNNN.nhs, "<target>.tmp-<pid>-<n>" (atomic_file.h).
+bool is_segment_name(const std::string& n) {
+  if (n.size() != 14 || n.rfind("seg-", 0) != 0 || n.compare(10, 4, ".nhs") != 0) return false;
+  return std::all_of(n.begin() + 4, n.begin() + 10, [](char c) { return c >= '0' && c <= '9'; });
+}
+bool is_temp_name(const std::string& n) {
+  const std::size_t at = n.rfind(".tmp-");
+  const std::string tail = at == std::string::npos ? std::string() : n.substr(at + 5);
+  const std::size_t dash = tail.find('-');
+  auto digits = [](std::string_view v) {
+    return !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  return dash != std::string::npos && digits(std::string_view(tail).substr(0, dash)) &&
+         digits(std::string_view(tail).substr(dash + 1));
+}
+
+// A folder without a MANIFEST becomes a history only when it holds nothing but what an interrupted
+// first add leaves (LOCK, temporary files, a segment that does not open): else it is some other
+// folder (a project, "."), or a history whose MANIFEST is lost (its segments are no strays).
 void refuse_foreign_folder(const fs::path& dir) {
   std::error_code ec;
   if (fs::exists(dir / kManifestName, ec) || !fs::is_directory(dir, ec)) return;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     const std::string name = e.path().filename().string();
-    const bool ours = name == kLockName || (name.rfind("seg-", 0) == 0 && name.find('.') != std::string::npos) ||
-                      name.find(".tmp-") != std::string::npos;
-    if (!ours)
+    if (is_segment_name(name)) {
+      std::optional<History> seg;
+      try {
+        seg = open_segment(e.path());
+      } catch (const Error&) {  // a partial segment of an interrupted first add: a stray
+      }
+      if (seg)
+        throw_invalid_input(fmt::format(
+            "{}: holds the segment {} ({} contacts, {} responses) but no MANIFEST: a history whose MANIFEST was "
+            "lost, or a first add interrupted after writing its segment; restore the MANIFEST from a backup, or "
+            "move the segment files away to start a new history (nothing was changed)",
+            dir.string(), name, seg->contacts(), seg->responses()));
+      continue;
+    }
+    if (name != kLockName && !is_temp_name(name))
       throw_invalid_input(dir.string() + ": not a history folder (no MANIFEST) and not empty (it holds '" + name +
                           "'); give `nudge history add` a new or empty folder");
   }
 }
 
-// Deletes what an interrupted add or compact left: segment files the
-// MANIFEST does not list and temporary files. Call with the lock held.
+// Deletes what an interrupted add or compact left: segments the MANIFEST does not list and nudge's
+// temporary files (is_segment_name, is_temp_name; other files stay). Call with the lock held.
 void remove_strays(const fs::path& dir, const Manifest& m) {
   std::unordered_set<std::string> live(m.segments.begin(), m.segments.end());
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     const std::string name = e.path().filename().string();
-    const bool segment = name.rfind("seg-", 0) == 0 && !live.count(name);
-    const bool temp = name.find(".tmp-") != std::string::npos;
-    if (segment || temp) fs::remove(e.path(), ec);
+    if ((is_segment_name(name) && !live.count(name)) || is_temp_name(name)) fs::remove(e.path(), ec);
   }
 }
 

@@ -203,3 +203,20 @@ def test_report_refuses_a_non_integral_window(tmp_path):
     with pytest.raises(nudge.UsageError, match="window must be 0 to 2147483647 days"):
         hist.report(window=2 ** 31)
     assert hist.report(window=np.int32(14)) == hist.report(window=14) == hist.report(window=14.0)
+
+
+# --- second attack, finding 2: dtypes the engine does not read as stored --------------------------------------
+
+def test_float16_long_double_and_big_endian_columns_are_converted_not_reinterpreted():
+    for dt in [np.float16, np.longdouble, ">f8", ">f4", ">i4", ">i8", ">u2"]:
+        df = pd.DataFrame({"customer_id": np.array([1, 2, 3], dtype=">u8"), "x": np.array([1, 2, 300], dtype=dt)})
+        p = nudge.Population.from_pandas(df, id="customer_id", as_of="2026-11-01")
+        assert list(p.column("customer_id")) == [1, 2, 3], dt
+        assert list(p.column("x")) == [1, 2, 300], dt
+        assert list(p.select("x > 2", ids=True)) == [3], dt
+    p = nudge.Population.from_numpy({"x": np.array([0.5, 70000.0], dtype=np.float16)}, id=None)
+    assert list(p.column("x")) == [0.5, np.inf]  # 70000 is inf in float16 itself
+    tiny = np.array([1, 1 + np.finfo(np.longdouble).eps], dtype=np.longdouble)
+    if np.finfo(np.longdouble).eps < np.finfo(np.float64).eps:  # x86-64: 80-bit long double
+        with pytest.raises(nudge.InputError, match=r"column 'x' row 1: .* does not fit float64 exactly"):
+            nudge.Population.from_numpy({"x": tiny}, id=None)

@@ -17,6 +17,26 @@ _PER_DAY = {"D": 1, "h": 24, "m": 1440, "s": 86_400, "ms": 86_400_000, "us": 86_
             "ns": 86_400_000_000_000}
 
 
+def _native(name: str, a: np.ndarray) -> np.ndarray:
+    """A numeric array in a layout the engine reads: native byte order; float16 widened to float32
+    (exact); long double narrowed to float64 only where every value survives the round trip."""
+    if a.dtype.kind not in "biuf":
+        return a
+    if not a.dtype.isnative:
+        a = a.astype(a.dtype.newbyteorder("="))
+    if a.dtype.kind == "f" and a.dtype.itemsize == 2:
+        return a.astype(np.float32)
+    if a.dtype.kind == "f" and a.dtype.itemsize > 8:
+        b = a.astype(np.float64)
+        same = (b.astype(a.dtype) == a) | (np.isnan(a) & np.isnan(b))
+        if not same.all():
+            row = int(np.argmin(same))
+            raise InputError(f"column '{name}' row {row}: {a[row]!r} does not fit float64 exactly "
+                             f"(numpy dtype {a.dtype}); convert the column first")
+        return b
+    return a
+
+
 def default_type(dtype: np.dtype) -> Optional[str]:
     """The nudge type a numpy dtype maps to (None: strings/objects, made categories)."""
     k, n = dtype.kind, dtype.itemsize
@@ -80,6 +100,7 @@ def numpy_column(name: str, a: Any, type_: Optional[str], dictionary_: Optional[
     a = np.asarray(a)
     if a.ndim != 1:
         raise UsageError(f"column '{name}': expected a 1-D array, got shape {a.shape}")
+    a = _native(name, a)
     per_day = 1
     if a.dtype.kind == "M":
         a, per_day = _dates(name, a)
@@ -110,7 +131,7 @@ def pandas_column(name: str, s: Any, type_: Optional[str], nan_is_null: bool) ->
         return (name, "category", s.cat.codes.to_numpy(), None, cats, 1, False)
     arr = s.array
     if isinstance(arr, (pd.arrays.IntegerArray, pd.arrays.FloatingArray, pd.arrays.BooleanArray)):
-        data, mask = arr._data, arr._mask  # the masked array's own buffers (no copy)
+        data, mask = _native(name, arr._data), arr._mask  # the masked array's own buffers (no copy when native)
         return (name, type_ or default_type(data.dtype), data, mask if mask.any() else None, None, 1, False)
     if pt.is_datetime64_any_dtype(dt):
         if getattr(dt, "tz", None) is not None:
