@@ -96,6 +96,11 @@ TEST(XgboostFile, WrongArrayLengths) {
       "trees: holds 1 trees, but num_trees is 2");
   EXPECT_CONTAINS(mutated([](Json& j) { j["learner"]["feature_names"].erase(0); }),
                   "learner.feature_names: has 5 names, but num_feature is 6");
+  // Second attack, finding 6: a repeated name fed the wrong column with exit 0.
+  EXPECT_CONTAINS(mutated([](Json& j) { j["learner"]["feature_names"][3] = j["learner"]["feature_names"][1]; }),
+                  "learner.feature_names[3]: '");
+  EXPECT_CONTAINS(mutated([](Json& j) { j["learner"]["feature_names"][3] = j["learner"]["feature_names"][1]; }),
+                  "' repeats feature 1: feature names must be unique");
 }
 
 TEST(XgboostFile, NonNumericValues) {

@@ -249,6 +249,12 @@ XgbModelSpec parse_xgboost_json(std::string_view json_text, const std::string& s
       spec.feature_names.push_back(n.sub((*names)[i], fmt::format("[{}]", i)).str());
     if (!spec.feature_names.empty() && spec.feature_names.size() != spec.num_feature)
       n.fail("has " + std::to_string(spec.feature_names.size()) + " names, but num_feature is " + std::to_string(nf));
+    // As XGBoost ("feature_names must be unique"): a repeated name would feed two features one column.
+    std::map<std::string, std::size_t> first;
+    for (std::size_t i = 0; i < spec.feature_names.size(); ++i)
+      if (auto [it, fresh] = first.emplace(spec.feature_names[i], i); !fresh)
+        n.sub((*names)[i], fmt::format("[{}]", i))
+            .fail(fmt::format("'{}' repeats feature {}: feature names must be unique", spec.feature_names[i], it->second));
   }
   if (const Json* types = learner.find("feature_types")) {
     Node n = learner.sub(*types, ".feature_types");
