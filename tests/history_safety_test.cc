@@ -348,3 +348,33 @@ TEST(HistorySafety, LostManifestIsRefusedAndUserFilesAreNeverStrays) {
 
 }  // namespace
 }  // namespace nudge
+
+namespace nudge {
+namespace {
+
+// Second attack, finding 5: a history's own files are refused as outputs of every command, not only
+// of those that read that history.
+TEST(HistorySafety, NoCommandWritesOverAHistorysOwnFiles) {
+  Fixture f("hsafe-any");
+  const std::string H = f.hist.string();
+  write(f.dir / "x.csv", "customer_id,x\n1,2\n");
+  const auto before = snapshot_of(f.hist);
+  const std::string model = std::string(NUDGE_SOURCE_DIR) + "/data/models/rs1_churn.toml";
+  for (const std::string& args :
+       {"gen --members 10 -o " + H + "/seg-000001.nhs", "gen --members 10 --csv " + H + "/MANIFEST",
+        "import " + (f.dir / "x.csv").string() + " -o " + H + "/LOCK --as-of 2026-11-01",
+        "score " + f.snap.string() + " --model " + model + " -o " + H + "/MANIFEST",
+        "sweep " + f.snap.string() + " --campaign " + f.camp.string() + " -o " + H + "/../H/MANIFEST"}) {
+    int rc = 0;
+    const std::string out = nudge_cmd(args, &rc);
+    EXPECT_EQ(rc, 2) << args << "\n" << out;
+    EXPECT_NE(out.find("is a file of the history folder"), std::string::npos) << args << "\n" << out;
+    EXPECT_EQ(snapshot_of(f.hist), before) << args;
+  }
+  int rc = 0;  // any other name in the folder is the user's choice
+  const std::string out = nudge_cmd("gen --members 10 -o " + H + "/mine.snap", &rc);
+  EXPECT_EQ(rc, 0) << out;
+}
+
+}  // namespace
+}  // namespace nudge

@@ -95,7 +95,9 @@ inline void add_snapshot_and_campaign(CLI::App* sub, std::string& snapshot, std:
 // Throws Error(Usage) when `output` is the same file as one of `inputs`
 // (same device and inode: symlinks, hard links and other spellings count),
 // naming both: writing it would destroy the input before it is read. Empty
-// names and outputs that do not exist yet pass.
+// names and outputs that do not exist yet pass. Also refuses an output that
+// is a history folder's own file (MANIFEST, LOCK or seg-NNNNNN.nhs in a folder
+// holding a MANIFEST), whether or not the command reads that history.
 void refuse_output_over_input(const std::string& output, const std::vector<std::string>& inputs);
 // Throws Error(Usage) naming `flag` and the folder when `output` is the
 // history folder `history` or lies inside it (after resolving symlinks and

@@ -25,8 +25,8 @@ struct DiffCmd {
 
 int run_diff(const DiffCmd& o) {
   for (const auto& [out, flag] : {std::pair{&o.json, "--json"}, {&o.html, "--html"}}) {
-    nudge::cli::refuse_output_over_input(*out, {o.snapshot, o.a, o.b});
     nudge::cli::refuse_output_in_history(*out, flag, o.history.dir);
+    nudge::cli::refuse_output_over_input(*out, {o.snapshot, o.a, o.b});
   }
   const nudge::Population pop = nudge::open_snapshot(o.snapshot);
   const auto ca = nudge::decide::load_campaign(o.a), cb = nudge::decide::load_campaign(o.b);

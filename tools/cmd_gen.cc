@@ -60,6 +60,7 @@ int run_gen(const GenOptions& o) {
     return run_gen_history(o, *as_of);
   }
   if (o.snapshot.empty() == o.csv.empty()) nudge::throw_usage("give exactly one of -o OUT.snap or --csv OUT.csv");
+  nudge::cli::refuse_output_over_input(o.snapshot.empty() ? o.csv : o.snapshot, {});  // not a history's file
   const auto t0 = Clock::now();
   const nudge::Population pop = nudge::generate_rs1(o.members, o.seed, *as_of);
   const auto t1 = Clock::now();

@@ -35,8 +35,8 @@ int run_report(const ReportCmd& o) {
   }
   if (o.window >= 0) opt.attribution_days = o.window;
   for (const auto& [out, flag] : {std::pair{&o.json, "--json"}, {&o.html, "--html"}}) {
-    nudge::cli::refuse_output_over_input(*out, {o.campaign});
     nudge::cli::refuse_output_in_history(*out, flag, o.history);
+    nudge::cli::refuse_output_over_input(*out, {o.campaign});
   }
   if (!o.as_of.empty()) {
     auto d = nudge::parse_iso_date(o.as_of);

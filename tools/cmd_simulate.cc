@@ -32,8 +32,8 @@ struct SimulateCmd {
 int run_simulate(const SimulateCmd& o) {
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
-  nudge::cli::refuse_output_over_input(o.output, {o.snapshot, o.campaign, o.responses});
   nudge::cli::refuse_output_in_history(o.output, "-o", o.history);
+  nudge::cli::refuse_output_over_input(o.output, {o.snapshot, o.campaign, o.responses});
   const nudge::Population pop = nudge::open_snapshot(o.snapshot);
   const auto campaign = nudge::decide::load_campaign(o.campaign);
   const auto model = nudge::dialogue::load_response_model(o.responses);

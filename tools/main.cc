@@ -29,6 +29,16 @@ const GlobalOptions& global_options() { return g_options; }
 
 void refuse_output_over_input(const std::string& output, const std::vector<std::string>& inputs) {
   if (output.empty() || output == "-") return;
+  {  // A history folder's own files (MANIFEST, LOCK, seg-NNNNNN.nhs beside a MANIFEST), whatever the command.
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path out = fs::weakly_canonical(output, ec);
+    const std::string name = ec ? std::string() : out.filename().string();
+    const bool segment = name.size() == 14 && name.rfind("seg-", 0) == 0 && name.compare(10, 4, ".nhs") == 0;
+    if ((name == "MANIFEST" || name == "LOCK" || segment) && fs::exists(out.parent_path() / "MANIFEST", ec))
+      throw_usage("the output '" + output + "' is a file of the history folder '" + out.parent_path().string() +
+                  "': writing it would destroy the history; choose a file outside it");
+  }
   for (const auto& in : inputs) {
     std::error_code ec;
     if (!in.empty() && std::filesystem::equivalent(output, in, ec) && !ec)
