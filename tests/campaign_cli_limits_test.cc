@@ -15,12 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string nudge_cmd(const std::string& args, int* rc = nullptr) {
-  std::string out;
-  const int r = test::run_command(test::cli_path().string() + " " + args, &out);
-  if (rc) *rc = r;
-  return out;
-}
+using test::nudge_cmd;
 // stdout only (stderr dropped).
 std::string nudge_stdout(const std::string& args, int* rc) {
   std::string out;

@@ -24,12 +24,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string nudge_cmd(const std::string& args, int* rc = nullptr) {
-  std::string out;
-  const int r = test::run_command(test::cli_path().string() + " " + args, &out);
-  if (rc) *rc = r;
-  return out;
-}
+using test::nudge_cmd;
 void write(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

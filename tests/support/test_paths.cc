@@ -41,4 +41,11 @@ int run_command(const std::string& cmd, std::string* output) {
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+std::string nudge_cmd(const std::string& args, int* rc) {
+  std::string out;
+  const int r = run_command(cli_path().string() + " " + args, &out);
+  if (rc) *rc = r;
+  return out;
+}
+
 }  // namespace nudge::test

@@ -14,5 +14,7 @@ std::filesystem::path cli_path();    // the built `nudge` executable
 std::filesystem::path make_temp_dir(const std::string& tag);
 // Runs a shell command, returns its exit status; stdout+stderr captured into *output.
 int run_command(const std::string& cmd, std::string* output);
+// Runs the built CLI with `args` (shell words); returns stdout+stderr, the exit status in *rc.
+std::string nudge_cmd(const std::string& args, int* rc = nullptr);
 
 }  // namespace nudge::test
