@@ -219,10 +219,13 @@ class HistoryPolicy final : public decide::MemberInputSource {
   } fast_;
   static constexpr unsigned kDialogueBit = 0x8000;
   FastWalk fast_walk_with(const dialogue::BoundDialogues& dlg) const;
-  // The fast walk ("Method"): false (nothing written) where the member needs the general walk;
-  // else the member's record in pack()'s layout. dialogue_contact (may be null): set to whether
-  // a contact with fw's dialogue bit was read.
-  bool walk_fast(uint32_t m, uint8_t* rec, const FastWalk& fw, bool* dialogue_contact) const;
+  // The fast walk ("Method") over members [m0, m1): each member's record in pack()'s layout at t.row(m),
+  // need_general[m - m0] = 0; or 1 (nothing written) where the member needs the general walk.
+  // dialogue_contact (may be null): [m - m0] set to whether a contact with fw's dialogue bit was read
+  // (left as it was for a member that needs the general walk).
+  void walk_fast(std::size_t m0, std::size_t m1, history::MemberTable& t, const FastWalk& fw, uint8_t* need_general,
+                 uint8_t* dialogue_contact) const;
+  uint64_t revoked_by(uint32_t response, history::IndexRange contacts) const;  // walk_fast's rare unsubscribe
   std::shared_ptr<history::TablePool> pool_ = std::make_shared<history::TablePool>();
 };
 

@@ -135,9 +135,17 @@ HistoryPolicy::FastWalk HistoryPolicy::fast_walk_with(const dialogue::BoundDialo
   return f;
 }
 
-bool HistoryPolicy::walk_fast(uint32_t m, uint8_t* rec, const FastWalk& fw, bool* dialogue_contact) const {
-  const history::IndexRange cr = h_.contacts_of(m);
-  if (cr.last - cr.first > 65535) return false;  // a counter lane could overflow: the general walk
+// The rare part of the fast walk's consent check: an unsubscribe dated up to as_of (as revoked_by_unsubscribes).
+uint64_t HistoryPolicy::revoked_by(uint32_t response, history::IndexRange contacts) const {
+  const ProfileClass& pc = profiles_[h_.profile_code(h_.contact_of_response(response, contacts))];
+  return pc.control ? 0 : pc.revokes;
+}
+
+// Members [m0, m1) by the fast walk, records at t.row(m); false members need the general walk (walked
+// by the caller, whose flags say so: need_general[m - m0]). Every column pointer is held in a local
+// (the record stores are char stores, which would otherwise reload them after every write).
+void HistoryPolicy::walk_fast(std::size_t m0, std::size_t m1, history::MemberTable& t, const FastWalk& fw,
+                              uint8_t* need_general, uint8_t* dialogue_contact) const {
   // One 16-bit lane per window bit 1..8: kLanes[b] adds 1 to lane i for each bit i of b.
   static constexpr uint64_t kLanes[16] = {0x0000000000000000, 0x0000000000000001, 0x0000000000010000,
                                           0x0000000000010001, 0x0000000100000000, 0x0000000100000001,
@@ -145,42 +153,65 @@ bool HistoryPolicy::walk_fast(uint32_t m, uint8_t* rec, const FastWalk& fw, bool
                                           0x0001000000000001, 0x0001000000010000, 0x0001000000010001,
                                           0x0001000100000000, 0x0001000100000001, 0x0001000100010000,
                                           0x0001000100010001};
+  const uint32_t* coff = h_.contact_offsets().data();
+  const uint32_t* roff = h_.response_offsets().data();
   const int32_t* sent = h_.sent_on().data();
   const uint32_t* prof = h_.contact_profile().data();
+  const uint16_t* rtype = h_.response_type().data();
+  const int32_t* ron = h_.responded_on().data();
   const uint16_t* day = fw.day.data();
   const uint16_t* pbits = fw.profile.data();
   const double* cost = fw.cost.data();
-  const int32_t first = fw.first;
+  const int32_t first = fw.first, as_of = as_of_;
   const std::size_t np = fw.profile.size();
-  uint32_t i = cr.last;
-  while (i > cr.first && sent[i - 1] > as_of_) --i;  // dated after as_of: ignored
-  // Newest first, as walk(): the same additions to `used` in the same order (adding +0.0 changes nothing).
-  double used = 0;
-  uint64_t lo = 0, hi = 0;
-  unsigned seen = 0;
-  for (; i > cr.first; --i) {
-    const int32_t t = sent[i - 1];
-    if (t < first) break;
-    if (t > as_of_) [[unlikely]]
-      continue;  // dated after as_of (only out of order in a damaged segment): ignored, as above
-    const uint32_t p = prof[i - 1];
-    if (p >= np) [[unlikely]]
-      h_.damaged("a contact profile code out of range");  // a damaged segment (History::check_events)
-    const unsigned hit = day[as_of_ - t] & pbits[p];
-    used += (hit & 1) ? cost[p] : 0.0;
-    lo += kLanes[(hit >> 1) & 15];
-    hi += kLanes[(hit >> 5) & 15];
-    seen |= hit;
-  }
-  if (dialogue_contact) *dialogue_contact = seen & kDialogueBit;
-  // pack()'s layout (written here without a Walked: pack's per-kind branches cost about 15 %):
-  // used, revoked, the caps' counts, then the aggregates' (all uint32 counts here).
-  put(rec, used);
-  put(rec + 8, revoked_by_unsubscribes(m));
   const std::size_t lanes = history_caps_.size() + aggs_.size();  // caps first, then aggregates: 4 bytes each
-  for (std::size_t n = 0; n < lanes; ++n)
-    put(rec + 16 + 4 * n, static_cast<uint32_t>((n < 4 ? lo >> (16 * n) : hi >> (16 * (n - 4))) & 0xFFFF));
-  return true;
+  constexpr std::size_t kAhead = 8;  // software prefetch of the newest events kAhead members on
+  for (std::size_t m = m0; m != m1; ++m) {
+    if (m + kAhead < m1) {
+      if (const uint32_t e = coff[m + kAhead + 1]; e > coff[m + kAhead])
+        __builtin_prefetch(sent + e - 1), __builtin_prefetch(prof + e - 1);
+      if (const uint32_t q = roff[m + kAhead]; roff[m + kAhead + 1] > q) __builtin_prefetch(rtype + q);
+    }
+    const history::IndexRange cr{coff[m], coff[m + 1]};
+    if (cr.last - cr.first > 65535) {  // a counter lane could overflow: the general walk
+      need_general[m - m0] = 1;
+      continue;
+    }
+    uint32_t i = cr.last;
+    while (i > cr.first && sent[i - 1] > as_of) --i;  // dated after as_of: ignored
+    // Newest first, as walk(): the same additions to `used` in the same order (adding +0.0 changes nothing).
+    double used = 0;
+    uint64_t lo = 0, hi = 0;
+    unsigned seen = 0;
+    for (; i > cr.first; --i) {
+      const int32_t d = sent[i - 1];
+      if (d < first) break;
+      if (d > as_of) [[unlikely]]
+        continue;  // dated after as_of (only out of order in a damaged segment): ignored, as above
+      const uint32_t p = prof[i - 1];
+      if (p >= np) [[unlikely]]
+        h_.damaged("a contact profile code out of range");  // a damaged segment (History::check_events)
+      const unsigned hit = day[as_of - d] & pbits[p];
+      used += (hit & 1) ? cost[p] : 0.0;
+      lo += kLanes[(hit >> 1) & 15];
+      hi += kLanes[(hit >> 5) & 15];
+      seen |= hit;
+    }
+    if (dialogue_contact) dialogue_contact[m - m0] = (seen & kDialogueBit) != 0;
+    // Channels revoked by unsubscribes dated up to as_of (revoked_by_unsubscribes; unsubscribes are rare).
+    uint64_t revoked = 0;
+    for (uint32_t k = roff[m], e = roff[m + 1]; k < e; ++k)
+      if (rtype[k] == history::kUnsubscribe) [[unlikely]]
+        if (ron[k] <= as_of) revoked |= revoked_by(k, cr);
+    // pack()'s layout (written here without a Walked: pack's per-kind branches cost about 15 %):
+    // used, revoked, the caps' counts, then the aggregates' (all uint32 counts here).
+    uint8_t* rec = reinterpret_cast<uint8_t*>(t.row(m));
+    put(rec, used);
+    put(rec + 8, revoked);
+    for (std::size_t n = 0; n < lanes; ++n)
+      put(rec + 16 + 4 * n, static_cast<uint32_t>((n < 4 ? lo >> (16 * n) : hi >> (16 * (n - 4))) & 0xFFFF));
+    need_general[m - m0] = 0;
+  }
 }
 
 std::unique_ptr<decide::PreparedInputs> HistoryPolicy::prepare() const { return prepare_summary(nullptr); }
@@ -216,25 +247,27 @@ std::unique_ptr<decide::PreparedInputs> HistoryPolicy::prepare_summary(const dia
     std::vector<uint32_t> scratch;
     Walked w;
     dialogue::DialogueScratch ds;
+    // Flags per member of the range: the general walk is needed; a dialogue contact was read.
+    std::vector<uint8_t> general(r.size(), 1), dcontact(r.size(), 1);  // 1: unknown, the dialogues read events
+    if (fw.on) walk_fast(r.begin(), r.end(), t, fw, general.data(), dlg ? dcontact.data() : nullptr);
     const int32_t* sent = h_.sent_on().data();
     const uint32_t* prof = h_.contact_profile().data();
     const uint16_t* rtype = h_.response_type().data();
     constexpr std::size_t kAhead = 8;  // software prefetch of the newest events kAhead members on
     for (std::size_t m = r.begin(); m != r.end(); ++m) {
-      if (m + kAhead < r.end()) {
+      if (!fw.on && m + kAhead < r.end()) {
         const uint32_t ma = static_cast<uint32_t>(m + kAhead);
         if (const history::IndexRange c = h_.contacts_of(ma); c.last > c.first)
           __builtin_prefetch(sent + c.last - 1), __builtin_prefetch(prof + c.last - 1);
         if (const history::IndexRange q = h_.responses_of(ma); q.last > q.first) __builtin_prefetch(rtype + q.first);
       }
       uint8_t* rec = reinterpret_cast<uint8_t*>(t.row(m));
-      bool dialogue_contact = true;  // unknown: the dialogues read the member's events
-      if (!fw.on || !walk_fast(static_cast<uint32_t>(m), rec, fw, dlg ? &dialogue_contact : nullptr)) {
+      if (general[m - r.begin()]) {
         walk(static_cast<uint32_t>(m), w, scratch);
         pack(w, rec);
       }
       if (!dlg) continue;
-      if (dialogue_contact) dlg->summarize(static_cast<uint32_t>(m), ds, pd, rec + policy_bytes_);
+      if (dcontact[m - r.begin()]) dlg->summarize(static_cast<uint32_t>(m), ds, pd, rec + policy_bytes_);
       else std::memcpy(rec + policy_bytes_, pd.empty.data(), dlg->summary_bytes());  // = summarize()'s bytes
     }
   });
