@@ -45,7 +45,9 @@ struct MessageType {
   std::string name;
   double base_cost = 0;  // points, >= 0
   // An exclusive message type (by default only "calamity") suppresses every
-  // other candidate of the same member in the same sweep.
+  // candidate of the same member, in the same sweep, whose type is not
+  // exclusive; exclusive candidates do not suppress each other
+  // (data/campaigns/README.md, arbitration step 5).
   bool exclusive = false;
 };
 

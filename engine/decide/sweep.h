@@ -21,7 +21,8 @@
 //        suppression: no covering suppression rule holds
 //        frequency cap: every cap on its channel allows one more contact
 //        exclusive: a member with an exclusive (calamity) candidate loses all
-//                   its other candidates, counted as suppression;
+//                   its candidates of non-exclusive types, counted as
+//                   suppression (exclusive ones do not exclude each other);
 //   3. score the members with at least one candidate (and only those) with
 //      the churn model, one score_rows call per batch;
 //   4. per member: priorities (a NULL/NaN/infinite one stops the candidate at
