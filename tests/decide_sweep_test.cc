@@ -8,6 +8,8 @@
 
 #include <tbb/task_arena.h>
 
+#include <algorithm>
+#include <map>
 #include <random>
 
 #include "engine/base/error.h"
@@ -259,6 +261,43 @@ TEST(Sweep, ExampleCampaignWithCapsSuppressionsExclusiveAndExpressionPriorities)
     EXPECT_GT(suppressed, 0u);
     EXPECT_GT(capped, 0u);
   }
+}
+
+// Exclusive candidates suppress the member's non-exclusive ones but not each other
+// (data/campaigns/README.md, step 5): a disruption notice by e-mail and by SMS both go out.
+TEST(Sweep, ExclusiveCandidatesSuppressOthersButNotEachOther) {
+  std::string t = campaign_text("example.toml");
+  const std::string type = "calamity = { exclusive = true }";
+  ASSERT_NE(t.find(type), std::string::npos);
+  t.replace(t.find(type), type.size(), "calamity = { cost = 4, exclusive = true }");  // both fit a basket of 25
+  const std::string quiet = "when = \"days_since_calamity < 7\"";  // off: only the exclusive rule stops the others
+  ASSERT_NE(t.find(quiet), std::string::npos);
+  t.replace(t.find(quiet), quiet.size(), "when = \"days_since_calamity < 0\"");
+  const std::string notice = "[[action]]\nname = \"disruption_notice\"";
+  ASSERT_NE(t.find(notice), std::string::npos);
+  t.insert(t.find(notice),
+           "[[action]]\nname = \"disruption_sms\"\ntrigger = \"days_since_calamity = 0\"\nmessage_type = "
+           "\"calamity\"\nchannel = \"sms\"\nvalue = 900\npriority = \"weight * value\"\n\n");
+  Campaign c = campaign_from(t);
+  Population pop = generate_rs1(50'000, 3);
+  int32_t* cal = pop.mutable_column(*pop.find("days_since_calamity")).mutable_values<int32_t>();
+  for (std::size_t i = 0; i < pop.rows(); i += 11) cal[i] = 0;
+  expect_matches_reference(c, pop, 50'000);
+  BoundCampaign b = BoundCampaign::bind(c, pop);
+  SweepResult r = sweep(b, 2);
+  std::map<uint32_t, std::vector<std::string>> by_row;
+  for (const Decision& d : r.ranked) by_row[d.row].push_back(c.actions[d.action].name);
+  std::size_t both = 0;
+  for (const auto& [row, names] : by_row) {
+    const bool notice_sent =
+        std::count(names.begin(), names.end(), "disruption_notice") + std::count(names.begin(), names.end(), "disruption_sms");
+    if (!notice_sent) continue;
+    ASSERT_EQ(cal[row], 0) << "row " << row;  // only the members with a calamity today
+    for (const std::string& n : names)  // nothing else beside a calamity message
+      EXPECT_TRUE(n == "disruption_notice" || n == "disruption_sms") << "row " << row << ": " << n;
+    both += names.size() == 2;
+  }
+  EXPECT_GT(both, 100u);  // e-mail and SMS together where consent and budget allow
 }
 
 TEST(Sweep, SizesThatAreNotWholeBatches) {
