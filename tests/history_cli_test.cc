@@ -223,6 +223,50 @@ TEST(HistoryCli, SecondSameDayRecordIsRefusedBeforeWritingAnything) {
   EXPECT_EQ(history::read_manifest(h).batches.size(), 2u);
 }
 
+// Attack 2, finding 9: re-adding responses the history already holds (rows shuffled, so not the same
+// file) said "N responses added" and wrote a segment; it now says "nothing new", as contacts do.
+TEST(HistoryCli, ResponsesAlreadyHeldAreNothingNew) {
+  const auto dir = test::make_temp_dir("hcli-resp");
+  const std::string h = (dir / "h").string();
+  write(dir / "c.csv", kContacts);
+  write(dir / "r1.csv",
+        "customer_id,action,sent_on,responded_on,type,value\n"
+        "1,birthday,2026-11-01,2026-11-02,open,\n"
+        "1,winback_sms,2026-11-03,2026-11-04,purchase,12.5\n"
+        "9,birthday,2026-11-01,2026-11-02,open,\n");  // no such contact: kept as skipped
+  write(dir / "r2.csv",  // the same rows, shuffled
+        "customer_id,action,sent_on,responded_on,type,value\n"
+        "9,birthday,2026-11-01,2026-11-02,open,\n"
+        "1,winback_sms,2026-11-03,2026-11-04,purchase,12.5\n"
+        "1,birthday,2026-11-01,2026-11-02,open,\n");
+  int rc = 0;
+  std::string out = nudge_cmd("history add " + h + " --contacts " + (dir / "c.csv").string(), &rc);
+  ASSERT_EQ(rc, 0) << out;
+  out = nudge_cmd("history add " + h + " --responses " + (dir / "r1.csv").string(), &rc);
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("batch 2: 3 responses added; 1 of them attach to no contact"), std::string::npos) << out;
+  const std::string manifest = slurp(fs::path(h) / "MANIFEST");
+  out = nudge_cmd("history add " + h + " --responses " + (dir / "r2.csv").string(), &rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_EQ(out, (dir / "r2.csv").string() + ": nothing new (3 responses already in the history); nothing added\n");
+  EXPECT_EQ(slurp(fs::path(h) / "MANIFEST"), manifest);
+  EXPECT_FALSE(fs::exists(fs::path(h) / "seg-000003.nhs"));
+  // Another value, type or day is a new response; the held ones are counted beside it.
+  write(dir / "r3.csv",
+        "customer_id,action,sent_on,responded_on,type,value\n"
+        "1,winback_sms,2026-11-03,2026-11-04,purchase,12.5\n"
+        "1,winback_sms,2026-11-03,2026-11-04,purchase,13\n"
+        "1,birthday,2026-11-01,2026-11-02,open,\n");
+  out = nudge_cmd("history add " + h + " --responses " + (dir / "r3.csv").string(), &rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("batch 3: 1 responses added (2 more already in the history); 0 of them attach to no contact"),
+            std::string::npos)
+      << out;
+  const history::History all = history::open_history(h);
+  EXPECT_EQ(all.responses(), 3u);
+  EXPECT_EQ(all.skipped().size(), 1u);
+}
+
 // `nudge diff --history` (issue 15): B's history policy shares A's population, so
 // B = RS-2 with a bigger basket shares all 11 of its expressions with A (the
 // calamity suppression's history aggregate included); so does A against itself.
