@@ -247,3 +247,44 @@ TEST(DecisionWriter, JsonLinesHasOneObjectPerDecision) {
   EXPECT_EQ(parse_output_format("jsonl"), OutputFormat::JsonLines);
   EXPECT_THROW(parse_output_format("xml"), Error);
 }
+
+// Attack 2, finding 3: a 20,000-id `customer_id IN (...)` trigger was copied into every row (360 MB for
+// 1,501 decisions). The column keeps 200 characters and says how many were left out and where they are.
+TEST(DecisionWriter, LongTriggerIsCutAt200CharactersWithAVisibleMarker) {
+  std::string ids;
+  for (int i = 0; i < 20000; ++i) ids += (i ? ", " : "") + std::to_string(6000000000LL + i);
+  const std::string trigger = "customer_id IN (" + ids + ")";
+  std::string toml = kWriterCampaign;
+  toml.replace(toml.find("trigger = \"flights_3m < 2\""), 26, "trigger = \"" + trigger + "\"");
+  Campaign c = parse_campaign(toml, "w.toml", "/");
+  ASSERT_EQ(c.actions[1].trigger.text, trigger);
+  std::vector<Decision> d = {{20, 6000000001, 2.5, std::nan(""), 1, 1, 0, 0},
+                             {20, 6000000002, 2.5, std::nan(""), 1, 1, 0, 0}};
+  const std::string cut = trigger.substr(0, 200) + "\xE2\x80\xA6 (+" + std::to_string(trigger.size() - 200) +
+                          " characters; see action 'say \"hi\"' in the campaign)";
+  EXPECT_EQ(trigger.substr(190, 10), "0014, 6000");  // the cut falls inside the 16th id
+  EXPECT_EQ(trigger.size() - 200, 239815u);
+  const std::string csv_cut = "\"" + std::string(cut).replace(cut.find("\"hi\""), 4, "\"\"hi\"\"") + "\"";
+  EXPECT_EQ(write_to_string(c, d, OutputFormat::Csv),
+            "rank,customer_id,action,channel,message_type,priority,cost,budget_left,churn,trigger,brand,control\n"
+            "1,6000000001,\"say \"\"hi\"\"\",email,service,20,2,2.5,," + csv_cut + ",\"Sky, Fly\",false\n"
+            "2,6000000002,\"say \"\"hi\"\"\",email,service,20,2,2.5,," + csv_cut + ",\"Sky, Fly\",false\n");
+  const std::string jl = write_to_string(c, d, OutputFormat::JsonLines);
+  EXPECT_LT(jl.size(), 1000u);  // two rows of about 470 bytes, not 2 x 240 KB
+  EXPECT_NE(jl.find("\"trigger\":\"customer_id IN (6000000000, 6000000001, "), std::string::npos);
+  EXPECT_NE(jl.find("\xE2\x80\xA6 (+239815 characters; see action 'say \\\"hi\\\"' in the campaign)\""),
+            std::string::npos);
+}
+
+TEST(DecisionWriter, TriggerColumnTextCountsCodePointsAndKeeps200Exactly) {
+  const std::string a200(200, 'a');
+  EXPECT_EQ(trigger_column_text("x", a200), a200);  // at the limit: unchanged
+  EXPECT_EQ(trigger_column_text("x", a200 + "b"), a200 + "\xE2\x80\xA6 (+1 characters; see action 'x' in the campaign)");
+  // 'é' is two bytes, one character: 200 of them (400 bytes) are kept whole, and a cut never splits one.
+  std::string e200;
+  for (int i = 0; i < 200; ++i) e200 += "\xC3\xA9";
+  EXPECT_EQ(trigger_column_text("x", e200), e200);
+  EXPECT_EQ(trigger_column_text("x", e200 + "\xC3\xA9\xC3\xA9"),
+            e200 + "\xE2\x80\xA6 (+2 characters; see action 'x' in the campaign)");
+  EXPECT_EQ(trigger_column_text("x", "flights_3m < 2"), "flights_3m < 2");
+}

@@ -212,6 +212,19 @@ TEST(CampaignFile, ExpressionPriorityRejectsUnusedValue) {
             "expression");
 }
 
+// Attack 2, finding 9: `priority = "value"` names `value`, yet the key `value` was "not used": say why.
+TEST(CampaignFile, ExpressionPriorityNamingValueSaysItIsAColumn) {
+  const std::string why =
+      " (inside a priority expression `value` is read as a column of the population, not as this key; the key "
+      "'value' is used only by the fixed forms priority = \"weight * value\" and \"weight * value * churn\")";
+  const std::string head =
+      "c.toml:22:9: 'value' of action 'a' is not used when 'priority' is an expression; write it into the expression";
+  EXPECT_EQ(error_of(with_line(23, "priority = \"value\"\n")), head + why);
+  EXPECT_EQ(error_of(with_line(23, "priority = \"weight * VALUE / 0\"\n")), head + why);
+  // An expression that does not name `value`: the message as before.
+  EXPECT_EQ(error_of(with_line(23, "priority = \"clv / 100\"\n")), head);
+}
+
 TEST(CampaignFile, SuppressionAndCapListsAreChecked) {
   std::string s = kBase + "[[suppression]]\nname = \"quiet\"\nwhen = \"days_since_calamity < 7\"\nmessage_types = []\n";
   EXPECT_EQ(error_of(s),

@@ -162,7 +162,16 @@ TEST(AppendDay, RefusesADayBeforeTheHistorysLastContact) {
   const History h = history::build_history({c}, {});
   dialogue::DayContact d;
   d.customer_id = 6, d.action = "a", d.channel = "email", d.message_type = "service";
-  EXPECT_THROW(dialogue::append_day(h, 100, {d}, {}), Error);
+  // A data condition (exit 1), not a usage error (exit 2): attack 2, finding 9.
+  try {
+    dialogue::append_day(h, 100, {d}, {});
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::InvalidInput);
+    EXPECT_STREQ(e.what(),
+                 "the history holds contacts dated on or after the simulated day 1970-04-11: simulate days after "
+                 "the history's last contact");
+  }
   EXPECT_EQ(dialogue::append_day(h, 101, {d}, {}).members(), 2u);
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iterator>
 
 #include "engine/history/history.h"
 #include "engine/store/types.h"
@@ -18,6 +19,10 @@ namespace fs = std::filesystem;
 using test::nudge_cmd;
 
 void write(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
 
 const char* kContacts =
     "customer_id,sent_on,action,channel,message_type,cost\n"
@@ -165,6 +170,101 @@ TEST(HistoryCli, SweepRecordEqualsAddingItsDecisionsFile) {
   out = nudge_cmd("history add " + h1 + " --contacts " + (dir / "d.csv").string() + " --sent-on 2026-11-15", &rc);
   EXPECT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("nothing new"), std::string::npos) << out;
+}
+
+// Attack 2, finding 7: a second same-day `sweep --record` re-proposed the contacts the first recorded,
+// and the record dropped them silently ("... 2199 already in the history"): sending that decisions file
+// contacts those members twice. It is refused (exit 1) before anything is written.
+TEST(HistoryCli, SecondSameDayRecordIsRefusedBeforeWritingAnything) {
+  const auto dir = test::make_temp_dir("hcli-rec2");
+  const std::string snap = (dir / "p.snap").string(), h = (dir / "h").string();
+  const std::string d1 = (dir / "d1.csv").string(), d2 = (dir / "d2.csv").string();
+  int rc = 0;
+  std::string out = nudge_cmd("gen -n 3000 -o " + snap, &rc);
+  ASSERT_EQ(rc, 0) << out;
+  const std::string campaign = (test::source_dir() / "data" / "campaigns" / "rs1.toml").string();
+  const std::string sweep = "sweep " + snap + " -c " + campaign + " --record " + h + " --sent-on 2026-11-15";
+  out = nudge_cmd(sweep + " -o " + d1, &rc);
+  ASSERT_EQ(rc, 0) << out;
+  std::ifstream in(d1);
+  std::string header, first;
+  std::getline(in, header);
+  std::getline(in, first);  // rank 1: "1,<customer_id>,<action>,..."
+  std::size_t decisions = 1;
+  for (std::string line; std::getline(in, line);) ++decisions;
+  const std::string id = first.substr(2, first.find(',', 2) - 2);
+  const std::string action = first.substr(3 + id.size(), first.find(',', 3 + id.size()) - 3 - id.size());
+  ASSERT_GT(decisions, 100u);
+  const history::Manifest before = history::read_manifest(h);
+  ASSERT_EQ(before.batches.size(), 1u);
+  const std::string manifest = slurp(fs::path(h) / "MANIFEST");
+  write(d2, "old decisions\n");
+  out = nudge_cmd(sweep + " -o " + d2, &rc);
+  EXPECT_EQ(rc, 1) << out;
+  EXPECT_NE(out.find("nudge: error: " + h + ": " + std::to_string(decisions) + " of the " +
+                     std::to_string(decisions) +
+                     " decisions to record are contacts the history already holds for the same day (for example "
+                     "customer_id " + id + ", action '" + action + "', sent_on 2026-11-15, in batch 1): sending "
+                     "this decisions file would contact these members twice"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(slurp(d2), "old decisions\n");  // the -o file is untouched
+  EXPECT_EQ(slurp(fs::path(h) / "MANIFEST"), manifest);  // no batch added
+  // To standard output: nothing is written either (the check comes before the decisions).
+  out = nudge_cmd(sweep, &rc);
+  EXPECT_EQ(rc, 1) << out;
+  EXPECT_EQ(out.find("rank,customer_id"), std::string::npos) << out;
+  // Another day is a new contact; the same decisions without --record are unchanged.
+  out = nudge_cmd("sweep " + snap + " -c " + campaign + " -o " + d2, &rc);
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_EQ(slurp(d2), slurp(d1));
+  out = nudge_cmd("sweep " + snap + " -c " + campaign + " --record " + h + " --sent-on 2026-11-16 -o " + d2, &rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_EQ(history::read_manifest(h).batches.size(), 2u);
+}
+
+// Attack 2, finding 9: re-adding responses the history already holds (rows shuffled, so not the same
+// file) said "N responses added" and wrote a segment; it now says "nothing new", as contacts do.
+TEST(HistoryCli, ResponsesAlreadyHeldAreNothingNew) {
+  const auto dir = test::make_temp_dir("hcli-resp");
+  const std::string h = (dir / "h").string();
+  write(dir / "c.csv", kContacts);
+  write(dir / "r1.csv",
+        "customer_id,action,sent_on,responded_on,type,value\n"
+        "1,birthday,2026-11-01,2026-11-02,open,\n"
+        "1,winback_sms,2026-11-03,2026-11-04,purchase,12.5\n"
+        "9,birthday,2026-11-01,2026-11-02,open,\n");  // no such contact: kept as skipped
+  write(dir / "r2.csv",  // the same rows, shuffled
+        "customer_id,action,sent_on,responded_on,type,value\n"
+        "9,birthday,2026-11-01,2026-11-02,open,\n"
+        "1,winback_sms,2026-11-03,2026-11-04,purchase,12.5\n"
+        "1,birthday,2026-11-01,2026-11-02,open,\n");
+  int rc = 0;
+  std::string out = nudge_cmd("history add " + h + " --contacts " + (dir / "c.csv").string(), &rc);
+  ASSERT_EQ(rc, 0) << out;
+  out = nudge_cmd("history add " + h + " --responses " + (dir / "r1.csv").string(), &rc);
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("batch 2: 3 responses added; 1 of them attach to no contact"), std::string::npos) << out;
+  const std::string manifest = slurp(fs::path(h) / "MANIFEST");
+  out = nudge_cmd("history add " + h + " --responses " + (dir / "r2.csv").string(), &rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_EQ(out, (dir / "r2.csv").string() + ": nothing new (3 responses already in the history); nothing added\n");
+  EXPECT_EQ(slurp(fs::path(h) / "MANIFEST"), manifest);
+  EXPECT_FALSE(fs::exists(fs::path(h) / "seg-000003.nhs"));
+  // Another value, type or day is a new response; the held ones are counted beside it.
+  write(dir / "r3.csv",
+        "customer_id,action,sent_on,responded_on,type,value\n"
+        "1,winback_sms,2026-11-03,2026-11-04,purchase,12.5\n"
+        "1,winback_sms,2026-11-03,2026-11-04,purchase,13\n"
+        "1,birthday,2026-11-01,2026-11-02,open,\n");
+  out = nudge_cmd("history add " + h + " --responses " + (dir / "r3.csv").string(), &rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("batch 3: 1 responses added (2 more already in the history); 0 of them attach to no contact"),
+            std::string::npos)
+      << out;
+  const history::History all = history::open_history(h);
+  EXPECT_EQ(all.responses(), 3u);
+  EXPECT_EQ(all.skipped().size(), 1u);
 }
 
 // `nudge diff --history` (issue 15): B's history policy shares A's population, so

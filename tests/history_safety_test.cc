@@ -104,6 +104,27 @@ TEST(HistorySafety, OutputInsideTheHistoryFolderIsRefused) {
   EXPECT_EQ(snapshot_of(f.hist), before);
 }
 
+// Attack 2, finding 9: simulate over a history that already has contacts on or after --from is a data
+// condition, exit 1 (it was 2, usage), with the same message.
+TEST(HistorySafety, SimulateFromBeforeTheHistorysLastContactIsExit1) {
+  Fixture f("hsafe-sim");
+  write(f.dir / "r.toml", "seed = 7\n[[response]]\naction = \"a\"\ntype = \"open\"\nprobability = 0.5\n"
+                          "delay_days = [0, 2]\n");
+  const std::string args = "simulate " + f.snap.string() + " --campaign " + f.camp.string() + " --history " +
+                           f.hist.string() + " --days 2 --responses " + (f.dir / "r.toml").string() + " -o " +
+                           (f.dir / "s.csv").string();
+  int rc = 0;
+  std::string out = nudge_cmd(args + " --from 2026-11-01", &rc);  // the history's contact is dated 2026-11-01
+  EXPECT_EQ(rc, 1) << out;
+  EXPECT_EQ(out,
+            "nudge: error: the history holds contacts dated on or after the simulated day 2026-11-01: simulate "
+            "days after the history's last contact\n");
+  EXPECT_FALSE(fs::exists(f.dir / "s.csv"));
+  out = nudge_cmd(args + " --from 2026-11-02", &rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_TRUE(fs::exists(f.dir / "s.csv"));
+}
+
 // Finding 2: compact (and add --compact) verify the segments they merge; a damaged one is refused,
 // naming it, and nothing is written or deleted.
 TEST(HistorySafety, CompactRefusesADamagedSegmentAndKeepsEverything) {

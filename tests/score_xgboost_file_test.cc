@@ -23,9 +23,9 @@ Json one_tree() {
 Json& tree0(Json& j) { return j["learner"]["gradient_booster"]["model"]["trees"][0]; }
 
 // Writes `text` to a temporary model file, loads it, returns the error message ("" if it loaded).
-std::string load_error(const std::string& text, std::filesystem::path* where = nullptr) {
-  auto path = test::make_temp_dir("xgbfile") / "model.json";
-  if (where) *where = path;
+std::string load_error(const std::string& text) {
+  const test::TempDir dir("xgbfile");  // removed on return
+  auto path = dir / "model.json";
   std::ofstream(path) << text;
   try {
     score::load_model(path);

@@ -67,6 +67,12 @@ int run_sweep_cmd(const SweepCmd& o) {
   const auto arbitrated = nudge::optimise::run_arbitrated_sweep(bound, opt);
   const auto& result = arbitrated.sweep;
   const auto t3 = Clock::now();
+  // --record: the decisions as contacts sent on --sent-on (default: the sweep's as_of). Decisions the
+  // history already holds as contacts (a second sweep on the same day) are refused before anything is
+  // written: sending them would contact those members twice.
+  const auto as_of = o.history.as_of.empty() ? std::nullopt : nudge::parse_iso_date(o.history.as_of);
+  const int32_t record_day = sent_on.value_or(as_of.value_or(pop.as_of()));
+  if (!o.record.empty()) nudge::history::refuse_recorded_contacts(o.record, campaign, result.ranked, record_day);
   if (o.output.empty() || o.output == "-") {
     nudge::decide::write_decisions(stdout, campaign, result.ranked, format);
     std::fflush(stdout);
@@ -90,10 +96,8 @@ int run_sweep_cmd(const SweepCmd& o) {
     page.write(o.html);
   }
   const auto t4 = Clock::now();
-  if (!o.record.empty()) {  // the decisions as contacts, sent on --sent-on (default: the sweep's as_of)
-    const auto as_of = o.history.as_of.empty() ? std::nullopt : nudge::parse_iso_date(o.history.as_of);
-    const int32_t day = sent_on.value_or(as_of.value_or(pop.as_of()));
-    const auto r = nudge::history::record_decisions(o.record, campaign, result.ranked, day);
+  if (!o.record.empty()) {
+    const auto r = nudge::history::record_decisions(o.record, campaign, result.ranked, record_day);
     nudge::cli::write_text(stderr, "history: " + r.message + "\n");
   }
   if (out) out->commit();
@@ -125,7 +129,8 @@ nudge::cli::Registrar reg("sweep", [](CLI::App& app) {
   sub->add_option("--report", o->report,
                   "Optimisation report as JSON (objective, greedy objective, prices, passes, dual bound); "
                   "[arbitration] mode = \"optimise\" only");
-  sub->add_option("--record", o->record, "Add the decisions to this history folder as contacts (one batch)");
+  sub->add_option("--record", o->record, "Add the decisions to this history folder as contacts (one batch); refused (exit 1, nothing "
+                  "written) when some are contacts it already holds for that day (a second same-day sweep)");
   sub->add_option("--sent-on", o->sent_on,
                   "With --record: YYYY-MM-DD they are sent (default: --as-of, else the snapshot's as_of)")
       ->needs("--record");

@@ -1,5 +1,5 @@
 // Internal to the campaign loader: the keys an [[action]] table and a
-// dialogue's [[dialogue.step]] table share (campaign_loader.cc,
+// dialogue's [[dialogue.step]] table share (action_fields.cc, campaign_loader.cc,
 // engine/dialogue/dialogue_loader.cc).
 // Thread-safety: pure functions; errors as TomlReader ("file:line:col: ...").
 #pragma once

@@ -40,6 +40,19 @@ void flush(std::FILE* out, fmt::memory_buffer& buf) {
 
 }  // namespace
 
+std::string trigger_column_text(std::string_view action_name, std::string_view trigger) {
+  // Code points are counted by their lead bytes (every byte but 10xxxxxx).
+  std::size_t chars = 0, cut = trigger.size();
+  for (std::size_t i = 0; i < trigger.size(); ++i) {
+    if ((static_cast<unsigned char>(trigger[i]) & 0xC0) == 0x80) continue;
+    if (chars == kTriggerColumnChars) cut = i;
+    ++chars;
+  }
+  if (chars <= kTriggerColumnChars) return std::string(trigger);
+  return fmt::format("{}\xE2\x80\xA6 (+{} characters; see action '{}' in the campaign)", trigger.substr(0, cut),
+                     chars - kTriggerColumnChars, action_name);
+}
+
 OutputFormat parse_output_format(std::string_view s) {
   if (s == "csv") return OutputFormat::Csv;
   if (s == "jsonl") return OutputFormat::JsonLines;
@@ -53,7 +66,7 @@ void write_decisions(std::FILE* out, const Campaign& c, const std::vector<Decisi
   std::vector<double> cost;
   for (const auto& a : c.actions) {
     text.push_back({quote(a.name), quote(c.channels[a.channel].name), quote(c.message_types[a.message_type].name),
-                    quote(a.trigger.text), a.brand.empty() ? (csv ? "" : "null") : quote(a.brand)});
+                    quote(trigger_column_text(a.name, a.trigger.text)), a.brand.empty() ? (csv ? "" : "null") : quote(a.brand)});
     cost.push_back(c.cost(a));
   }
   fmt::memory_buffer buf;

@@ -10,7 +10,13 @@
 //   cost          points the contact costs (base cost * channel factor)
 //   budget_left   points left in the member's basket after this decision
 //   churn         the member's churn score (empty / null without a model)
-//   trigger       the action's trigger expression as written in the campaign
+//   trigger       the action's trigger expression as written in the campaign,
+//                 cut at kTriggerColumnChars (200) characters: a longer trigger
+//                 (a large `customer_id IN (...)` audience list) keeps its first
+//                 200 characters followed by "… (+N characters; see action
+//                 'NAME' in the campaign)", so a row's size never grows with the
+//                 trigger (trigger_column_text below). Triggers of up to 200
+//                 characters are written exactly as in the campaign.
 //   brand         the action's brand (empty / null when none)
 //   control       true: the member is held out (control group; sweep.h):
 //                 decided but not to be sent; false otherwise
@@ -25,7 +31,9 @@
 // Thread-safety: one writer per stream.
 #pragma once
 
+#include <cstddef>
 #include <cstdio>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -38,6 +46,17 @@ enum class OutputFormat { Csv, JsonLines };
 
 // Parses "csv" or "jsonl"; throws Error(Usage) otherwise.
 OutputFormat parse_output_format(std::string_view s);
+
+// Characters (UTF-8 code points) of a trigger written in full in the trigger
+// column; a longer trigger is cut there and marked (see the column list above).
+inline constexpr std::size_t kTriggerColumnChars = 200;
+
+// The trigger column's text for the action `action_name` whose trigger is
+// `trigger` (UTF-8): `trigger` itself when it has at most kTriggerColumnChars
+// code points, else its first kTriggerColumnChars code points followed by
+// "… (+N characters; see action 'NAME' in the campaign)", N being the code
+// points left out. Never throws except std::bad_alloc.
+std::string trigger_column_text(std::string_view action_name, std::string_view trigger);
 
 void write_decisions(std::FILE* out, const Campaign& campaign, const std::vector<Decision>& ranked,
                      OutputFormat format);

@@ -60,7 +60,7 @@ history::History DayAppender::append(const history::History& h, int32_t day, con
   h.check_events();  // every event is copied through its codes (free after the first day: in memory)
   for (int32_t s : h.sent_on())
     if (s >= day)
-      throw_usage(
+      throw_invalid_input(  // a data condition (exit 1), not a wrong option
           fmt::format("the history holds contacts dated on or after the simulated day {}: simulate days "
                       "after the history's last contact",
                       format_iso_date(day)));

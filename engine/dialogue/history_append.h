@@ -7,7 +7,7 @@
 //   history::History next = append_day(h, day, contacts, responses);
 //
 // Preconditions (checked): every contact of `h` is dated before `day`
-// (simulate starts after the history; Error(Usage) otherwise), no two new
+// (simulate starts after the history; Error(InvalidInput) otherwise: exit 1), no two new
 // contacts share (customer_id, action), each response names a new contact
 // by index and is dated on or after `day`. Responses the history skipped
 // (no contact) stay skipped. Cost: O(members + contacts +

@@ -22,6 +22,7 @@
 #include "engine/base/error.h"
 #include "engine/history/owned_history.h"
 #include "engine/store/types.h"
+#include "io/history/batch_responses.h"
 #include "io/history/history_manifest.h"
 #include "io/history/segment_file.h"
 
@@ -158,10 +159,10 @@ std::string content_hash(const EventTable& t) {
 }
 
 // For each dictionary: table code -> code in `h` (-2: not in h).
-std::array<std::vector<int32_t>, kDictCount> codes_in(const EventTable& t, const History& h) {
+DictCodes codes_in(const EventTable& t, const History& h) {
   const Dictionary* dicts[kDictCount] = {&h.actions(), &h.channels(),  &h.message_types(), &h.campaigns(),
                                          &h.brands(),  &h.dialogues(), &h.response_types()};
-  std::array<std::vector<int32_t>, kDictCount> out;
+  DictCodes out;
   for (std::size_t d = 0; d < kDictCount; ++d) {
     for (const std::string& n : t.names(static_cast<Dict>(d))) {
       const int32_t c = dicts[d]->find(n);
@@ -307,48 +308,10 @@ AddResult add_batch(const fs::path& dir, EventTable&& events, BatchInfo info, co
     events.contacts.resize(kept);
   }
 
-  // Responses: which will attach (to a new contact or one already held)?
-  {
-    struct Triple {
-      uint64_t id;
-      int32_t action, sent_on;
-      bool operator==(const Triple&) const = default;
-    };
-    struct TripleHash {
-      std::size_t operator()(const Triple& t) const noexcept {
-        return std::hash<uint64_t>{}(t.id * 0x9E3779B97F4A7C15ull ^ (uint64_t(uint32_t(t.action)) << 32) ^
-                                     uint32_t(t.sent_on));
-      }
-    };
-    std::unordered_set<Triple, TripleHash> fresh;
-    if (!events.responses.empty())
-      for (const RawContact& c : events.contacts)
-        fresh.insert({c.customer_id, events.profiles()[c.profile].action, c.sent_on});
-    const RawResponse* first_bad = nullptr;
-    for (const RawResponse& r : events.responses) {
-      bool found = r.responded_on >= r.sent_on && fresh.count({r.customer_id, r.action, r.sent_on});
-      if (!found && r.responded_on >= r.sent_on) {
-        const uint32_t mm = existing.find_member(r.customer_id);
-        const int32_t action = codes[0][static_cast<std::size_t>(r.action)];
-        if (mm != kNoMember && action >= 0)
-          for (uint32_t j : existing.contacts_of(mm))
-            if (existing.sent_on()[j] == r.sent_on && existing.profile_of(j).action == action) found = true;
-      }
-      if (!found) {
-        ++info.responses_skipped;
-        if (!first_bad || r.origin < first_bad->origin) first_bad = &r;
-      }
-    }
-    if (first_bad && options.strict_responses)
-      throw_invalid_input(events.describe(first_bad->origin) + ": response to contact (customer_id " +
-                          std::to_string(first_bad->customer_id) + ", action '" +
-                          events.names(Dict::Action)[first_bad->action] + "', sent_on " +
-                          format_iso_date(first_bad->sent_on) + ") " +
-                          (first_bad->responded_on < first_bad->sent_on
-                               ? "is dated " + format_iso_date(first_bad->responded_on) + ", before the contact"
-                               : std::string("names a contact the history does not hold")) +
-                          " (--strict; without it such responses are kept, skipped and counted)");
-  }
+  // Responses: those already held are dropped; which will attach (to a new contact or one already held)?
+  const ResponseCounts rc = sort_out_responses(events, existing, codes, options.strict_responses);
+  info.responses_skipped = rc.skipped;
+  info.responses_repeated = rc.already_held;
 
   const std::size_t kept = events.contacts.size();
   const std::size_t responses = events.responses.size();
@@ -357,8 +320,11 @@ AddResult add_batch(const fs::path& dir, EventTable&& events, BatchInfo info, co
   info.contacts_repeated_in_file = kept - fresh_view.contacts();
   if (fresh_view.contacts() == 0 && responses == 0) {
     res.info = info;
-    res.message = fmt::format("{}: nothing new ({} contacts already in the history); nothing added", info.source,
-                              info.contacts_repeated);
+    res.message = info.kind == "responses"
+                      ? fmt::format("{}: nothing new ({} responses already in the history); nothing added",
+                                    info.source, info.responses_repeated)
+                      : fmt::format("{}: nothing new ({} contacts already in the history); nothing added",
+                                    info.source, info.contacts_repeated);
     return res;
   }
   const std::string seg = segment_name(m.next_segment);
@@ -374,9 +340,13 @@ AddResult add_batch(const fs::path& dir, EventTable&& events, BatchInfo info, co
   res.info = info;
   res.message = info.kind == "responses"
                     ? fmt::format(
-                          "{}: batch {}: {} responses added; {} of them attach to no contact (kept, skipped "
+                          "{}: batch {}: {} responses added{}; {} of them attach to no contact (kept, skipped "
                           "and counted until their contact is added)",
-                          info.source, batch, info.responses_read, info.responses_skipped)
+                          info.source, batch, responses,
+                          info.responses_repeated
+                              ? fmt::format(" ({} more already in the history)", info.responses_repeated)
+                              : std::string(),
+                          info.responses_skipped)
                     : fmt::format("{}: batch {}: {} contacts added, {} repeated within the file, {} already in the "
                                   "history",
                                   info.source, batch, info.contacts_added, info.contacts_repeated_in_file,

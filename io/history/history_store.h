@@ -70,6 +70,9 @@ struct BatchInfo {
   // input; rows the history already held.
   uint64_t contacts_read = 0, contacts_added = 0, contacts_repeated_in_file = 0, contacts_repeated = 0;
   uint64_t responses_read = 0, responses_skipped = 0;  // skipped: attach to no contact (so far)
+  // Responses the history already held (same contact, responded_on, type and value), dropped before the
+  // add; in memory only (not in the MANIFEST).
+  uint64_t responses_repeated = 0;
 };
 
 struct Manifest {
@@ -106,8 +109,10 @@ struct AddResult {
 
 // Adds `events` (contacts and responses read from one source; their batch
 // numbers are set here) as one atomic batch. Contacts already in the history
-// (same triple, same fields) are dropped and counted; the same events added
-// again are detected (content hash) and nothing is written. Creates `dir`
+// (same triple, same fields) are dropped and counted, and so are responses
+// it already holds (batch_responses.h); the same events added again are
+// detected (content hash); an add with nothing new ("nothing new (N contacts
+// / responses already in the history)") writes nothing. Creates `dir`
 // when it does not exist; an existing folder must be a history or empty.
 AddResult add_batch(const std::filesystem::path& dir, EventTable&& events, BatchInfo info,
                     const AddOptions& options = {});

@@ -55,3 +55,58 @@ def test_rows_repeated_within_one_frame_are_not_counted_as_added(tmp_path):
     assert r["contacts_repeated_in_file"] == 2
     assert r["contacts_repeated"] == 0
     assert "2 contacts added, 2 repeated within the file, 0 already in the history" in r["message"]
+
+
+# --- second attack, finding 9 ----------------------------------------------------------------------------------
+
+def _contacts(ids):
+    return pd.DataFrame({"customer_id": ids, "sent_on": "2026-11-01", "action": "a", "channel": "email",
+                         "message_type": "service", "cost": 2})
+
+
+def test_null_customer_id_names_the_row_and_column_not_a_temporary_file(tmp_path):
+    import numpy as np
+
+    hist = nudge.History.open(tmp_path / "h")
+    for ids in ([1.0, np.nan], [1, None], pd.array([1, None], dtype="UInt64")):
+        with pytest.raises(nudge.InputError) as e:
+            hist.add_contacts(_contacts(ids))
+        assert str(e.value) == ("column 'customer_id' row 1: the customer id is NULL (NaN, None or NA); "
+                                "every contact needs an id")
+    resp = pd.DataFrame({"customer_id": [np.nan, 2.0], "action": "a", "sent_on": "2026-11-01",
+                         "responded_on": "2026-11-02", "type": "open"})
+    with pytest.raises(nudge.InputError, match=r"^column 'customer_id' row 0: the customer id is NULL .*every "
+                                               r"response needs an id$"):
+        hist.add_responses(resp)
+    assert not (tmp_path / "h").exists()  # nothing written
+    # Whole-number float ids (a frame that once held a NaN) are ids, written as integers.
+    r = hist.add_contacts(_contacts([1.0, 2.0]))
+    assert r["contacts_added"] == 2
+    assert "members      2 with history" in hist.summary()
+
+
+def test_a_created_history_reads_as_empty_before_its_first_add(tmp_path):
+    hist = nudge.History.open(tmp_path / "PH", create=True)
+    empty = hist.summary()
+    assert empty.startswith(f"history      {tmp_path / 'PH'} (0 segments, 0 batches)\nmembers      0 with history\n"
+                            "contacts     0 (0 control)")
+    r = hist.add_contacts(_contacts(pd.Series([], dtype="int64")))
+    assert not r["added"] and r["contacts_added"] == 0
+    assert hist.summary() == empty  # was "not a history folder (no MANIFEST)"
+    assert hist.add_contacts(_contacts([7]))["contacts_added"] == 1
+    assert "members      1 with history" in hist.summary()
+    with pytest.raises(nudge.UsageError, match="is not a history folder"):
+        nudge.History.open(tmp_path / "other", create=False)
+
+
+def test_responses_already_held_are_nothing_new(tmp_path):
+    hist = nudge.History.open(tmp_path / "h")
+    hist.add_contacts(_contacts([1, 2, 3]))
+    resp = pd.DataFrame({"customer_id": [1, 2, 3], "action": "a", "sent_on": "2026-11-01",
+                         "responded_on": "2026-11-02", "type": "open"})
+    assert hist.add_responses(resp)["added"]
+    segments = sorted(p.name for p in (tmp_path / "h").iterdir())
+    r = hist.add_responses(resp.iloc[::-1])  # shuffled: not the same file, the same responses
+    assert not r["added"] and not r["already_added"]
+    assert r["message"].endswith(": nothing new (3 responses already in the history); nothing added")
+    assert sorted(p.name for p in (tmp_path / "h").iterdir()) == segments

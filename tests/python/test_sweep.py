@@ -196,3 +196,23 @@ def test_optimise_campaign_sweeps_as_the_cli_with_its_report(tmp_path, cli):
     assert result.optimise["objective"] == report["objective"] > 0
     assert result.optimise["greedy_objective"] == report["greedy_objective"]
     assert nudge.Campaign.load(RS1_CAMPAIGN).sweep(nudge.open(snap)).optimise is None
+
+
+def test_long_trigger_is_cut_in_the_decisions_frame_as_in_the_file(tmp_path, small_snapshot, cli):
+    # Second attack, finding 3: the trigger column keeps 200 characters (decision_writer.h).
+    text = RS1_CAMPAIGN.read_text()
+    old = 'trigger = "points_to_next_tier > 0 AND points_to_next_tier <= 2000"'
+    ids = ", ".join(str(i) for i in range(1, 3001))  # no RS-1 id: the action fires as before
+    path = tmp_path / "long.toml"
+    text = text.replace(old, old[:-1] + f" OR customer_id IN ({ids})\"")
+    text = text.replace('model = "../models/', f'model = "{RS1_CAMPAIGN.parent.parent}/models/')
+    path.write_text(text, encoding="utf-8")
+    campaign = nudge.Campaign.load(path)
+    dec = campaign.sweep(nudge.open(small_snapshot)).decisions
+    trig = [t for a, t in zip(dec["action"], dec["trigger"]) if a == "tier_nudge"]
+    full = "points_to_next_tier > 0 AND points_to_next_tier <= 2000 OR customer_id IN (" + ids + ")"
+    want = full[:200] + f"\u2026 (+{len(full) - 200} characters; see action 'tier_nudge' in the campaign)"
+    assert trig and set(trig) == {want}
+    out = cli("sweep", small_snapshot, "--campaign", path, "-o", "-").stdout
+    file = read_cli_csv(out)
+    assert list(file["trigger"].astype(str)) == list(dec["trigger"].astype(str))

@@ -7,6 +7,9 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
+#include <system_error>
+#include <vector>
 
 namespace nudge::test {
 
@@ -19,13 +22,55 @@ std::filesystem::path shared_dir() {
 }
 std::filesystem::path cli_path() { return NUDGE_CLI_PATH; }
 
-std::filesystem::path make_temp_dir(const std::string& tag) {
+namespace {
+
+// Every directory make_temp_dir made in this process, removed at exit (the
+// static object's destructor), so test runs leave nothing in /tmp.
+class TempDirRegistry {
+ public:
+  void add(const std::filesystem::path& p) {
+    std::lock_guard lock(mu_);
+    dirs_.push_back(p);
+  }
+  ~TempDirRegistry() {
+    if (::getpid() != owner_) return;  // a forked child that exits normally: not its directories
+    std::error_code ec;
+    for (const auto& d : dirs_) std::filesystem::remove_all(d, ec);
+  }
+
+ private:
+  const pid_t owner_ = ::getpid();
+  std::mutex mu_;
+  std::vector<std::filesystem::path> dirs_;
+};
+
+TempDirRegistry& registry() {
+  static TempDirRegistry r;
+  return r;
+}
+
+std::filesystem::path new_temp_dir(const std::string& tag) {
   static std::atomic<int> counter{0};
   auto p = std::filesystem::temp_directory_path() /
            ("nudge-test-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   std::filesystem::remove_all(p);
   std::filesystem::create_directories(p);
   return p;
+}
+
+}  // namespace
+
+std::filesystem::path make_temp_dir(const std::string& tag) {
+  auto p = new_temp_dir(tag);
+  registry().add(p);
+  return p;
+}
+
+TempDir::TempDir(const std::string& tag) : path_(new_temp_dir(tag)) {}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
 }
 
 int run_command(const std::string& cmd, std::string* output) {

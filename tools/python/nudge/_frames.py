@@ -202,7 +202,8 @@ def decisions_frame(arrays: Mapping[str, np.ndarray], actions: list, channels: l
         "cost": arrays["cost"],
         "budget_left": arrays["budget_left"],
         "churn": arrays["churn"],
-        "trigger": cat([x[3] for x in actions]),
+        # The decision files' trigger column: cut at 200 characters (decision_writer.h trigger_column_text).
+        "trigger": cat([x[7] for x in actions]),
         "brand": cat([x[4] for x in actions]),
         "control": arrays["control"],
     })

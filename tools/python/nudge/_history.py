@@ -11,7 +11,9 @@ A DataFrame is written to a CSV file in the history's formats (io/history/histor
 YYYY-MM-DD, NULL as an empty field) inside a temporary folder and added exactly as
 `nudge history add --contacts/--responses FILE` adds it: one atomic batch, repeated contacts
 dropped, the same events added twice detected. Errors are the CLI's; positions name the
-temporary file `contacts.csv` / `responses.csv`, whose line N is the DataFrame's row N - 2.
+temporary file `contacts.csv` / `responses.csv`, whose line N is the DataFrame's row N - 2, except a NULL
+customer_id, refused before the file is written as `column 'customer_id' row N` (0-based), as
+`Population.from_pandas` refuses it. A history opened with create=True reads as empty until its first add.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ import tempfile
 from typing import Any, Optional
 
 from . import _nudge
-from ._errors import UsageError
+from ._errors import InputError, UsageError
 
 
 def _csv(df: Any, path: str) -> None:
@@ -33,6 +35,31 @@ def _csv(df: Any, path: str) -> None:
         if pd.api.types.is_datetime64_any_dtype(out[name]):
             out[name] = out[name].dt.strftime("%Y-%m-%d")
     out.to_csv(path, index=False, date_format="%Y-%m-%d", float_format=None)
+
+
+def _checked_ids(df: Any, kind: str) -> Any:
+    """The frame with its customer_id column checked as Population.from_pandas checks ids: a NULL id
+    (NaN, None, NA) is refused naming the column and the row (0-based position, as from_pandas), not a
+    line of the temporary CSV file; whole-number float ids are written as integers (1, not 1.0)."""
+    import pandas as pd
+
+    if not isinstance(df, pd.DataFrame) or "customer_id" not in df.columns:
+        return df  # the CLI's reader names what is missing
+    col = df["customer_id"]
+    null = col.isna().to_numpy()
+    if null.any():
+        row = int(null.argmax())
+        what = "contact" if kind == "contacts" else "response"
+        raise InputError(f"column 'customer_id' row {row}: the customer id is NULL (NaN, None or NA); "
+                         f"every {what} needs an id")
+    if pd.api.types.is_float_dtype(col.dtype):
+        import numpy as np
+
+        v = col.to_numpy(dtype=np.float64)
+        if np.all((v == np.floor(v)) & (v >= 0) & (v < 2.0 ** 63)):
+            df = df.copy(deep=False)
+            df["customer_id"] = v.astype(np.int64)
+    return df
 
 
 class History:
@@ -59,7 +86,7 @@ class History:
 
         with tempfile.TemporaryDirectory(prefix="nudge-history-") as d:
             f = os.path.join(d, f"{kind}.csv")
-            _csv(df, f)
+            _csv(_checked_ids(df, kind), f)
             return _nudge.history_add(self.path, kind, f, None if sent_on is None else _days(sent_on, "sent_on"),
                                       strict, compact)
 
@@ -97,8 +124,17 @@ class History:
                                           None if as_of is None else _days(as_of, "as_of"))
         return tab if table else json.loads(text)
 
+    def _not_yet_created(self) -> bool:
+        """No MANIFEST, and the folder absent or holding only the LOCK an add that found nothing new leaves:
+        a history opened with create=True before its first batch, which reads as empty."""
+        if os.path.exists(os.path.join(self.path, "MANIFEST")):
+            return False
+        return not os.path.exists(self.path) or (os.path.isdir(self.path) and set(os.listdir(self.path)) <= {"LOCK"})
+
     def summary(self, *, verify: bool = False) -> str:
-        """The text of `nudge history inspect`."""
+        """The text of `nudge history inspect` (a history not added to yet: zero events)."""
+        if self._not_yet_created():
+            return _nudge.history_empty_summary(self.path)
         return _nudge.history_summary(self.path, verify)[5]
 
     def __repr__(self) -> str:

@@ -10,6 +10,7 @@
 #include "engine/base/error.h"
 #include "engine/decide/bound_campaign.h"
 #include "engine/decide/campaign_loader.h"
+#include "engine/decide/decision_writer.h"
 #include "engine/decide/explain.h"
 #include "engine/decide/sweep.h"
 #include "engine/decide/sweep_parts.h"
@@ -218,7 +219,8 @@ void bind_campaign(pb::module_& m) {
             pb::list out;
             for (const auto& a : p.c->actions)
               out.append(pb::make_tuple(a.name, p.c->channels[a.channel].name, p.c->message_types[a.message_type].name,
-                                        a.trigger.text, a.brand, p.c->cost(a), a.priority_text));
+                                        a.trigger.text, a.brand, p.c->cost(a), a.priority_text,
+                                        decide::trigger_column_text(a.name, a.trigger.text)));
             return out;
           })
       .def(

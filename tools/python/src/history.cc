@@ -56,6 +56,8 @@ void bind_history(pb::module_& m) {
                              h::format_history_summary(dir, s));
     });
   });
+  // The summary text of a history with no events (History.open(create=True) before its first add).
+  m.def("history_empty_summary", [](const std::string& dir) { return h::format_history_summary(dir, {}); });
   // `nudge report HIST [--campaign C] [--window N] [--as-of D] --json F`: the JSON text and the table.
   m.def(
       "history_report",
