@@ -24,9 +24,12 @@
 #include <tbb/task_arena.h>
 
 #include <atomic>
+#include <cmath>
 #include <chrono>
 #include <cstring>
 #include <optional>
+
+#include <fmt/format.h>
 
 #include "engine/base/error.h"
 #include "engine/progress/progress.h"
@@ -163,6 +166,29 @@ Population build_population(Assembly& a, int32_t as_of) {
   return pop;
 }
 
+// float32 keeps two decimals apart only below 2^17 = 131,072 (its spacing is 1/64 from there on:
+// 200000.01 and 200000.02 are one float32), so the expression language's exact float32 comparisons
+// (engine/expr/README.md, "float32 columns") hold for such values no more: say so per column.
+void warn_float32_beyond_cents(const Population& pop, const Assembly& a, std::string_view file_name,
+                               std::vector<std::string>& warnings) {
+  constexpr float kLimit = 131072.0f;
+  for (const Column& c : pop.columns()) {
+    if (c.type() != DataType::Float32) continue;
+    const float* v = c.values<float>();
+    std::size_t n = 0, first = 0;
+    for (std::size_t r = 0; r < c.rows(); ++r)
+      if (std::fabs(v[r]) >= kLimit && std::isfinite(v[r]) && !c.is_null(r))
+        if (n++ == 0) first = r;
+    if (n == 0) continue;
+    warnings.push_back(fmt::format(
+        "{}: column '{}' is float32 and {} reach 131,072 or more in magnitude (the first on line {}, stored as {}); "
+        "float32 cannot keep two decimals apart there (200000.01 and 200000.02 are one float32), so comparisons "
+        "with constants near them may be off by a cent: declare the column float64 in the schema to keep them exact",
+        file_name, c.name(), n == 1 ? std::string("1 value") : fmt::format("{} values", n), line_of_row(a, first),
+        static_cast<double>(v[first])));
+  }
+}
+
 ImportResult run_import(std::string_view text, std::string_view file_name, const ImportOptions& opt) {
   if (opt.chunk_bytes == 0) throw_usage("ImportOptions::chunk_bytes must be at least 1");
   if (opt.threads < 0) throw_usage("ImportOptions::threads must not be negative");
@@ -233,6 +259,7 @@ ImportResult run_import(std::string_view text, std::string_view file_name, const
   res.rows_skipped = a.bad_rows;
   res.reasons = a.reasons;
   res.population = build_population(a, as_of);
+  warn_float32_beyond_cents(res.population, a, file_name, res.warnings);
   if (!res.schema.id_column->empty()) {
     const std::size_t idc = *res.population.find(*res.schema.id_column);
     res.population.set_id_column(idc);
