@@ -4,6 +4,7 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "engine/dialogue/dialogue_pass.h"
@@ -285,6 +286,35 @@ void HistoryPolicy::fill_prepared(const history::MemberTable& t, std::size_t beg
   const uint32_t* map = member_of_row_->data() + begin;
   for (std::size_t r = 0; r < std::min(kAhead, count); ++r)
     if (map[r] != history::kNoMember) __builtin_prefetch(t.row(map[r]));
+  const bool counts_only = std::all_of(aggs_.begin(), aggs_.end(), [](const Agg& a) {
+    return a.call.kind != HistoryAggregate::Points && a.call.kind != HistoryAggregate::DaysSinceContact;
+  });
+  if (counts_only && history_caps_.size() + aggs_.size() <= 16) {
+    // write_record for records of uint32 counts only (RS-2's shape), with every destination in a local.
+    const std::size_t nc = history_caps_.size(), na = aggs_.size();
+    int64_t* cap_dst[16];
+    int64_t* agg_dst[16];
+    for (std::size_t i = 0; i < nc; ++i) cap_dst[i] = out.cap_counts.data() + history_caps_[i] * B;
+    for (std::size_t k = 0; k < na; ++k) agg_dst[k] = static_cast<int64_t*>(aggs_[k].values) + begin;
+    double* used = out.basket_used.data();
+    uint64_t* revoked = out.revoked.data();
+    for (std::size_t r = 0; r < count; ++r) {
+      if (r + kAhead < count && map[r + kAhead] != history::kNoMember) __builtin_prefetch(t.row(map[r + kAhead]));
+      const uint32_t m = map[r];
+      if (m == history::kNoMember) {  // write_none: counts are 0 (no validity: never NULL)
+        for (std::size_t k = 0; k < na; ++k) agg_dst[k][r] = 0;
+        continue;
+      }
+      const uint8_t* rec = reinterpret_cast<const uint8_t*>(t.row(m));
+      used[r] = get<double>(rec);
+      if (uint64_t b = get<uint64_t>(rec + 8)) [[unlikely]]
+        for (; b; b &= b - 1)
+          revoked[static_cast<std::size_t>(__builtin_ctzll(b)) * (B / 64) + r / 64] |= uint64_t{1} << (r % 64);
+      for (std::size_t i = 0; i < nc; ++i) cap_dst[i][r] = get<uint32_t>(rec + 16 + 4 * i);
+      for (std::size_t k = 0; k < na; ++k) agg_dst[k][r] = get<uint32_t>(rec + 16 + 4 * (nc + k));
+    }
+    return;
+  }
   for (std::size_t r = 0; r < count; ++r) {
     if (r + kAhead < count && map[r + kAhead] != history::kNoMember) __builtin_prefetch(t.row(map[r + kAhead]));
     const uint32_t m = map[r];
