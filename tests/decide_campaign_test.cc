@@ -263,6 +263,17 @@ TEST(CampaignFile, UnreadableFileIsAnIoError) {
             "cannot open campaign file /nonexistent/campaign.toml: No such file or directory");
 }
 
+// Channels are bits of one word where a history's unsubscribes revoke them (history_policy.h).
+TEST(CampaignFile, AtMost64Channels) {
+  std::size_t have = 0;
+  for (std::size_t at = kBase.find("[channels."); at != std::string::npos; at = kBase.find("[channels.", at + 1)) ++have;
+  std::string t = kBase;
+  for (std::size_t i = have; i < 64; ++i) t += "[channels.c" + std::to_string(i) + "]\nconsent = \"email_opt_in\"\n";
+  EXPECT_NO_THROW(parse_campaign(t, "c.toml", "/base"));
+  t += "[channels.c64]\nconsent = \"email_opt_in\"\n";
+  EXPECT_EQ(error_of(t), "c.toml:9:1: at most 64 channels per campaign, not 65");
+}
+
 TEST(CampaignFile, AtMost64Actions) {
   std::string t = kBase;
   for (int i = 1; i < 65; ++i)

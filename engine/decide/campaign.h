@@ -34,6 +34,9 @@ namespace nudge::decide {
 
 // Limits: the sweep keeps one bit per action and per frequency cap of a member.
 inline constexpr std::size_t kMaxActions = 64;
+// Channels per campaign: a history's unsubscribes revoke channels as bits of one word
+// (engine/policy/history_policy.h).
+inline constexpr std::size_t kMaxChannels = 64;
 
 // A column name written in the campaign file and where ("rs1.toml:12:11").
 struct ColumnRef {

@@ -126,6 +126,7 @@ void read_channels(const TomlReader& r, const toml::table& root, Campaign& c) {
   const toml::node* n = r.require(root, "channels", "the campaign");
   const toml::table& t = r.table(*n, "channels", "");
   if (t.empty()) r.fail(t, "[channels] declares no channel");
+  if (t.size() > kMaxChannels) r.fail(t, fmt::format("at most {} channels per campaign, not {}", kMaxChannels, t.size()));
   for (auto&& [k, v] : t) {
     Channel ch;
     r.check_name_key(k, "channel");
