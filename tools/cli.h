@@ -18,6 +18,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <functional>
@@ -61,6 +62,28 @@ inline CLI::Validator unsigned_integer() {
         return {};
       },
       "UINT");
+}
+// Every integer option reads decimal digits only: CLI11 2.1 converts with
+// strtoll(..., 0), so "00012" became octal 10 (another customer, seed or
+// count) and "0x10" hex 16. This transform strips the leading zeros of a
+// [+-]digits value ("00012" -> "12", "-007" -> "-7", "000" -> "0") and refuses
+// the 0x/0o/0b forms ("'0x10' is not a decimal number"); anything else is left
+// for the option's own conversion and checks. main.cc adds it to every option
+// whose type is INT or UINT, so a new command needs nothing.
+inline CLI::Validator decimal() {
+  CLI::Validator v(
+      [](std::string& s) -> std::string {
+        const std::size_t sign = !s.empty() && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+        const std::string_view digits = std::string_view(s).substr(sign);
+        if (digits.size() > 1 && digits[0] == '0' && std::string_view("xXoObB").find(digits[1]) != std::string_view::npos)
+          return "'" + s + "' is not a decimal number";
+        if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) return {};
+        const std::size_t first = std::min(digits.find_first_not_of('0'), digits.size() - 1);
+        s = s.substr(0, sign) + std::string(digits.substr(first));
+        return {};
+      },
+      "");
+  return v;
 }
 // Writes `text` whole to `f`, embedded NUL bytes included (printf("%s",
 // s.c_str()) would stop at the first one and silently drop the rest of a

@@ -61,7 +61,9 @@ nudge::cli::Registrar reg("diff", [](CLI::App& app) {
   nudge::cli::add_snapshot_and_campaign(sub, o->snapshot, o->a, "Campaign A (TOML)");
   sub->add_option("--campaign-b", o->b, "Campaign B (TOML)")->required();
   o->history.add_to(sub);
-  sub->add_option("--movers", o->movers, "How many top movers to explain")->capture_default_str();
+  sub->add_option("--movers", o->movers, "How many top movers to explain")
+      ->capture_default_str()
+      ->check(nudge::cli::unsigned_integer());
   sub->add_option("--json", o->json, "Write the comparison as JSON (engine/report/diff.h)");
   sub->add_option("--html", o->html, "Write a self-contained HTML page with the A/B comparison");
   sub->footer("Example: nudge diff members.snap --campaign rs1.toml --campaign-b rs1-basket30.toml");

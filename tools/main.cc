@@ -113,6 +113,17 @@ int run_main(int argc, char** argv) {
     commands.emplace_back(subs.back(), std::move(fn));
   }
 
+  // Integer options are decimal (cli::decimal(), tools/cli.h), in every
+  // command and subcommand.
+  std::function<void(CLI::App*)> decimal_options = [&](CLI::App* a) {
+    for (CLI::Option* o : a->get_options()) {
+      const std::string t = o->get_type_name();
+      if (t.rfind("INT", 0) == 0 || t.rfind("UINT", 0) == 0) o->transform(cli::decimal());
+    }
+    for (CLI::App* sub : a->get_subcommands({})) decimal_options(sub);
+  };
+  decimal_options(&app);
+
   // The command: the first argument that is neither an option nor a global
   // option's value. CLI11 would call an unknown one "A subcommand is required".
   for (int i = 1; i < argc; ++i) {
