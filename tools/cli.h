@@ -25,6 +25,7 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace nudge::cli {
@@ -122,6 +123,12 @@ inline void add_snapshot_and_campaign(CLI::App* sub, std::string& snapshot, std:
 // is a history folder's own file (MANIFEST, LOCK or seg-NNNNNN.nhs in a folder
 // holding a MANIFEST), whether or not the command reads that history.
 void refuse_output_over_input(const std::string& output, const std::vector<std::string>& inputs);
+// Throws Error(Usage) naming both flags when two of a command's outputs
+// (pairs of file name and flag; empty names skipped) are the same file (the
+// same spelling after resolving symlinks and "..", or the same inode), or
+// both "-": one would silently replace the other. Devices (/dev/null) and
+// FIFOs may repeat.
+void refuse_same_outputs(const std::vector<std::pair<std::string, std::string>>& outputs);
 // Throws Error(Usage) naming `flag` and the folder when `output` is the
 // history folder `history` or lies inside it (after resolving symlinks and
 // relative spellings; an output that does not exist yet is judged by its

@@ -28,6 +28,7 @@ int run_diff(const DiffCmd& o) {
     nudge::cli::refuse_output_in_history(*out, flag, o.history.dir);
     nudge::cli::refuse_output_over_input(*out, {o.snapshot, o.a, o.b});
   }
+  nudge::cli::refuse_same_outputs({{o.json, "--json"}, {o.html, "--html"}});
   const nudge::Population pop = nudge::open_snapshot(o.snapshot);
   const auto ca = nudge::decide::load_campaign(o.a), cb = nudge::decide::load_campaign(o.b);
   // Each campaign's policies and dialogues from the same history at the same day; B's policy shares

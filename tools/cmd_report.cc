@@ -38,6 +38,7 @@ int run_report(const ReportCmd& o) {
     nudge::cli::refuse_output_in_history(*out, flag, o.history);
     nudge::cli::refuse_output_over_input(*out, {o.campaign});
   }
+  nudge::cli::refuse_same_outputs({{o.json, "--json"}, {o.html, "--html"}});
   if (!o.as_of.empty()) {
     auto d = nudge::parse_iso_date(o.as_of);
     if (!d) nudge::throw_usage("--as-of '" + o.as_of + "' is not a date YYYY-MM-DD");
