@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include "io/gen/rs1_generator.h"
@@ -111,4 +112,25 @@ TEST_F(CliOutputChecks, GenHistoryNeedsANewOrEmptyFolder) {
   out = test::nudge_cmd("gen --members 50 --history " + d("empty"), &rc);
   EXPECT_EQ(rc, 0) << out;
   EXPECT_TRUE(std::filesystem::exists(dir_ / "empty" / "population.snap"));
+}
+
+// Third attack, finding 13: 'contacts(last 0 days)' suggested 'days 0 to 1 ago', itself an error.
+TEST_F(CliOutputChecks, HistoryWindowOfNoDayIsNamed) {
+  int rc = -1;
+  std::string out = test::nudge_cmd("gen --members 100 --history " + d("g"), &rc);
+  ASSERT_EQ(rc, 0) << out;
+  out = test::nudge_cmd("history add " + d("h") + " --contacts " + d("g/contacts.csv"), &rc);
+  ASSERT_EQ(rc, 0) << out;
+  std::ifstream in(test::source_dir() / "data/campaigns/rs2.toml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string from = "contacts(last 7 days, message_type = 'calamity')";
+  ASSERT_NE(text.find(from), std::string::npos);
+  text.replace(text.find(from), from.size(), "contacts(last 0 days, message_type = 'calamity')");
+  std::ofstream(dir_ / "rs2z.toml") << text;
+  out = test::nudge_cmd("sweep " + d("g/population.snap") + " --campaign " + d("rs2z.toml") + " --history " + d("h") +
+                            " -o /dev/null",
+                        &rc);
+  EXPECT_EQ(rc, 1);
+  EXPECT_CONTAINS(out, d("rs2z.toml") + ":57:18: window 'days 1 to 0 ago' holds no days; a window holds at least one "
+                                        "(last 1 days)");
 }
