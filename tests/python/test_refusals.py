@@ -269,3 +269,17 @@ def test_timedelta_complex_bytes_and_decimal_columns_are_input_errors():
         build(pd.Series([None, decimal.Decimal("1.1"), decimal.Decimal("2")], dtype=object))
     with pytest.raises(nudge.InputError, match=r"^column 'x' row 0: Timedelta\('1 days 00:00:00'\) is of type "):
         build(pd.Series(list(pd.to_timedelta([1, 2, 3], unit="D")), dtype=object))
+
+
+def test_from_dict_takes_numpy_scalars_as_the_values_they_hold():
+    """Third attack, finding 13: np.int64(10) capacity, np.float32 points were refused ("which TOML cannot hold")."""
+    d = {"basket": {"points_per_period": np.float32(2.5), "used_column": "pressure_used"},
+         "channels": {"email": {"consent": "email_opt_in", "capacity": np.int64(10)}},
+         "campaign": {"max_decisions_per_member": np.uint8(1)},
+         "action": [{"name": "a", "trigger": "TRUE", "message_type": "service", "channel": "email",
+                     "value": np.float64(1.5), "priority": "weight * value"}]}
+    c = nudge.Campaign.from_dict(d)
+    assert "points_per_period = 2.5\n" in c.toml and "capacity = 10" in c.toml and "value = 1.5" in c.toml
+    assert "max_decisions_per_member = 1\n" in c.toml
+    with pytest.raises(nudge.UsageError, match="has a value of type ndarray, which TOML cannot hold"):
+        nudge.Campaign.from_dict({**d, "basket": {"points_per_period": np.array([1, 2]), "used_column": "x"}})
