@@ -6,6 +6,8 @@
 #include <tbb/task_arena.h>
 
 #include <cmath>
+#include <map>
+#include <optional>
 #include <regex>
 #include <tuple>
 
@@ -122,4 +124,21 @@ TEST(ReportDiff, OnePassOverBothCampaignsEqualsTwoSeparateSweeps) {
     });
   }
   EXPECT_THROW(decide::run_sweeps({&a}, {oa, ob}), Error);
+}
+
+// Third attack, finding 3: a channel capacity from capacity_share showed as "-" / null.
+TEST(ReportDiff, CapacityShareIsShownAsTheComputedCapacity) {
+  Population pop = generate_rs1(20'000, 42);
+  const auto ca = decide::load_campaign(test::source_dir() / "data/campaigns/rs1_opt.toml");
+  const auto cb = rs1();
+  const auto a = decide::BoundCampaign::bind(ca, pop), b = decide::BoundCampaign::bind(cb, pop);
+  const auto d = report::diff_campaigns(a, b, {});
+  std::map<std::string, std::pair<std::optional<uint64_t>, std::optional<uint64_t>>> caps;
+  for (const auto& x : d.channels) caps[x.name] = {x.a_capacity, x.b_capacity};
+  // floor(share x 20000): email 0.06 -> 1200, sms 0.004 -> 80, call 0.002 -> 40; RS-1's call capacity 5000.
+  EXPECT_EQ(caps["email"].first, std::optional<uint64_t>(1200));
+  EXPECT_EQ(caps["sms"].first, std::optional<uint64_t>(80));
+  EXPECT_EQ(caps["call"].first, std::optional<uint64_t>(40));
+  EXPECT_EQ(caps["call"].second, std::optional<uint64_t>(5000));
+  EXPECT_EQ(caps["email"].second, std::nullopt);
 }

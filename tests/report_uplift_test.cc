@@ -4,6 +4,8 @@
 // cost, and the JSON shape.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <cmath>
 
 #include "engine/history/history.h"
@@ -136,6 +138,11 @@ TEST(ReportUplift, EmptyHistoryAndOneSidedGroups) {
   EXPECT_TRUE(std::isnan(r.groups[0].value_ci.low));
   const nlohmann::json j = uplift_json(r);
   EXPECT_TRUE(j["actions"][0]["value_per_member"]["control"].is_null());
+  // Third attack, finding 13: no control group printed "increment nan"; with no response in the
+  // window the treated/control counts vanished. Now "-" and the counts on the value row.
+  const std::string t = format_uplift_table(r);
+  EXPECT_EQ(t.find("nan"), std::string::npos) << t;
+  EXPECT_NE(t.find(fmt::format("{:<24} {:>9} {:>9} {:<12}", "offer", 1, 0, "value/member")), std::string::npos) << t;
 }
 
 TEST(ReportUplift, OneResponseToTwoContactsOfACampaignCountsOnceThere) {

@@ -53,8 +53,11 @@ TEST(XgboostFile, UnmodifiedFileLoads) { EXPECT_EQ(load_error(one_tree().dump())
 TEST(XgboostFile, ChildIndexOutOfRange) {
   EXPECT_CONTAINS(mutated([](Json& j) { tree0(j)["left_children"][0] = 99; }),
                   ": tree 0 node 0: child index 99 is out of range (the tree has");
+  // Third attack, finding 13: a link back to the root (0, in range) is a cycle, not "out of range".
   EXPECT_CONTAINS(mutated([](Json& j) { tree0(j)["right_children"][0] = 0; }),
-                  ": tree 0 node 0: child index 0 is out of range");
+                  ": tree 0 node 0: child 0 is the root: a link back to it is a cycle");
+  EXPECT_CONTAINS(mutated([](Json& j) { tree0(j)["left_children"][1] = 0; }),
+                  ": tree 0 node 1: child 0 is the root: a link back to it is a cycle");
 }
 
 TEST(XgboostFile, CycleOrSharedChild) {

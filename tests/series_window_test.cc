@@ -145,6 +145,9 @@ TEST(WindowAggregates, ArgumentErrorsSayWhatIsExpected) {
                       "0 to 2 ago' has no bucket 0");
   expect_window_error(p, "sum(flights, months 6 to 4 ago) > 0", 14,
                       "window 'months 6 to 4 ago' runs backwards; write months 4 to 6 ago");
+  // Third attack, finding 13: 'last 0 months' suggested 'months 0 to 1 ago', itself an error.
+  expect_window_error(p, "sum(flights, last 0 months) > 0", 14,
+                      "window 'last 0 months' holds no bucket; a window holds at least one (last 1 months)");
   expect_window_error(p, "trend(flights, last 1 month) > 0", 16,
                       "trend needs a window of at least 2 buckets, but 'last 1 month' has 1");
   expect_window_error(p, "sum(flights, last 3 monts) > 0", 21,

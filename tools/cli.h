@@ -18,12 +18,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <functional>
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace nudge::cli {
@@ -62,6 +64,28 @@ inline CLI::Validator unsigned_integer() {
       },
       "UINT");
 }
+// Every integer option reads decimal digits only: CLI11 2.1 converts with
+// strtoll(..., 0), so "00012" became octal 10 (another customer, seed or
+// count) and "0x10" hex 16. This transform strips the leading zeros of a
+// [+-]digits value ("00012" -> "12", "-007" -> "-7", "000" -> "0") and refuses
+// the 0x/0o/0b forms ("'0x10' is not a decimal number"); anything else is left
+// for the option's own conversion and checks. main.cc adds it to every option
+// whose type is INT or UINT, so a new command needs nothing.
+inline CLI::Validator decimal() {
+  CLI::Validator v(
+      [](std::string& s) -> std::string {
+        const std::size_t sign = !s.empty() && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+        const std::string_view digits = std::string_view(s).substr(sign);
+        if (digits.size() > 1 && digits[0] == '0' && std::string_view("xXoObB").find(digits[1]) != std::string_view::npos)
+          return "'" + s + "' is not a decimal number";
+        if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) return {};
+        const std::size_t first = std::min(digits.find_first_not_of('0'), digits.size() - 1);
+        s = s.substr(0, sign) + std::string(digits.substr(first));
+        return {};
+      },
+      "");
+  return v;
+}
 // Writes `text` whole to `f`, embedded NUL bytes included (printf("%s",
 // s.c_str()) would stop at the first one and silently drop the rest of a
 // report whose names came from the data).
@@ -99,6 +123,12 @@ inline void add_snapshot_and_campaign(CLI::App* sub, std::string& snapshot, std:
 // is a history folder's own file (MANIFEST, LOCK or seg-NNNNNN.nhs in a folder
 // holding a MANIFEST), whether or not the command reads that history.
 void refuse_output_over_input(const std::string& output, const std::vector<std::string>& inputs);
+// Throws Error(Usage) naming both flags when two of a command's outputs
+// (pairs of file name and flag; empty names skipped) are the same file (the
+// same spelling after resolving symlinks and "..", or the same inode), or
+// both "-": one would silently replace the other. Devices (/dev/null) and
+// FIFOs may repeat.
+void refuse_same_outputs(const std::vector<std::pair<std::string, std::string>>& outputs);
 // Throws Error(Usage) naming `flag` and the folder when `output` is the
 // history folder `history` or lies inside it (after resolving symlinks and
 // relative spellings; an output that does not exist yet is judged by its

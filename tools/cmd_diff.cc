@@ -28,6 +28,7 @@ int run_diff(const DiffCmd& o) {
     nudge::cli::refuse_output_in_history(*out, flag, o.history.dir);
     nudge::cli::refuse_output_over_input(*out, {o.snapshot, o.a, o.b});
   }
+  nudge::cli::refuse_same_outputs({{o.json, "--json"}, {o.html, "--html"}});
   const nudge::Population pop = nudge::open_snapshot(o.snapshot);
   const auto ca = nudge::decide::load_campaign(o.a), cb = nudge::decide::load_campaign(o.b);
   // Each campaign's policies and dialogues from the same history at the same day; B's policy shares
@@ -61,7 +62,9 @@ nudge::cli::Registrar reg("diff", [](CLI::App& app) {
   nudge::cli::add_snapshot_and_campaign(sub, o->snapshot, o->a, "Campaign A (TOML)");
   sub->add_option("--campaign-b", o->b, "Campaign B (TOML)")->required();
   o->history.add_to(sub);
-  sub->add_option("--movers", o->movers, "How many top movers to explain")->capture_default_str();
+  sub->add_option("--movers", o->movers, "How many top movers to explain")
+      ->capture_default_str()
+      ->check(nudge::cli::unsigned_integer());
   sub->add_option("--json", o->json, "Write the comparison as JSON (engine/report/diff.h)");
   sub->add_option("--html", o->html, "Write a self-contained HTML page with the A/B comparison");
   sub->footer("Example: nudge diff members.snap --campaign rs1.toml --campaign-b rs1-basket30.toml");

@@ -27,9 +27,35 @@ struct GenOptions {
   bool rs3 = false;  // with --history: add RS-3's dialogue history (io/gen/rs3_generator.h)
 };
 
+// --history DIR must be a new or empty folder: never a file, never a history
+// folder (a MANIFEST), never a folder holding other files that gen would
+// overwrite or mix with. Made here, so that a folder that cannot be made is
+// bad input naming it (exit 1), not an internal error.
+void prepare_history_folder(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::file_status st = fs::status(dir, ec);
+  if (fs::exists(st)) {
+    if (!fs::is_directory(st))
+      nudge::throw_usage("--history '" + dir + "' is a file, not a folder: gen --history writes a new folder");
+    if (fs::exists(fs::path(dir) / "MANIFEST", ec))
+      nudge::throw_usage("--history '" + dir +
+                         "' is a history folder (it holds a MANIFEST): gen --history writes a new folder; choose "
+                         "another name");
+    if (!fs::is_empty(dir, ec) || ec)
+      nudge::throw_usage("--history '" + dir +
+                         "' is not empty: gen --history writes population.csv, population.snap, contacts.csv and "
+                         "responses.csv into a new or empty folder; choose another");
+    return;
+  }
+  fs::create_directories(dir, ec);
+  if (ec) nudge::throw_io("cannot create the folder '" + dir + "': " + ec.message());
+}
+
 // RS-2: DIR/population.csv + population.snap, contacts.csv, responses.csv.
 int run_gen_history(const GenOptions& o, int32_t as_of) {
   using Clock = std::chrono::steady_clock;
+  prepare_history_folder(o.history);
   const auto t0 = Clock::now();
   nudge::Rs3Data d3;
   if (o.rs3) d3 = nudge::generate_rs3(o.members, o.seed, as_of, o.contacts_per_member);
@@ -87,8 +113,8 @@ nudge::cli::Registrar reg("gen", [](CLI::App& app) {
   sub->add_option("--as-of", o->as_of,
                   "Date the population describes (YYYY-MM-DD; default 2026-11-01, RS-2 2026-11-15)");
   sub->add_option("--history", o->history,
-                  "Write an RS-2 population and its contact history to this folder (population.csv/.snap, "
-                  "contacts.csv, responses.csv)");
+                  "Write an RS-2 population and its contact history to this new or empty folder "
+                  "(population.csv/.snap, contacts.csv, responses.csv)");
   sub->add_flag("--rs3", o->rs3,
                 "With --history: RS-3, the defection_rescue dialogue's contacts and responses added so that members "
                 "hold every dialogue state (data/campaigns/rs3.toml)");

@@ -38,6 +38,7 @@ int run_report(const ReportCmd& o) {
     nudge::cli::refuse_output_in_history(*out, flag, o.history);
     nudge::cli::refuse_output_over_input(*out, {o.campaign});
   }
+  nudge::cli::refuse_same_outputs({{o.json, "--json"}, {o.html, "--html"}});
   if (!o.as_of.empty()) {
     auto d = nudge::parse_iso_date(o.as_of);
     if (!d) nudge::throw_usage("--as-of '" + o.as_of + "' is not a date YYYY-MM-DD");
@@ -61,7 +62,14 @@ nudge::cli::Registrar reg("report", [](CLI::App& app) {
   sub->add_option("history", o->history, "History folder (nudge history add)")->required();
   sub->add_option("--campaign,-c", o->campaign, "Campaign file: its [holdout] attribution_days is the window");
   sub->add_option("--window", o->window, "Attribution window in days after the contact (default 14)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Validator(
+          [](const std::string& s) -> std::string {
+            std::string v = s;
+            if (!nudge::cli::unsigned_integer()(v).empty() || v.size() > 10 || std::stoll(v) > 2147483647)
+              return "'" + s + "' is not a whole number of days 0 .. 2147483647";
+            return {};
+          },
+          "DAYS"));
   sub->add_option("--as-of", o->as_of, "Ignore events dated after this day (YYYY-MM-DD)");
   sub->add_option("--json", o->json, "Write the report as JSON (engine/report/uplift_format.h)");
   sub->add_option("--html", o->html, "Write a self-contained HTML report (io/report/html_report.h)");

@@ -53,6 +53,7 @@ int run_sweep_cmd(const SweepCmd& o) {
   for (const auto& [out, flag] : {std::pair{&o.output, "-o"}, {&o.report, "--report"}, {&o.html, "--html"}})
     for (const std::string* hist : {&o.history.dir, &o.record}) nudge::cli::refuse_output_in_history(*out, flag, *hist);
   for (const auto* out : {&o.output, &o.report, &o.html}) nudge::cli::refuse_output_over_input(*out, inputs);
+  nudge::cli::refuse_same_outputs({{o.output, "-o"}, {o.report, "--report"}, {o.html, "--html"}});
   if (!o.report.empty() && campaign.arbitration.mode != nudge::decide::ArbitrationMode::Optimise)
     nudge::throw_usage("--report needs a campaign with [arbitration] mode = \"optimise\"");
   const auto hp = o.history.open(campaign, pop, true);

@@ -27,7 +27,12 @@ struct HistoryOption {
                     "aggregates from it");
     sub->add_option("--as-of", as_of,
                     "Day of the sweep (YYYY-MM-DD; default the population's as_of): history events after it are "
-                    "ignored; --record records the decisions on it");
+                    "ignored; --record records the decisions on it")
+        ->check(
+            [](const std::string& s) {
+              return parse_iso_date(s) ? std::string() : "'" + s + "' is not a date YYYY-MM-DD";
+            },
+            "DATE");  // checked with or without --history: a typo'd day never falls back silently
   }
 
   // nullptr without --history. `report` prints one line on stderr. `also`: campaigns whose history

@@ -47,6 +47,33 @@ void refuse_output_over_input(const std::string& output, const std::vector<std::
   }
 }
 
+void refuse_same_outputs(const std::vector<std::pair<std::string, std::string>>& outputs) {
+  namespace fs = std::filesystem;
+  auto key = [](const std::string& name) -> std::string {
+    if (name == "-") return "-";
+    std::error_code ec;
+    const fs::file_status st = fs::status(name, ec);
+    if (!ec && (fs::is_character_file(st) || fs::is_block_file(st) || fs::is_fifo(st))) return {};
+    const fs::path p = fs::weakly_canonical(name, ec);
+    return ec ? name : p.string();
+  };
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    if (outputs[i].first.empty()) continue;
+    const std::string ki = key(outputs[i].first);
+    if (ki.empty()) continue;
+    for (std::size_t j = i + 1; j < outputs.size(); ++j) {
+      if (outputs[j].first.empty()) continue;
+      std::error_code ec;
+      const bool same = key(outputs[j].first) == ki ||
+                        (ki != "-" && outputs[j].first != "-" &&
+                         fs::equivalent(outputs[i].first, outputs[j].first, ec) && !ec);
+      if (same)
+        throw_usage(outputs[i].second + " '" + outputs[i].first + "' and " + outputs[j].second + " '" +
+                    outputs[j].first + "' are the same file: one output would replace the other; choose two files");
+    }
+  }
+}
+
 void refuse_output_in_history(const std::string& output, const std::string& flag, const std::string& history) {
   namespace fs = std::filesystem;
   if (output.empty() || output == "-" || history.empty()) return;
@@ -112,6 +139,17 @@ int run_main(int argc, char** argv) {
     }
     commands.emplace_back(subs.back(), std::move(fn));
   }
+
+  // Integer options are decimal (cli::decimal(), tools/cli.h), in every
+  // command and subcommand.
+  std::function<void(CLI::App*)> decimal_options = [&](CLI::App* a) {
+    for (CLI::Option* o : a->get_options()) {
+      const std::string t = o->get_type_name();
+      if (t.rfind("INT", 0) == 0 || t.rfind("UINT", 0) == 0) o->transform(cli::decimal());
+    }
+    for (CLI::App* sub : a->get_subcommands({})) decimal_options(sub);
+  };
+  decimal_options(&app);
 
   // The command: the first argument that is neither an option nor a global
   // option's value. CLI11 would call an unknown one "A subcommand is required".

@@ -145,9 +145,23 @@ void TomlReader::check_name_key(const toml::key& k, std::string_view kind) const
 double TomlReader::number(const toml::node& n, std::string_view key, std::string_view where) const {
   if (!n.is_integer() && !n.is_floating_point())
     fail(n, fmt::format("'{}' of {} must be a number, not {}", key, where, type_of(n)));
-  double d = *n.value<double>();
+  double d = exact_double(n, fmt::format("'{}' of {}", key, where));
   if (!std::isfinite(d)) fail(n, fmt::format("'{}' of {} must be finite, not {}", key, where, d));
   return d;
+}
+
+double TomlReader::exact_double(const toml::node& n, std::string_view what) const {
+  if (const auto* f = n.as_floating_point()) return f->get();
+  const auto* i = n.as_integer();
+  if (!i) fail(n, fmt::format("{} must be a number, not {}", what, type_of(n)));
+  // toml++'s value<double>() is empty for such integers; never dereference it.
+  const int64_t v = i->get();
+  const double d = static_cast<double>(v);
+  // d is in [-2^63, 2^63]; 2^63 itself is no int64, so test it before the cast back.
+  if (d < 9223372036854775808.0 && static_cast<int64_t>(d) == v) return d;
+  fail(n, fmt::format("{} is the integer {}, which a number (double) cannot hold exactly (integers are exact up to "
+                      "2^53 = 9007199254740992); write it with a decimal point ({:.1f}) to mean the nearest double",
+                      what, v, d));
 }
 
 double TomlReader::nonnegative(const toml::node& n, std::string_view key, std::string_view where) const {

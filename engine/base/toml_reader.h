@@ -70,7 +70,17 @@ class TomlReader {
   // The same check for a name written as a table key ([channels.<name>]):
   // "the <kind> name holds the control character U+0000 ..." at the key.
   void check_name_key(const toml::key& k, std::string_view kind) const;
-  double number(const toml::node& n, std::string_view key, std::string_view where) const;  // finite
+  // A finite number. An integer is taken only when a double holds it exactly
+  // (every |v| <= 2^53 = 9007199254740992, and larger ones such as 1e17 that
+  // happen to be exact); 9007199254740993 is refused at the value:
+  // "'<key>' of <where> is the integer 9007199254740993, which a number
+  // (double) cannot hold exactly (...); write it with a decimal point
+  // (9007199254740992.0) to mean the nearest double".
+  double number(const toml::node& n, std::string_view key, std::string_view where) const;
+  // The value of a number node (integer or float) as a double, with the
+  // exactness rule of number(); `what` names the value in the error
+  // ("'intercept'", "weight of 'Star'"). Does not check finiteness.
+  double exact_double(const toml::node& n, std::string_view what) const;
   double nonnegative(const toml::node& n, std::string_view key, std::string_view where) const;
   // An integer in [min, max], checked on the file's 64-bit value before any
   // narrowing: "'<key>' of <where> must be >= <min>, not <v>" below,

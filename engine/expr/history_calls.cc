@@ -135,6 +135,9 @@ HistoryCall parse_history_call(const ParsedExpr& call,
     win.to = to_int(*w.args[1]);
     const std::string wtext = w.text + " " + std::to_string(win.from) + " to " + std::to_string(win.to);
     if (win.from < 1) fail(w.begin, "window '" + wtext + " ago' starts at 0; the newest bucket is 1 (holds as_of)");
+    if (win.to == 0)  // "last 0 days": no bucket at all (swapping the bounds would give day 0)
+      fail(w.begin, "window '" + wtext + " ago' holds no " + w.text + "; a window holds at least one (last 1 " +
+                        w.text + ")");
     if (win.from > win.to)
       fail(w.begin, "window '" + wtext + " ago' runs backwards; write " + w.text + " " + std::to_string(win.to) +
                         " to " + std::to_string(win.from) + " ago");

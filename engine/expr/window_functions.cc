@@ -76,6 +76,8 @@ Window resolve(Binder& b, const ParsedExpr& call) {
   if (from == 0)
     b.fail(wa.args[0]->begin, unit + " in a window are counted from 1 (" + unit +
                                   " 1 ago is the one that contains as_of), so '" + wtext + "' has no bucket 0");
+  if (to == 0)  // "last 0 months": no bucket at all (swapping the bounds would give bucket 0)
+    b.fail(wa.begin, "window '" + wtext + "' holds no bucket; a window holds at least one (last 1 " + unit + ")");
   if (from > to)
     b.fail(wa.begin, "window '" + wtext + "' runs backwards; write " + unit + " " + std::to_string(to) + " to " +
                          std::to_string(from) + " ago");

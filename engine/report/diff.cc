@@ -102,8 +102,9 @@ CampaignDiff diff_campaigns(const BoundCampaign& a, const BoundCampaign& b, cons
   };
   for (const auto& x : ca.actions) slot(action_at, d.actions, x.name);
   for (const auto& x : cb.actions) slot(action_at, d.actions, x.name);
-  for (const auto& ch : ca.channels) slot(channel_at, d.channels, ch.name).a_capacity = ch.capacity;
-  for (const auto& ch : cb.channels) slot(channel_at, d.channels, ch.name).b_capacity = ch.capacity;
+  // capacity or capacity_share of the members swept (capacity_for, campaign.h)
+  for (const auto& ch : ca.channels) slot(channel_at, d.channels, ch.name).a_capacity = decide::capacity_for(ch, rows);
+  for (const auto& ch : cb.channels) slot(channel_at, d.channels, ch.name).b_capacity = decide::capacity_for(ch, rows);
   for (std::size_t i = 0; i < ca.actions.size(); ++i) {
     const auto& f = ra.funnel[i];
     DiffCount& x = slot(action_at, d.actions, ca.actions[i].name);

@@ -13,6 +13,7 @@ nlohmann::json num(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlo
 
 std::string pct(double v) { return std::isfinite(v) ? fmt::format("{:.3f}%", 100 * v) : "-"; }
 std::string fix(double v) { return std::isfinite(v) ? fmt::format("{:.4f}", v) : "-"; }
+std::string inc(double v) { return std::isfinite(v) ? fmt::format("{:.1f}", v) : "-"; }
 
 }  // namespace
 
@@ -72,15 +73,17 @@ std::string format_uplift_table(const UpliftReport& r) {
     }
     bool first = true;
     for (const RateUplift& ru : g.rates) {
-      out += fmt::format("{:<24} {:>9} {:>9} {:<12} {:>9} {:>9} {:>9} {:>21} {:>11.1f}\n", first ? g.name : "",
+      out += fmt::format("{:<24} {:>9} {:>9} {:<12} {:>9} {:>9} {:>9} {:>21} {:>11}\n", first ? g.name : "",
                          first ? std::to_string(g.treated) : "", first ? std::to_string(g.control) : "", ru.type,
                          pct(ru.treated_rate), pct(ru.control_rate), pct(ru.uplift),
-                         fmt::format("[{}, {}]", pct(ru.ci.low), pct(ru.ci.high)), ru.incremental);
+                         fmt::format("[{}, {}]", pct(ru.ci.low), pct(ru.ci.high)), inc(ru.incremental));
       first = false;
     }
-    out += fmt::format("{:<24} {:>9} {:>9} {:<12} {:>9} {:>9} {:>9} {:>21} {:>11.1f}\n", first ? g.name : "", "", "",
+    // With no response type in the window the value row is the group's first: it carries the counts.
+    out += fmt::format("{:<24} {:>9} {:>9} {:<12} {:>9} {:>9} {:>9} {:>21} {:>11}\n", first ? g.name : "",
+                       first ? std::to_string(g.treated) : "", first ? std::to_string(g.control) : "",
                        "value/member", fix(g.treated_value.mean()), fix(g.control_value.mean()), fix(g.value_uplift),
-                       fmt::format("[{}, {}]", fix(g.value_ci.low), fix(g.value_ci.high)), g.incremental_value);
+                       fmt::format("[{}, {}]", fix(g.value_ci.low), fix(g.value_ci.high)), inc(g.incremental_value));
     out +=
         fmt::format("{:<24} {:>9} {:>9} {:<12} {:>9}\n", "", "", "", "cost points", fmt::format("{}", g.cost_points));
   }

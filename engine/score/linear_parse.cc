@@ -25,7 +25,7 @@ double number(const TomlReader& r, const toml::table& t, std::string_view key, s
   const toml::node* n = t.get(key);
   if (!n) r.fail(t, std::string(what) + " lacks the key '" + std::string(key) + "'");
   if (!n->is_number()) r.fail(*n, "'" + std::string(key) + "' must be a number");
-  double v = *n->value<double>();
+  double v = r.exact_double(*n, "'" + std::string(key) + "'");
   if (!std::isfinite(v)) r.fail(*n, "'" + std::string(key) + "' must be finite");
   return v;
 }
@@ -103,7 +103,7 @@ LinearSpec parse_linear_model(std::string_view toml_text, const std::string& sou
       if (!wt) r.fail(*w, "'weights' must be a table of value = weight, e.g. { Star = -0.6 }");
       for (auto&& [k, v] : *wt) {
         if (!v.is_number()) r.fail(v, "weight of '" + std::string(k.str()) + "' must be a number");
-        double x = *v.value<double>();
+        double x = r.exact_double(v, "weight of '" + std::string(k.str()) + "'");
         if (!std::isfinite(x)) r.fail(v, "weight of '" + std::string(k.str()) + "' must be finite");
         term.weights.emplace_back(std::string(k.str()), x);  // toml++ rejects duplicate keys itself
       }

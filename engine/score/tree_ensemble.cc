@@ -69,7 +69,9 @@ int validate_tree(const XgbModelSpec& s, std::size_t t) {
     const bool categorical = !tr.split_type.empty() && tr.split_type[i] == 1;
     if (!categorical && !std::isfinite(tr.split_condition[i])) node_fault(s, t, i, "split threshold is not finite");
     for (int32_t c : {l, r}) {
-      if (c <= 0 || std::size_t(c) >= n)
+      if (c == 0)  // in range, but node 0 is the root: a link back to it is a cycle
+        node_fault(s, t, i, "child 0 is the root: a link back to it is a cycle");
+      if (c < 0 || std::size_t(c) >= n)
         node_fault(
             s, t, i,
             "child index " + std::to_string(c) + " is out of range (the tree has " + std::to_string(n) + " nodes)");

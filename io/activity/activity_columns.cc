@@ -1,10 +1,14 @@
 #include "io/activity/activity_columns.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <type_traits>
+
+#include <fmt/format.h>
 
 #include "engine/base/error.h"
 #include "engine/store/series_calendar.h"
@@ -223,6 +227,30 @@ void throw_overflow(const Population& members, const ActivitySpec& spec, std::si
 void throw_unknown_member(const ActivityColumns& cols, std::size_t row, uint64_t id) {
   throw_invalid_input(cols.row_label(row) + ": member " + std::to_string(id) + " (column '" + cols.member->name() +
                       "') is not in the members table (set unknown_members = \"skip\" to count and skip such rows)");
+}
+
+uint64_t series_bytes(std::size_t members, const ActivitySpec& spec) {
+  uint64_t bytes = 4;
+  for (uint64_t f : {uint64_t(members), uint64_t(spec.buckets), uint64_t(spec.metrics.size())})
+    bytes = f != 0 && bytes > std::numeric_limits<uint64_t>::max() / f ? std::numeric_limits<uint64_t>::max()
+                                                                         : bytes * f;
+  return bytes;
+}
+
+void check_series_size(std::size_t members, const ActivitySpec& spec, uint64_t limit_bytes) {
+  const uint64_t bytes = series_bytes(members, spec);
+  if (bytes <= limit_bytes) return;
+  constexpr double kGiB = 1024.0 * 1024 * 1024;
+  throw_invalid_input(fmt::format(
+      "the activity series need {} members x {} buckets x {} metrics x 4 bytes = {} bytes ({:.1f} GiB) of columns, "
+      "more than half of this machine's memory ({:.1f} GiB); use fewer buckets or a coarser unit (week, month)",
+      members, spec.buckets, spec.metrics.size(), bytes, double(bytes) / kGiB, double(limit_bytes) / kGiB));
+}
+
+uint64_t half_physical_memory() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page <= 0) return std::numeric_limits<uint64_t>::max();
+  return uint64_t(pages) / 2 * uint64_t(page);
 }
 
 }  // namespace nudge::activity

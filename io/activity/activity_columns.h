@@ -69,5 +69,17 @@ std::unordered_map<uint64_t, uint32_t> member_index(const Population& members);
                                  std::size_t member_row, std::size_t bucket, __int128 sum);
 // The error for an unknown member (policy error).
 [[noreturn]] void throw_unknown_member(const ActivityColumns& cols, std::size_t row, uint64_t id);
+// The bytes of the bucket columns an import adds: members x buckets x
+// metrics x 4 (int32 / float32 cells), saturating at UINT64_MAX.
+uint64_t series_bytes(std::size_t members, const ActivitySpec& spec);
+// Refuses (Error InvalidInput), before anything is allocated, an import whose
+// series_bytes exceed `limit_bytes`: "the activity series need 23570 members x
+// 100000 buckets x 3 metrics x 4 bytes = 28284000000 bytes (26.3 GiB) of
+// columns, more than half of this machine's memory (11.5 GiB); use fewer
+// buckets or a coarser unit (week, month)". add_activity_series passes half
+// the machine's physical memory (sysconf).
+void check_series_size(std::size_t members, const ActivitySpec& spec, uint64_t limit_bytes);
+// Half the machine's physical memory in bytes (UINT64_MAX when unknown).
+uint64_t half_physical_memory();
 
 }  // namespace nudge::activity

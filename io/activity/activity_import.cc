@@ -223,6 +223,7 @@ ActivityReport add_activity_series(Population& members, const Population& table,
   check_names_free(members, spec);
   if (table.rows() > UINT32_MAX) throw_usage(std::string(source) + ": more than 2^32-1 activity rows");
   if (members.rows() * spec.buckets >= kSkip / 2) throw_usage("members x buckets is too large");
+  activity::check_series_size(members.rows(), spec, activity::half_physical_memory());
   const auto index = activity::member_index(members);
   const Context cx{cols, spec, members.as_of(), index};
   const std::size_t n = table.rows();

@@ -14,7 +14,9 @@
 //   # date_column = "date"
 //   # date_format = "%Y%m%d"           # optional, default "%Y-%m-%d"
 //   unit = "month"                     # day, week or month (period rows: month only)
-//   buckets = 24                       # buckets ending at the population's as_of
+//   buckets = 24                       # buckets ending at the population's as_of (1..100000;
+//                                      # members x buckets x metrics x 4 bytes must fit in half
+//                                      # the machine's memory, activity_columns.h check_series_size)
 //   unknown_members = "error"          # or "skip" (counted)
 //   repeated_rows = "sum"              # or "drop-exact-duplicates"
 //

@@ -220,3 +220,66 @@ def test_float16_long_double_and_big_endian_columns_are_converted_not_reinterpre
     if np.finfo(np.longdouble).eps < np.finfo(np.float64).eps:  # x86-64: 80-bit long double
         with pytest.raises(nudge.InputError, match=r"column 'x' row 1: .* does not fit float64 exactly"):
             nudge.Population.from_numpy({"x": tiny}, id=None)
+
+
+def test_object_columns_of_mixed_types_are_refused_naming_the_rows(tmp_path):
+    """Third attack, finding 5: 1, "1", 1.0 became the category '1' twice (a dictionary the snapshot
+    reader calls corrupt, select answers differing for equal text), and 1 / True one category."""
+    ids = np.arange(1, 5, dtype=np.uint64)
+
+    def build(x):
+        return nudge.Population.from_pandas(pd.DataFrame({"customer_id": ids[:len(x)], "x": x}), as_of="2026-11-01")
+
+    with pytest.raises(nudge.InputError) as e:
+        build(pd.Series([1, "1", 1.0, "a"], dtype=object))
+    assert str(e.value) == ("column 'x' row 1: '1' is of type str, row 0 holds 1 of type int: a text (category) "
+                            "column must hold values of one type (convert it first, e.g. .astype(str))")
+    with pytest.raises(nudge.InputError, match=r"^column 'x' row 1: True is of type bool, row 0 holds 1 of type int"):
+        build(pd.Series([1, True], dtype=object))
+    with pytest.raises(nudge.InputError, match=r"^column 'x' row 3: 2 is of type int, row 1 holds 'b' of type str"):
+        build(pd.Series([None, "b", np.nan, 2], dtype=object))
+    with pytest.raises(nudge.InputError, match=r"^column 'x' row 1: '1' is of type str, row 0 holds 1 of type int"):
+        nudge.Population.from_numpy({"customer_id": ids[:2], "x": np.array([1, "1"], dtype=object)})
+    # One type with NULLs stays a category; converting first gives distinct, saveable categories.
+    p = build(pd.Series(["a", None, np.nan, "b"], dtype=object))
+    assert p.dictionary("x") == ["a", "b"]
+    p = build(pd.Series([1, "1", 1.0, "a"], dtype=object).astype(str))
+    assert p.dictionary("x") == ["1", "1.0", "a"]
+    assert p.select("x = '1'").tolist() == [True, True, False, False]
+    p.save(tmp_path / "x.snap")
+    assert nudge.open(tmp_path / "x.snap").dictionary("x") == ["1", "1.0", "a"]
+
+
+def test_timedelta_complex_bytes_and_decimal_columns_are_input_errors():
+    """Third attack, finding 6: from_pandas made them category strings ('86400000000000 nanoseconds')."""
+    import decimal
+
+    ids = np.arange(1, 4, dtype=np.uint64)
+
+    def build(x):
+        return nudge.Population.from_pandas(pd.DataFrame({"customer_id": ids, "x": x}), as_of="2026-11-01")
+
+    with pytest.raises(nudge.InputError, match=r"^column 'x': numpy dtype timedelta64\[ns\] is not supported"):
+        build(pd.to_timedelta([1, 2, 3], unit="D"))
+    with pytest.raises(nudge.InputError, match=r"^column 'x': numpy dtype complex128 is not supported"):
+        build(np.array([1 + 2j, 3, 4]))
+    with pytest.raises(nudge.InputError, match=r"^column 'x' row 0: b'ab' is of type bytes, which nudge has no type"):
+        build(pd.Series([b"ab", b"c", None], dtype=object))
+    with pytest.raises(nudge.InputError, match=r"^column 'x' row 1: Decimal\('1.1'\) is of type Decimal"):
+        build(pd.Series([None, decimal.Decimal("1.1"), decimal.Decimal("2")], dtype=object))
+    with pytest.raises(nudge.InputError, match=r"^column 'x' row 0: Timedelta\('1 days 00:00:00'\) is of type "):
+        build(pd.Series(list(pd.to_timedelta([1, 2, 3], unit="D")), dtype=object))
+
+
+def test_from_dict_takes_numpy_scalars_as_the_values_they_hold():
+    """Third attack, finding 13: np.int64(10) capacity, np.float32 points were refused ("which TOML cannot hold")."""
+    d = {"basket": {"points_per_period": np.float32(2.5), "used_column": "pressure_used"},
+         "channels": {"email": {"consent": "email_opt_in", "capacity": np.int64(10)}},
+         "campaign": {"max_decisions_per_member": np.uint8(1)},
+         "action": [{"name": "a", "trigger": "TRUE", "message_type": "service", "channel": "email",
+                     "value": np.float64(1.5), "priority": "weight * value"}]}
+    c = nudge.Campaign.from_dict(d)
+    assert "points_per_period = 2.5\n" in c.toml and "capacity = 10" in c.toml and "value = 1.5" in c.toml
+    assert "max_decisions_per_member = 1\n" in c.toml
+    with pytest.raises(nudge.UsageError, match="has a value of type ndarray, which TOML cannot hold"):
+        nudge.Campaign.from_dict({**d, "basket": {"points_per_period": np.array([1, 2]), "used_column": "x"}})

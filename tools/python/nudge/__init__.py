@@ -171,6 +171,8 @@ class Population:
 
         Types as from_numpy, plus: pandas Categorical -> category (its categories, in order);
         object/string columns -> category (first-seen order), or bool when they hold only booleans;
+        an object column of mixed types (1, "1", 1.0, True) or of bytes/Decimal/timedelta values
+        raises InputError naming the column and row;
         nullable Int*/UInt*/Float*/boolean -> their numpy type; datetime64 -> date.
         NULLs per type: numpy float columns: NaN (nan_is_null=True, pandas' convention);
         nullable Int/Float/boolean columns: their NA mask (a NaN under the mask stays a value);

@@ -87,6 +87,41 @@ def _categories(name: str, a: Any) -> tuple[np.ndarray, list[str]]:
     return codes, dictionary(name, uniques)
 
 
+# pandas.api.types.infer_dtype kinds of an object column that have no nudge type.
+_NO_TYPE = {"bytes": "bytes", "decimal": "Decimal", "complex": "complex", "timedelta": "timedelta",
+            "timedelta64": "timedelta"}
+
+
+def check_object_values(name: str, a: Any) -> None:
+    """An object column made a category must hold text of one Python type: 1, "1", 1.0 and True
+    would become the category '1' twice (or 1 and True one category, as 1 == True). InputError
+    naming the column and the first row whose type differs from the first value's, or the first
+    value of a kind nudge has no type for (bytes, Decimal, complex, timedelta). Strings, dates
+    and other kinds of one type pass; NULLs (None, NaN, NA) are skipped."""
+    from pandas.api import types as pt
+
+    kind = pt.infer_dtype(a, skipna=True)
+    if kind not in _NO_TYPE and not kind.startswith("mixed"):
+        return
+    values = a.to_numpy() if hasattr(a, "to_numpy") else np.asarray(a)
+    import pandas as pd
+
+    first_row, first = None, None
+    for row, v in enumerate(values):
+        if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
+            continue
+        if kind in _NO_TYPE:
+            raise InputError(f"column '{name}' row {row}: {v!r} is of type {type(v).__name__}, which nudge has no "
+                             "type for (bool, integer, float, date or text); convert the column first")
+        if first is None:
+            first_row, first = row, v
+        elif type(v) is not type(first) and not (isinstance(v, str) and isinstance(first, str)):
+            raise InputError(f"column '{name}' row {row}: {v!r} is of type {type(v).__name__}, row {first_row} "
+                             f"holds {first!r} of type {type(first).__name__}: a text (category) column must hold "
+                             "values of one type (convert it first, e.g. .astype(str))")
+    raise InputError(f"column '{name}': values of mixed types ({kind}); convert the column first")
+
+
 def _unsupported(name: str, dtype: Any) -> InputError:
     return InputError(f"column '{name}': numpy dtype {dtype} is not supported (bool, integer, float, "
                       f"datetime64 or text; convert it first, e.g. .real for complex values)")
@@ -106,6 +141,8 @@ def numpy_column(name: str, a: Any, type_: Optional[str], dictionary_: Optional[
         a, per_day = _dates(name, a)
         type_ = type_ or "date"
     elif a.dtype.kind in "OUS" or type_ == "category" and dictionary_ is None:
+        if a.dtype.kind == "O":
+            check_object_values(name, a)
         if a.dtype.kind not in "OUS":
             a = a.astype(str)
         a, dictionary_ = _categories(name, a)
@@ -140,7 +177,9 @@ def pandas_column(name: str, s: Any, type_: Optional[str], nan_is_null: bool) ->
         return (name, type_ or "date", a, None, None, per_day, False)
     if dt.kind in "biuf":
         return numpy_column(name, s.to_numpy(), type_, None, nan_is_null)
-    # object / string columns: booleans with gaps, or text (categories)
+    if dt.kind in "mc":  # timedelta64, complex
+        raise _unsupported(name, dt)
+    # object / string columns: booleans with gaps, numbers, or text (categories) of one type
     inferred = pt.infer_dtype(s, skipna=True)
     if inferred == "boolean":
         mask = s.isna().to_numpy()
@@ -150,6 +189,7 @@ def pandas_column(name: str, s: Any, type_: Optional[str], nan_is_null: bool) ->
         mask = s.isna().to_numpy()
         vals = s.where(~mask, 0).to_numpy(dtype=np.float64 if inferred != "integer" else np.int64)
         return (name, type_ or default_type(vals.dtype), vals, mask if mask.any() else None, None, 1, False)
+    check_object_values(name, s)
     codes, cats = _categories(name, s.to_numpy())
     return (name, "category", codes, None, cats, 1, False)
 

@@ -43,6 +43,8 @@ def _key(k: str, where: str = "key") -> str:
 
 
 def _value(v: Any, where: str) -> str:
+    if type(v).__module__ == "numpy" and getattr(v, "ndim", None) == 0 and hasattr(v, "item"):
+        v = v.item()  # a numpy scalar (np.int64(10), np.float32(2.5), np.bool_(True)) as the Python value it holds
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, int):

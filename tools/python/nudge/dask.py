@@ -23,7 +23,9 @@ concatenated partitions (partition order = row order; ties on priority are
 broken by customer id, then action, then that row).
 Nothing moves between workers; the data the client receives grows with the
 number of partitions (P x at most K + sum C decisions), not with members, and
-the merge is O(P (K + sum C)).
+the merge is O(P (K + sum C)). A customer id in two partitions is refused
+(InputError naming the id and both partitions): each part sends its id range,
+and only partitions whose ranges meet are read again to send their ids.
 
 With a contact history (history=): one history folder on shared storage that
 every task opens (each maps its own members: exact), or one folder per
@@ -42,7 +44,7 @@ import os
 import time
 from typing import Any, Iterable, Optional, Sequence, Union
 
-from . import Campaign, Population, SweepResult, UsageError, _days, _threads, _top_k, _warn
+from . import Campaign, InputError, Population, SweepResult, UsageError, _days, _threads, _top_k, _warn
 
 
 @functools.lru_cache(maxsize=16)
@@ -56,7 +58,67 @@ def _sweep_population(spec: tuple, pop: Population, threads: int, top_k: int, hi
     part = c._c.sweep_part(pop._p, threads, top_k, -1, history)
     part["bytes"] = int(part["decisions"].nbytes + part["funnel"].nbytes + part["dialogues"].nbytes + 64)
     part["as_of"] = pop._p.as_of
+    part["id_range"] = _id_range(pop)
     return part
+
+
+def _id_range(pop: Population) -> Optional[tuple]:
+    """(smallest, largest) customer id of a partition, None without ids or rows."""
+    if pop.id_column is None or pop.rows == 0:
+        return None
+    ids = pop.column(pop.id_column)
+    return int(ids.min()), int(ids.max())
+
+
+def _snapshot_ids(path: str) -> Any:
+    from . import open as nudge_open
+
+    pop = nudge_open(path)
+    import numpy as np
+    return np.sort(pop.column(pop.id_column))
+
+
+def _frame_ids(df: Any, id: str, types: Optional[dict], nan_is_null: bool) -> Any:
+    import numpy as np
+    pop = Population.from_pandas(df, id=id, as_of="1970-01-01", types=types, nan_is_null=nan_is_null)
+    return np.sort(pop.column(pop.id_column))
+
+
+def _suspects(ranges: list) -> list:
+    """Indexes of the partitions whose id range meets another partition's (sorted)."""
+    order = sorted((r[0], r[1], i) for i, r in enumerate(ranges) if r is not None)
+    out, top = set(), None  # top: the largest id of the partitions before in `order`
+    for k, (lo, hi, i) in enumerate(order):
+        if top is not None and lo <= top:
+            out.add(i)
+        if k + 1 < len(order) and order[k + 1][0] <= hi:
+            out.add(i)
+        top = hi if top is None else max(top, hi)
+    return sorted(out)
+
+
+def _refuse_repeated_ids(tasks: list, names: list, ranges: list, compute: Any) -> None:
+    """InputError naming the smallest customer id held by two partitions, and both partitions.
+
+    Partitions whose id ranges do not meet (the usual split by id) are never read again; the
+    others are read once more and send their ids (8 bytes a member) to this process.
+    """
+    import numpy as np
+
+    sus = _suspects(ranges)
+    if not sus:
+        return
+    ids = compute([tasks[i] for i in sus])
+    labels = np.concatenate([np.full(len(a), i, dtype=np.int64) for i, a in zip(sus, ids)])
+    allids = np.concatenate(ids)
+    order = np.argsort(allids, kind="stable")
+    allids, labels = allids[order], labels[order]
+    same = np.flatnonzero(allids[1:] == allids[:-1])
+    if len(same):
+        j = int(same[0])
+        a, b = sorted((int(labels[j]), int(labels[j + 1])))
+        raise InputError(f"customer id {int(allids[j])} is in {names[a]} and in {names[b]}: customer ids must be "
+                         "unique across partitions (one sweep of all of them refuses a repeated id)")
 
 
 def _sweep_snapshot(spec: tuple, path: str, as_of: Optional[int], threads: int, top_k: int, history: str) -> dict:
@@ -99,6 +161,9 @@ def sweep(data: Union[Any, Sequence[Union[str, "os.PathLike[str]"]]], campaign: 
     top_k: overrides the campaign's. as_of: re-dates snapshot partitions; the date of pandas ones.
     history: a contact history (nudge.History or folder) every worker can read, or a list of
     folders, one per partition, sharded by the partitions' customer ids; read at each partition's as_of.
+    A customer id in two partitions is refused (InputError naming the id and both partitions), as one
+    sweep refuses a repeated id; partitions whose id ranges meet are read a second time for that check
+    (their ids, 8 bytes a member, come to this process), those split by id ranges are not.
     Campaigns with a channel capacity_share or [arbitration] mode = "optimise" are refused (UsageError):
     their capacities or prices need the whole population in one process.
     The result also has .partition_bytes: what each partition sent to the merge.
@@ -120,12 +185,16 @@ def sweep(data: Union[Any, Sequence[Union[str, "os.PathLike[str]"]]], campaign: 
         hist = _histories(history, len(delayed))
         tasks = [dask.delayed(_sweep_frame, pure=False)(spec, p, id, days, types, nan_is_null, th, k, h)
                  for p, h in zip(delayed, hist)]
+        id_tasks = [dask.delayed(_frame_ids, pure=False)(p, id, types, nan_is_null) for p in delayed]
+        names = [f"partition {i}" for i in range(len(delayed))]
     elif isinstance(data, Iterable):
         paths = [os.path.abspath(os.fspath(p)) for p in data]
         if not paths:
             raise UsageError("no partitions to sweep")
         hist = _histories(history, len(paths))
         tasks = [dask.delayed(_sweep_snapshot, pure=False)(spec, p, days, th, k, h) for p, h in zip(paths, hist)]
+        id_tasks = [dask.delayed(_snapshot_ids, pure=False)(p) for p in paths]
+        names = [f"partition {i} ('{p}')" for i, p in enumerate(paths)]
     else:
         raise UsageError(f"data must be a dask DataFrame or a list of snapshot paths, not {type(data).__name__}")
     if client is None:
@@ -134,11 +203,13 @@ def sweep(data: Union[Any, Sequence[Union[str, "os.PathLike[str]"]]], campaign: 
             client = get_client()
         except (ImportError, ValueError):
             client = None
-    if client is not None:
-        parts = client.gather(client.compute(tasks))
-    else:
-        parts = list(dask.compute(*tasks))
-    parts = [dict(p) for p in parts]
+    def compute(ts: list) -> list:
+        if client is not None:
+            return list(client.gather(client.compute(ts)))
+        return list(dask.compute(*ts))
+
+    parts = [dict(p) for p in compute(tasks)]
+    _refuse_repeated_ids(id_tasks, names, [p.pop("id_range") for p in parts], compute)
     # A warning only one partition gives (a category value absent from its dictionary) is not one of the whole.
     common = set(parts[0]["warnings"]) if parts else set()
     for p in parts:
