@@ -27,6 +27,8 @@ run_build() {  # name, cmake args...
 # the sanitizer build leaves it out (a module under ASan needs libasan preloaded into Python).
 run_build release -DCMAKE_BUILD_TYPE=Release -DNUDGE_BUILD_PYTHON=ON
 if [[ "${1:-}" != "--quick" ]]; then
-  run_build asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNUDGE_SANITIZE=ON -DNUDGE_BATCH_ROWS=64 -DNUDGE_BUILD_BENCH=OFF
+  # -g1 (line tables only: ASan's reports keep file:line) compiles about 20 % faster than -g.
+  run_build asan -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG" \
+    -DNUDGE_SANITIZE=ON -DNUDGE_BATCH_ROWS=64 -DNUDGE_BUILD_BENCH=OFF
 fi
 echo "all test builds passed"
