@@ -19,6 +19,7 @@
 #include "io/csv/csv_import.h"
 #include "tests/expr_test_util.h"
 #include "tests/oracles/decide_reference.h"
+#include "tests/support/campaign_files.h"
 #include "tests/support/error_text.h"
 
 using namespace nudge;
@@ -26,29 +27,9 @@ using namespace nudge::decide;
 
 namespace {
 
-// A small campaign; `extra` is appended (line 16 on).
-std::string campaign(const std::string& extra) {
-  return "[campaign]\n"                          // 1
-         "name = \"C\"\n"                        // 2
-         "[basket]\n"                            // 3
-         "points_per_period = 25\n"              // 4
-         "used_column = \"used\"\n"              // 5
-         "[channels.email]\n"                    // 6
-         "consent = \"email_opt_in\"\n"          // 7
-         "[[action]]\n"                          // 8
-         "name = \"a\"\n"                        // 9
-         "trigger = \"TRUE\"\n"                  // 10
-         "message_type = \"service\"\n"          // 11
-         "channel = \"email\"\n"                 // 12
-         "value = 1\n"                           // 13
-         "priority = \"weight * value\"\n"       // 14
-         "\n" +                                  // 15
-         extra;
-}
-
-std::string error_of(const std::string& text) {
-  return test::thrown_message([&] { parse_campaign(text, "c.toml", "/base"); }).value_or("(no error)");
-}
+// test::small_campaign with a blank line 15; `extra` from line 16 on.
+std::string campaign(const std::string& extra) { return test::small_campaign("\n" + extra); }
+std::string error_of(const std::string& text) { return test::campaign_error(text); }
 
 const std::string kDialogue =
     "[[dialogue]]\n"                      // 16

@@ -12,6 +12,7 @@
 #include "engine/decide/campaign_loader.h"
 #include "engine/dialogue/response_model.h"
 #include "engine/score/linear_model.h"
+#include "tests/support/campaign_files.h"
 #include "tests/support/error_text.h"
 
 using namespace nudge;
@@ -19,28 +20,9 @@ using namespace nudge::decide;
 
 namespace {
 
-// A small campaign; `extra` is appended (line 15 on); the basket line is 4.
-std::string campaign(const std::string& points, const std::string& extra) {
-  return "[campaign]\n"                          // 1
-         "name = \"C\"\n"                        // 2
-         "[basket]\n"                            // 3
-         "points_per_period = " + points + "\n"  // 4
-         "used_column = \"used\"\n"              // 5
-         "[channels.email]\n"                    // 6
-         "consent = \"email_opt_in\"\n"          // 7
-         "[[action]]\n"                          // 8
-         "name = \"a\"\n"                        // 9
-         "trigger = \"TRUE\"\n"                  // 10
-         "message_type = \"service\"\n"          // 11
-         "channel = \"email\"\n"                 // 12
-         "value = 1\n"                           // 13
-         "priority = \"weight * value\"\n" +     // 14
-         extra;
-}
-
-std::string error_of(const std::string& text) {
-  return test::thrown_message([&] { parse_campaign(text, "c.toml", "/base"); }).value_or("(no error)");
-}
+// test::small_campaign with the basket's points first; `extra` from line 15 on.
+std::string campaign(const std::string& points, const std::string& extra) { return test::small_campaign(extra, points); }
+std::string error_of(const std::string& text) { return test::campaign_error(text); }
 
 std::string model_error(const std::string& text) {
   return test::thrown_message([&] { score::parse_linear_model(text, "m.toml"); }).value_or("(no error)");

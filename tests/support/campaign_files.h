@@ -1,7 +1,8 @@
 // Campaign files for tests: the text of data/campaigns/<file>, a campaign
 // parsed from text as if it stood in data/campaigns/, and a regex rewrite for
-// variants. Errors: campaign_from throws nudge::Error as parse_campaign does;
-// campaign_text returns "" for a missing file. Thread-safe.
+// variants; a small one-action campaign for limit tests and the error text
+// parsing gives. Errors: campaign_from throws nudge::Error as parse_campaign
+// does; campaign_text returns "" for a missing file. Thread-safe.
 #pragma once
 
 #include <string>
@@ -16,5 +17,10 @@ std::string campaign_text(const std::string& file);
 decide::Campaign campaign_from(const std::string& text);
 // text with every match of the ECMAScript regex `pattern` replaced by `with`.
 std::string replace(std::string text, const std::string& pattern, const std::string& with);
+// A one-action campaign of 14 lines (the basket's points_per_period on line 4,
+// column 21), then `extra` from line 15 on.
+std::string small_campaign(const std::string& extra, const std::string& points = "25");
+// The message parse_campaign(text, "c.toml", "/base") throws, or "(no error)".
+std::string campaign_error(const std::string& text);
 
 }  // namespace nudge::test
